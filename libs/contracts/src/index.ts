@@ -1,1 +1,6 @@
-export * from './lib/contracts';
+export * from './lib/metrics';
+export * from './lib/errors';
+export * from './lib/auth';
+export * from './lib/projects';
+export * from './lib/monitoring';
+export * from './lib/deployments';

@@ -1,0 +1,28 @@
+/** Machine-readable error codes of the public contract (api-contract.md, "Errors"). */
+export const ERROR_CODES = [
+  'validation_failed',
+  'unauthenticated',
+  'insufficient_scope',
+  'plan_not_enterprise',
+  'monitoring_not_enabled',
+  'project_not_found',
+  'range_too_large',
+  'rate_limited',
+  'email_taken',
+  'signup_disabled',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'internal_error',
+  'service_unavailable',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Every 4xx/5xx body has this shape. */
+export interface ErrorBody {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}

@@ -1,21 +1,67 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
+import 'reflect-metadata';
+import { AppConfig, ConfigError, loadConfig } from './app/config/app-config';
+import { bootLogger } from './app/logging';
+import { DataDirInUseError, EmbeddedDatabase, startEmbeddedPostgres } from './app/database/embedded-postgres';
+import { createApp } from './app/create-app';
 
-import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
-
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = bootLogger(config.LOG_LEVEL);
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.DATABASE_URL) {
+    try {
+      embedded = await startEmbeddedPostgres({ dataDir: config.SEQPULSE_DATA_DIR, port: config.SEQPULSE_PG_PORT || (await freePort()), log });
+    } catch (error) {
+      if (error instanceof DataDirInUseError) {
+        log.fatal(error.message);
+        process.stderr.write(`${error.message}\n`);
+        process.exit(3);
+      }
+      throw error;
+    }
+    config.DATABASE_URL = embedded.url;
+  }
+  const app = await createApp(config);
+  const stopEmbedded = async () => embedded?.stop().catch((e) => log.error({ err: e }, 'Embedded Postgres did not stop cleanly'));
+  process.once('beforeExit', stopEmbedded);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, async () => {
+      log.info({ signal }, 'Shutting down');
+      await app.close().catch(() => undefined);
+      await stopEmbedded();
+      process.exit(0);
+    });
+  }
+  if (config.runsApi) {
+    await app.listen(config.PORT);
+    log.info({ port: config.PORT, role: config.SEQPULSE_ROLE, demo: config.SEQPULSE_DEMO }, `SeqPulse Realtime is up on http://localhost:${config.PORT}/`);
+  } else {
+    log.info({ role: config.SEQPULSE_ROLE }, 'SeqPulse Realtime worker is up');
+  }
 }
 
-bootstrap();
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+main().catch((error) => {
+  process.stderr.write(`SeqPulse failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,10 +1,39 @@
-import { Module } from '@nestjs/common';
-import { AppController } from './app.controller';
-import { AppService } from './app.service';
+import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { loggerParams } from './logging';
+import { AuthModule } from './auth/auth.module';
+import { ProjectsModule } from './projects/projects.module';
+import { RolloutModule } from './rollout/rollout.module';
+import { HealthModule } from './health/health.module';
+import { TargetAddressModule } from './target-address/target-address.module';
+import { DemoModule } from './demo/demo.module';
 
-@Module({
-  imports: [],
-  controllers: [AppController],
-  providers: [AppService],
-})
-export class AppModule {}
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, logStream?: NodeJS.WritableStream): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config.LOG_LEVEL, logStream)),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'auth', ttl: 60_000, limit: config.SEQPULSE_LOGIN_RATE_LIMIT }],
+          errorMessage: 'Too many attempts; retry in a minute.',
+        }),
+        ScheduleModule.forRoot(),
+        DatabaseModule,
+        TargetAddressModule,
+        AuthModule,
+        RolloutModule,
+        ProjectsModule,
+        HealthModule,
+        ...(config.SEQPULSE_DEMO ? [DemoModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { LoginResponse, MeResponse } from '@seqpulse/contracts';
+import { ApiErrors } from '../common/openapi';
+import { AdminOnly, CurrentPrincipal, Public } from './decorators';
+import { AuthService, toMe } from './auth.service';
+import { CreateUserDto, LoginDto, LoginResponseDto, MeDto, SignupDto } from './auth.dto';
+import type { Principal } from './principal';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('auth/login')
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange email and password for a session token (rate limited per client address).' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiErrors(400, 401, 429)
+  login(@Body() body: LoginDto): Promise<LoginResponse> {
+    return this.auth.login(body.email, body.password);
+  }
+
+  @Post('auth/signup')
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @ApiOperation({ summary: 'Create a member account (passwords of at least 12 characters). Off when SEQPULSE_SIGNUP=false.' })
+  @ApiCreatedResponse({ type: MeDto })
+  @ApiErrors(400, 403, 409, 429)
+  signup(@Body() body: SignupDto): Promise<MeResponse> {
+    return this.auth.signup(body.email, body.password);
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Revoke the current session token at once.' })
+  @ApiErrors(401)
+  async logout(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.auth.logout(principal);
+  }
+
+  @Get('auth/me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The calling user.' })
+  @ApiOkResponse({ type: MeDto })
+  @ApiErrors(401)
+  me(@CurrentPrincipal() principal: Principal): MeResponse {
+    return toMe({ id: principal.userId, email: principal.email, role: principal.role });
+  }
+
+  @Post('admin/users')
+  @AdminOnly()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Create a user of either role (admin only).' })
+  @ApiCreatedResponse({ type: MeDto })
+  @ApiErrors(400, 401, 403, 409)
+  async createUser(@Body() body: CreateUserDto): Promise<MeResponse> {
+    return toMe(await this.auth.createUser(body.email, body.password, body.role));
+  }
+}

@@ -1,0 +1,122 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+import { PASSWORD_MIN_LENGTH } from '@seqpulse/contracts';
+
+export const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(String(value).toLowerCase());
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+
+/**
+ * Every setting the product reads from the environment, typed and validated once at start-up.
+ * docs/operations.md lists them; keep both in step.
+ */
+export class AppConfig {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  /** Absent: the embedded Postgres under SEQPULSE_DATA_DIR. */
+  @IsOptional() @IsString()
+  DATABASE_URL?: string;
+
+  @IsString()
+  SEQPULSE_DATA_DIR = '.data';
+
+  /** Port of the embedded Postgres (ignored with DATABASE_URL); 0 picks a free one at each start. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  SEQPULSE_PG_PORT = 0;
+
+  @IsOptional() @IsEmail()
+  SEQPULSE_ADMIN_EMAIL?: string;
+
+  @IsOptional() @IsString() @MinLength(PASSWORD_MIN_LENGTH)
+  SEQPULSE_ADMIN_PASSWORD?: string;
+
+  @Transform(toBool) @IsBoolean()
+  SEQPULSE_DEMO = true;
+
+  /** Defaults to the value of SEQPULSE_DEMO: the demo fleet listens on 127.0.0.1. */
+  @Transform(toBool) @IsOptional() @IsBoolean()
+  SEQPULSE_ALLOW_PRIVATE_TARGETS?: boolean;
+
+  @IsIn(PROCESS_ROLES)
+  SEQPULSE_ROLE: ProcessRole = 'all';
+
+  @Transform(toBool) @IsBoolean()
+  SEQPULSE_SIGNUP = true;
+
+  @Transform(toInt) @IsInt() @Min(60) @Max(30 * 86400)
+  SEQPULSE_SESSION_TTL_S = 12 * 3600;
+
+  /** Login/sign-up attempts per client address per minute. */
+  @Transform(toInt) @IsInt() @Min(1)
+  SEQPULSE_LOGIN_RATE_LIMIT = 10;
+
+  /** 32-byte key (base64 or hex) encrypting HMAC secrets at rest; generated into the data dir when absent. */
+  @IsOptional() @IsString()
+  SEQPULSE_SECRET_KEY?: string;
+
+  /** Built dashboard to serve at `/`; default: next to the built API. */
+  @IsOptional() @IsString()
+  SEQPULSE_DASHBOARD_DIR?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  /** Base URL of the demo fleet that demo projects point at. */
+  @IsString()
+  SEQPULSE_DEMO_FLEET_URL = 'http://127.0.0.1:4100';
+
+  /** JSON file `{target: secret}` shared with the demo fleet for HMAC. */
+  @IsOptional() @IsString()
+  SEQPULSE_DEMO_SECRETS_FILE?: string;
+
+  get allowPrivateTargets(): boolean {
+    return this.SEQPULSE_ALLOW_PRIVATE_TARGETS ?? this.SEQPULSE_DEMO;
+  }
+  get runsApi(): boolean {
+    return this.SEQPULSE_ROLE !== 'worker';
+  }
+  get runsWorker(): boolean {
+    return this.SEQPULSE_ROLE !== 'api';
+  }
+}
+
+export class ConfigError extends Error {}
+
+export const DEMO_ADMIN = { email: 'admin@seqpulse.local', password: 'seqpulse-admin-demo' };
+export const DEMO_MEMBER = { email: 'demo@seqpulse.local', password: 'seqpulse-demo-2026' };
+
+/** Reads and validates the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const relevant = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => v !== undefined && (known.includes(k) || k.startsWith('SEQPULSE_') || k === 'DATABASE_URL')),
+  );
+  const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
+  if (config.SEQPULSE_DEMO && !config.SEQPULSE_ADMIN_EMAIL && !config.SEQPULSE_ADMIN_PASSWORD) {
+    // The demo must be explorable at once; a real deployment sets its own administrator.
+    config.SEQPULSE_ADMIN_EMAIL = DEMO_ADMIN.email;
+    config.SEQPULSE_ADMIN_PASSWORD = DEMO_ADMIN.password;
+  }
+  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,79 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import compression from 'compression';
+import express from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+import { ContractExceptionFilter } from './common/http-exception.filter';
+import { toErrorBody } from './common/error-body';
+import { contractValidationPipe } from './common/validation';
+import { runMigrations } from './database/run-migrations';
+
+const JSON_BODY_LIMIT = '64kb';
+
+/**
+ * Builds the whole application, the same way for `main.ts` and for the integration tests:
+ * migrations first (under a lock), then the Nest lifecycle, routes, docs and the dashboard.
+ */
+export async function createApp(config: AppConfig, options: { logStream?: NodeJS.WritableStream } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.logStream), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  await runMigrations(app.get(DataSource));
+
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').includes('text/event-stream') && compression.filter(req, res) }));
+  app.use(jsonBodyParser());
+  app.useGlobalPipes(contractValidationPipe());
+  app.useGlobalFilters(new ContractExceptionFilter());
+  mountOpenApi(app);
+  mountDashboard(app, config);
+  await app.init();
+  return app;
+}
+
+/** Malformed or oversized JSON gets the contract's error body, not Express's HTML page. */
+function jsonBodyParser(): express.RequestHandler {
+  const parse = express.json({ limit: JSON_BODY_LIMIT });
+  return (req, res, next) =>
+    parse(req, res, (error?: unknown) => {
+      if (!error) return next();
+      const body = toErrorBody(error);
+      res.status(body.statusCode).json(body);
+    });
+}
+
+function mountOpenApi(app: NestExpressApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('SeqPulse Realtime API')
+      .setDescription(
+        'Public REST API of SeqPulse Realtime. Authenticate with `Authorization: Bearer <token>` (a session token from `POST /auth/login`, or an API key) or `X-API-Key: <key>`. Every error body is `{statusCode, code, message, details?}`. Timestamps are ISO-8601 UTC with `Z`.',
+      )
+      .setVersion('1.0')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+/** The built dashboard at `/`; its client-side routes live under `/app/` so they never shadow the API. */
+function mountDashboard(app: NestExpressApplication, config: AppConfig): void {
+  const dir = config.SEQPULSE_DASHBOARD_DIR ?? join(__dirname, '..', 'dashboard', 'browser');
+  const index = join(dir, 'index.html');
+  if (!existsSync(index)) return;
+  const sendIndex: express.RequestHandler = (_req, res) => res.sendFile(index);
+  app.use(express.static(dir, { index: false, maxAge: '1h' }));
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (req.method === 'GET' && (req.path === '/' || req.path === '/app' || req.path.startsWith('/app/'))) return sendIndex(req, res, next);
+    return next();
+  });
+}

@@ -1,0 +1,18 @@
+import * as pg from 'pg';
+import { DataSourceOptions } from 'typeorm';
+import { ALL_ENTITIES } from './entities';
+import { ALL_MIGRATIONS } from './migrations';
+
+/** One place that knows how we talk to Postgres; the migrations are run explicitly (see runMigrations). */
+export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+  return {
+    type: 'postgres',
+    driver: pg, // explicit, so the bundler keeps `pg` (stack-notes P6)
+    url: databaseUrl,
+    entities: ALL_ENTITIES,
+    migrations: ALL_MIGRATIONS,
+    migrationsRun: false,
+    synchronize: false,
+    extra: { max: 20, connectionTimeoutMillis: 5_000, application_name: 'seqpulse' },
+  };
+}

@@ -1,0 +1,76 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { existsSync, readFileSync } from 'node:fs';
+import { Repository } from 'typeorm';
+import type { Plan } from '@seqpulse/contracts';
+import { AppConfig, DEMO_MEMBER } from '../config/app-config';
+import { AuthService } from '../auth/auth.service';
+import { ProjectEntity } from '../projects/project.entity';
+import { SecretBox } from '../projects/secret-box';
+import { RolloutService } from '../rollout/rollout.service';
+
+interface DemoProject {
+  name: string;
+  plan: Plan;
+  envs: string[];
+  /** Demo fleet target; `{env}` is replaced per env by the collector. */
+  target: string;
+  hmac: boolean;
+  pilot: boolean;
+}
+
+export const DEMO_PROJECTS: DemoProject[] = [
+  { name: 'Checkout API', plan: 'enterprise', envs: ['prod', 'staging'], target: 'checkout-{env}', hmac: true, pilot: true },
+  { name: 'Search API', plan: 'enterprise', envs: ['prod'], target: 'search-{env}', hmac: false, pilot: false },
+  { name: 'Billing', plan: 'pro', envs: ['prod'], target: 'billing-{env}', hmac: false, pilot: false },
+  { name: 'Blog', plan: 'free', envs: ['prod'], target: 'blog-{env}', hmac: false, pilot: false },
+];
+
+/**
+ * SEQPULSE_DEMO=true: a member owning one project per situation a newcomer should see.
+ * Runs once per data directory (it does nothing when the demo member exists).
+ */
+@Injectable()
+export class DemoSeeder implements OnApplicationBootstrap {
+  private readonly logger = new Logger(DemoSeeder.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly auth: AuthService,
+    private readonly rollout: RolloutService,
+    private readonly secrets: SecretBox,
+    @InjectRepository(ProjectEntity) private readonly projects: Repository<ProjectEntity>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.runsApi || (await this.auth.findByEmail(DEMO_MEMBER.email))) return;
+    const member = await this.auth.createUser(DEMO_MEMBER.email, DEMO_MEMBER.password, 'member');
+    const fleetSecrets = this.readFleetSecrets();
+    const pilotIds: string[] = [];
+    for (const demo of DEMO_PROJECTS) {
+      const secret = demo.hmac ? fleetSecrets[demo.target.replace('{env}', demo.envs[0])] : undefined;
+      const saved = await this.projects.save(
+        this.projects.create({
+          ownerId: member.id,
+          name: demo.name,
+          plan: demo.plan,
+          envs: demo.envs,
+          metricsEndpoint: `${this.config.SEQPULSE_DEMO_FLEET_URL}/targets/${demo.target}/metrics`,
+          hmacEnabled: Boolean(secret),
+          hmacSecretEnc: secret ? this.secrets.seal(secret) : null,
+          pollIntervalS: 15,
+        }),
+      );
+      if (demo.pilot) pilotIds.push(saved.id);
+    }
+    const admin = this.config.SEQPULSE_ADMIN_EMAIL ? await this.auth.findByEmail(this.config.SEQPULSE_ADMIN_EMAIL) : null;
+    await this.rollout.set('pilot', pilotIds, admin?.id ?? member.id);
+    this.logger.log({ member: DEMO_MEMBER.email, projects: DEMO_PROJECTS.length }, 'Seeded the demo');
+  }
+
+  private readFleetSecrets(): Record<string, string> {
+    const file = this.config.SEQPULSE_DEMO_SECRETS_FILE;
+    if (!file || !existsSync(file)) return {};
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  }
+}

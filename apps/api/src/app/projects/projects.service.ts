@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { MAX_ENVS_BY_PLAN } from '@seqpulse/contracts';
+import type { Plan, ProjectView, ProjectWithSecret } from '@seqpulse/contracts';
+import { ApiError } from '../common/api-error';
+import { isoSeconds } from '../common/time';
+import { canSeeProject, Principal } from '../auth/principal';
+import { TargetAddressPolicy } from '../target-address/target-address.policy';
+import { RolloutService } from '../rollout/rollout.service';
+import { ProjectEntity } from './project.entity';
+import { SecretBox } from './secret-box';
+import { CreateProjectDto, UpdateProjectDto } from './projects.dto';
+
+@Injectable()
+export class ProjectsService {
+  constructor(
+    @InjectRepository(ProjectEntity) private readonly projects: Repository<ProjectEntity>,
+    private readonly targets: TargetAddressPolicy,
+    private readonly rollout: RolloutService,
+    private readonly secrets: SecretBox,
+  ) {}
+
+  /** The one way to load a project for a caller: invisible and missing look the same (404). */
+  async findVisible(principal: Principal, id: string): Promise<ProjectEntity> {
+    const project = await this.projects.findOne({ where: { id } });
+    if (!project || !canSeeProject(principal, project)) throw ApiError.projectNotFound();
+    return project;
+  }
+
+  async list(principal: Principal): Promise<ProjectView[]> {
+    const rows = await this.projects.find({ where: { ownerId: principal.userId }, order: { createdAt: 'ASC' } });
+    return this.toViews(rows.filter((p) => canSeeProject(principal, p)));
+  }
+
+  async listAll(): Promise<ProjectView[]> {
+    const rows = await this.projects.find({ order: { createdAt: 'ASC' } });
+    return this.toViews(rows, true);
+  }
+
+  async get(principal: Principal, id: string): Promise<ProjectView> {
+    return (await this.toViews([await this.findVisible(principal, id)], principal.role === 'admin'))[0];
+  }
+
+  async create(principal: Principal, dto: CreateProjectDto): Promise<ProjectWithSecret> {
+    const plan: Plan = 'free';
+    assertEnvsFit(dto.envs, plan);
+    await this.assertEndpointAllowed(dto.metrics_endpoint);
+    const secret = dto.hmac_enabled ? newHmacSecret() : undefined;
+    const saved = await this.projects.save(
+      this.projects.create({
+        ownerId: principal.userId,
+        name: dto.name,
+        plan,
+        envs: dto.envs,
+        metricsEndpoint: dto.metrics_endpoint,
+        hmacEnabled: dto.hmac_enabled ?? false,
+        hmacSecretEnc: secret ? this.secrets.seal(secret) : null,
+        pollIntervalS: dto.poll_interval_s ?? 15,
+      }),
+    );
+    return { ...(await this.toViews([saved]))[0], ...(secret ? { hmac_secret: secret } : {}) };
+  }
+
+  async update(principal: Principal, id: string, dto: UpdateProjectDto): Promise<ProjectWithSecret> {
+    const project = await this.findVisible(principal, id);
+    if (dto.envs) assertEnvsFit(dto.envs, project.plan);
+    if (dto.metrics_endpoint !== undefined) await this.assertEndpointAllowed(dto.metrics_endpoint);
+    const changes: Partial<ProjectEntity> = {};
+    if (dto.name !== undefined) changes.name = dto.name;
+    if (dto.envs !== undefined) changes.envs = dto.envs;
+    if (dto.metrics_endpoint !== undefined) changes.metricsEndpoint = dto.metrics_endpoint;
+    if (dto.poll_interval_s !== undefined) changes.pollIntervalS = dto.poll_interval_s;
+    let secret: string | undefined;
+    if (dto.hmac_enabled !== undefined && dto.hmac_enabled !== project.hmacEnabled) {
+      changes.hmacEnabled = dto.hmac_enabled;
+      secret = dto.hmac_enabled ? newHmacSecret() : undefined;
+      changes.hmacSecretEnc = secret ? this.secrets.seal(secret) : null;
+    }
+    if (Object.keys(changes).length) await this.projects.update({ id }, changes);
+    const view = await this.get(principal, id);
+    return secret ? { ...view, hmac_secret: secret } : view;
+  }
+
+  /** A new secret replaces the old at once; the response is the only place it is shown. */
+  async rotateSecret(principal: Principal, id: string): Promise<ProjectWithSecret> {
+    await this.findVisible(principal, id);
+    const secret = newHmacSecret();
+    await this.projects.update({ id }, { hmacEnabled: true, hmacSecretEnc: this.secrets.seal(secret) });
+    return { ...(await this.get(principal, id)), hmac_secret: secret };
+  }
+
+  async remove(principal: Principal, id: string): Promise<void> {
+    await this.findVisible(principal, id);
+    await this.projects.delete({ id });
+  }
+
+  async setPlan(id: string, plan: Plan): Promise<ProjectView> {
+    const project = await this.projects.findOne({ where: { id } });
+    if (!project) throw ApiError.projectNotFound();
+    if (project.envs.length > MAX_ENVS_BY_PLAN[plan]) {
+      throw ApiError.validation(
+        `The project has ${project.envs.length} environments and plan ${plan} allows ${MAX_ENVS_BY_PLAN[plan]}; remove environments first.`,
+        { fields: [{ field: 'plan', problems: ['too many environments for this plan'] }] },
+      );
+    }
+    await this.projects.update({ id }, { plan });
+    return (await this.toViews([{ ...project, plan }], true))[0];
+  }
+
+  /** The HMAC secret in clear, for the collector and notifiers only. */
+  async hmacSecretOf(id: string): Promise<string | null> {
+    const row = await this.projects.createQueryBuilder('p').addSelect('p.hmacSecretEnc').where('p.id = :id', { id }).getOne();
+    return row?.hmacSecretEnc ? this.secrets.open(row.hmacSecretEnc) : null;
+  }
+
+  private async assertEndpointAllowed(url: string): Promise<void> {
+    const check = await this.targets.check(url);
+    if (check.ok === false) {
+      throw ApiError.validation(`metrics_endpoint ${check.reason}.`, { fields: [{ field: 'metrics_endpoint', problems: [check.reason] }] });
+    }
+  }
+
+  private async toViews(rows: ProjectEntity[], withOwner = false): Promise<ProjectView[]> {
+    const status = await this.rollout.statusOf(rows);
+    return rows.map((p) => ({
+      id: p.id,
+      name: p.name,
+      plan: p.plan,
+      envs: p.envs,
+      metrics_endpoint: p.metricsEndpoint,
+      hmac_enabled: p.hmacEnabled,
+      poll_interval_s: p.pollIntervalS,
+      created_at: isoSeconds(p.createdAt),
+      monitoring: status.get(p.id),
+      ...(withOwner ? { owner_id: p.ownerId } : {}),
+    }));
+  }
+}
+
+function assertEnvsFit(envs: string[], plan: Plan): void {
+  const max = MAX_ENVS_BY_PLAN[plan];
+  if (envs.length > max) {
+    throw ApiError.validation(`Plan ${plan} allows at most ${max} environment${max > 1 ? 's' : ''}.`, {
+      fields: [{ field: 'envs', problems: [`at most ${max} on plan ${plan}`] }],
+    });
+  }
+}
+
+function newHmacSecret(): string {
+  return randomBytes(32).toString('base64url');
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { MonitoringStatus, Plan, RolloutStage, RolloutView } from '@seqpulse/contracts';
+import { ApiError } from '../common/api-error';
+
+/** The admin's rollout of Realtime: a pilot list of projects, then every Enterprise project. */
+@Injectable()
+export class RolloutService {
+  constructor(private readonly db: DataSource) {}
+
+  async get(): Promise<RolloutView> {
+    const [settings] = await this.db.query(`SELECT stage FROM rollout_settings WHERE id = 1`);
+    const pilots: { project_id: string }[] = await this.db.query(`SELECT project_id FROM rollout_pilot_projects ORDER BY added_at, project_id`);
+    return { stage: settings.stage, pilot_project_ids: pilots.map((p) => p.project_id) };
+  }
+
+  async set(stage: RolloutStage, pilotProjectIds: string[], adminId: string): Promise<RolloutView> {
+    const ids = [...new Set(pilotProjectIds)];
+    await this.db.transaction(async (tx) => {
+      const known: { id: string }[] = ids.length ? await tx.query(`SELECT id FROM projects WHERE id = ANY($1::uuid[])`, [ids]) : [];
+      const unknown = ids.filter((id) => !known.some((k) => k.id === id));
+      if (unknown.length) throw ApiError.validation('Unknown project ids in pilot_project_ids.', { unknown_project_ids: unknown });
+      await tx.query(`UPDATE rollout_settings SET stage = $1, updated_at = now(), updated_by = $2 WHERE id = 1`, [stage, adminId]);
+      await tx.query(`DELETE FROM rollout_pilot_projects WHERE NOT (project_id = ANY($1::uuid[]))`, [ids]);
+      await tx.query(`INSERT INTO rollout_pilot_projects (project_id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING`, [ids]);
+    });
+    return this.get();
+  }
+
+  /** Monitoring status of many projects with one query. */
+  async statusOf(projects: { id: string; plan: Plan }[]): Promise<Map<string, MonitoringStatus>> {
+    const rollout = await this.get();
+    const pilots = new Set(rollout.pilot_project_ids);
+    return new Map(projects.map((p) => [p.id, monitoringStatus(p, rollout.stage, pilots)]));
+  }
+}
+
+export function monitoringStatus(project: { id: string; plan: Plan }, stage: RolloutStage, pilots: ReadonlySet<string>): MonitoringStatus {
+  if (project.plan !== 'enterprise') return { enabled: false, reason: 'plan_not_enterprise' };
+  if (stage === 'general' || pilots.has(project.id)) return { enabled: true };
+  return { enabled: false, reason: 'monitoring_not_enabled' };
+}
+
+/** SQL predicate (over `projects p`) for projects Realtime monitors: the collector and the evaluators use it. */
+export const MONITORED_PROJECTS_SQL = `
+  p.plan = 'enterprise' AND (
+    (SELECT stage FROM rollout_settings WHERE id = 1) = 'general'
+    OR EXISTS (SELECT 1 FROM rollout_pilot_projects rp WHERE rp.project_id = p.id)
+  )`;

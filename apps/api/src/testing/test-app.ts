@@ -1,0 +1,91 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { Client, Pool } from 'pg';
+import { AppConfig, loadConfig } from '../app/config/app-config';
+import { createApp } from '../app/create-app';
+
+export const TEST_ADMIN = { email: 'root@seqpulse.test', password: 'root-password-123' };
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  url: string;
+  db: Pool;
+  /** Every log line the app wrote (JSON strings), when started with `captureLogs`. */
+  logs: string[];
+  call(method: string, path: string, options?: { token?: string; apiKey?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  login(email: string, password: string): Promise<string>;
+  signupAndLogin(email?: string): Promise<{ token: string; email: string; password: string }>;
+  close(): Promise<void>;
+}
+
+/** A fresh database on the integration Postgres for one test file. */
+export async function createTestDatabase(): Promise<string> {
+  const adminUrl = process.env.TEST_PG_ADMIN_URL;
+  if (!adminUrl) throw new Error('TEST_PG_ADMIN_URL is not set: run through `nx run api:int-test`');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Boots the real application (real Postgres, real HTTP on a free port). */
+export async function startTestApp(env: Record<string, string> = {}, options: { captureLogs?: boolean; databaseUrl?: string } = {}): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    SEQPULSE_DEMO: 'false',
+    SEQPULSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'seqpulse-test-')),
+    SEQPULSE_ADMIN_EMAIL: TEST_ADMIN.email,
+    SEQPULSE_ADMIN_PASSWORD: TEST_ADMIN.password,
+    LOG_LEVEL: options.captureLogs ? 'trace' : 'silent',
+    SEQPULSE_LOGIN_RATE_LIMIT: '1000',
+    ...env,
+  });
+  const logs: string[] = [];
+  const stream = new PassThrough();
+  stream.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  const app = await createApp(config, { logStream: stream });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+  const db = new Pool({ connectionString: databaseUrl, max: 3 });
+
+  const call: TestApp['call'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.apiKey) headers['x-api-key'] = opts.apiKey;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${url}${path}`, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) });
+    const text = await res.text();
+    let body: unknown = undefined;
+    try { body = text ? JSON.parse(text) : undefined; } catch { body = undefined; }
+    return { status: res.status, body, text, headers: res.headers };
+  };
+  const login = async (email: string, password: string) => {
+    const res = await call('POST', '/auth/login', { body: { email, password } });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.text}`);
+    return res.body.access_token as string;
+  };
+  const signupAndLogin = async (email = `user-${randomBytes(4).toString('hex')}@example.com`) => {
+    const password = `pw-${randomBytes(8).toString('hex')}`;
+    const res = await call('POST', '/auth/signup', { body: { email, password } });
+    if (res.status !== 201) throw new Error(`signup failed: ${res.status} ${res.text}`);
+    return { token: await login(email, password), email, password };
+  };
+  return {
+    app, config, url, db, logs, call, login, signupAndLogin,
+    close: async () => {
+      await app.close();
+      await db.end();
+    },
+  };
+}

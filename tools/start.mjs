@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// `npm start`: builds what is out of date (Nx cache), then runs the whole product on one port:
+// the API serving the built dashboard, on the embedded Postgres unless DATABASE_URL is set,
+// plus, in demo mode (SEQPULSE_DEMO, default true), the simulated customer fleet it polls.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NX_ENV } from './nx-env.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const env = { ...process.env, ...NX_ENV };
+const demo = (env.SEQPULSE_DEMO ?? 'true').toLowerCase() !== 'false';
+const dataDir = resolve(root, env.SEQPULSE_DATA_DIR ?? '.data');
+const children = [];
+
+function log(msg) {
+  process.stdout.write(`[start] ${msg}\n`);
+}
+
+function build() {
+  if (env.SEQPULSE_SKIP_BUILD === 'true') return;
+  log('building api, dashboard and demo fleet (cached when unchanged)…');
+  const res = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'dashboard', 'demo-fleet', '--outputStyle=static'], { cwd: root, env: { ...env, CI: 'true' }, stdio: 'inherit' });
+  if (res.status !== 0) process.exit(res.status ?? 1);
+}
+
+/** The HMAC secrets shared by the demo fleet (verifier) and the seeded demo project (signer). */
+function demoSecretsFile() {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'demo-fleet-secrets.json');
+  if (!existsSync(file)) {
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(file, JSON.stringify({ 'checkout-prod': secret, 'checkout-staging': secret }, null, 2), { mode: 0o600 });
+  }
+  JSON.parse(readFileSync(file, 'utf8'));
+  return file;
+}
+
+function run(name, script, extraEnv) {
+  const child = spawn(process.execPath, [script], { cwd: root, env: { ...env, ...extraEnv }, stdio: 'inherit' });
+  children.push(child);
+  child.on('exit', (code, signal) => {
+    log(`${name} exited (${signal ?? code})`);
+    shutdown(code ?? 1);
+  });
+  return child;
+}
+
+let stopping = false;
+function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 200).unref();
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => process.exit(code));
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+build();
+const apiEnv = { SEQPULSE_DATA_DIR: dataDir };
+if (demo) {
+  const fleetPort = env.SEQPULSE_DEMO_FLEET_PORT ?? '4100';
+  const secrets = demoSecretsFile();
+  run('demo fleet', join(root, 'dist/apps/demo-fleet/main.js'), { DEMO_FLEET_PORT: fleetPort, DEMO_FLEET_HOST: '127.0.0.1', DEMO_FLEET_SECRETS_FILE: secrets });
+  Object.assign(apiEnv, { SEQPULSE_DEMO_FLEET_URL: `http://127.0.0.1:${fleetPort}`, SEQPULSE_DEMO_SECRETS_FILE: secrets });
+}
+run('api', join(root, 'dist/apps/api/main.js'), apiEnv);
+log(`SeqPulse Realtime starting on http://localhost:${env.PORT ?? 3000}/ ${demo ? '(demo: demo@seqpulse.local / seqpulse-demo-2026, admin@seqpulse.local / seqpulse-admin-demo)' : ''}`);

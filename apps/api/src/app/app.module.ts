@@ -12,6 +12,7 @@ import { RolloutModule } from './rollout/rollout.module';
 import { HealthModule } from './health/health.module';
 import { TargetAddressModule } from './target-address/target-address.module';
 import { DemoModule } from './demo/demo.module';
+import { SamplesModule } from './samples/samples.module';
 
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
         RolloutModule,
         ProjectsModule,
         HealthModule,
+        SamplesModule,
         ...(config.SEQPULSE_DEMO ? [DemoModule] : []),
       ],
     };

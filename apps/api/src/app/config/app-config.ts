@@ -85,6 +85,29 @@ export class AppConfig {
   @IsOptional() @IsString()
   SEQPULSE_DEMO_SECRETS_FILE?: string;
 
+  /** Days of raw samples kept; older partitions (or hypertable chunks) are dropped. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  SEQPULSE_RETENTION_DAYS = 30;
+
+  /** Days of collection failures and finished-job history kept. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  SEQPULSE_FAILURE_RETENTION_DAYS = 7;
+
+  /** A running job whose lease is older than this is stuck: counted, then re-queued. */
+  @Transform(toInt) @IsInt() @Min(2) @Max(600)
+  SEQPULSE_JOB_LEASE_S = 15;
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(30_000)
+  SEQPULSE_POLL_TIMEOUT_MS = 5_000;
+
+  /** Polls in flight at once per worker process. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  SEQPULSE_POLL_CONCURRENCY = 1_000;
+
+  /** Largest metrics answer accepted (bytes); larger is `too_large`. */
+  @Transform(toInt) @IsInt() @Min(256) @Max(10_000_000)
+  SEQPULSE_POLL_MAX_BYTES = 65_536;
+
   get allowPrivateTargets(): boolean {
     return this.SEQPULSE_ALLOW_PRIVATE_TARGETS ?? this.SEQPULSE_DEMO;
   }

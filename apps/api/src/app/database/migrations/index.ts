@@ -1,4 +1,5 @@
 import { Foundation1764400000000 } from './1764400000000-foundation';
+import { RealtimeStore1764400100000 } from './1764400100000-realtime-store';
 
 /** In order of application. A new migration is appended here. */
-export const ALL_MIGRATIONS = [Foundation1764400000000];
+export const ALL_MIGRATIONS = [Foundation1764400000000, RealtimeStore1764400100000];

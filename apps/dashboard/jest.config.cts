@@ -12,7 +12,8 @@ module.exports = {
       },
     ],
   },
-  transformIgnorePatterns: ['node_modules/(?!.*\\.mjs$)'],
+  // echarts 6 and zrender ship ESM `.js` files (stack-notes P2).
+  transformIgnorePatterns: ['node_modules/(?!(.*\\.mjs$|echarts/|zrender/|tslib/))'],
   snapshotSerializers: [
     'jest-preset-angular/build/serializers/no-ng-attributes',
     'jest-preset-angular/build/serializers/ng-snapshot',

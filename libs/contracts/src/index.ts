@@ -4,3 +4,4 @@ export * from './lib/auth';
 export * from './lib/projects';
 export * from './lib/monitoring';
 export * from './lib/deployments';
+export * from './lib/dashboard';

@@ -1,3 +1,45 @@
 import { Route } from '@angular/router';
+import { adminGuard, authGuard, signedOutGuard } from './core/auth.guard';
 
-export const appRoutes: Route[] = [];
+/**
+ * Client-side routes live under `/app/…`: the API answers at the root of the same port,
+ * so `/projects`, `/admin`, … belong to it (api-contract.md, "Operating the product").
+ */
+export const appRoutes: Route[] = [
+  { path: '', pathMatch: 'full', redirectTo: 'app/projects' },
+  { path: 'app', pathMatch: 'full', redirectTo: 'app/projects' },
+  {
+    path: 'app/login',
+    title: 'Sign in · SeqPulse',
+    canActivate: [signedOutGuard],
+    loadComponent: () => import('./features/login/login.page').then((m) => m.LoginPage),
+  },
+  {
+    path: 'app/projects',
+    title: 'Projects · SeqPulse',
+    canActivate: [authGuard],
+    loadComponent: () => import('./features/projects/projects.page').then((m) => m.ProjectsPage),
+  },
+  {
+    path: 'app/projects/:id',
+    title: 'Monitoring · SeqPulse',
+    canActivate: [authGuard],
+    loadComponent: () => import('./features/monitoring/monitoring.page').then((m) => m.MonitoringPage),
+  },
+  {
+    path: 'app/keys',
+    title: 'API keys · SeqPulse',
+    canActivate: [authGuard],
+    loadComponent: () => import('./features/api-keys/api-keys.page').then((m) => m.ApiKeysPage),
+  },
+  {
+    path: 'app/admin',
+    canActivate: [adminGuard],
+    loadChildren: () => import('./features/admin/admin.routes').then((m) => m.adminRoutes),
+  },
+  {
+    path: '**',
+    title: 'Not found · SeqPulse',
+    loadComponent: () => import('./features/not-found.page').then((m) => m.NotFoundPage),
+  },
+];

@@ -1,0 +1,105 @@
+import { METRIC_NAMES } from '@seqpulse/contracts';
+import { buildChartOptions, buildMetricOption, pointsFromResponse, SERIES_ID, thresholdFor } from './chart-options';
+import { LIGHT_CHART_THEME } from './chart-theme';
+import { FIXTURE_T0, sampleResponse, sampleRules } from '../../testing/fixtures';
+
+type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe('chart options builder', () => {
+  const response = sampleResponse();
+  const rules = sampleRules().rules;
+  const options = buildChartOptions(response, rules, LIGHT_CHART_THEME) as Record<string, AnyOption>;
+
+  it('builds one line chart per metric', () => {
+    expect(Object.keys(options).sort()).toEqual([...METRIC_NAMES].sort());
+    for (const m of METRIC_NAMES) {
+      expect(options[m]['series'][0]).toMatchObject({ id: SERIES_ID, type: 'line', connectNulls: false });
+    }
+  });
+
+  it('keeps empty buckets as null (a gap), never 0, and never drops them', () => {
+    for (const m of METRIC_NAMES) {
+      const data = options[m]['series'][0].data as [number, number | null][];
+      expect(data).toHaveLength(4);
+      expect(data[2]).toEqual([FIXTURE_T0 + 30_000, null]);
+      expect(data.filter((p) => p[1] === 0)).toHaveLength(0);
+    }
+  });
+
+  it('applies the display factor: ratios are shown in %', () => {
+    const err = options['error_rate']['series'][0].data as [number, number | null][];
+    expect(err[0][1]).toBeCloseTo(0.2);
+    expect(options['latency_p95']['series'][0].data[0][1]).toBe(180);
+    expect(pointsFromResponse(response, 'cpu_usage')[3][1]).toBeCloseTo(50);
+  });
+
+  it('puts units on the axis and in the tooltip', () => {
+    expect(options['latency_p95']['yAxis']).toMatchObject({ name: 'ms', axisLabel: { formatter: '{value} ms' } });
+    expect(options['cpu_usage']['yAxis'].axisLabel.formatter).toBe('{value} %');
+    expect(options['requests_per_sec']['yAxis'].name).toBe('req/s');
+    const fmt = options['error_rate']['tooltip'].valueFormatter as (v: unknown) => string;
+    expect(fmt(1.25)).toBe('1.25 %');
+    expect(fmt(null)).toBe('—');
+    expect(options['error_rate']['tooltip'].trigger).toBe('axis');
+  });
+
+  it('draws the deployment as a marker coloured by its result', () => {
+    for (const m of METRIC_NAMES) {
+      const marks = options[m]['series'][0].markLine.data as AnyOption[];
+      const deploy = marks.find((d) => d['deployment'] === 'd1');
+      expect(deploy).toMatchObject({
+        xAxis: Date.parse('2026-11-28T10:00:20Z'),
+        result: 'success',
+        lineStyle: { color: LIGHT_CHART_THEME.success },
+      });
+    }
+    const failed = buildMetricOption({
+      metric: 'cpu_usage',
+      points: [],
+      deployments: [{ ...response.deployments[0], result: 'failed' }],
+      threshold: null,
+      window: { from: FIXTURE_T0, to: FIXTURE_T0 + 60_000 },
+      theme: LIGHT_CHART_THEME,
+    }) as AnyOption;
+    expect(failed['series'][0].markLine.data[0].lineStyle.color).toBe(LIGHT_CHART_THEME.failed);
+  });
+
+  it('leaves out deployments outside the window', () => {
+    const opt = buildMetricOption({
+      metric: 'cpu_usage',
+      points: [],
+      deployments: response.deployments,
+      threshold: null,
+      window: { from: FIXTURE_T0 + 40_000, to: FIXTURE_T0 + 60_000 },
+      theme: LIGHT_CHART_THEME,
+    }) as AnyOption;
+    expect(opt['series'][0].markLine.data).toHaveLength(0);
+  });
+
+  it('draws the alert thresholds in display units, env override first', () => {
+    const threshold = (m: string) =>
+      (options[m]['series'][0].markLine.data as AnyOption[]).find((d) => d['name'] === 'Alert threshold');
+    expect(threshold('error_rate')?.['yAxis']).toBeCloseTo(1);
+    expect(threshold('cpu_usage')?.['yAxis']).toBeCloseTo(80);
+    expect(threshold('latency_p95')?.['yAxis']).toBe(400); // prod override
+    expect(threshold('memory_usage')).toBeUndefined(); // disabled rule
+    expect(threshold('requests_per_sec')).toBeUndefined(); // no rule
+    expect(thresholdFor('latency_p95', rules, 'staging')).toBe(500);
+    expect(thresholdFor('cpu_usage', null, 'prod')).toBeNull();
+  });
+
+  it('keeps the threshold in view when values are far below it', () => {
+    const max = options['error_rate']['yAxis'].max as (e: { max: number }) => number;
+    expect(max({ max: 0.4 })).toBeCloseTo(1.15);
+    expect(max({ max: 5 })).toBe(5);
+    expect(max({ max: Number.NEGATIVE_INFINITY })).toBeCloseTo(1.15);
+  });
+
+  it('uses the response window on a time axis', () => {
+    expect(options['cpu_usage']['xAxis']).toMatchObject({
+      type: 'time',
+      min: Date.parse(response.from),
+      max: Date.parse(response.to),
+    });
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * The only place echarts is imported at runtime. It is loaded lazily (`provideEchartsCore`
+ * with a dynamic import) so the ~500 kB of chart code stays out of the initial bundle.
+ * Registers just what the five line charts need.
+ */
+import * as echarts from 'echarts/core';
+import { LineChart } from 'echarts/charts';
+import {
+  AxisPointerComponent,
+  GridComponent,
+  MarkLineComponent,
+  MarkPointComponent,
+  TooltipComponent,
+} from 'echarts/components';
+import { SVGRenderer } from 'echarts/renderers';
+
+echarts.use([
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  AxisPointerComponent,
+  MarkLineComponent,
+  MarkPointComponent,
+  SVGRenderer,
+]);
+
+export { echarts };

@@ -1,0 +1,115 @@
+import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import {
+  AdminProjectView,
+  AlertRulesResponse,
+  AlertsQuery,
+  AlertView,
+  ApiKeyView,
+  AuditQuery,
+  AuditRecordView,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  Plan,
+  ProjectView,
+  RolloutView,
+  SchedulerHealthView,
+  TimeseriesQuery,
+  TimeseriesResponse,
+  UpdateRolloutRequest,
+} from '@seqpulse/contracts';
+import { firstValueFrom, Observable } from 'rxjs';
+import { toApiError } from './api-error';
+
+type QueryValue = string | number | boolean | null | undefined;
+
+export function toParams(query: object): HttpParams {
+  let params = new HttpParams();
+  for (const [key, value] of Object.entries(query as Record<string, QueryValue>)) {
+    if (value !== undefined && value !== null && value !== '') params = params.set(key, String(value));
+  }
+  return params;
+}
+
+/**
+ * Typed client of the public REST contract (same origin, paths at the root).
+ * Every method rejects with an `ApiError`, never with a raw HTTP error.
+ */
+@Injectable({ providedIn: 'root' })
+export class ApiService {
+  private readonly http = inject(HttpClient);
+
+  private async call<T>(request: Observable<T>): Promise<T> {
+    try {
+      return await firstValueFrom(request);
+    } catch (err) {
+      throw toApiError(err);
+    }
+  }
+
+  /** Projects the caller owns (members) or every project (admins, with owner). */
+  listProjects(asAdmin: boolean): Promise<ProjectView[]> {
+    return this.call(this.http.get<ProjectView[]>(asAdmin ? '/admin/projects' : '/projects'));
+  }
+
+  listAllProjects(): Promise<AdminProjectView[]> {
+    return this.call(this.http.get<AdminProjectView[]>('/admin/projects'));
+  }
+
+  setPlan(projectId: string, plan: Plan): Promise<ProjectView> {
+    return this.call(this.http.put<ProjectView>(`/admin/projects/${encodeURIComponent(projectId)}/plan`, { plan }));
+  }
+
+  getRollout(): Promise<RolloutView> {
+    return this.call(this.http.get<RolloutView>('/admin/rollout'));
+  }
+
+  putRollout(body: UpdateRolloutRequest): Promise<RolloutView> {
+    return this.call(this.http.put<RolloutView>('/admin/rollout', body));
+  }
+
+  listApiKeys(): Promise<ApiKeyView[]> {
+    return this.call(this.http.get<ApiKeyView[]>('/api-keys'));
+  }
+
+  createApiKey(body: CreateApiKeyRequest): Promise<CreatedApiKey> {
+    return this.call(this.http.post<CreatedApiKey>('/api-keys', body));
+  }
+
+  revokeApiKey(id: string): Promise<unknown> {
+    return this.call(this.http.delete(`/api-keys/${encodeURIComponent(id)}`));
+  }
+
+  audit(query: AuditQuery): Promise<AuditRecordView[]> {
+    return this.call(this.http.get<AuditRecordView[]>('/admin/audit', { params: toParams(query) }));
+  }
+
+  /** A degraded scheduler may answer 503 with the same body: that is data, not an error. */
+  async schedulerHealth(): Promise<SchedulerHealthView> {
+    try {
+      return await firstValueFrom(this.http.get<SchedulerHealthView>('/health/scheduler'));
+    } catch (err) {
+      const body = err instanceof HttpErrorResponse ? (err.error as Partial<SchedulerHealthView> | null) : null;
+      if (body && typeof body === 'object' && body.jobs && body.status) return body as SchedulerHealthView;
+      throw toApiError(err);
+    }
+  }
+
+  timeseries(query: TimeseriesQuery): Promise<TimeseriesResponse> {
+    return this.call(
+      this.http.get<TimeseriesResponse>('/monitoring/enterprise/timeseries', { params: toParams(query) }),
+    );
+  }
+
+  alerts(query: AlertsQuery): Promise<AlertView[]> {
+    return this.call(this.http.get<AlertView[]>('/monitoring/enterprise/alerts', { params: toParams(query) }));
+  }
+
+  alertRules(projectId: string): Promise<AlertRulesResponse> {
+    return this.call(
+      this.http.get<AlertRulesResponse>('/monitoring/enterprise/alert-rules', {
+        params: toParams({ project_id: projectId }),
+      }),
+    );
+  }
+}

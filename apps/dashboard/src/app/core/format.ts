@@ -1,0 +1,75 @@
+import { AlertRuleName, METRICS, MetricName, THRESHOLD_RULE_METRIC } from '@seqpulse/contracts';
+
+/** Stored value → displayed value (ratios become %), per the metric catalogue. */
+export function toDisplay(metric: MetricName, value: number | null): number | null {
+  return value === null ? null : value * METRICS[metric].displayFactor;
+}
+
+export function formatNumber(value: number): string {
+  const abs = Math.abs(value);
+  const digits = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+/** A displayed value with its unit: `12.4 req/s`, `180 ms`, `0.2 %`. */
+export function formatDisplay(metric: MetricName, displayValue: number | null | undefined): string {
+  if (displayValue === null || displayValue === undefined || Number.isNaN(displayValue)) return '—';
+  return `${formatNumber(displayValue)} ${METRICS[metric].displayUnit}`;
+}
+
+/** A stored (raw) value with its unit. */
+export function formatMetric(metric: MetricName, raw: number | null | undefined): string {
+  return formatDisplay(metric, raw === null || raw === undefined ? null : raw * METRICS[metric].displayFactor);
+}
+
+export function ruleMetric(rule: AlertRuleName): MetricName | null {
+  return rule === 'no_data' ? null : THRESHOLD_RULE_METRIC[rule];
+}
+
+export function ruleLabel(rule: AlertRuleName): string {
+  const metric = ruleMetric(rule);
+  return metric ? `${METRICS[metric].label} high` : 'No data';
+}
+
+/** The value of an alert instance (`no_data` has none). */
+export function formatAlertValue(rule: AlertRuleName, value: number | null): string {
+  const metric = ruleMetric(rule);
+  if (!metric) return value === null ? 'no samples' : `${formatNumber(value)} min`;
+  return formatMetric(metric, value);
+}
+
+export function formatThreshold(rule: AlertRuleName, threshold: number): string {
+  const metric = ruleMetric(rule);
+  return metric ? formatMetric(metric, threshold) : `${formatNumber(threshold)} min without data`;
+}
+
+/** `45 s`, `3 min 12 s`, `2 h 5 min`, `3 d 4 h`. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '—';
+  return date.toLocaleString('en-GB', {
+    year: 'numeric',
+    month: 'short',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
+/** Epoch ms → ISO-8601 UTC at second precision, as in the contract (`2026-11-28T10:15:00Z`). */
+export function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}

@@ -1,0 +1,103 @@
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, OnInit, signal } from '@angular/core';
+import { AdminProjectView, SchedulerHealthView } from '@seqpulse/contracts';
+import { isApiError } from '../../core/api-error';
+import { ApiService } from '../../core/api.service';
+import { formatDateTime, formatNumber } from '../../core/format';
+
+const REFRESH_MS = 15_000;
+
+@Component({
+  selector: 'app-scheduler-health-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <div class="section-head">
+      <h2>Scheduler health</h2>
+      <button type="button" class="btn" (click)="load()" [disabled]="loading()">Refresh</button>
+    </div>
+    @if (!health() && loading()) {
+      <p class="state" role="status"><span class="spinner" aria-hidden="true"></span> Loading scheduler health…</p>
+    } @else if (error(); as err) {
+      <p class="alert-box error" role="alert">{{ err }}</p>
+    }
+    @if (health(); as h) {
+      <p role="status">
+        <span class="pill tone-{{ h.status === 'ok' ? 'ok' : 'bad' }}" data-testid="scheduler-status">
+          <span class="dot {{ h.status === 'ok' ? 'ok' : 'bad' }}" aria-hidden="true"></span>{{ h.status === 'ok' ? 'Healthy' : 'Degraded' }}
+        </span>
+        <span class="muted small">as of {{ date(h.timestamp) }} · refreshes every 15 s</span>
+      </p>
+      <dl class="stats">
+        <div class="card stat"><dt>Pending jobs</dt><dd>{{ h.jobs.pending }}</dd></div>
+        <div class="card stat"><dt>Running jobs</dt><dd>{{ h.jobs.running }}</dd></div>
+        <div class="card stat" [class.bad]="h.jobs.failed > 0"><dt>Failed jobs</dt><dd>{{ h.jobs.failed }}</dd></div>
+        <div class="card stat" [class.bad]="h.stuck_running > 0"><dt>Stuck running</dt><dd>{{ h.stuck_running }}</dd></div>
+        <div class="card stat"><dt>Avg collection (15 min)</dt><dd>{{ ms(h.avg_collection_ms) }}</dd></div>
+        <div class="card stat"><dt>Avg analysis (15 min)</dt><dd>{{ ms(h.avg_analysis_ms) }}</dd></div>
+        <div class="card stat"><dt>Heartbeat age</dt><dd>{{ h.heartbeat_age_s === null ? '—' : h.heartbeat_age_s + ' s' }}</dd></div>
+      </dl>
+      <h3>Recent failures</h3>
+      @if (!h.recent_failures?.length) {
+        <p class="state empty">No recent collection failure.</p>
+      } @else {
+        <div class="table-wrap">
+          <table class="table">
+            <caption class="sr-only">Recent collection failures</caption>
+            <thead><tr><th scope="col">When</th><th scope="col">Project</th><th scope="col">Env</th><th scope="col">Reason</th><th scope="col">Detail</th></tr></thead>
+            <tbody>
+              @for (f of h.recent_failures; track $index) {
+                <tr>
+                  <td class="small nowrap">{{ date(f.at) }}</td>
+                  <td class="small">{{ projectName(f.project_id) }}</td>
+                  <td class="small">{{ f.env }}</td>
+                  <td><span class="badge tone-bad">{{ f.reason }}</span></td>
+                  <td class="small">{{ f.detail ?? '—' }}</td>
+                </tr>
+              }
+            </tbody>
+          </table>
+        </div>
+      }
+    }
+  `,
+})
+export class SchedulerHealthPage implements OnInit {
+  private readonly api = inject(ApiService);
+  protected readonly health = signal<SchedulerHealthView | null>(null);
+  protected readonly projects = signal<AdminProjectView[]>([]);
+  protected readonly loading = signal(false);
+  protected readonly error = signal<string | null>(null);
+  protected readonly date = formatDateTime;
+
+  constructor() {
+    const timer = setInterval(() => void this.load(), REFRESH_MS);
+    inject(DestroyRef).onDestroy(() => clearInterval(timer));
+  }
+
+  ngOnInit(): void {
+    this.api
+      .listAllProjects()
+      .then((list) => this.projects.set(list))
+      .catch(() => this.projects.set([]));
+    void this.load();
+  }
+
+  protected async load(): Promise<void> {
+    this.loading.set(true);
+    try {
+      this.health.set(await this.api.schedulerHealth());
+      this.error.set(null);
+    } catch (err) {
+      this.error.set(isApiError(err) ? err.message : 'Scheduler health could not be loaded.');
+    } finally {
+      this.loading.set(false);
+    }
+  }
+
+  protected ms(value: number | null): string {
+    return value === null || value === undefined ? '—' : `${formatNumber(value)} ms`;
+  }
+
+  protected projectName(id: string): string {
+    return this.projects().find((p) => p.id === id)?.name ?? id;
+  }
+}

@@ -1,0 +1,60 @@
+import { TestBed } from '@angular/core/testing';
+import * as echarts from 'echarts/core';
+import { provideEchartsCore } from 'ngx-echarts';
+import { buildChartOptions } from '../../charts/chart-options';
+import { LIGHT_CHART_THEME } from '../../charts/chart-theme';
+import { sampleResponse, sampleRules } from '../../../testing/fixtures';
+import { giveElementsASize, settle } from '../../../testing/helpers';
+import { MetricChartComponent } from './metric-chart.component';
+
+jest.setTimeout(30_000);
+
+describe('MetricChartComponent', () => {
+  let restore: () => void;
+  beforeEach(() => (restore = giveElementsASize()));
+  afterEach(() => restore());
+
+  async function render(withOption: boolean) {
+    await TestBed.configureTestingModule({
+      imports: [MetricChartComponent],
+      providers: [provideEchartsCore({ echarts: () => import('../../charts/echarts').then((m) => m.echarts) })],
+    }).compileComponents();
+    const fixture = TestBed.createComponent(MetricChartComponent);
+    fixture.componentRef.setInput('metric', 'latency_p95');
+    fixture.componentRef.setInput('group', 'g1');
+    fixture.componentRef.setInput('latest', '190 ms');
+    if (withOption) {
+      const opts = buildChartOptions(sampleResponse(), sampleRules().rules, LIGHT_CHART_THEME);
+      fixture.componentRef.setInput('option', opts.latency_p95);
+    }
+    return fixture;
+  }
+
+  it('shows a labelled loading state before data arrives', async () => {
+    const fixture = await render(false);
+    await fixture.whenStable();
+    const el = fixture.nativeElement as HTMLElement;
+    expect(el.querySelector('h2')?.textContent).toContain('Latency P95');
+    expect(el.querySelector('h2')?.textContent).toContain('(ms)');
+    expect(el.querySelector('[role="status"]')?.textContent).toContain('Loading');
+  });
+
+  it('draws a real SVG line chart, joins the crosshair group and reports the instance', async () => {
+    const fixture = await render(true);
+    const ready = jest.fn();
+    fixture.componentInstance.chartReady.subscribe(ready);
+    await fixture.whenStable();
+    await settle();
+    const el = fixture.nativeElement as HTMLElement;
+    const div = el.querySelector('.chart') as HTMLElement;
+    expect(div.getAttribute('aria-label')).toContain('latest value 190 ms');
+    const chart = echarts.getInstanceByDom(div);
+    expect(chart).toBeDefined();
+    expect(chart?.group).toBe('g1');
+    const option = chart?.getOption() as { series: { type: string; connectNulls: boolean }[] };
+    expect(option.series[0].type).toBe('line');
+    expect(option.series[0].connectNulls).toBe(false);
+    expect(div.querySelectorAll('svg path').length).toBeGreaterThan(0);
+    expect(ready).toHaveBeenCalledWith(expect.objectContaining({ metric: 'latency_p95' }));
+  });
+});

@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { TargetAddressModule } from './target-address/target-address.module';
 import { DemoModule } from './demo/demo.module';
 import { SamplesModule } from './samples/samples.module';
+import { MonitoringModule } from './monitoring/monitoring.module';
 
 @Module({})
 export class AppModule {
@@ -34,6 +35,7 @@ export class AppModule {
         ProjectsModule,
         HealthModule,
         SamplesModule,
+        MonitoringModule,
         ...(config.SEQPULSE_DEMO ? [DemoModule] : []),
       ],
     };

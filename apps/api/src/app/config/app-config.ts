@@ -108,6 +108,10 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(256) @Max(10_000_000)
   SEQPULSE_POLL_MAX_BYTES = 65_536;
 
+  /** Days of access records (audit of the realtime routes) kept; older ones are deleted hourly. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  SEQPULSE_AUDIT_RETENTION_DAYS = 90;
+
   get allowPrivateTargets(): boolean {
     return this.SEQPULSE_ALLOW_PRIVATE_TARGETS ?? this.SEQPULSE_DEMO;
   }

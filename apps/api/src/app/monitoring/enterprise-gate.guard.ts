@@ -1,0 +1,56 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ApiError } from '../common/api-error';
+import type { Principal } from '../auth/principal';
+import { ProjectsService } from '../projects/projects.service';
+import { RolloutService, monitoringStatus } from '../rollout/rollout.service';
+import { AccessRecordsService } from './access-records.service';
+import { GATE_CONTEXT, GateContext } from './gate-context';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The Enterprise gate. Runs after the global AuthGuard (authentication and the `monitoring:read` scope), then
+ * checks in the contract's order: project, visibility, plan, rollout. The access record is written when the
+ * response ends, with its final status (see AccessRecordsService.track).
+ */
+@Injectable()
+export class EnterpriseGateGuard implements CanActivate {
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly rollout: RolloutService,
+    private readonly records: AccessRecordsService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<Request & { principal?: Principal; [GATE_CONTEXT]?: GateContext }>();
+    this.records.track(request, http.getResponse<Response>());
+    const principal = request.principal;
+    if (!principal) throw ApiError.unauthenticated();
+
+    const projectId = parseProjectId(request.query?.project_id);
+    const project = await this.projects.findVisible(principal, projectId);
+    const rollout = await this.rollout.get();
+    const status = monitoringStatus(project, rollout.stage, new Set(rollout.pilot_project_ids));
+    if (!status.enabled && status.reason === 'plan_not_enterprise') {
+      throw new ApiError(403, 'plan_not_enterprise', 'Realtime monitoring needs the Enterprise plan for this project.');
+    }
+    if (!status.enabled) {
+      throw new ApiError(403, 'monitoring_not_enabled', 'Realtime monitoring is not enabled for this project yet (rollout).');
+    }
+    request[GATE_CONTEXT] = { project };
+    return true;
+  }
+}
+
+/** `project_id` is required and must be one UUID; anything else is a 400 (it can name no project). */
+export function parseProjectId(value: unknown): string {
+  if (value === undefined) {
+    throw ApiError.validation('project_id is required.', { fields: [{ field: 'project_id', problems: ['project_id is required'] }] });
+  }
+  if (typeof value !== 'string' || !UUID.test(value)) {
+    throw ApiError.validation('project_id must be a UUID.', { fields: [{ field: 'project_id', problems: ['project_id must be a UUID'] }] });
+  }
+  return value.toLowerCase();
+}

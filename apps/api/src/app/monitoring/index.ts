@@ -1,0 +1,5 @@
+export { EnterpriseRoute, GatedProject, ENTERPRISE_GATE, ENTERPRISE_PREFIX } from './enterprise-gate';
+export type { GateContext } from './gate-context';
+export { EnterpriseGateGuard } from './enterprise-gate.guard';
+export { EnterpriseGateModule } from './enterprise-gate.module';
+export { AccessRecordsService } from './access-records.service';

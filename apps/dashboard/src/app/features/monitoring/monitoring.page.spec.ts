@@ -197,6 +197,7 @@ describe('MonitoringPage', () => {
     streams.state({ status: 'reconnecting', attempt: 1, retryAt: Date.now() + 4000 });
     await harness.fixture.whenStable();
     expect(el.querySelector('[data-testid="stream-status"]')?.textContent).toMatch(/Stream down — reconnecting/);
+    expect(el.querySelector('[data-testid="retry-in"]')?.textContent).toMatch(/next try in [1-5] s/);
   });
 
   it('shows a live alert as soon as it fires', async () => {

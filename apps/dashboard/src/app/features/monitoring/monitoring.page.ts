@@ -121,6 +121,8 @@ export class MonitoringPage {
   protected readonly alertsError = signal<string | null>(null);
   protected readonly streamState = signal<StreamState>({ status: 'idle', attempt: 0, retryAt: null, error: null });
   protected readonly lastSampleAt = signal<number | null>(null);
+  /** Live samples applied since the page opened (exposed for browser tests as data-live-samples). */
+  protected readonly liveSamples = signal(0);
   protected readonly now = signal(Date.now());
   protected readonly customOpen = signal(false);
   protected readonly customError = signal<string | null>(null);
@@ -142,15 +144,21 @@ export class MonitoringPage {
         return { tone: 'ok', text: 'Live' };
       case 'connecting':
         return { tone: 'warn', text: 'Connecting to the live stream…' };
-      case 'reconnecting': {
-        const secs = s.retryAt ? Math.max(0, Math.ceil((s.retryAt - this.now()) / 1000)) : 0;
-        return { tone: 'bad', text: `Stream down — reconnecting${secs ? ` in ${secs} s` : '…'}` };
-      }
+      case 'reconnecting':
+        return { tone: 'bad', text: 'Stream down — reconnecting' };
       case 'refused':
         return { tone: 'bad', text: `Live stream refused: ${s.error?.message ?? 'access denied'}` };
       default:
         return { tone: 'muted', text: this.loading() ? 'Loading…' : 'Live off' };
     }
+  });
+
+  /** Countdown to the next reconnection attempt (outside the live region: it changes every second). */
+  protected readonly retryText = computed(() => {
+    const s = this.streamState();
+    if (s.status !== 'reconnecting' || !s.retryAt) return '';
+    const secs = Math.max(0, Math.ceil((s.retryAt - this.now()) / 1000));
+    return secs ? `next try in ${secs} s` : 'trying now…';
   });
 
   protected readonly lastSampleText = computed(() => {
@@ -559,6 +567,7 @@ export class MonitoringPage {
       if (typeof raw === 'number' && Number.isFinite(raw)) live[metric].add(t, raw * METRICS[metric].displayFactor);
     }
     this.lastSampleAt.set(Math.max(this.lastSampleAt() ?? 0, t));
+    this.liveSamples.update((n) => n + 1);
     this.slide();
   }
 

@@ -1,8 +1,14 @@
 import { Module } from '@nestjs/common';
 import { EnterpriseGateModule } from './enterprise-gate.module';
+import { MonitoringController } from './monitoring.controller';
+import { StreamHub } from './stream-hub';
+import { TimeseriesService } from './timeseries.service';
 
 /** Realtime monitoring: the Enterprise gate and access records, the timeseries query and the live stream. */
 @Module({
   imports: [EnterpriseGateModule],
+  providers: [TimeseriesService, StreamHub],
+  controllers: [MonitoringController],
+  exports: [StreamHub, TimeseriesService],
 })
 export class MonitoringModule {}

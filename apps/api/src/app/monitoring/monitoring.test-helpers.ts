@@ -46,3 +46,42 @@ export async function monitoringFixture(t: TestApp, envs = ['prod', 'staging']):
   };
   return { admin, owner, stranger, enterprise, outside, free, key };
 }
+
+export interface HandSample {
+  env?: string;
+  phase?: 'pre' | 'post';
+  /** collected_at, ISO or epoch ms */
+  at: string | number;
+  /** collected_at − slot_at in seconds (0..39), default 3 */
+  lagS?: number;
+  values?: Partial<Record<'requests_per_sec' | 'latency_p95' | 'error_rate' | 'cpu_usage' | 'memory_usage', number>>;
+}
+
+/** Inserts hand-made samples at known times with an explicit phase (partitions created as needed). */
+export async function insertSamples(t: TestApp, projectId: string, samples: HandSample[]): Promise<void> {
+  const { SamplesStore } = await import('../samples/samples.store');
+  const store = t.app.get(SamplesStore);
+  const rows = samples.map((s) => {
+    const collected = new Date(s.at).getTime();
+    const slot = collected - (s.lagS ?? 3) * 1000;
+    const v = { requests_per_sec: 10, latency_p95: 100, error_rate: 0.01, cpu_usage: 0.5, memory_usage: 0.5, ...s.values };
+    return [projectId, s.env ?? 'prod', s.phase ?? 'pre', new Date(slot), new Date(collected), v.requests_per_sec, v.latency_p95, v.error_rate, v.cpu_usage, v.memory_usage];
+  });
+  const slots = rows.map((r) => (r[3] as Date).getTime());
+  await store.ensurePartitions(new Date(Math.min(...slots)), new Date(Math.max(...slots)));
+  const cols = rows[0].map((_, i) => rows.map((r) => r[i]));
+  await t.db.query(
+    `INSERT INTO samples (project_id, env, phase, slot_at, collected_at, requests_per_sec, latency_p95, error_rate, cpu_usage, memory_usage)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[])`,
+    cols,
+  );
+}
+
+/** Waits until the buffered access records are written, then lists them for a project (newest first). */
+export async function auditOf(t: TestApp, admin: string, projectId: string): Promise<any[]> {
+  const { AccessRecordsService } = await import('./access-records.service');
+  await t.app.get(AccessRecordsService).flush();
+  const res = await t.call('GET', `/admin/audit?project_id=${projectId}&limit=1000`, { token: admin });
+  if (res.status !== 200) throw new Error(`audit: ${res.status} ${res.text}`);
+  return res.body;
+}

@@ -1,0 +1,122 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { METRIC_NAMES, PHASES, STEPS, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
+import type { DeploymentMarker, Phase, Step, TimeseriesPoint, TimeseriesResponse } from '@seqpulse/contracts';
+import type { ProjectEntity } from '../projects/project.entity';
+import { AccessRecordsService } from './access-records.service';
+import { EnterpriseRoute, GatedProject } from './enterprise-gate';
+import { parseTimeseriesQuery } from './timeseries.params';
+import { TimeseriesService } from './timeseries.service';
+import { parseStreamQuery } from './stream.params';
+import { StreamHub } from './stream-hub';
+
+class PointDto implements TimeseriesPoint {
+  @ApiProperty({ example: '2026-11-28T10:00:00Z', description: 'Start of the bucket [t, t + step)' }) t!: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'Aggregate of the bucket (mean; max for latency_p95); null when the bucket has no sample' }) v!: number | null;
+}
+
+class SeriesDto {
+  @ApiProperty({ type: [PointDto] }) requests_per_sec!: PointDto[];
+  @ApiProperty({ type: [PointDto] }) latency_p95!: PointDto[];
+  @ApiProperty({ type: [PointDto] }) error_rate!: PointDto[];
+  @ApiProperty({ type: [PointDto] }) cpu_usage!: PointDto[];
+  @ApiProperty({ type: [PointDto] }) memory_usage!: PointDto[];
+}
+
+class DeploymentMarkerDto implements DeploymentMarker {
+  @ApiProperty() deployment_id!: string;
+  @ApiProperty() env!: string;
+  @ApiProperty({ example: '2026-11-28T10:12:00Z' }) started_at!: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) finished_at!: string | null;
+  @ApiPropertyOptional({ enum: ['success', 'failed'], nullable: true }) result!: 'success' | 'failed' | null;
+}
+
+class TimeseriesResponseDto implements TimeseriesResponse {
+  @ApiProperty() project_id!: string;
+  @ApiProperty() env!: string;
+  @ApiProperty({ enum: PHASES, nullable: true }) phase!: Phase | null;
+  @ApiProperty({ enum: STEPS }) step!: Step;
+  @ApiProperty({ example: '2026-11-28T10:00:00Z' }) from!: string;
+  @ApiProperty({ example: '2026-11-28T11:00:00Z' }) to!: string;
+  @ApiProperty({ type: SeriesDto, description: `One series per metric (${METRIC_NAMES.join(', ')}), same timestamps in each` }) series!: SeriesDto;
+  @ApiProperty({ type: [DeploymentMarkerDto], description: 'Deployments of this env that started or finished in the range' }) deployments!: DeploymentMarkerDto[];
+}
+
+const TIME_DOC = 'ISO-8601 (`2026-11-28T10:15:00Z`, or with an offset) or Unix seconds';
+
+@ApiTags('monitoring')
+@ApiExtraModels(PointDto)
+@Controller('monitoring/enterprise')
+export class MonitoringController {
+  constructor(
+    private readonly timeseries: TimeseriesService,
+    private readonly hub: StreamHub,
+    private readonly records: AccessRecordsService,
+  ) {}
+
+  @Get('timeseries')
+  @EnterpriseRoute()
+  @ApiOperation({
+    summary: 'The five metrics of one env, aggregated per epoch-aligned step (mean; max for latency_p95), with the deployments of the range.',
+    description:
+      'Point `t` aggregates the samples with `t ≤ collected_at < t + step`; points run from the bucket containing `from` to the bucket containing `to`; an empty bucket is `{"v": null}`. More than 11,000 points per series is 400 `range_too_large`. Unknown parameters are refused.',
+  })
+  @ApiQuery({ name: 'from', required: false, description: `${TIME_DOC}; default: \`to\` − 1 hour` })
+  @ApiQuery({ name: 'to', required: false, description: `${TIME_DOC}; default: now` })
+  @ApiQuery({ name: 'step', required: false, enum: STEPS, description: 'Default: the finest step giving at most 1,500 points' })
+  @ApiQuery({ name: 'env', required: false, description: "Default: the project's first env; another project's env is 400" })
+  @ApiQuery({ name: 'phase', required: false, enum: PHASES, description: 'Default: both phases' })
+  @ApiOkResponse({ type: TimeseriesResponseDto })
+  get(@GatedProject() project: ProjectEntity, @Query() query: Record<string, unknown>): Promise<TimeseriesResponse> {
+    const request = parseTimeseriesQuery(query, project.envs, Date.now());
+    return this.timeseries.query(project.id, request);
+  }
+
+  @Get('stream')
+  @EnterpriseRoute()
+  @ApiOperation({
+    summary: 'Server-Sent Events: `sample` (one per stored sample), `alert` (alert transitions), a `: heartbeat` comment every 15 s.',
+    description:
+      '`event: sample` data `{"t","env","phase","values":{…five metrics…}}`; `event: alert` data is an alert instance. Filters: `env` (default: every env of the project) and `phase`. If the server loses its database notification channel it ends the stream; reconnect and refill the gap from the timeseries route.',
+  })
+  @ApiQuery({ name: 'env', required: false, description: 'Only this env (default: all envs of the project)' })
+  @ApiQuery({ name: 'phase', required: false, enum: PHASES, description: 'Only samples of this phase (default: both)' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  stream(@GatedProject() project: ProjectEntity, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): void {
+    const filter = parseStreamQuery(query, project.envs);
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    req.socket.setNoDelay(true);
+    req.socket.setTimeout(0);
+    res.write(`retry: 3000\n: connected ${new Date().toISOString()} heartbeat every ${STREAM_HEARTBEAT_S}s\n\n`);
+    this.records.commit(req, res);
+
+    let closed = false;
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.hub.heartbeatMs);
+    const unsubscribe = this.hub.subscribe({
+      projectId: project.id,
+      env: filter.env,
+      phase: filter.phase,
+      write: (chunk) => {
+        res.write(chunk);
+        return res.writableLength;
+      },
+      end: () => cleanup(true),
+    });
+    const cleanup = (endResponse: boolean) => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      if (endResponse && !res.writableEnded) res.end();
+    };
+    req.on('close', () => cleanup(false));
+    res.on('close', () => cleanup(false));
+  }
+}

@@ -1,0 +1,106 @@
+import { MAX_POINTS_PER_SERIES } from '@seqpulse/contracts';
+import { parseTimeseriesQuery } from './timeseries.params';
+import { buildTimeseriesSql } from './timeseries.service';
+
+const envs = ['prod', 'staging'];
+const NOW = Date.UTC(2026, 10, 28, 11, 0, 7);
+const parse = (q: Record<string, unknown>) => parseTimeseriesQuery({ project_id: 'x', ...q }, envs, NOW);
+const err = (q: Record<string, unknown>) => {
+  try {
+    parse(q);
+  } catch (e) {
+    return e as { code: string; getStatus(): number };
+  }
+  throw new Error('expected a refusal');
+};
+
+describe('parseTimeseriesQuery: defaults', () => {
+  it('defaults to the last hour, the first env, both phases and a 15 s step', () => {
+    const r = parse({});
+    expect(r).toMatchObject({ env: 'prod', phase: null, step: '15s', stepS: 15, toMs: NOW, fromMs: NOW - 3600_000 });
+    // 10:00:07 is inside the 10:00:00 bucket, 11:00:07 inside 11:00:00: 241 points.
+    expect(r.firstBucket).toBe(Date.UTC(2026, 10, 28, 10, 0, 0) / 1000);
+    expect(r.lastBucket).toBe(Date.UTC(2026, 10, 28, 11, 0, 0) / 1000);
+    expect(r.points).toBe(241);
+  });
+
+  it('with only `from`, runs to now; with only `to`, starts an hour before', () => {
+    expect(parse({ from: '2026-11-28T10:30:00Z' })).toMatchObject({ fromMs: Date.UTC(2026, 10, 28, 10, 30), toMs: NOW });
+    expect(parse({ to: '2026-11-28T08:00:00Z' })).toMatchObject({ fromMs: Date.UTC(2026, 10, 28, 7), toMs: Date.UTC(2026, 10, 28, 8) });
+  });
+
+  it('chooses the step from the range (defaultStepFor)', () => {
+    expect(parse({ from: '2026-11-27T11:00:00Z', to: '2026-11-28T11:00:00Z' }).step).toBe('60s');
+    expect(parse({ from: '2026-11-21T11:00:00Z', to: '2026-11-28T11:00:00Z' }).step).toBe('15m');
+    expect(parse({ from: '2026-08-28T11:00:00Z', to: '2026-11-28T11:00:00Z' }).step).toBe('1h');
+  });
+
+  it('aligns buckets to multiples of the step since the epoch, from the bucket of `from` to the bucket of `to`', () => {
+    const r = parse({ from: '2026-11-28T10:07:00Z', to: '2026-11-28T12:59:59Z', step: '1h' });
+    expect(r.firstBucket * 1000).toBe(Date.UTC(2026, 10, 28, 10));
+    expect(r.lastBucket * 1000).toBe(Date.UTC(2026, 10, 28, 12));
+    expect(r.points).toBe(3);
+    const edge = parse({ from: '2026-11-28T10:00:00Z', to: '2026-11-28T10:01:00Z', step: '15s' });
+    expect(edge.points).toBe(5);
+    const fiveMin = parse({ from: '2026-11-28T10:02:00Z', to: '2026-11-28T10:12:00Z', step: '5m' });
+    expect([fiveMin.firstBucket % 300, fiveMin.lastBucket % 300, fiveMin.points]).toEqual([0, 0, 3]);
+  });
+
+  it('accepts Unix seconds', () => {
+    expect(parse({ from: String(Date.UTC(2026, 10, 28, 10) / 1000), to: String(Date.UTC(2026, 10, 28, 11) / 1000), step: '60s' }).points).toBe(61);
+  });
+});
+
+describe('parseTimeseriesQuery: refusals', () => {
+  it('refuses from ≥ to', () => {
+    expect(err({ from: '2026-11-28T10:00:00Z', to: '2026-11-28T10:00:00Z' }).code).toBe('validation_failed');
+    expect(err({ from: '2026-11-28T11:00:00Z', to: '2026-11-28T10:00:00Z' }).code).toBe('validation_failed');
+    expect(err({ from: '2026-11-28T12:00:00Z' }).code).toBe('validation_failed'); // from after now
+  });
+
+  it(`allows ${MAX_POINTS_PER_SERIES} points and refuses one more with range_too_large`, () => {
+    const from = Date.UTC(2026, 0, 1) / 1000;
+    expect(parse({ from: String(from), to: String(from + (MAX_POINTS_PER_SERIES - 1) * 15), step: '15s' }).points).toBe(MAX_POINTS_PER_SERIES);
+    const e = err({ from: String(from), to: String(from + MAX_POINTS_PER_SERIES * 15), step: '15s' });
+    expect([e.code, e.getStatus()]).toEqual(['range_too_large', 400]);
+    expect(err({ from: '2026-11-21T11:00:00Z', to: '2026-11-28T11:00:00Z', step: '15s' }).code).toBe('range_too_large');
+    expect(err({ from: '1970-01-01T00:00:00Z', to: '2026-11-28T11:00:00Z' }).code).toBe('range_too_large');
+  });
+
+  it.each([
+    ['step', '10s'], ['step', '1H'], ['step', ''], ['step', '60'], ['phase', 'during'], ['phase', 'PRE'], ['phase', ''],
+    ['env', 'qa'], ['env', 'Prod'], ['env', ''], ['from', 'yesterday'], ['to', '2026-02-30T00:00:00Z'], ['from', ''],
+    ['metric', 'cpu_usage'], ['limit', '10'],
+  ])('refuses %s=%j with 400 validation_failed', (key, value) => {
+    const e = err({ [key]: value });
+    expect([e.code, e.getStatus()]).toEqual(['validation_failed', 400]);
+  });
+
+  const sqlish = ["1' OR '1'='1", "'; DROP TABLE samples; --", 'prod; SELECT pg_sleep(10)', '$1', '%27%20OR%201=1', '\\x00'];
+  it.each(['from', 'to', 'step', 'env', 'phase'].flatMap((k) => sqlish.map((v) => [k, v])))('refuses SQL-ish %s=%j', (key, value) => {
+    expect(err({ [key]: value }).code).toBe('validation_failed');
+  });
+
+  it('refuses repeated parameters', () => {
+    expect(err({ step: ['15s', '60s'] }).code).toBe('validation_failed');
+  });
+});
+
+describe('buildTimeseriesSql', () => {
+  const req = parse({ from: '2026-11-28T10:00:00Z', to: '2026-11-28T11:00:00Z', step: '60s' });
+
+  it('reads the aggregation from the metric catalogue (max for latency_p95, avg for the rest)', () => {
+    const { sql } = buildTimeseriesSql('p', req);
+    expect(sql).toContain('max(s.latency_p95)');
+    for (const m of ['requests_per_sec', 'error_rate', 'cpu_usage', 'memory_usage']) expect(sql).toContain(`avg(s.${m})`);
+  });
+
+  it('passes every value as a parameter, bounds slot_at for partition pruning and lays the grid with generate_series', () => {
+    const { sql, params } = buildTimeseriesSql("p'; --", { ...req, phase: 'post' });
+    expect(sql).not.toContain("p'; --");
+    expect(params).toEqual(["p'; --", 'prod', 60, req.firstBucket, req.lastBucket + 60, 'post']);
+    expect(sql).toMatch(/s\.slot_at > to_timestamp\(\$4::bigint\) - interval '40 seconds' AND s\.slot_at < to_timestamp\(\$5::bigint\)/);
+    expect(sql).toContain('generate_series($4::bigint, $5::bigint - $3::bigint, $3::bigint)');
+    expect(sql).toContain('s.phase = $6');
+  });
+});

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AuditRecordView } from '@seqpulse/contracts';
 import { TEST_ADMIN, TestApp } from '../../testing/test-app';
 
 export interface Fixture {
@@ -78,7 +79,7 @@ export async function insertSamples(t: TestApp, projectId: string, samples: Hand
 }
 
 /** Waits until the buffered access records are written, then lists them for a project (newest first). */
-export async function auditOf(t: TestApp, admin: string, projectId: string): Promise<any[]> {
+export async function auditOf(t: TestApp, admin: string, projectId: string): Promise<AuditRecordView[]> {
   const { AccessRecordsService } = await import('./access-records.service');
   await t.app.get(AccessRecordsService).flush();
   const res = await t.call('GET', `/admin/audit?project_id=${projectId}&limit=1000`, { token: admin });

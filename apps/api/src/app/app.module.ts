@@ -14,6 +14,8 @@ import { TargetAddressModule } from './target-address/target-address.module';
 import { DemoModule } from './demo/demo.module';
 import { SamplesModule } from './samples/samples.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
+import { CollectionModule } from './collection/collection.module';
+import { DeploymentsModule } from './deployments/deployments.module';
 
 @Module({})
 export class AppModule {
@@ -36,6 +38,8 @@ export class AppModule {
         HealthModule,
         SamplesModule,
         MonitoringModule,
+        CollectionModule,
+        DeploymentsModule,
         ...(config.SEQPULSE_DEMO ? [DemoModule] : []),
       ],
     };

@@ -51,7 +51,8 @@ describe('accounts and sessions (real Postgres, real HTTP)', () => {
   });
 
   it('rejects missing, malformed and unknown credentials with 401 unauthenticated', async () => {
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer sps_forged' }, { 'x-api-key': 'sp_forged' }]) {
+    const cases: Record<string, string>[] = [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer sps_forged' }, { 'x-api-key': 'sp_forged' }];
+    for (const headers of cases) {
       const res = await t.call('GET', '/auth/me', { headers });
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ statusCode: 401, code: 'unauthenticated', message: expect.any(String) });

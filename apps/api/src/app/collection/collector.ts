@@ -1,0 +1,135 @@
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { SamplesStore, NewSample } from '../samples/samples.store';
+import { ClaimedJob, JobOutcome, JobQueue } from '../scheduler/job-queue';
+import { WorkerIdentity } from '../scheduler/worker-identity';
+import { CollectionFailure, FailureLog } from './failure-log';
+import { Poller, pollUrl } from './poller';
+import { TargetDirectory } from './target-directory';
+
+/** Most jobs one claim takes; smaller batches spread a burst of due slots over several ticks. */
+const MAX_CLAIM_BATCH = 500;
+/** Flush early once this many results wait. */
+const FLUSH_AT = 500;
+/** While Postgres is unreachable, results wait in memory up to this many; older ones are dropped (and counted). */
+const MAX_BUFFERED = 200_000;
+
+/**
+ * Claims due poll jobs, polls targets concurrently (bounded), and writes results in batches:
+ * samples first, then failures, then job outcomes, so a crash between them only re-polls.
+ */
+@Injectable()
+export class Collector implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(Collector.name);
+  private readonly poller: Poller;
+  private inFlight = 0;
+  private claiming = false;
+  private flushing = false;
+  private stopped = false;
+  private samples: NewSample[] = [];
+  private failures: CollectionFailure[] = [];
+  private outcomes: JobOutcome[] = [];
+  private droppedWhileDown = 0;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly jobs: JobQueue,
+    private readonly store: SamplesStore,
+    private readonly directory: TargetDirectory,
+    private readonly failureLog: FailureLog,
+    private readonly identity: WorkerIdentity,
+  ) {
+    this.poller = new Poller({ timeoutMs: config.SEQPULSE_POLL_TIMEOUT_MS, maxBytes: config.SEQPULSE_POLL_MAX_BYTES, allowPrivate: config.allowPrivateTargets });
+  }
+
+  get pollsInFlight(): number {
+    return this.inFlight;
+  }
+
+  /** One claim tick: takes as many due jobs as free concurrency allows and starts them. */
+  async claimAndPoll(): Promise<number> {
+    if (this.claiming || this.stopped) return 0;
+    this.claiming = true;
+    try {
+      const free = Math.min(this.config.SEQPULSE_POLL_CONCURRENCY - this.inFlight, MAX_CLAIM_BATCH);
+      const claimed = await this.jobs.claim(this.identity.id, free, this.config.SEQPULSE_JOB_LEASE_S);
+      for (const job of claimed) {
+        this.inFlight++;
+        void this.run(job).finally(() => this.inFlight--);
+      }
+      return claimed.length;
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message }, 'Could not claim jobs (database unavailable?); retrying');
+      return 0;
+    } finally {
+      this.claiming = false;
+    }
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    const lagMs = Math.max(0, Date.now() - job.slotAt.getTime());
+    const project = await this.directory.get(job.projectId).catch(() => undefined);
+    if (!project) {
+      // Left the plan or the rollout between enqueue and claim: not polled, not retried.
+      this.outcomes.push({ id: job.id, ok: false, durationMs: 0, lagMs, error: 'not_monitored' });
+      return;
+    }
+    const result = await this.poller.poll({ projectId: job.projectId, env: job.env, url: pollUrl(project.endpoint, job.env), hmacSecret: project.hmacSecret });
+    if (result.ok) {
+      this.samples.push({ projectId: job.projectId, env: job.env, slotAt: job.slotAt, collectedAt: result.collectedAt, values: result.values });
+      this.outcomes.push({ id: job.id, ok: true, durationMs: result.durationMs, lagMs });
+    } else {
+      this.failures.push({ projectId: job.projectId, env: job.env, slotAt: job.slotAt, reason: result.reason, detail: { ...result.detail, attempt: job.attempts } });
+      this.outcomes.push({ id: job.id, ok: false, durationMs: result.durationMs, lagMs, error: result.reason, retryAt: this.retryTime(job, project.intervalS) });
+    }
+    if (this.samples.length + this.outcomes.length >= FLUSH_AT) void this.flush();
+  }
+
+  /** Bounded exponential backoff (1 s, 2 s, …), only while the retry can finish before the next slot. */
+  private retryTime(job: ClaimedJob, intervalS: number): Date | undefined {
+    if (job.attempts >= job.maxAttempts) return undefined;
+    const retryAt = Date.now() + 1000 * 2 ** (job.attempts - 1);
+    return retryAt + this.config.SEQPULSE_POLL_TIMEOUT_MS < job.slotAt.getTime() + intervalS * 1000 ? new Date(retryAt) : undefined;
+  }
+
+  /** Writes what the polls produced. If Postgres is down, everything stays buffered for the next flush. */
+  async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    const samples = this.samples.splice(0);
+    const failures = this.failures.splice(0);
+    const outcomes = this.outcomes.splice(0);
+    try {
+      await this.store.insertBatch(samples);
+      await this.failureLog.record(failures);
+      await this.jobs.complete(this.identity.id, outcomes);
+    } catch (error) {
+      this.requeue(samples, failures, outcomes);
+      this.logger.warn({ err: (error as Error).message, buffered: this.samples.length }, 'Could not write poll results; keeping them for the next flush');
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private requeue(samples: NewSample[], failures: CollectionFailure[], outcomes: JobOutcome[]): void {
+    this.samples.unshift(...samples);
+    this.failures.unshift(...failures);
+    this.outcomes.unshift(...outcomes);
+    const excess = this.samples.length - MAX_BUFFERED;
+    if (excess > 0) {
+      this.samples.splice(0, excess);
+      this.droppedWhileDown += excess;
+      this.logger.error({ dropped: this.droppedWhileDown }, 'Dropped buffered samples: the database has been unavailable too long');
+    }
+    if (this.failures.length > MAX_BUFFERED) this.failures.splice(0, this.failures.length - MAX_BUFFERED);
+    if (this.outcomes.length > MAX_BUFFERED) this.outcomes.splice(0, this.outcomes.length - MAX_BUFFERED);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    const deadline = Date.now() + this.config.SEQPULSE_POLL_TIMEOUT_MS + 1000;
+    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await this.flush().catch(() => undefined);
+    await this.poller.close().catch(() => undefined);
+  }
+}

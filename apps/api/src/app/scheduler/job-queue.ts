@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { queryRows } from '../database/sql';
+import { MONITORED_PROJECTS_SQL } from '../rollout/rollout.service';
+
+export interface ClaimedJob {
+  id: string;
+  projectId: string;
+  env: string;
+  slotAt: Date;
+  attempts: number;
+  maxAttempts: number;
+}
+
+export interface JobOutcome {
+  id: string;
+  ok: boolean;
+  durationMs: number;
+  lagMs: number;
+  error?: string;
+  /** Failed attempt that may be tried again at this time. */
+  retryAt?: Date;
+}
+
+/** How far ahead poll slots are enqueued; the enqueue tick runs every second. */
+const ENQUEUE_LOOKAHEAD_S = 2;
+
+/**
+ * The job system: rows in `jobs`, claimed with leases via `FOR UPDATE SKIP LOCKED`, so any number of
+ * worker processes share the work and a (project, env, slot) is polled once. Every statement here
+ * is set-based: one round-trip handles a whole batch.
+ */
+@Injectable()
+export class JobQueue {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Inserts the next poll slot of every monitored project/env that falls within the lookahead.
+   * Each target gets a fixed offset inside its interval (hash of project and env), so thousands of
+   * targets are spread evenly and never fire in the same second. Idempotent: several processes may run it.
+   */
+  async enqueueDuePolls(): Promise<number> {
+    const rows = await this.db.query(
+      `WITH targets AS (
+         SELECT p.id AS project_id, e.env, p.poll_interval_s AS interval_s,
+                (hashtextextended(p.id::text || '/' || e.env, 0) & 2147483647) % (p.poll_interval_s * 1000) / 1000.0 AS offset_s
+           FROM projects p CROSS JOIN LATERAL unnest(p.envs) AS e(env)
+          WHERE ${MONITORED_PROJECTS_SQL}
+       ), slots AS (
+         SELECT project_id, env,
+                to_timestamp(ceil((extract(epoch FROM now()) - offset_s) / interval_s) * interval_s + offset_s) AS slot_at
+           FROM targets
+       )
+       INSERT INTO jobs (kind, project_id, env, slot_at, run_after)
+       SELECT 'poll', project_id, env, slot_at, slot_at FROM slots
+        WHERE slot_at < now() + make_interval(secs => $1)
+       ON CONFLICT (kind, project_id, env, slot_at) DO NOTHING
+       RETURNING id`,
+      [ENQUEUE_LOOKAHEAD_S],
+    );
+    return rows.length;
+  }
+
+  /** Pending jobs of projects that left the plan, the rollout or an env: never polled. */
+  async cancelUnmonitored(): Promise<number> {
+    const rows = await queryRows(this.db,
+      `DELETE FROM jobs j WHERE j.state = 'pending' AND j.kind = 'poll'
+          AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = j.project_id AND j.env = ANY(p.envs) AND ${MONITORED_PROJECTS_SQL})
+       RETURNING id`,
+    );
+    return rows.length;
+  }
+
+  async claim(workerId: string, limit: number, leaseSeconds: number): Promise<ClaimedJob[]> {
+    if (limit <= 0) return [];
+    const rows: { id: string; project_id: string; env: string; slot_at: Date; attempts: number; max_attempts: number }[] = await queryRows(this.db,
+      `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = now(),
+              lease_until = now() + make_interval(secs => $3), locked_by = $1
+        WHERE id IN (
+          SELECT j.id FROM jobs j
+           WHERE j.state = 'pending' AND j.run_after <= now()
+           ORDER BY j.run_after
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+        RETURNING id, project_id, env, slot_at, attempts, max_attempts`,
+      [workerId, limit, leaseSeconds],
+    );
+    return rows.map((r) => ({ id: String(r.id), projectId: r.project_id, env: r.env, slotAt: new Date(r.slot_at), attempts: r.attempts, maxAttempts: r.max_attempts }));
+  }
+
+  /** Records a batch of outcomes; only the worker holding the lease may finish a job. */
+  async complete(workerId: string, outcomes: JobOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.db.query(
+      `UPDATE jobs j SET
+          state = CASE WHEN o.ok THEN 'succeeded' WHEN o.retry_at IS NOT NULL THEN 'pending' ELSE 'failed' END,
+          run_after = COALESCE(o.retry_at, j.run_after),
+          finished_at = CASE WHEN o.ok OR o.retry_at IS NULL THEN now() END,
+          lease_until = NULL, locked_by = NULL,
+          duration_ms = o.duration_ms, lag_ms = COALESCE(j.lag_ms, o.lag_ms), last_error = o.error
+         FROM unnest($2::bigint[], $3::boolean[], $4::int[], $5::int[], $6::text[], $7::timestamptz[])
+           AS o(id, ok, duration_ms, lag_ms, error, retry_at)
+        WHERE j.id = o.id AND j.state = 'running' AND j.locked_by = $1`,
+      [
+        workerId,
+        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.ok),
+        outcomes.map((o) => Math.round(o.durationMs)),
+        outcomes.map((o) => Math.round(o.lagMs)),
+        outcomes.map((o) => o.error ?? null),
+        outcomes.map((o) => o.retryAt ?? null),
+      ],
+    );
+  }
+
+  /**
+   * Running jobs whose lease expired more than `graceSeconds` ago belonged to a worker that died or hung.
+   * Still-useful ones (their slot is not yet overtaken by the next) go back to pending; the rest fail.
+   * The grace keeps them visible as `stuck_running` in /health/scheduler for a moment before.
+   */
+  async reapExpiredLeases(graceSeconds: number): Promise<{ requeued: number; failed: number }> {
+    const rows: { state: string }[] = await queryRows(this.db,
+      `WITH stuck AS (
+         SELECT j.id, j.slot_at + make_interval(secs => COALESCE(p.poll_interval_s, 15)) > now() + interval '1 second' AS fresh
+           FROM jobs j LEFT JOIN projects p ON p.id = j.project_id
+          WHERE j.state = 'running' AND j.lease_until < now() - make_interval(secs => $1)
+          FOR UPDATE OF j SKIP LOCKED)
+       UPDATE jobs j SET
+          state = CASE WHEN s.fresh THEN 'pending' ELSE 'failed' END,
+          run_after = now(),
+          finished_at = CASE WHEN s.fresh THEN NULL ELSE now() END,
+          last_error = 'lease expired: worker ' || coalesce(j.locked_by, '?') || ' stopped without finishing',
+          requeued_count = j.requeued_count + 1,
+          lease_until = NULL, locked_by = NULL
+         FROM stuck s
+        WHERE j.id = s.id
+        RETURNING j.state`,
+      [graceSeconds],
+    );
+    return { requeued: rows.filter((r) => r.state === 'pending').length, failed: rows.filter((r) => r.state === 'failed').length };
+  }
+
+  /** Finished jobs are history: keep what /health/scheduler averages, and failures for a while longer. */
+  async prune(failureRetentionDays: number): Promise<number> {
+    const rows = await queryRows(this.db,
+      `DELETE FROM jobs WHERE ctid IN (
+         SELECT ctid FROM jobs
+          WHERE (state = 'succeeded' AND finished_at < now() - interval '20 minutes')
+             OR (state = 'failed' AND finished_at < now() - make_interval(days => $1))
+          LIMIT 50000)
+       RETURNING 1`,
+      [failureRetentionDays],
+    );
+    return rows.length;
+  }
+}

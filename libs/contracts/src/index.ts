@@ -5,3 +5,4 @@ export * from './lib/projects';
 export * from './lib/monitoring';
 export * from './lib/deployments';
 export * from './lib/dashboard';
+export * from './lib/alerts';

@@ -14,6 +14,7 @@ import { TargetAddressModule } from './target-address/target-address.module';
 import { DemoModule } from './demo/demo.module';
 import { SamplesModule } from './samples/samples.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { CollectionModule } from './collection/collection.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 
@@ -38,6 +39,7 @@ export class AppModule {
         HealthModule,
         SamplesModule,
         MonitoringModule,
+        AlertsModule,
         CollectionModule,
         DeploymentsModule,
         ...(config.SEQPULSE_DEMO ? [DemoModule] : []),

@@ -93,6 +93,26 @@ export class AppConfig {
   @Transform(toInt) @IsInt() @Min(1) @Max(365)
   SEQPULSE_FAILURE_RETENTION_DAYS = 7;
 
+  /** Seconds between two alert evaluations in a worker process; 0 = no automatic evaluation (tests drive it). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(15)
+  SEQPULSE_ALERT_EVAL_INTERVAL_S = 15;
+
+  /** Milliseconds between two passes over the notification outbox in a worker process; 0 = none. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  SEQPULSE_NOTIFY_INTERVAL_MS = 1_000;
+
+  /** Timeout of one webhook/Slack delivery attempt. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(30_000)
+  SEQPULSE_NOTIFY_TIMEOUT_MS = 5_000;
+
+  /** Attempts per notification before it is marked failed. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  SEQPULSE_NOTIFY_MAX_ATTEMPTS = 10;
+
+  /** Delay before the first retry; it doubles at each attempt, up to 15 minutes. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  SEQPULSE_NOTIFY_BACKOFF_S = 5;
+
   /** A running job whose lease is older than this is stuck: counted, then re-queued. */
   @Transform(toInt) @IsInt() @Min(2) @Max(600)
   SEQPULSE_JOB_LEASE_S = 15;

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { AlertEvaluator } from './alert-evaluator';
+import { AlertsController } from './alerts.controller';
+import { AlertsService } from './alerts.service';
+
+/** Built-in alerts: rules and overrides, the set-based evaluator, the lifecycle and the alerts routes. */
+@Module({
+  imports: [NotificationsModule],
+  providers: [AlertsService, AlertEvaluator],
+  controllers: [AlertsController],
+  exports: [AlertEvaluator],
+})
+export class AlertsModule {}

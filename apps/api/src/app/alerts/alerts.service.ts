@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AlertRulesResponse, AlertView } from '@seqpulse/contracts';
+import { ApiError } from '../common/api-error';
+import type { Principal } from '../auth/principal';
+import { parseInstant } from '../monitoring/time-params';
+import { ruleViews, StoredRule, validateRuleSet } from './alert-rules';
+import { AlertRow, toAlertView } from './alert-view';
+import type { AlertsQueryDto, PutAlertRulesDto } from './alerts.dto';
+
+/** The project as the Enterprise gate loaded it. */
+export interface RulesProject {
+  id: string;
+  envs: string[];
+}
+
+/** Alert history and rule settings of one (already gated) project. */
+@Injectable()
+export class AlertsService {
+  constructor(private readonly db: DataSource) {}
+
+  /**
+   * Alert instances, newest first. `from`/`to` select the alerts active at some point of the range
+   * (`started_at <= to` and still firing or `resolved_at >= from`).
+   */
+  async list(projectId: string, query: AlertsQueryDto): Promise<AlertView[]> {
+    const from = query.from === undefined ? null : new Date(parseInstant('from', query.from));
+    const to = query.to === undefined ? null : new Date(parseInstant('to', query.to));
+    if (from && to && from.getTime() >= to.getTime()) {
+      throw ApiError.validation('Invalid request: from must be before to.', { fields: [{ field: 'from', problems: ['from must be before to'] }] });
+    }
+    const rows: AlertRow[] = await this.db.query(
+      `SELECT id, project_id, env, rule, state, value, threshold, started_at, resolved_at, resolution_reason
+         FROM alerts
+        WHERE project_id = $1
+          AND ($2::text IS NULL OR state = $2)
+          AND ($3::timestamptz IS NULL OR resolved_at IS NULL OR resolved_at >= $3)
+          AND ($4::timestamptz IS NULL OR started_at <= $4)
+          AND ($5::text IS NULL OR env = $5)
+        ORDER BY started_at DESC, id
+        LIMIT $6`,
+      [projectId, query.state ?? null, from, to, query.env ?? null, query.limit ?? 500],
+    );
+    return rows.map(toAlertView);
+  }
+
+  async getRules(project: RulesProject): Promise<AlertRulesResponse> {
+    const stored: StoredRule[] = await this.db.query(`SELECT env, rule, threshold, enabled FROM alert_rules WHERE project_id = $1`, [project.id]);
+    return { project_id: project.id, rules: ruleViews(stored, project.envs) };
+  }
+
+  /**
+   * Replaces the project's rule set after validating all of it; on any problem nothing changes (400).
+   * The evaluator reads the new thresholds at its next run.
+   */
+  async putRules(project: RulesProject, principal: Principal, body: PutAlertRulesDto): Promise<AlertRulesResponse> {
+    const { rows, problems } = validateRuleSet(body.rules, project.envs);
+    if (problems.length) {
+      throw ApiError.validation(`Invalid alert rules: ${problems.map((p) => `${p.field}: ${p.problems[0]}`).join('; ')}.`, { fields: problems });
+    }
+    await this.db.transaction(async (tx) => {
+      await tx.query(`SELECT 1 FROM projects WHERE id = $1 FOR UPDATE`, [project.id]); // two concurrent PUTs: last one wins whole
+      await tx.query(`DELETE FROM alert_rules WHERE project_id = $1`, [project.id]);
+      if (rows.length) {
+        await tx.query(
+          `INSERT INTO alert_rules (project_id, env, rule, threshold, enabled, updated_by)
+           SELECT $1, u.env, u.rule, u.threshold, u.enabled, $6
+             FROM unnest($2::text[], $3::text[], $4::float8[], $5::boolean[]) AS u(env, rule, threshold, enabled)`,
+          [project.id, rows.map((r) => r.env), rows.map((r) => r.rule), rows.map((r) => r.threshold), rows.map((r) => r.enabled), principal.userId],
+        );
+      }
+    });
+    return this.getRules(project);
+  }
+}

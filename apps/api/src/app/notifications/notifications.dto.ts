@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DELIVERY_STATUSES, NOTIFICATION_CHANNELS, METRICS_ENDPOINT_MAX_LENGTH } from '@seqpulse/contracts';
+
+export class UpdateNotificationSettingsDto {
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'https://hooks.example.com/seqpulse',
+    description: 'Outgoing webhook: one JSON POST per alert transition, HMAC v2 signed with the project secret. Absent or null = off.',
+  })
+  @IsOptional() @IsString() @MaxLength(METRICS_ENDPOINT_MAX_LENGTH)
+  webhook_url?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'https://hooks.slack.com/services/T000/B000/XXXX',
+    description: 'Slack-compatible incoming webhook (`{"text": …}`). Absent or null = off.',
+  })
+  @IsOptional() @IsString() @MaxLength(METRICS_ENDPOINT_MAX_LENGTH)
+  slack_webhook_url?: string | null;
+}
+
+export class NotificationSettingsDto {
+  @ApiProperty() project_id!: string;
+  @ApiProperty({ type: String, nullable: true }) webhook_url!: string | null;
+  @ApiProperty({ type: String, nullable: true }) slack_webhook_url!: string | null;
+  @ApiProperty({ type: String, nullable: true }) updated_at!: string | null;
+}
+
+export class DeliveriesQueryDto {
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  limit?: number;
+}
+
+export class DeliveryAttemptDto {
+  @ApiProperty() attempt!: number;
+  @ApiProperty() at!: string;
+  @ApiProperty({ type: Number, nullable: true, description: 'HTTP status received; null when there was no response.' }) http_status!: number | null;
+  @ApiProperty() ok!: boolean;
+  @ApiProperty({ type: String, nullable: true }) error!: string | null;
+  @ApiProperty() duration_ms!: number;
+}
+
+export class NotificationDeliveryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() alert_id!: string;
+  @ApiProperty({ enum: NOTIFICATION_CHANNELS }) channel!: string;
+  @ApiProperty({ enum: ['firing', 'resolved'] }) transition!: string;
+  @ApiProperty() url!: string;
+  @ApiProperty({ enum: DELIVERY_STATUSES }) status!: string;
+  @ApiProperty() attempts!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Next attempt of a pending delivery.' }) next_attempt_at!: string | null;
+  @ApiProperty() created_at!: string;
+  @ApiProperty({ type: String, nullable: true }) delivered_at!: string | null;
+  @ApiProperty({ type: [DeliveryAttemptDto] }) attempt_log!: DeliveryAttemptDto[];
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ProjectsModule } from '../projects/projects.module';
+import { NotificationDispatcher } from './notification-dispatcher';
+import { NotificationSender } from './notification-sender';
+import { NotificationsController } from './notifications.controller';
+import { NotificationsService } from './notifications.service';
+
+/** Alert notifications: per-project settings, the outbox (webhook, Slack) with retries, the live-stream NOTIFY. */
+@Module({
+  imports: [ProjectsModule],
+  providers: [NotificationsService, NotificationSender, NotificationDispatcher],
+  controllers: [NotificationsController],
+  exports: [NotificationsService, NotificationDispatcher],
+})
+export class NotificationsModule {}

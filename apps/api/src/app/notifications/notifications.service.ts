@@ -1,0 +1,171 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ALERTS_NOTIFY_CHANNEL } from '@seqpulse/contracts';
+import type { AlertStreamNotice, NotificationDeliveryView, NotificationSettingsView } from '@seqpulse/contracts';
+import { ApiError } from '../common/api-error';
+import { isoOrNull, isoSeconds } from '../common/time';
+import { AppConfig } from '../config/app-config';
+import type { Principal } from '../auth/principal';
+import { ProjectsService } from '../projects/projects.service';
+import { TargetAddressPolicy } from '../target-address/target-address.policy';
+import { AlertTransitionEvent, slackMessage, webhookPayload } from './messages';
+import type { UpdateNotificationSettingsDto } from './notifications.dto';
+
+/** Anything that runs SQL: the DataSource, an EntityManager or a QueryRunner inside a transaction. */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+interface SettingsRow {
+  project_id: string;
+  name: string;
+  webhook_url: string | null;
+  slack_webhook_url: string | null;
+}
+
+/**
+ * Per-project notification settings, and the announcement of alert transitions: a NOTIFY on
+ * `seqpulse_alerts` for live streams and one outbox row per configured channel, written in the caller's
+ * transaction so a transition and its notifications are committed (or lost) together.
+ */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: AppConfig,
+    private readonly projects: ProjectsService,
+    private readonly targets: TargetAddressPolicy,
+  ) {}
+
+  async getSettings(principal: Principal, projectId: string): Promise<NotificationSettingsView> {
+    await this.projects.findVisible(principal, projectId);
+    return this.settingsView(projectId);
+  }
+
+  /** Replaces both channels (an absent field turns that channel off). Each URL gets the address checks. */
+  async putSettings(principal: Principal, projectId: string, dto: UpdateNotificationSettingsDto): Promise<NotificationSettingsView> {
+    await this.projects.findVisible(principal, projectId);
+    const webhook = dto.webhook_url ?? null;
+    const slack = dto.slack_webhook_url ?? null;
+    const problems: { field: string; problems: string[] }[] = [];
+    for (const [field, url] of [['webhook_url', webhook], ['slack_webhook_url', slack]] as const) {
+      if (url === null) continue;
+      const check = await this.targets.check(url);
+      if (check.ok === false) problems.push({ field, problems: [`${field} ${check.reason}`] });
+    }
+    if (problems.length) throw ApiError.validation(`Invalid request: ${problems.map((p) => p.problems[0]).join('; ')}.`, { fields: problems });
+    await this.db.query(
+      `INSERT INTO notification_settings (project_id, webhook_url, slack_webhook_url, updated_at, updated_by)
+       VALUES ($1, $2, $3, now(), $4)
+       ON CONFLICT (project_id) DO UPDATE SET webhook_url = EXCLUDED.webhook_url, slack_webhook_url = EXCLUDED.slack_webhook_url,
+                                              updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
+      [projectId, webhook, slack, principal.userId],
+    );
+    return this.settingsView(projectId);
+  }
+
+  async listDeliveries(principal: Principal, projectId: string, limit: number): Promise<NotificationDeliveryView[]> {
+    await this.projects.findVisible(principal, projectId);
+    const rows: DeliveryRow[] = await this.db.query(
+      `SELECT d.id, d.alert_id, d.channel, d.transition, d.url, d.status, d.attempts, d.next_attempt_at, d.created_at, d.delivered_at,
+              coalesce((SELECT json_agg(json_build_object('attempt', a.attempt, 'at', a.at, 'http_status', a.http_status, 'ok', a.ok,
+                                                          'error', a.error, 'duration_ms', a.duration_ms) ORDER BY a.id)
+                          FROM notification_attempts a WHERE a.delivery_id = d.id), '[]') AS attempt_log
+         FROM notification_deliveries d
+        WHERE d.project_id = $1
+        ORDER BY d.created_at DESC, d.id
+        LIMIT $2`,
+      [projectId, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      alert_id: r.alert_id,
+      channel: r.channel,
+      transition: r.transition,
+      url: r.url,
+      status: r.status,
+      attempts: r.attempts,
+      next_attempt_at: r.status === 'pending' ? isoSeconds(r.next_attempt_at) : null,
+      created_at: isoSeconds(r.created_at),
+      delivered_at: isoOrNull(r.delivered_at),
+      attempt_log: r.attempt_log.map((a) => ({ ...a, at: isoSeconds(new Date(a.at)) })),
+    }));
+  }
+
+  /**
+   * Announces transitions inside the caller's transaction: one `pg_notify` per transition (delivered to
+   * listeners at commit) and one outbox row per configured channel, due at `now`.
+   */
+  async announce(tx: Queryable, events: AlertTransitionEvent[], now: Date): Promise<number> {
+    if (events.length === 0) return 0;
+    const notices = events.map((e) => JSON.stringify({ project_id: e.projectId, alert: e.alert } satisfies AlertStreamNotice));
+    await tx.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) WITH ORDINALITY AS u(n, i) ORDER BY i`, [ALERTS_NOTIFY_CHANNEL, notices]);
+
+    const projectIds = [...new Set(events.map((e) => e.projectId))];
+    const settings: SettingsRow[] = await tx.query(
+      `SELECT ns.project_id, p.name, ns.webhook_url, ns.slack_webhook_url
+         FROM notification_settings ns JOIN projects p ON p.id = ns.project_id
+        WHERE ns.project_id = ANY($1::uuid[]) AND (ns.webhook_url IS NOT NULL OR ns.slack_webhook_url IS NOT NULL)`,
+      [projectIds],
+    );
+    const byProject = new Map(settings.map((s) => [s.project_id, s]));
+    const rows: { id: string; projectId: string; alertId: string; channel: string; transition: string; url: string; body: string }[] = [];
+    for (const event of events) {
+      const s = byProject.get(event.projectId);
+      if (!s) continue;
+      const base = { projectId: event.projectId, alertId: event.alert.id, transition: event.transition };
+      if (s.webhook_url) {
+        const id = randomUUID();
+        rows.push({ ...base, id, channel: 'webhook', url: s.webhook_url, body: JSON.stringify(webhookPayload(id, event, s.name)) });
+      }
+      if (s.slack_webhook_url) {
+        rows.push({ ...base, id: randomUUID(), channel: 'slack', url: s.slack_webhook_url, body: JSON.stringify(slackMessage(event, s.name)) });
+      }
+    }
+    if (rows.length === 0) return 0;
+    await tx.query(
+      `INSERT INTO notification_deliveries (id, project_id, alert_id, channel, transition, url, body, max_attempts, next_attempt_at)
+       SELECT u.id, u.project_id, u.alert_id, u.channel, u.transition, u.url, u.body, $8, $9
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
+           AS u(id, project_id, alert_id, channel, transition, url, body)
+       ON CONFLICT (alert_id, transition, channel) DO NOTHING`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.projectId),
+        rows.map((r) => r.alertId),
+        rows.map((r) => r.channel),
+        rows.map((r) => r.transition),
+        rows.map((r) => r.url),
+        rows.map((r) => r.body),
+        this.config.SEQPULSE_NOTIFY_MAX_ATTEMPTS,
+        now,
+      ],
+    );
+    return rows.length;
+  }
+
+  private async settingsView(projectId: string): Promise<NotificationSettingsView> {
+    const [row] = await this.db.query(`SELECT webhook_url, slack_webhook_url, updated_at FROM notification_settings WHERE project_id = $1`, [projectId]);
+    return {
+      project_id: projectId,
+      webhook_url: row?.webhook_url ?? null,
+      slack_webhook_url: row?.slack_webhook_url ?? null,
+      updated_at: isoOrNull(row?.updated_at),
+    };
+  }
+}
+
+interface DeliveryRow {
+  id: string;
+  alert_id: string;
+  channel: 'webhook' | 'slack';
+  transition: 'firing' | 'resolved';
+  url: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: Date;
+  created_at: Date;
+  delivered_at: Date | null;
+  attempt_log: { attempt: number; at: string; http_status: number | null; ok: boolean; error: string | null; duration_ms: number }[];
+}

@@ -1,0 +1,111 @@
+/**
+ * Alert shapes the contract leaves to the implementation (decided in the alerts issue): rule updates,
+ * resolution reasons, the live-stream notice, notification settings, webhook payloads and deliveries.
+ * The fixed shapes (`AlertView`, `AlertRuleView`, `AlertRulesResponse`, rule names and defaults) live in
+ * `monitoring.ts`.
+ */
+import { AlertRuleName, AlertView } from './monitoring';
+
+/** Why an alert stopped firing (`AlertView.resolution_reason`). */
+export const ALERT_RESOLUTION_REASONS = [
+  /** A threshold rule's 5-minute mean is back at or under its threshold. */
+  'recovered',
+  /** `no_data`: a sample was stored again. */
+  'sample_received',
+  /** A threshold rule's window holds no stored sample any more: the mean is unknown (`no_data` covers the silence). */
+  'no_samples_in_window',
+  /** The rule was disabled for this project/env. */
+  'rule_disabled',
+  /** The env was removed from the project. */
+  'env_removed',
+  /** The project left the Enterprise plan. */
+  'plan_not_enterprise',
+  /** The project left the Realtime rollout. */
+  'monitoring_not_enabled',
+] as const;
+export type AlertResolutionReason = (typeof ALERT_RESOLUTION_REASONS)[number];
+
+/** One entry of `PUT /monitoring/enterprise/alert-rules`: `env` absent/null = the project-wide rule. */
+export interface AlertRuleUpdate {
+  rule: AlertRuleName;
+  env?: string | null;
+  threshold: number;
+  enabled?: boolean;
+}
+
+/**
+ * `PUT /monitoring/enterprise/alert-rules?project_id` body. It replaces the project's whole rule set:
+ * a project-wide rule not listed goes back to its default, an env override not listed is removed.
+ */
+export interface PutAlertRulesRequest {
+  rules: AlertRuleUpdate[];
+}
+
+/** Postgres channel carrying alert transitions to the live stream (`event: alert`). */
+export const ALERTS_NOTIFY_CHANNEL = 'seqpulse_alerts';
+
+/** Payload of one NOTIFY on `seqpulse_alerts`. */
+export interface AlertStreamNotice {
+  project_id: string;
+  alert: AlertView;
+}
+
+/** `GET|PUT /projects/:id/notifications`. `null` = channel off. */
+export interface NotificationSettingsView {
+  project_id: string;
+  /** Outgoing webhook: JSON `AlertWebhookPayload`, HMAC v2 signed with the project's secret. */
+  webhook_url: string | null;
+  /** Slack-compatible incoming webhook (`{"text": …}`). */
+  slack_webhook_url: string | null;
+  updated_at: string | null;
+}
+
+export interface UpdateNotificationSettingsRequest {
+  webhook_url?: string | null;
+  slack_webhook_url?: string | null;
+}
+
+export type AlertTransition = 'firing' | 'resolved';
+
+/** Body of the outgoing webhook, one per alert transition. */
+export interface AlertWebhookPayload {
+  /** Unique per delivery; the same on every retry of that delivery (use it to de-duplicate). */
+  delivery_id: string;
+  type: `alert.${AlertTransition}`;
+  project_id: string;
+  project_name: string;
+  alert: AlertView;
+  /** When the transition happened (the evaluation time). */
+  occurred_at: string;
+}
+
+export const NOTIFICATION_CHANNELS = ['webhook', 'slack'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface DeliveryAttemptView {
+  attempt: number;
+  at: string;
+  /** HTTP status received, or null when no response (refused, timeout, address refused). */
+  http_status: number | null;
+  ok: boolean;
+  error: string | null;
+  duration_ms: number;
+}
+
+/** `GET /projects/:id/notifications/deliveries`: the outbox, newest first, with every attempt. */
+export interface NotificationDeliveryView {
+  id: string;
+  alert_id: string;
+  channel: NotificationChannel;
+  transition: AlertTransition;
+  url: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string | null;
+  created_at: string;
+  delivered_at: string | null;
+  attempt_log: DeliveryAttemptView[];
+}

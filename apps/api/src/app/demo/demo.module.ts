@@ -4,6 +4,7 @@ import { ProjectEntity } from '../projects/project.entity';
 import { ProjectsModule } from '../projects/projects.module';
 import { RolloutModule } from '../rollout/rollout.module';
 import { DemoSeeder } from './demo-seeder';
+import { DemoDeployments } from './demo-deployments';
 
-@Module({ imports: [TypeOrmModule.forFeature([ProjectEntity]), ProjectsModule, RolloutModule], providers: [DemoSeeder] })
+@Module({ imports: [TypeOrmModule.forFeature([ProjectEntity]), ProjectsModule, RolloutModule], providers: [DemoSeeder, DemoDeployments] })
 export class DemoModule {}

@@ -1,9 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import type { RolloutStage } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
 import type { Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
-import { RolloutService, monitoringStatus } from '../rollout/rollout.service';
+import { monitoringStatus } from '../rollout/rollout.service';
 import { AccessRecordsService } from './access-records.service';
 import { GATE_CONTEXT, GateContext } from './gate-context';
 
@@ -18,7 +20,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class EnterpriseGateGuard implements CanActivate {
   constructor(
     private readonly projects: ProjectsService,
-    private readonly rollout: RolloutService,
+    private readonly db: DataSource,
     private readonly records: AccessRecordsService,
   ) {}
 
@@ -31,8 +33,13 @@ export class EnterpriseGateGuard implements CanActivate {
 
     const projectId = parseProjectId(request.query?.project_id);
     const project = await this.projects.findVisible(principal, projectId);
-    const rollout = await this.rollout.get();
-    const status = monitoringStatus(project, rollout.stage, new Set(rollout.pilot_project_ids));
+    // One round trip for the rollout (stage, and is this project in the pilot list), not the whole list.
+    const [rollout]: { stage: RolloutStage; pilot: boolean }[] = await this.db.query(
+      `SELECT (SELECT stage FROM rollout_settings WHERE id = 1) AS stage,
+              EXISTS (SELECT 1 FROM rollout_pilot_projects WHERE project_id = $1) AS pilot`,
+      [project.id],
+    );
+    const status = monitoringStatus(project, rollout.stage, new Set(rollout.pilot ? [project.id] : []));
     if (!status.enabled && status.reason === 'plan_not_enterprise') {
       throw new ApiError(403, 'plan_not_enterprise', 'Realtime monitoring needs the Enterprise plan for this project.');
     }

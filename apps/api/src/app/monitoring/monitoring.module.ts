@@ -3,11 +3,12 @@ import { EnterpriseGateModule } from './enterprise-gate.module';
 import { MonitoringController } from './monitoring.controller';
 import { StreamHub } from './stream-hub';
 import { TimeseriesService } from './timeseries.service';
+import { RollupMaintenance } from './rollup-maintenance';
 
 /** Realtime monitoring: the Enterprise gate and access records, the timeseries query and the live stream. */
 @Module({
   imports: [EnterpriseGateModule],
-  providers: [TimeseriesService, StreamHub],
+  providers: [TimeseriesService, StreamHub, RollupMaintenance],
   controllers: [MonitoringController],
   exports: [StreamHub, TimeseriesService],
 })

@@ -137,6 +137,41 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
     ]);
   });
 
+  it('answers the same from the rollups as from the raw samples (steps ≥ 60 s), and counts a repeated write once', async () => {
+    const base = Date.UTC(2026, 2, 14, 9, 0, 0);
+    const rnd = (i: number) => ((i * 7919) % 1000) / 1000;
+    const samples = Array.from({ length: 600 }, (_, i) => ({
+      at: base + i * 15_000 + Math.floor(rnd(i) * 14_000),
+      phase: (i % 7 === 0 ? 'post' : 'pre') as 'pre' | 'post',
+      values: { requests_per_sec: 100 * rnd(i), latency_p95: 1000 * rnd(i + 1), error_rate: rnd(i + 2) / 10, cpu_usage: rnd(i + 3), memory_usage: rnd(i + 4) },
+    }));
+    await insertSamples(t, f.enterprise, samples);
+    // the same slots again through the store: ON CONFLICT DO NOTHING, so the rollups must not move
+    const { SamplesStore } = await import('../samples/samples.store');
+    const again = await t.app.get(SamplesStore).insertBatch(samples.slice(0, 50).map((s) => ({
+      projectId: f.enterprise, env: 'prod', slotAt: new Date(s.at - 3000), collectedAt: new Date(s.at), values: { requests_per_sec: 1e6, latency_p95: 1e6, error_rate: 1, cpu_usage: 1, memory_usage: 1 },
+    })));
+    expect(again).toHaveLength(0);
+    const { TimeseriesService, buildTimeseriesSql } = await import('./timeseries.service');
+    const { parseTimeseriesQuery } = await import('./timeseries.params');
+    expect(await t.app.get(TimeseriesService).rollupsAvailable()).toBe(true);
+    for (const step of ['60s', '5m', '15m', '1h']) {
+      for (const phase of [undefined, 'pre', 'post']) {
+        const params = { from: '2026-03-14T08:50:00Z', to: '2026-03-14T11:40:00Z', step, ...(phase ? { phase } : {}) };
+        const res = await get(params);
+        expect(res.status).toBe(200);
+        const raw = buildTimeseriesSql(f.enterprise, parseTimeseriesQuery({ project_id: f.enterprise, ...params }, ['prod', 'staging'], Date.now()), null);
+        const { rows } = await t.db.query(raw.sql, raw.params);
+        for (const m of ['requests_per_sec', 'latency_p95', 'error_rate', 'cpu_usage', 'memory_usage']) {
+          const got = res.body.series[m].map((p: { v: number | null }) => p.v);
+          const want = rows.map((r: Record<string, number | null>) => r[m]);
+          expect(got.map((v: number | null) => v === null)).toEqual(want.map((v) => v === null));
+          got.forEach((v: number | null, i: number) => v !== null && expect(v).toBeCloseTo(Number(want[i]), 9));
+        }
+      }
+    }
+  });
+
   it('defaults to the last hour at 15 s with every bucket present (nulls, never omitted)', async () => {
     const before = Date.now();
     const res = await get({});

@@ -1,6 +1,6 @@
 import { MAX_POINTS_PER_SERIES } from '@seqpulse/contracts';
 import { parseTimeseriesQuery } from './timeseries.params';
-import { buildTimeseriesSql } from './timeseries.service';
+import { buildTimeseriesSql, renderTimeseries, rollupFor } from './timeseries.service';
 
 const envs = ['prod', 'staging'];
 const NOW = Date.UTC(2026, 10, 28, 11, 0, 7);
@@ -102,5 +102,48 @@ describe('buildTimeseriesSql', () => {
     expect(sql).toMatch(/s\.slot_at > to_timestamp\(\$4::bigint\) - interval '40 seconds' AND s\.slot_at < to_timestamp\(\$5::bigint\)/);
     expect(sql).toContain('generate_series($4::bigint, $5::bigint - $3::bigint, $3::bigint)');
     expect(sql).toContain('s.phase = $6');
+  });
+});
+
+describe('rollup choice', () => {
+  it('reads the coarsest rollup whose width divides the step, raw samples below a minute', () => {
+    expect(rollupFor(15, true)).toBeNull();
+    expect(rollupFor(30, true)).toBeNull();
+    expect(rollupFor(60, true)?.table).toBe('samples_1m');
+    expect(rollupFor(300, true)?.table).toBe('samples_1m');
+    expect(rollupFor(900, true)?.table).toBe('samples_15m');
+    expect(rollupFor(3600, true)?.table).toBe('samples_15m');
+    expect(rollupFor(3600, false)).toBeNull();
+  });
+
+  it('computes exact means (Σsum / Σn) and the max of maxes from a rollup', () => {
+    const req = parse({ from: '2026-11-21T11:00:00Z', to: '2026-11-28T11:00:00Z', step: '1h' });
+    const { sql } = buildTimeseriesSql('p', req, rollupFor(3600, true));
+    expect(sql).toContain('FROM samples_15m s');
+    expect(sql).toContain('max(s.latency_p95_max) AS latency_p95');
+    expect(sql).toContain('sum(s.cpu_usage_sum) / sum(s.n) AS cpu_usage');
+    expect(sql).toContain('s.bucket >= to_timestamp($4::bigint) AND s.bucket < to_timestamp($5::bigint)');
+  });
+});
+
+describe('renderTimeseries', () => {
+  it('writes the rows Postgres formatted into the response JSON, nulls included', () => {
+    const req = parse({ from: '2026-11-28T10:00:00Z', to: '2026-11-28T10:00:30Z', step: '15s', phase: 'pre' });
+    const deployments = [{ deployment_id: 'd', env: 'prod', started_at: '2026-11-28T10:00:05Z', finished_at: null, result: null }];
+    const rows = [
+      { t: '2026-11-28T10:00:00Z', requests_per_sec: '12.4', latency_p95: '180', error_rate: '1e-07', cpu_usage: '0.30000000000000004', memory_usage: '0', deployments },
+      { t: '2026-11-28T10:00:15Z', requests_per_sec: null, latency_p95: null, error_rate: null, cpu_usage: null, memory_usage: null, deployments: null },
+      { t: '2026-11-28T10:00:30Z', requests_per_sec: '1e+21', latency_p95: 'NaN', error_rate: 'Infinity', cpu_usage: '-0.5', memory_usage: '0.25', deployments: null },
+    ];
+    const text = renderTimeseries('p"1', req, rows);
+    const metrics = ['requests_per_sec', 'latency_p95', 'error_rate', 'cpu_usage', 'memory_usage'] as const;
+    const num = (v: string | null) => (v === null || v === 'NaN' || v === 'Infinity' ? null : Number(v));
+    expect(JSON.parse(text)).toEqual({
+      project_id: 'p"1', env: 'prod', phase: 'pre', step: '15s', from: '2026-11-28T10:00:00Z', to: '2026-11-28T10:00:30Z',
+      series: Object.fromEntries(metrics.map((m) => [m, rows.map((r) => ({ t: r.t, v: num(r[m]) }))])),
+      deployments,
+    });
+    expect(text).toContain('{"t":"2026-11-28T10:00:15Z","v":null}');
+    expect(Object.keys(JSON.parse(text))).toEqual(['project_id', 'env', 'phase', 'step', 'from', 'to', 'series', 'deployments']);
   });
 });

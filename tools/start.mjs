@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NX_ENV } from './nx-env.mjs';
+import { ensureNodeModules } from './ensure-deps.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env, ...NX_ENV };
@@ -59,6 +60,7 @@ function shutdown(code) {
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
+ensureNodeModules(root);
 build();
 const apiEnv = { SEQPULSE_DATA_DIR: dataDir };
 if (demo) {

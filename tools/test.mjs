@@ -2,10 +2,18 @@
 // `npm test`: every test of every project: lint, unit tests, API integration tests on a real
 // Postgres, and the dashboard's browser tests against the product started as `npm start` starts it.
 import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NX_ENV } from './nx-env.mjs';
+import { ensureChromium, ensureNodeModules } from './ensure-deps.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['lint', 'test', 'int-test', 'e2e'];
+ensureNodeModules(root);
+if (targets.includes('e2e')) ensureChromium(root);
 const res = spawnSync('npx', ['nx', 'run-many', '-t', ...targets, '--parallel=1', '--outputStyle=static'], {
+  cwd: root,
   env: { ...process.env, ...NX_ENV, CI: 'true' },
   stdio: 'inherit',
 });

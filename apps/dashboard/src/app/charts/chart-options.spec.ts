@@ -1,5 +1,5 @@
 import { METRIC_NAMES } from '@seqpulse/contracts';
-import { buildChartOptions, buildMetricOption, pointsFromResponse, SERIES_ID, thresholdFor } from './chart-options';
+import { buildChartOptions, buildMetricOption, niceCeil, pointsFromResponse, SERIES_ID, thresholdFor } from './chart-options';
 import { LIGHT_CHART_THEME } from './chart-theme';
 import { FIXTURE_T0, sampleResponse, sampleRules } from '../../testing/fixtures';
 
@@ -90,9 +90,11 @@ describe('chart options builder', () => {
 
   it('keeps the threshold in view when values are far below it', () => {
     const max = options['error_rate']['yAxis'].max as (e: { max: number }) => number;
-    expect(max({ max: 0.4 })).toBeCloseTo(1.15);
-    expect(max({ max: 5 })).toBe(5);
-    expect(max({ max: Number.NEGATIVE_INFINITY })).toBeCloseTo(1.15);
+    expect(max({ max: 0.4 })).toBe(1.2); // threshold 1 % → 1.1 → nice 1.2
+    expect(max({ max: 4.2 })).toBe(5);
+    expect(max({ max: Number.NEGATIVE_INFINITY })).toBe(1.2);
+    expect(options['latency_p95']['yAxis'].max({ max: 636.65 })).toBe(800);
+    expect([niceCeil(0.3), niceCeil(97.7), niceCeil(88), niceCeil(0)]).toEqual([0.3, 100, 100, 1]);
   });
 
   it('uses the response window on a time axis', () => {

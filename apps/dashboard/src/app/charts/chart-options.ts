@@ -82,8 +82,6 @@ export function deploymentMarkLines(deployments: DeploymentMarker[], window: Tim
         xAxis: deploymentTime(d),
         deployment: d.deployment_id,
         result: d.result,
-        symbol: ['none', 'circle'],
-        symbolSize: 7,
         itemStyle: { color: colour },
         lineStyle: { color: colour, type: 'solid', width: 1.5 },
         label: {
@@ -97,6 +95,17 @@ export function deploymentMarkLines(deployments: DeploymentMarker[], window: Tim
     });
 }
 
+/** The smallest "nice" number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) at or above `value`: a clean top label. */
+export function niceCeil(value: number): number {
+  if (!(value > 0)) return 1;
+  const exp = 10 ** Math.floor(Math.log10(value));
+  for (const m of [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
+    const candidate = m * exp;
+    if (candidate >= value - exp * 1e-9) return Number(candidate.toPrecision(12));
+  }
+  return 10 * exp;
+}
+
 /** The echarts option of one metric chart. */
 export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
   const def = METRICS[input.metric];
@@ -107,7 +116,6 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
     markData.push({
       name: 'Alert threshold',
       yAxis: thresholdDisplay,
-      symbol: ['none', 'none'],
       lineStyle: { color: theme.threshold, type: 'dashed', width: 1 },
       label: {
         show: true,
@@ -124,7 +132,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
     animation: false,
     backgroundColor: 'transparent',
     textStyle: { color: theme.text },
-    grid: { left: 8, right: 16, top: 24, bottom: 8 },
+    grid: { left: 8, right: 16, top: 24, bottom: 20 },
     tooltip: {
       trigger: 'axis',
       backgroundColor: theme.tooltipBg,
@@ -151,7 +159,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
         ? {
             // keep the threshold line in view even when every value is far below it
             max: (extent: { max: number }) =>
-              Number.isFinite(extent.max) ? Math.max(extent.max, thresholdDisplay * 1.15) : thresholdDisplay * 1.15,
+              niceCeil(Number.isFinite(extent.max) ? Math.max(extent.max, thresholdDisplay * 1.1) : thresholdDisplay * 1.1),
           }
         : {}),
       axisLabel: { color: theme.muted, formatter: `{value} ${def.displayUnit}` },

@@ -20,6 +20,7 @@ export const adminRoutes: Route[] = [
       {
         path: 'keys',
         title: 'Admin · API keys · SeqPulse',
+        data: { embedded: true },
         loadComponent: () => import('../api-keys/api-keys.page').then((m) => m.ApiKeysPage),
       },
       {

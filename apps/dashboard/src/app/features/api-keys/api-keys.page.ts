@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, OnInit, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, OnInit, signal } from '@angular/core';
 import { ApiKeyView, CreatedApiKey, ProjectView, Scope, SCOPES } from '@seqpulse/contracts';
 import { isApiError } from '../../core/api-error';
 import { ApiService } from '../../core/api.service';
@@ -16,8 +16,13 @@ const SCOPE_HELP: Record<Scope, string> = {
   selector: 'app-api-keys-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    <section class="page-section">
-      <div class="section-head"><h2>API keys</h2></div>
+    <section [class.page]="!embedded()">
+      @if (embedded()) {
+        <div class="section-head"><h2>API keys</h2></div>
+      } @else {
+        <div class="page-head"><h1>API keys</h1></div>
+        <p class="muted">Keys let CI pipelines and integrations call the API. Each key carries scopes and may be limited to projects.</p>
+      }
 
       @if (created(); as key) {
         <div class="card secret" role="alert" aria-labelledby="secret-title">
@@ -128,6 +133,8 @@ const SCOPE_HELP: Record<Scope, string> = {
   `,
 })
 export class ApiKeysPage implements OnInit {
+  /** Inside the admin screens (route data `embedded: true`) the page drops its own frame. */
+  readonly embedded = input(false);
   private readonly api = inject(ApiService);
   private readonly auth = inject(AuthService);
   protected readonly help = SCOPE_HELP;

@@ -111,7 +111,9 @@ export class Poller {
   }
 
   /** The body as text, or null past the size cap (the connection is dropped, not drained). */
-  private async readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, contentLength: string | string[] | undefined): Promise<string | null> {
+  private async readCapped(body: AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', listener: () => void): unknown }, contentLength: string | string[] | undefined): Promise<string | null> {
+    // Destroying the body emits an abort error on it; without a listener that error would crash the process.
+    body.on('error', () => undefined);
     if (Number(contentLength) > this.options.maxBytes) {
       body.destroy();
       return null;

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = bootLogger(config.LOG_LEVEL);
+  // A stray promise rejection is a bug to see in the logs, not a reason to stop monitoring every customer.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'Unhandled promise rejection'));
   let embedded: EmbeddedDatabase | undefined;
   if (!config.DATABASE_URL) {
     try {

@@ -103,3 +103,22 @@ describe('every route under /monitoring/enterprise is behind the Enterprise gate
     expect(rec).toMatchObject({ route: `GET ${ENTERPRISE_PREFIX}/nope`, status: 404 });
   });
 });
+
+describe('OpenAPI documents the realtime routes', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('lists every parameter and the contract errors of timeseries, stream and audit', async () => {
+    const doc = (await t.call('GET', '/docs/openapi.json')).body;
+    const ts = doc.paths['/monitoring/enterprise/timeseries'].get;
+    expect(ts.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['env', 'from', 'phase', 'project_id', 'step', 'to']);
+    expect(Object.keys(ts.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '404']));
+    const stream = doc.paths['/monitoring/enterprise/stream'].get;
+    expect(stream.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['env', 'phase', 'project_id']);
+    const audit = doc.paths['/admin/audit'].get;
+    expect(audit.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['from', 'limit', 'project_id', 'to']);
+  });
+});

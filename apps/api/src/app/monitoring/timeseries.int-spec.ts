@@ -338,4 +338,35 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
       }
     });
   });
+  describe('GET /admin/audit', () => {
+    it('is for administrators only (members and keys without admin: 403)', async () => {
+      expect((await t.call('GET', '/admin/audit', { token: f.owner.token })).body.code).toBe('insufficient_scope');
+      expect((await t.call('GET', '/admin/audit', { apiKey: await f.key(['monitoring:read']) })).status).toBe(403);
+      expect((await t.call('GET', '/admin/audit')).status).toBe(401);
+    });
+
+    it('lists newest first, filters by project and time, honours limit', async () => {
+      await get({ step: '60s' });
+      await get({ step: '5m' });
+      const all = await auditOf(t, f.admin, f.enterprise);
+      expect(all.length).toBeGreaterThan(5);
+      for (let i = 1; i < all.length; i++) expect(Date.parse(all[i - 1].at)).toBeGreaterThanOrEqual(Date.parse(all[i].at));
+      expect(all.every((r) => r.project_id === f.enterprise)).toBe(true);
+      expect(all[0].params.step).toBe('5m');
+      const two = await t.call('GET', `/admin/audit?project_id=${f.enterprise}&limit=2`, { token: f.admin });
+      expect(two.body.map((r: { id: string }) => r.id)).toEqual(all.slice(0, 2).map((r) => r.id));
+      const future = await t.call('GET', `/admin/audit?from=${Math.floor(Date.now() / 1000) + 3600}`, { token: f.admin });
+      expect(future.body).toEqual([]);
+      const past = await t.call('GET', `/admin/audit?to=2020-01-01T00:00:00Z`, { token: f.admin });
+      expect(past.body).toEqual([]);
+    });
+
+    it.each(['limit=0', 'limit=1001', 'limit=abc', 'from=yesterday', "project_id=1' OR '1'='1", 'from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 'user=x'])(
+      '%s → 400',
+      async (query) => {
+        const res = await t.call('GET', `/admin/audit?${query}`, { token: f.admin });
+        expect([res.status, res.body.code]).toEqual([400, 'validation_failed']);
+      },
+    );
+  });
 });

@@ -42,6 +42,10 @@ export interface AlertsQuery {
   state?: 'firing' | 'resolved';
   from?: string;
   to?: string;
+  /** Keeps one env (docs/api.md, "Alerts"). */
+  env?: string;
+  /** 1..1000, default 500. */
+  limit?: number;
 }
 
 /** Query of `GET /monitoring/enterprise/stream`. */

@@ -438,10 +438,12 @@ export class MonitoringPage {
     this.alertsError.set(null);
     try {
       const [firing, resolved] = await Promise.all([
-        this.api.alerts({ project_id: project.id, state: 'firing' }),
+        this.api.alerts({ project_id: project.id, state: 'firing', env: env ?? undefined }),
         this.api.alerts({
           project_id: project.id,
           state: 'resolved',
+          env: env ?? undefined,
+          limit: 50,
           from: isoSeconds(Date.now() - RESOLVED_ALERTS_WINDOW_MS),
           to: isoSeconds(Date.now()),
         }),

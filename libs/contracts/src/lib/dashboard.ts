@@ -13,18 +13,26 @@ export interface AdminProjectView extends ProjectView {
 /** `PUT /admin/rollout` body (same shape as the view). */
 export type UpdateRolloutRequest = RolloutView;
 
-/** One failed collection, as listed by `GET /health/scheduler`. */
+/** One failed collection, as listed by `GET /health/scheduler` (admins) — the API's collection-failure view. */
 export interface SchedulerFailure {
   project_id: string;
   env: string;
-  /** Machine-readable reason (e.g. `timeout`, `invalid_sample`, `http_500`). */
-  reason: string;
-  /** Human detail (which metric, which status …). */
-  detail: string | null;
+  /** The schedule slot the poll belonged to. */
+  slot_at?: string;
   at: string;
+  /** `timeout`, `connection_refused`, `http_status`, `invalid_payload`, `hmac_rejected`, … */
+  reason: string;
+  /** What went wrong (status, metric and value, …). */
+  detail: Record<string, unknown> | string | null;
 }
 
 export interface SchedulerHealthView extends SchedulerHealth {
+  requeued_last_15m?: number;
+  polls_last_15m?: { succeeded: number; failed: number };
+  schedule_lag_p99_ms?: number | null;
+  failures_by_reason?: Record<string, number>;
+  workers?: { id: string; role: string; heartbeat_age_s: number }[];
+  /** Present for administrators only. */
   recent_failures?: SchedulerFailure[];
 }
 

@@ -1,5 +1,13 @@
 import { METRIC_NAMES } from '@seqpulse/contracts';
-import { buildChartOptions, buildMetricOption, niceCeil, pointsFromResponse, SERIES_ID, thresholdFor } from './chart-options';
+import {
+  buildChartOptions,
+  buildMetricOption,
+  niceCeil,
+  pointsFromResponse,
+  SERIES_ID,
+  thresholdFor,
+  toSeriesData,
+} from './chart-options';
 import { LIGHT_CHART_THEME } from './chart-theme';
 import { FIXTURE_T0, sampleResponse, sampleRules } from '../../testing/fixtures';
 
@@ -19,11 +27,19 @@ describe('chart options builder', () => {
 
   it('keeps empty buckets as null (a gap), never 0, and never drops them', () => {
     for (const m of METRIC_NAMES) {
-      const data = options[m]['series'][0].data as [number, number | null][];
+      const data = (options[m]['series'][0].data as AnyOption[]).map((d) => (Array.isArray(d) ? d : d['value']));
       expect(data).toHaveLength(4);
       expect(data[2]).toEqual([FIXTURE_T0 + 30_000, null]);
       expect(data.filter((p) => p[1] === 0)).toHaveLength(0);
     }
+  });
+
+  it('gives an isolated point (empty buckets around it) a dot so it stays visible', () => {
+    const data = options['cpu_usage']['series'][0].data as AnyOption[];
+    expect(Array.isArray(data[0])).toBe(true);
+    expect(data[3]).toMatchObject({ value: [FIXTURE_T0 + 45_000, 50], symbol: 'circle' });
+    expect(options['cpu_usage']['series'][0].symbol).toBe('none');
+    expect(toSeriesData([[0, null], [1, 2], [2, null]])[1]).toMatchObject({ symbol: 'circle' });
   });
 
   it('applies the display factor: ratios are shown in %', () => {

@@ -41,6 +41,18 @@ export function pointsFromResponse(response: TimeseriesResponse, metric: MetricN
   ]);
 }
 
+/** A point with empty buckets on both sides would be invisible as a line: it gets a dot. */
+export type SeriesDatum = ChartPoint | { value: ChartPoint; symbol: 'circle'; symbolSize: number };
+
+export function toSeriesData(points: ChartPoint[]): SeriesDatum[] {
+  return points.map((p, i) => {
+    if (p[1] === null) return p;
+    const before = i > 0 ? points[i - 1][1] : null;
+    const after = i < points.length - 1 ? points[i + 1][1] : null;
+    return before === null && after === null ? { value: p, symbol: 'circle', symbolSize: 5 } : p;
+  });
+}
+
 /** The threshold rule of a metric for an env: an env override wins over the project rule. */
 export function thresholdFor(metric: MetricName, rules: AlertRuleView[] | null, env: string): number | null {
   if (!rules) return null;
@@ -170,10 +182,12 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
         id: SERIES_ID,
         name: def.label,
         type: 'line',
-        data: input.points,
+        data: toSeriesData(input.points),
         // a missing bucket is a gap, never a zero and never a straight join
         connectNulls: false,
-        showSymbol: false,
+        // no dots on a line, except for isolated points (see toSeriesData)
+        symbol: 'none',
+        showSymbol: true,
         symbolSize: 4,
         lineStyle: { width: 1.5, color: theme.line[input.metric] },
         itemStyle: { color: theme.line[input.metric] },

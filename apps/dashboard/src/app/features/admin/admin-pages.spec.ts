@@ -100,7 +100,11 @@ describe('SchedulerHealthPage', () => {
         heartbeat_age_s: 4,
         recent_failures: [
           { project_id: 'p1', env: 'prod', reason: 'timeout', detail: 'no answer in 5 s', at: '2026-11-28T09:59:00Z' },
+          { project_id: 'p4', env: 'prod', reason: 'invalid_payload', detail: { metric: 'cpu_usage', value: 1.5 }, at: '2026-11-28T09:58:00Z' },
         ],
+        polls_last_15m: { succeeded: 118, failed: 2 },
+        failures_by_reason: { invalid_payload: 1, timeout: 1 },
+        workers: [{ id: 'vm:1:a', role: 'all', heartbeat_age_s: 4 }],
       },
       { status: 503, statusText: 'Service Unavailable' },
     );
@@ -112,6 +116,10 @@ describe('SchedulerHealthPage', () => {
     expect(failure.textContent).toContain('Checkout API');
     expect(failure.textContent).toContain('timeout');
     expect(failure.textContent).toContain('no answer in 5 s');
+    expect(el.querySelectorAll('tbody tr')[1].textContent).toContain('metric=cpu_usage value=1.5');
+    expect(el.textContent).toContain('118 / 2');
+    expect(el.textContent).toContain('invalid_payload: 1');
+    expect(el.textContent).toContain('vm:1:a');
     fixture.destroy();
   });
 });

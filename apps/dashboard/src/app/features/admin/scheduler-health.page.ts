@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, inject, OnInit, signal } from '@angular/core';
-import { AdminProjectView, SchedulerHealthView } from '@seqpulse/contracts';
+import { AdminProjectView, SchedulerFailure, SchedulerHealthView } from '@seqpulse/contracts';
 import { isApiError } from '../../core/api-error';
 import { ApiService } from '../../core/api.service';
 import { formatDateTime, formatNumber } from '../../core/format';
@@ -34,7 +34,34 @@ const REFRESH_MS = 15_000;
         <div class="card stat"><dt>Avg collection (15 min)</dt><dd>{{ ms(h.avg_collection_ms) }}</dd></div>
         <div class="card stat"><dt>Avg analysis (15 min)</dt><dd>{{ ms(h.avg_analysis_ms) }}</dd></div>
         <div class="card stat"><dt>Heartbeat age</dt><dd>{{ h.heartbeat_age_s === null ? '—' : h.heartbeat_age_s + ' s' }}</dd></div>
+        @if (h.polls_last_15m; as polls) {
+          <div class="card stat" [class.bad]="polls.failed > 0"><dt>Polls (15 min) ok / failed</dt><dd>{{ polls.succeeded }} / {{ polls.failed }}</dd></div>
+        }
+        @if (h.schedule_lag_p99_ms !== undefined) {
+          <div class="card stat"><dt>Schedule lag p99 (5 min)</dt><dd>{{ ms(h.schedule_lag_p99_ms) }}</dd></div>
+        }
+        @if (h.requeued_last_15m !== undefined) {
+          <div class="card stat" [class.bad]="h.requeued_last_15m > 0"><dt>Re-queued jobs (15 min)</dt><dd>{{ h.requeued_last_15m }}</dd></div>
+        }
       </dl>
+      @if (h.workers) {
+        <p class="small">
+          <strong>Workers:</strong>
+          @for (w of h.workers; track w.id) {
+            <span class="badge">{{ w.id }} · {{ w.role }} · {{ w.heartbeat_age_s }} s</span>{{ ' ' }}
+          } @empty {
+            <span class="badge tone-bad">no live worker</span>
+          }
+        </p>
+      }
+      @if (reasons(h).length) {
+        <p class="small">
+          <strong>Failures by reason (15 min):</strong>
+          @for (r of reasons(h); track r[0]) {
+            <span class="badge tone-bad">{{ r[0] }}: {{ r[1] }}</span>{{ ' ' }}
+          }
+        </p>
+      }
       <h3>Recent failures</h3>
       @if (!h.recent_failures?.length) {
         <p class="state empty">No recent collection failure.</p>
@@ -50,7 +77,7 @@ const REFRESH_MS = 15_000;
                   <td class="small">{{ projectName(f.project_id) }}</td>
                   <td class="small">{{ f.env }}</td>
                   <td><span class="badge tone-bad">{{ f.reason }}</span></td>
-                  <td class="small">{{ f.detail ?? '—' }}</td>
+                  <td class="small mono">{{ detail(f.detail) }}</td>
                 </tr>
               }
             </tbody>
@@ -95,6 +122,17 @@ export class SchedulerHealthPage implements OnInit {
 
   protected ms(value: number | null): string {
     return value === null || value === undefined ? '—' : `${formatNumber(value)} ms`;
+  }
+
+  protected reasons(h: SchedulerHealthView): [string, number][] {
+    return Object.entries(h.failures_by_reason ?? {});
+  }
+
+  protected detail(d: SchedulerFailure['detail']): string {
+    if (d === null || d === undefined) return '—';
+    if (typeof d === 'string') return d;
+    const parts = Object.entries(d).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    return parts.length ? parts.join(' ') : '—';
   }
 
   protected projectName(id: string): string {

@@ -183,12 +183,13 @@ describe('MonitoringPage', () => {
     await harness.fixture.whenStable();
     expect(setOption).toHaveBeenCalledTimes(1);
     const [update, opts] = setOption.mock.calls[0] as unknown as [
-      { series: { id: string; data: [number, number | null][] }[]; xAxis: { min: number; max: number } },
+      { series: { id: string; data: ([number, number | null] | { value: [number, number | null] })[] }[]; xAxis: { min: number; max: number } },
       { lazyUpdate: boolean },
     ];
     expect(opts).toMatchObject({ lazyUpdate: true });
     expect(Object.keys(update).sort()).toEqual(['series', 'xAxis']);
-    const last = update.series[0].data[update.series[0].data.length - 1];
+    const lastDatum = update.series[0].data[update.series[0].data.length - 1];
+    const last = Array.isArray(lastDatum) ? lastDatum : lastDatum.value;
     expect(last).toEqual([Date.parse(t), 42]);
     expect(update.xAxis.max - update.xAxis.min).toBe(15 * 60_000);
     expect(el.querySelector('[data-metric="cpu_usage"] .latest')?.textContent).toContain('42 %');

@@ -30,6 +30,7 @@ import {
   pointsFromResponse,
   SERIES_ID,
   thresholdFor,
+  toSeriesData,
   TimeWindow,
 } from '../../charts/chart-options';
 import { LiveSeries } from '../../charts/live-series';
@@ -339,7 +340,7 @@ export class MonitoringPage {
       chart.setOption(
         {
           xAxis: { min: this.window.from, max: this.window.to },
-          series: [{ id: SERIES_ID, data: live[metric].points.slice() }],
+          series: [{ id: SERIES_ID, data: toSeriesData(live[metric].points) }],
         },
         { lazyUpdate: true, silent: true },
       );

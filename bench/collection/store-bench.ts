@@ -11,9 +11,14 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../apps/api/src/app/database/database.options';
 import { runMigrations } from '../../apps/api/src/app/database/run-migrations';
-import { NewSample, SamplesStore } from '../../apps/api/src/app/samples/samples.store';
+import {
+  NewSample,
+  SamplesStore,
+} from '../../apps/api/src/app/samples/samples.store';
 
-const BATCHES = (process.env.BENCH_BATCHES ?? '500,1000,5000').split(',').map(Number);
+const BATCHES = (process.env.BENCH_BATCHES ?? '500,1000,5000')
+  .split(',')
+  .map(Number);
 const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
 const TARGETS = 10_000;
 
@@ -31,35 +36,76 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'seqpulse-store-bench-'));
   chmodSync(dir, 0o755);
   const port = await freePort();
-  const server = new EmbeddedPostgres({ databaseDir: join(dir, 'data'), port, user: 'postgres', password: 'postgres', persistent: false, createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined });
+  const server = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'),
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: () => undefined,
+  });
   await server.initialise();
   await server.start();
-  const db = new DataSource(dataSourceOptions(`postgres://postgres:postgres@127.0.0.1:${port}/postgres`));
+  const db = new DataSource(
+    dataSourceOptions(
+      `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    ),
+  );
   await db.initialize();
   await runMigrations(db);
   const store = new SamplesStore(db);
-  const [{ id: owner }] = await db.query(`INSERT INTO users (email, password_hash, role) VALUES ('b@b', 'x', 'member') RETURNING id`);
+  const [{ id: owner }] = await db.query(
+    `INSERT INTO users (email, password_hash, role) VALUES ('b@b', 'x', 'member') RETURNING id`,
+  );
   const projects: { id: string }[] = await db.query(
     `INSERT INTO projects (owner_id, name, plan, envs, metrics_endpoint) SELECT $1, 'p' || i, 'enterprise', ARRAY['prod'], 'http://x' FROM generate_series(1, $2) i RETURNING id`,
     [owner, TARGETS],
   );
   const start = Date.UTC(2026, 10, 1);
-  await store.ensurePartitions(new Date(start), new Date(start + 30 * 86_400_000));
-  console.log(`| batch size | rows | seconds | rows/s |`);
-  console.log(`|---|---|---|---|`);
+  await store.ensurePartitions(
+    new Date(start),
+    new Date(start + 30 * 86_400_000),
+  );
+  console.log(`| rollups | batch size | rows | seconds | rows/s |`);
+  console.log(`|---|---|---|---|---|`);
   let slot = 0;
-  for (const batch of BATCHES) {
-    const began = performance.now();
-    for (let done = 0; done < ROWS; done += batch) {
-      const rows: NewSample[] = [];
-      for (let i = 0; i < batch; i++, slot++) {
-        const at = new Date(start + Math.floor(slot / TARGETS) * 15_000);
-        rows.push({ projectId: projects[slot % TARGETS].id, env: 'prod', slotAt: at, collectedAt: at, values: { requests_per_sec: 10, latency_p95: 120, error_rate: 0.01, cpu_usage: 0.4, memory_usage: 0.5 } });
+  const hasRollups =
+    (await db.query(`SELECT 1 FROM pg_trigger WHERE tgname = 'samples_rollup'`))
+      .length > 0;
+  // With the rollup trigger (the product as shipped), then without it (the raw table alone), for comparison.
+  const modes = hasRollups ? [true, false] : [false];
+  for (const rollups of modes) {
+    if (!rollups && hasRollups)
+      await db.query(`ALTER TABLE samples DISABLE TRIGGER samples_rollup`);
+    for (const batch of BATCHES) {
+      const began = performance.now();
+      for (let done = 0; done < ROWS; done += batch) {
+        const rows: NewSample[] = [];
+        for (let i = 0; i < batch; i++, slot++) {
+          const at = new Date(start + Math.floor(slot / TARGETS) * 15_000);
+          rows.push({
+            projectId: projects[slot % TARGETS].id,
+            env: 'prod',
+            slotAt: at,
+            collectedAt: at,
+            values: {
+              requests_per_sec: 10,
+              latency_p95: 120,
+              error_rate: 0.01,
+              cpu_usage: 0.4,
+              memory_usage: 0.5,
+            },
+          });
+        }
+        await store.insertBatch(rows);
       }
-      await store.insertBatch(rows);
+      const seconds = (performance.now() - began) / 1000;
+      console.log(
+        `| ${rollups ? 'on' : 'off'} | ${batch} | ${ROWS} | ${seconds.toFixed(2)} | ${Math.round(ROWS / seconds)} |`,
+      );
     }
-    const seconds = (performance.now() - began) / 1000;
-    console.log(`| ${batch} | ${ROWS} | ${seconds.toFixed(2)} | ${Math.round(ROWS / seconds)} |`);
   }
   await db.destroy();
   await server.stop();

@@ -71,23 +71,24 @@ export class SamplesStore {
     return stored;
   }
 
-  /** One NOTIFY per chunk of samples; listeners in any API process fan them out to SSE clients. */
+  /** One NOTIFY per chunk of samples, all sent in one round trip; listeners in any API process fan them out to SSE clients. */
   private async notify(samples: StoredSample[]): Promise<void> {
-    let chunk: SampleNotice[] = [];
+    const payloads: string[] = [];
+    let chunk: string[] = [];
     let size = 2;
-    const flush = async () => {
-      if (chunk.length) await this.db.query('SELECT pg_notify($1, $2)', [SAMPLES_CHANNEL, JSON.stringify(chunk)]);
-      chunk = [];
-      size = 2;
-    };
     for (const s of samples) {
       const notice: SampleNotice = [s.projectId, s.env, s.phase, s.collectedAt.getTime(), ...METRIC_NAMES.map((m) => s.values[m])];
-      const length = JSON.stringify(notice).length + 1;
-      if (size + length > NOTIFY_PAYLOAD_LIMIT) await flush();
-      chunk.push(notice);
-      size += length;
+      const json = JSON.stringify(notice);
+      if (size + json.length + 1 > NOTIFY_PAYLOAD_LIMIT) {
+        payloads.push(`[${chunk.join(',')}]`);
+        chunk = [];
+        size = 2;
+      }
+      chunk.push(json);
+      size += json.length + 1;
     }
-    await flush();
+    if (chunk.length) payloads.push(`[${chunk.join(',')}]`);
+    if (payloads.length) await this.db.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [SAMPLES_CHANNEL, payloads]);
   }
 
   /** Creates the daily partitions covering [from, to] (no-op on a hypertable). */

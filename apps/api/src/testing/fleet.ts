@@ -1,5 +1,8 @@
 // The demo fleet (apps/demo-fleet) started in-process: real HTTP targets for collection tests.
+// Test-only: an app is not a library, so the boundary rule is waived for this one import.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 export { startDemoFleet } from '../../../demo-fleet/src/fleet';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 export type { DemoFleet } from '../../../demo-fleet/src/fleet';
 
 export async function fleetControl(fleetUrl: string, target: string, mode: string, durationS = 600): Promise<void> {

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +21,8 @@ export function freePort(): Promise<number> {
 
 export interface Product {
   baseUrl: string;
+  /** The demo fleet (control API: /control/targets/<name>/mode). */
+  fleetUrl: string;
   port: number;
   dataDir: string;
   logFile: string;
@@ -36,7 +38,9 @@ export async function startProduct(timeoutMs = 420_000): Promise<Product> {
   const fleetPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'seqpulse-e2e-'));
   chmodSync(dataDir, 0o755); // the embedded Postgres runs as another user when we are root
-  const logFile = join(dataDir, 'product.log');
+  const logDir = join(ROOT, 'dist/dashboard-e2e');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, 'product.log');
   const chunks: string[] = [];
   const child: ChildProcess = spawn(process.execPath, ['tools/start.mjs'], {
     cwd: ROOT,
@@ -96,5 +100,5 @@ export async function startProduct(timeoutMs = 420_000): Promise<Product> {
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
-  return { baseUrl, port, dataDir, logFile, stop };
+  return { baseUrl, fleetUrl: `http://127.0.0.1:${fleetPort}`, port, dataDir, logFile, stop };
 }

@@ -12,7 +12,7 @@ import {
   MarkPointComponent,
   TooltipComponent,
 } from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
+import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
 echarts.use([
   LineChart,
@@ -22,6 +22,7 @@ echarts.use([
   MarkLineComponent,
   MarkPointComponent,
   SVGRenderer,
+  CanvasRenderer,
 ]);
 
 export { echarts };

@@ -5,6 +5,7 @@ import { buildChartOptions } from '../../charts/chart-options';
 import { LIGHT_CHART_THEME } from '../../charts/chart-theme';
 import { sampleResponse, sampleRules } from '../../../testing/fixtures';
 import { giveElementsASize, settle } from '../../../testing/helpers';
+import { CHART_RENDERER } from '../../charts/chart-renderer';
 import { MetricChartComponent } from './metric-chart.component';
 
 jest.setTimeout(30_000);
@@ -17,7 +18,10 @@ describe('MetricChartComponent', () => {
   async function render(withOption: boolean) {
     await TestBed.configureTestingModule({
       imports: [MetricChartComponent],
-      providers: [provideEchartsCore({ echarts: () => import('../../charts/echarts').then((m) => m.echarts) })],
+      providers: [
+        provideEchartsCore({ echarts: () => import('../../charts/echarts').then((m) => m.echarts) }),
+        { provide: CHART_RENDERER, useValue: 'svg' },
+      ],
     }).compileComponents();
     const fixture = TestBed.createComponent(MetricChartComponent);
     fixture.componentRef.setInput('metric', 'latency_p95');
@@ -29,6 +33,10 @@ describe('MetricChartComponent', () => {
     }
     return fixture;
   }
+
+  it('uses the canvas renderer unless told otherwise', () => {
+    expect(TestBed.inject(CHART_RENDERER)).toBe('canvas');
+  });
 
   it('shows a labelled loading state before data arrives', async () => {
     const fixture = await render(false);

@@ -1,7 +1,8 @@
-import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input, output } from '@angular/core';
 import { METRICS, MetricName } from '@seqpulse/contracts';
 import type { ECharts, EChartsCoreOption } from 'echarts/core';
 import { NgxEchartsDirective } from 'ngx-echarts';
+import { CHART_RENDERER } from '../../charts/chart-renderer';
 
 /** One metric chart card. The page owns the data; live points go through `chartReady`. */
 @Component({
@@ -50,7 +51,7 @@ export class MetricChartComponent {
   readonly chartReady = output<{ metric: MetricName; chart: ECharts }>();
 
   protected readonly def = computed(() => METRICS[this.metric()]);
-  protected readonly initOpts = { renderer: 'svg' };
+  protected readonly initOpts = { renderer: inject(CHART_RENDERER) };
   protected readonly summary = computed(
     () => `${this.def().label} chart in ${this.def().displayUnit}; latest value ${this.latest()}`,
   );

@@ -3,11 +3,12 @@ import { HttpTestingController, provideHttpClientTesting, TestRequest } from '@a
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import { AlertView, ProjectView, SampleEvent } from '@seqpulse/contracts';
+import { AlertView, ProjectView, SampleEvent, TimeseriesResponse } from '@seqpulse/contracts';
 import * as echarts from 'echarts/core';
 import { provideEchartsCore } from 'ngx-echarts';
 import { sampleResponse, sampleRules } from '../../../testing/fixtures';
 import { giveElementsASize, settle } from '../../../testing/helpers';
+import { CHART_RENDERER } from '../../charts/chart-renderer';
 import { EventStreamOptions, StreamState } from '../../core/event-stream';
 import { StreamService } from '../../core/stream.service';
 import { MonitoringPage } from './monitoring.page';
@@ -60,6 +61,7 @@ describe('MonitoringPage', () => {
         provideHttpClientTesting(),
         provideEchartsCore({ echarts: () => import('../../charts/echarts').then((m) => m.echarts) }),
         { provide: StreamService, useValue: streams },
+        { provide: CHART_RENDERER, useValue: 'svg' },
       ],
     });
     http = TestBed.inject(HttpTestingController);
@@ -77,9 +79,9 @@ describe('MonitoringPage', () => {
     return harness;
   }
 
-  function answerData(env = 'prod', alerts: AlertView[] = []): TestRequest {
+  function answerData(env = 'prod', alerts: AlertView[] = [], overrides: Partial<TimeseriesResponse> = {}): TestRequest {
     const ts = http.expectOne((r) => r.url === '/monitoring/enterprise/timeseries');
-    ts.flush(sampleResponse({ env }));
+    ts.flush(sampleResponse({ env, ...overrides }));
     http.expectOne((r) => r.url === '/monitoring/enterprise/alert-rules').flush(sampleRules());
     const alertReqs = http.match((r) => r.url === '/monitoring/enterprise/alerts');
     alertReqs.forEach((r) => r.flush(r.request.params.get('state') === 'firing' ? alerts : []));
@@ -181,12 +183,14 @@ describe('MonitoringPage', () => {
     };
     streams.send('sample', sample);
     await harness.fixture.whenStable();
+    await settle(40); // one chart per animation frame
     expect(setOption).toHaveBeenCalledTimes(1);
     const [update, opts] = setOption.mock.calls[0] as unknown as [
       { series: { id: string; data: ([number, number | null] | { value: [number, number | null] })[] }[]; xAxis: { min: number; max: number } },
-      { lazyUpdate: boolean },
+      { silent: boolean },
     ];
-    expect(opts).toMatchObject({ lazyUpdate: true });
+    expect(opts).toMatchObject({ silent: true });
+    expect(opts).not.toHaveProperty('notMerge'); // merge: axes, mark lines and the rest stay
     expect(Object.keys(update).sort()).toEqual(['series', 'xAxis']);
     const lastDatum = update.series[0].data[update.series[0].data.length - 1];
     const last = Array.isArray(lastDatum) ? lastDatum : lastDatum.value;
@@ -220,6 +224,45 @@ describe('MonitoringPage', () => {
     const item = (harness.routeNativeElement as HTMLElement).querySelector('.alert-item.firing');
     expect(item?.textContent).toContain('Latency P95 high');
     expect(item?.textContent).toContain('700 ms');
+  });
+
+  it('a post-deployment sample nobody explains refreshes only the deployment markers', async () => {
+    const harness = await open('/app/projects/p1?range=15m');
+    answerData('prod', [], { deployments: [] });
+    await harness.fixture.whenStable();
+    await settle();
+    const el = harness.routeNativeElement as HTMLElement;
+    expect(el.querySelector('.charts')?.getAttribute('data-deployments')).toBe('0');
+    const chart = echarts.getInstanceByDom(el.querySelector('[data-metric="cpu_usage"] .chart') as HTMLElement);
+    const setOption = jest.spyOn(chart as echarts.ECharts, 'setOption');
+    const finished = new Date(Date.now() - 20_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    streams.send('sample', {
+      t: new Date().toISOString(),
+      env: 'prod',
+      phase: 'post',
+      values: { requests_per_sec: 20, latency_p95: 150, error_rate: 0.001, cpu_usage: 0.42, memory_usage: 0.6 },
+    } satisfies SampleEvent);
+    const refresh = http.expectOne((r) => r.url === '/monitoring/enterprise/timeseries');
+    refresh.flush(
+      sampleResponse({
+        deployments: [{ deployment_id: 'd9', env: 'prod', started_at: finished, finished_at: finished, result: 'failed' }],
+      }),
+    );
+    await settle(5);
+    await harness.fixture.whenStable();
+    expect(el.querySelector('.charts')?.getAttribute('data-deployments')).toBe('1');
+    const markerUpdate = setOption.mock.calls
+      .map((c) => c[0] as { series: { markLine?: { data: { deployment?: string }[] } }[] })
+      .find((o) => o.series?.[0]?.markLine);
+    expect(markerUpdate?.series[0].markLine?.data.some((d) => d.deployment === 'd9')).toBe(true);
+    // a second unexplained sample right after does not refetch again (throttled)
+    streams.send('sample', {
+      t: new Date().toISOString(),
+      env: 'prod',
+      phase: 'post',
+      values: { requests_per_sec: 20, latency_p95: 150, error_rate: 0.001, cpu_usage: 0.42, memory_usage: 0.6 },
+    } satisfies SampleEvent);
+    http.expectNone((r) => r.url === '/monitoring/enterprise/timeseries');
   });
 
   it('a custom range is fixed (no stream) and sent as is', async () => {

@@ -66,6 +66,15 @@ function paramsToRecord(map: ParamMap): QueryParams {
 }
 
 type Tone = 'ok' | 'warn' | 'bad' | 'muted';
+
+/** User timing, read by the browser tests; a no-op where unavailable. */
+function measure(name: string, start: number): void {
+  try {
+    performance.measure(name, { start });
+  } catch {
+    /* user timing unavailable */
+  }
+}
 const RESOLVED_ALERTS_WINDOW_MS = 24 * 3600 * 1000;
 
 @Component({
@@ -187,8 +196,16 @@ export class MonitoringPage {
   private stream: EventStreamClient | null = null;
   private generation = 0;
   private lastPhase: Phase | null = null;
+  private lastDeploymentRefresh = 0;
+  private readonly pendingUpdates = new Map<MetricName, EChartsCoreOption>();
+  private frameScheduled = false;
+  private liveStarted: number | null = null;
+  /** Deployments drawn in the window (exposed as data-deployments for browser tests). */
+  protected readonly deploymentCount = signal(0);
 
   constructor() {
+    // fetch the chart library while the project and the series load (it is needed right after)
+    void import('../../charts/echarts');
     void this.store.load();
     effect(() => {
       this.loadKey();
@@ -335,17 +352,49 @@ export class MonitoringPage {
     this.window = { from: to - win.rangeSeconds * 1000, to };
     for (const metric of METRIC_NAMES) {
       live[metric].trim(this.window.from);
-      const chart = this.charts.get(metric);
-      if (!chart || chart.isDisposed()) continue;
-      chart.setOption(
-        {
-          xAxis: { min: this.window.from, max: this.window.to },
-          series: [{ id: SERIES_ID, data: toSeriesData(live[metric].points) }],
-        },
-        { lazyUpdate: true, silent: true },
-      );
+      this.pendingUpdates.set(metric, {
+        xAxis: { min: this.window.from, max: this.window.to },
+        series: [{ id: SERIES_ID, data: toSeriesData(live[metric].points) }],
+      });
     }
     this.refreshFigures();
+    this.scheduleChartUpdates();
+  }
+
+  /**
+   * Applies the pending live updates one chart per animation frame: each frame repaints one small chart
+   * instead of five at once, so a live point never makes one long task. A newer update of a chart
+   * replaces a pending one.
+   */
+  private scheduleChartUpdates(): void {
+    if (this.frameScheduled) return;
+    if (typeof requestAnimationFrame !== 'function') {
+      while (this.pendingUpdates.size) this.applyNextUpdate();
+      return;
+    }
+    this.frameScheduled = true;
+    const step = () => {
+      this.applyNextUpdate();
+      if (this.pendingUpdates.size) {
+        requestAnimationFrame(step);
+      } else {
+        this.frameScheduled = false;
+        const started = this.liveStarted;
+        this.liveStarted = null;
+        // one more frame: the last chart is painted
+        if (started !== null) requestAnimationFrame(() => measure('seqpulse:live-frame', started));
+      }
+    };
+    requestAnimationFrame(step);
+  }
+
+  private applyNextUpdate(): void {
+    const next = this.pendingUpdates.entries().next();
+    if (next.done) return;
+    const [metric, update] = next.value;
+    this.pendingUpdates.delete(metric);
+    const chart = this.charts.get(metric);
+    if (chart && !chart.isDisposed()) chart.setOption(update, { silent: true });
   }
 
   private tick(): void {
@@ -360,6 +409,7 @@ export class MonitoringPage {
   private async reload(): Promise<void> {
     const gen = ++this.generation;
     this.stopStream();
+    this.pendingUpdates.clear();
     const projects = this.store.projects();
     const project = this.project();
     if (!projects) {
@@ -419,7 +469,9 @@ export class MonitoringPage {
   private applySeries(series: TimeseriesResponse, win: ResolvedWindow): void {
     const stepMs = STEP_SECONDS[series.step] * 1000;
     this.responseStep.set(series.step);
+    this.pendingUpdates.clear();
     this.deployments = series.deployments ?? [];
+    this.deploymentCount.set(this.deployments.length);
     this.live = this.perMetric(
       (m) => new LiveSeries(pointsFromResponse(series, m), stepMs, METRICS[m].aggregation),
     );
@@ -498,6 +550,7 @@ export class MonitoringPage {
       });
       if (gen !== this.generation) return;
       this.deployments = series.deployments ?? [];
+      this.deploymentCount.set(this.deployments.length);
       const thresholds = this.thresholds();
       const theme = this.theme.chartTheme();
       for (const metric of METRIC_NAMES) {
@@ -527,7 +580,9 @@ export class MonitoringPage {
       { project_id: projectId, env, phase: phase ?? undefined },
       {
         onState: (state) => {
-          if (gen === this.generation) this.streamState.set(state);
+          if (gen !== this.generation) return;
+          this.now.set(Date.now());
+          this.streamState.set(state);
         },
         onOpen: (reconnected) => {
           if (gen === this.generation && reconnected) void this.backfill(gen);
@@ -559,9 +614,15 @@ export class MonitoringPage {
     const env = this.env();
     const phase = this.view().phase;
     if (env && sample.env && sample.env !== env) return;
-    const deploymentFinished = this.lastPhase === 'pre' && sample.phase === 'post';
+    // a `post` sample after a `pre` one, or one that no known deployment explains: a deployment finished
+    const t0 = Date.parse(sample.t);
+    const explained = this.deployments.some((d) => d.finished_at !== null && Date.parse(d.finished_at) <= t0);
+    const deploymentFinished = sample.phase === 'post' && (this.lastPhase === 'pre' || !explained);
     this.lastPhase = sample.phase ?? this.lastPhase;
-    if (deploymentFinished) void this.refreshDeployments(gen);
+    if (deploymentFinished && Date.now() - this.lastDeploymentRefresh > 20_000) {
+      this.lastDeploymentRefresh = Date.now();
+      void this.refreshDeployments(gen);
+    }
     if (phase && sample.phase !== phase) return;
     const t = Date.parse(sample.t);
     if (!Number.isFinite(t)) return;
@@ -569,9 +630,12 @@ export class MonitoringPage {
       const raw = sample.values[metric];
       if (typeof raw === 'number' && Number.isFinite(raw)) live[metric].add(t, raw * METRICS[metric].displayFactor);
     }
+    const started = performance.now();
+    this.liveStarted ??= started;
     this.lastSampleAt.set(Math.max(this.lastSampleAt() ?? 0, t));
     this.liveSamples.update((n) => n + 1);
     this.slide();
+    measure('seqpulse:live-apply', started);
   }
 
   private onAlert(alert: AlertView): void {

@@ -78,6 +78,19 @@ export async function seedFleet(databaseUrl, { projects, days, ownerEmail, paral
   };
   await Promise.all(Array.from({ length: parallel }, worker));
   const seconds = (Date.now() - started) / 1000;
+  // The insert trigger only marked the minutes pending; build their rollup rows the way worker processes do.
+  const [{ exists: asyncRollups }] = (await db.query(`SELECT to_regclass('samples_rollup_pending') IS NOT NULL AS exists`)).rows;
+  if (asyncRollups) {
+    const r0 = Date.now();
+    let minutes = 0;
+    for (;;) {
+      const [{ n }] = (await db.query(`SELECT samples_rollup_catch_up(240, '0 seconds') AS n`)).rows;
+      if (!n) break;
+      minutes += n;
+      if (minutes % 2400 === 0) log(`seed: rollups caught up for ${minutes} minutes…`);
+    }
+    if (minutes) log(`seed: rollups of ${minutes} minutes built in ${((Date.now() - r0) / 1000).toFixed(0)} s (${Math.round(rows / ((Date.now() - r0) / 1000) / 1000)} k samples/s)`);
+  }
   if (todo.length) {
     log('seed: VACUUM ANALYZE samples, then rollups re-ordered by time (production locality)…');
     const t0 = Date.now();

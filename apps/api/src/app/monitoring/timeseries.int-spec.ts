@@ -155,8 +155,11 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
     const { TimeseriesService, buildTimeseriesSql } = await import('./timeseries.service');
     const { parseTimeseriesQuery } = await import('./timeseries.params');
     expect(await t.app.get(TimeseriesService).rollupsAvailable()).toBe(true);
-    for (const step of ['60s', '5m', '15m', '1h']) {
-      for (const phase of [undefined, 'pre', 'post']) {
+    const { RollupMaintenance } = await import('./rollup-maintenance');
+    // first with the minutes still pending (raw path), then after the catch-up (rollup path)
+    for (const stage of ['pending', 'rolled up']) {
+      if (stage === 'rolled up') await t.app.get(RollupMaintenance).catchUp('0 seconds');
+      for (const [step, phase] of ['60s', '5m', '15m', '1h'].flatMap((st) => [undefined, 'pre', 'post'].map((ph) => [st, ph] as const))) {
         const params = { from: '2026-03-14T08:50:00Z', to: '2026-03-14T11:40:00Z', step, ...(phase ? { phase } : {}) };
         const res = await get(params);
         expect(res.status).toBe(200);

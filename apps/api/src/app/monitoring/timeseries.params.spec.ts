@@ -116,13 +116,21 @@ describe('rollup choice', () => {
     expect(rollupFor(3600, false)).toBeNull();
   });
 
-  it('computes exact means (Σsum / Σn) and the max of maxes from a rollup', () => {
-    const req = parse({ from: '2026-11-21T11:00:00Z', to: '2026-11-28T11:00:00Z', step: '1h' });
-    const { sql } = buildTimeseriesSql('p', req, rollupFor(3600, true));
-    expect(sql).toContain('FROM samples_15m s');
-    expect(sql).toContain('max(s.latency_p95_max) AS latency_p95');
-    expect(sql).toContain('sum(s.cpu_usage_sum) / sum(s.n) AS cpu_usage');
-    expect(sql).toContain('s.bucket >= to_timestamp($4::bigint) AND s.bucket < to_timestamp($5::bigint)');
+  it('computes exact means (Σsum / Σn) and the max of maxes; pending minutes from the raw samples', () => {
+    const req = parse({ from: '2026-11-21T11:00:00Z', to: '2026-11-28T11:00:00Z', step: '1h', phase: 'post' });
+    const { sql, params } = buildTimeseriesSql('p', req, rollupFor(3600, true));
+    expect(params[5]).toBe('post');
+    expect(sql).toContain('max(u.latency_p95_max) AS latency_p95');
+    expect(sql).toContain('sum(u.cpu_usage_sum) / sum(u.n) AS cpu_usage');
+    expect(sql).toContain('FROM samples_15m q');
+    expect(sql).toContain('q.bucket NOT IN (SELECT quarter FROM pending_quarters)');
+    expect(sql).toContain('FROM samples_1m m');
+    expect(sql).toContain('m.bucket NOT IN (SELECT minute FROM pending)');
+    expect(sql).toContain('FROM samples s');
+    for (const alias of ['q', 'm', 's']) expect(sql).toContain(`AND ${alias}.phase = $6`);
+    const minute = buildTimeseriesSql('p', parse({ step: '5m' }), rollupFor(300, true)).sql;
+    expect(minute).not.toContain('samples_15m');
+    expect(minute).toContain('FROM samples_1m m');
   });
 });
 

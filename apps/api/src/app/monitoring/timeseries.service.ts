@@ -24,16 +24,19 @@ export interface Row {
 /** Postgres float8 text that is a JSON number (not NaN/Infinity, which the validated inputs never produce). */
 const JSON_NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/;
 
-/** Rollup tables (see migration SamplesRollups) by bucket width, coarsest first. */
-export const ROLLUPS: readonly { table: string; widthS: number }[] = [
+/**
+ * Rollup levels (migrations SamplesRollups, RollupsAsync, Rollups15m), coarsest first: per project, env, phase and
+ * bucket, the count and the sum and max of each metric, recomputed by the worker catch-up once a minute settles.
+ */
+export const ROLLUPS = [
   { table: 'samples_15m', widthS: 900 },
   { table: 'samples_1m', widthS: 60 },
-];
+] as const;
+export type Rollup = (typeof ROLLUPS)[number];
 
 /** The coarsest rollup whose width divides the step (exact then), or null for raw samples. */
-export function rollupFor(stepS: number, available: boolean): { table: string; widthS: number } | null {
-  if (!available) return null;
-  return ROLLUPS.find((r) => stepS % r.widthS === 0) ?? null;
+export function rollupFor(stepS: number, available: boolean): Rollup | null {
+  return available ? (ROLLUPS.find((r) => stepS % r.widthS === 0) ?? null) : null;
 }
 
 /**
@@ -48,10 +51,10 @@ export class TimeseriesService {
 
   constructor(private readonly db: DataSource) {}
 
-  /** Rollups exist when samples is a partitioned table (not a TimescaleDB hypertable). */
+  /** The rollup exists when samples is a partitioned table (not a TimescaleDB hypertable). */
   rollupsAvailable(): Promise<boolean> {
     this.rollups ??= this.db
-      .query(`SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'samples_rollup' AND tgrelid = 'samples'::regclass) AS ok`)
+      .query(`SELECT to_regclass('samples_rollup_pending') IS NOT NULL AND to_regclass('samples_15m') IS NOT NULL AS ok`)
       .then(([row]: { ok: boolean }[]) => row.ok)
       .catch((error) => {
         this.rollups = undefined;
@@ -100,7 +103,9 @@ function jsonNumber(v: string | null | undefined): string {
 }
 
 /** The per-bucket aggregation: over raw samples, or over a rollup (exact: the step is a multiple of its width). */
-function aggregationSql(rollup: { table: string } | null, phaseFilter: string): string {
+function aggregationSql(rollup: Rollup | null, phaseParam: string | null): string {
+  const phaseOn = (alias: string) => (phaseParam ? `AND ${alias}.phase = ${phaseParam}` : '');
+  const phaseFilter = phaseOn('s');
   if (!rollup) {
     const aggregates = METRIC_NAMES.map((m) => `${SQL_AGGREGATE[METRICS[m].aggregation]}(s.${m}) AS ${m}`).join(',\n             ');
     return `
@@ -112,26 +117,71 @@ function aggregationSql(rollup: { table: string } | null, phaseFilter: string): 
          AND s.slot_at > to_timestamp($4::bigint) - interval '${MAX_COLLECTION_LAG_S} seconds' AND s.slot_at < to_timestamp($5::bigint)
        GROUP BY 1`;
   }
+  // Buckets of the range whose rollup row is current come from the rollup; minutes still pending (written since
+  // the last catch-up: normally the last minute or two) are aggregated from the raw samples, bounded by the range
+  // (plan-time partition pruning) and by the pending span (run-time pruning) so the raw read stays small. With the 15-minute level, a quarter that contains a pending minute
+  // is read from samples_1m (its settled minutes) plus the raw samples (its pending ones). Every part yields
+  // (bucket, n, Σ, max) rows, combined exactly per step.
+  const aggCols = ['n', ...METRIC_NAMES.flatMap((m) => [`${m}_sum`, `${m}_max`])];
+  const fromRollup = (alias: string) => aggCols.map((c) => `${alias}.${c}`).join(', ');
+  const rawCols = METRIC_NAMES.map((m) => `sum(s.${m}), max(s.${m})`).join(', ');
+  const minuteOf = `to_timestamp(floor(date_part('epoch', s.collected_at) / 60) * 60)`;
+  const quarterOf = (col: string) => `to_timestamp(floor(date_part('epoch', ${col}) / 900) * 900)`;
+  const inRange = (col: string) => `${col} >= to_timestamp($4::bigint) AND ${col} < to_timestamp($5::bigint)`;
+  const quarters = rollup.widthS === 900;
+  const parts = quarters
+    ? [
+        `SELECT q.bucket, ${fromRollup('q')} FROM samples_15m q
+          WHERE q.project_id = $1 AND q.env = $2 ${phaseOn('q')} AND ${inRange('q.bucket')}
+            AND q.bucket NOT IN (SELECT quarter FROM pending_quarters)`,
+        `SELECT m.bucket, ${fromRollup('m')} FROM samples_1m m
+          WHERE m.project_id = $1 AND m.env = $2 ${phaseOn('m')}
+            AND m.bucket >= (SELECT lo FROM quarter_span) AND m.bucket < (SELECT hi FROM quarter_span)
+            AND ${quarterOf('m.bucket')} IN (SELECT quarter FROM pending_quarters)
+            AND m.bucket NOT IN (SELECT minute FROM pending)`,
+      ]
+    : [
+        `SELECT m.bucket, ${fromRollup('m')} FROM samples_1m m
+          WHERE m.project_id = $1 AND m.env = $2 ${phaseOn('m')} AND ${inRange('m.bucket')}
+            AND m.bucket NOT IN (SELECT minute FROM pending)`,
+      ];
+  parts.push(`SELECT ${minuteOf}, count(*), ${rawCols} FROM samples s
+          WHERE s.project_id = $1 AND s.env = $2 ${phaseFilter}
+            AND ${inRange('s.collected_at')}
+            AND s.slot_at > to_timestamp($4::bigint) - interval '${MAX_COLLECTION_LAG_S} seconds' AND s.slot_at < to_timestamp($5::bigint)
+            AND s.collected_at >= (SELECT lo FROM span) AND s.collected_at < (SELECT hi FROM span)
+            AND s.slot_at > (SELECT lo FROM span) - interval '${MAX_COLLECTION_LAG_S} seconds' AND s.slot_at < (SELECT hi FROM span)
+            AND ${minuteOf} IN (SELECT minute FROM pending)
+          GROUP BY 1`);
   const aggregates = METRIC_NAMES.map((m) =>
-    METRICS[m].aggregation === 'max' ? `max(s.${m}_max) AS ${m}` : `sum(s.${m}_sum) / sum(s.n) AS ${m}`,
+    METRICS[m].aggregation === 'max' ? `max(u.${m}_max) AS ${m}` : `sum(u.${m}_sum) / sum(u.n) AS ${m}`,
   ).join(',\n             ');
   return `
-      SELECT (floor(date_part('epoch', s.bucket) / $3::int) * $3::int)::bigint AS t, -- buckets are whole seconds: float8 is exact
+      WITH pending AS (
+        SELECT DISTINCT p.minute FROM samples_rollup_pending p WHERE ${inRange('p.minute')}
+      ), span AS (
+        SELECT min(minute) AS lo, max(minute) + interval '60 seconds' AS hi FROM pending
+      ), pending_quarters AS (
+        SELECT DISTINCT ${quarterOf('minute')} AS quarter FROM pending
+      ), quarter_span AS (
+        SELECT min(quarter) AS lo, max(quarter) + interval '15 minutes' AS hi FROM pending_quarters
+      ), parts (bucket, ${aggCols.join(', ')}) AS (
+        ${parts.join('\n        UNION ALL\n        ')}
+      )
+      SELECT (floor(date_part('epoch', u.bucket) / $3::int) * $3::int)::bigint AS t, -- whole minutes: float8 is exact
              ${aggregates}
-        FROM ${rollup.table} s
-       WHERE s.project_id = $1 AND s.env = $2 ${phaseFilter}
-         AND s.bucket >= to_timestamp($4::bigint) AND s.bucket < to_timestamp($5::bigint)
+        FROM parts u
        GROUP BY 1`;
 }
 
 /** Exported for the unit tests and the benchmark's EXPLAIN. */
-export function buildTimeseriesSql(projectId: string, req: TimeseriesRequest, rollup: { table: string } | null = null): { sql: string; params: unknown[] } {
+export function buildTimeseriesSql(projectId: string, req: TimeseriesRequest, rollup: Rollup | null = null): { sql: string; params: unknown[] } {
   const start = req.firstBucket;
   const end = req.lastBucket + req.stepS; // exclusive
   const params: unknown[] = [projectId, req.env, req.stepS, start, end];
-  const phaseFilter = req.phase ? `AND s.phase = $${params.push(req.phase)}` : '';
+  const phaseParam = req.phase ? `$${params.push(req.phase)}` : null;
   const sql = `
-    WITH agg AS (${aggregationSql(rollup, phaseFilter)}
+    WITH agg AS (${aggregationSql(rollup, phaseParam)}
     )
     SELECT to_char(to_timestamp(g.t) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS t,
            ${METRIC_NAMES.map((m) => `a.${m}::text AS ${m}`).join(', ')},

@@ -3,7 +3,9 @@ import { RealtimeStore1764400100000 } from './1764400100000-realtime-store';
 import { AccessRecords1764400400000 } from './1764400400000-access-records';
 import { SamplesRollups1764400410000 } from './1764400410000-samples-rollups';
 import { RollupsCoveringKey1764400420000 } from './1764400420000-rollups-covering-key';
+import { RollupsAsync1764400430000 } from './1764400430000-rollups-async';
+import { Rollups15m1764400440000 } from './1764400440000-rollups-15m';
 import { Alerts1764400500000 } from './1764400500000-alerts';
 
 /** In order of application. A new migration is appended here. */
-export const ALL_MIGRATIONS = [Foundation1764400000000, RealtimeStore1764400100000, AccessRecords1764400400000, SamplesRollups1764400410000, RollupsCoveringKey1764400420000, Alerts1764400500000];
+export const ALL_MIGRATIONS = [Foundation1764400000000, RealtimeStore1764400100000, AccessRecords1764400400000, SamplesRollups1764400410000, RollupsCoveringKey1764400420000, RollupsAsync1764400430000, Rollups15m1764400440000, Alerts1764400500000];

@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { ROOT, fmt, freePort, log, login, percentile, startApi, startPostgres } from './lib/harness.mjs';
 
@@ -89,7 +90,10 @@ function openStream(url, token, onSample) {
   return () => controller.abort();
 }
 
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
+
 async function main() {
+  log(`load average (1/5/15 min) at start: ${load()}`);
   const server = await startPostgres();
   const url = await freshDatabase(server.url);
   const fleet = await startFleet();
@@ -137,6 +141,7 @@ async function main() {
     const expected = Math.round((TARGETS * WINDOW_S) / 15);
     const row = { targets: TARGETS, samples: latencies.length, expected, unmatched, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) };
     log(JSON.stringify(row));
+    log(`load average (1/5/15 min) at end: ${load()}`);
     console.log('\n| targets | samples received (expected) | produced → SSE p50 | p99 | max |');
     console.log('|---|---|---|---|---|');
     console.log(`| ${row.targets} | ${row.samples} (${row.expected}) | ${fmt(row.p50)} | ${fmt(row.p99)} | ${fmt(row.max)} |`);

@@ -7,6 +7,7 @@
 //   npx nx build api && node bench/timeseries.bench.mjs
 //   BENCH_PROJECTS=200 BENCH_DAYS=2 node bench/timeseries.bench.mjs     # quick, smaller scale
 //   BENCH_DATABASE_URL=postgres://… node bench/timeseries.bench.mjs     # an external Postgres instead
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import { ADMIN, fmt, log, login, percentile, startApi, startPostgres } from './lib/harness.mjs';
 import { seedFleet } from './lib/seed.mjs';
@@ -23,7 +24,10 @@ const SCENARIOS = [
   { name: `${DAYS} d @ 1h`, rangeMs: DAYS * 24 * HOUR, step: '1h' },
 ];
 
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
+
 async function main() {
+  log(`load average (1/5/15 min) at start: ${load()}`);
   const pgServer = await startPostgres();
   let api = await startApi(pgServer.url);
   try {
@@ -93,6 +97,7 @@ async function main() {
         log(`${sc.name.padEnd(12)} c=${String(concurrency).padEnd(3)} n=${n} points=${points}  server p50 ${fmt(row.server_p50)} p95 ${fmt(row.server_p95)}  client p50 ${fmt(row.client_p50)} p95 ${fmt(row.client_p95)}  ${row.rps.toFixed(0)} req/s`);
       }
     }
+    log(`load average (1/5/15 min) at end: ${load()}`);
     console.log('\n| range @ step | clients | requests | points/series | server p50 | server p95 | client p50 | client p95 | throughput |');
     console.log('|---|---|---|---|---|---|---|---|---|');
     for (const r of results) {

@@ -115,6 +115,13 @@ describe('Alert routes: rules and history behind the Enterprise gate', () => {
     }
   });
 
+  it('documents the alert and notification routes in the OpenAPI page', async () => {
+    const doc = (await t.call('GET', '/docs/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/monitoring/enterprise/alerts', '/monitoring/enterprise/alert-rules', '/projects/{id}/notifications', '/projects/{id}/notifications/deliveries']));
+    expect(Object.keys(doc.paths['/monitoring/enterprise/alert-rules'])).toEqual(expect.arrayContaining(['get', 'put']));
+    expect(Object.keys(doc.paths['/projects/{id}/notifications'])).toEqual(expect.arrayContaining(['get', 'put']));
+  });
+
   it('lists alert history with state and time-range filters; bad parameters are 400', async () => {
     const evaluator = t.app.get(AlertEvaluator);
     const T0 = yesterday(5);

@@ -1,13 +1,13 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'pg';
-import { METRIC_NAMES, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
-import type { AlertView, MetricValues, Phase, SampleEvent } from '@seqpulse/contracts';
+import { ALERTS_NOTIFY_CHANNEL, METRIC_NAMES, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
+import type { AlertStreamNotice, MetricValues, Phase, SampleEvent } from '@seqpulse/contracts';
 import { AppConfig } from '../config/app-config';
 import { isoSeconds } from '../common/time';
 import { SAMPLES_CHANNEL, SampleNotice } from '../samples/samples.store';
 
-/** Channel of alert transitions, payload `{"project_id", "alert": AlertView}` (written by the alerts module). */
-export const ALERTS_CHANNEL = 'seqpulse_alerts';
+/** Channel of alert transitions, payload `AlertStreamNotice` `{"project_id", "alert"}` (written by the alerts module). */
+export const ALERTS_CHANNEL = ALERTS_NOTIFY_CHANNEL;
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 10_000;
 /** A quiet LISTEN connection is probed this often, so a half-open TCP connection is noticed. */
@@ -172,7 +172,7 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
     if (channel === SAMPLES_CHANNEL && Array.isArray(parsed)) {
       for (const notice of parsed as SampleNotice[]) this.dispatchSample(notice);
     } else if (channel === ALERTS_CHANNEL && parsed && typeof parsed === 'object') {
-      const { project_id, alert } = parsed as { project_id?: unknown; alert?: AlertView };
+      const { project_id, alert } = parsed as Partial<AlertStreamNotice>;
       if (typeof project_id !== 'string' || !alert || typeof alert !== 'object') return;
       this.send(project_id, alert.env ?? null, null, formatEvent('alert', alert));
     }

@@ -1,4 +1,4 @@
-import type { MetricValues } from '@seqpulse/contracts';
+import type { AlertStreamNotice, AlertView, MetricValues } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { SamplesStore } from '../samples/samples.store';
 import { auditOf, Fixture, monitoringFixture } from './monitoring.test-helpers';
@@ -150,9 +150,10 @@ describe('GET /monitoring/enterprise/stream (two API processes on one database)'
     const prod = await openStream(url({ env: 'prod' }), auth());
     const staging = await openStream(url({ env: 'staging' }), auth());
     await until(() => hub.subscriberCount() === 2);
-    const alert = { id: 'a1', rule: 'cpu_high', env: 'prod', state: 'firing', value: 0.93, threshold: 0.8, started_at: '2026-11-28T10:15:00Z', resolved_at: null };
-    await b.db.query(`SELECT pg_notify('seqpulse_alerts', $1)`, [JSON.stringify({ project_id: f.outside, alert: { ...alert, id: 'other' } })]);
-    await b.db.query(`SELECT pg_notify('seqpulse_alerts', $1)`, [JSON.stringify({ project_id: f.enterprise, alert })]);
+    const alert: AlertView = { id: 'a1', rule: 'cpu_high', env: 'prod', state: 'firing', value: 0.93, threshold: 0.8, started_at: '2026-11-28T10:15:00Z', resolved_at: null };
+    const notice = (n: AlertStreamNotice) => b.db.query(`SELECT pg_notify('seqpulse_alerts', $1)`, [JSON.stringify(n)]);
+    await notice({ project_id: f.outside, alert: { ...alert, id: 'other' } });
+    await notice({ project_id: f.enterprise, alert });
     await prod.waitFor((e) => e.some((x) => x.event === 'alert'));
     await new Promise((r) => setTimeout(r, 200));
     expect(prod.alerts()).toEqual([alert]);

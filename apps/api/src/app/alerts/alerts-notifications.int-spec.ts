@@ -157,6 +157,28 @@ describe('Alert notifications (real HTTP receivers, real Postgres)', () => {
     expect(JSON.parse(slack.requests[1].body).text).toContain('RESOLVED');
   });
 
+  it('a transition reaches live-stream clients as an `alert` event', async () => {
+    const { id } = await monitoredProject(t, o);
+    const controller = new AbortController();
+    const res = await fetch(`${t.url}/monitoring/enterprise/stream?project_id=${id}`, { headers: { authorization: `Bearer ${o.token}` }, signal: controller.signal });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = '';
+    const T0 = yesterday(5);
+    await store(t, series(id, 'prod', T0, 20, () => ({ latency_p95: 2000 })));
+    const fired = await evaluator.evaluate(at(T0, 19 * 15 + 1));
+    const alert = fired.fired.find((a) => a.rule === 'latency_p95_high');
+    const deadline = Date.now() + 5000;
+    while (!text.includes('event: alert') && Date.now() < deadline) {
+      const { value, done } = await Promise.race([reader.read(), new Promise<{ value: undefined; done: true }>((r) => setTimeout(() => r({ value: undefined, done: true }), 500))]);
+      if (value) text += Buffer.from(value).toString('utf8');
+    }
+    controller.abort();
+    const block = text.split('\n\n').find((b) => b.includes('event: alert')) ?? '';
+    const data = JSON.parse(block.split('\n').find((l) => l.startsWith('data: '))?.slice(6) ?? 'null');
+    expect(data).toMatchObject({ id: alert?.id, rule: 'latency_p95_high', env: 'prod', state: 'firing', threshold: 500 });
+  });
+
   it('gives up after the configured attempts (status failed) and never sends to an address the policy refuses at send time', async () => {
     const { id } = await monitoredProject(t, o, { hmac: true });
     const broken = await receiver(() => 503);
@@ -175,6 +197,12 @@ describe('Alert notifications (real HTTP receivers, real Postgres)', () => {
     expect(hook).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, delivered_at: null });
     expect(hook.attempt_log.map((a: { http_status: number }) => a.http_status)).toEqual(Array(MAX_ATTEMPTS).fill(503));
     expect((await alertsOf(t, id)).map((a) => a.state)).toEqual(['firing']);
+    // Finished deliveries are pruned after SEQPULSE_FAILURE_RETENTION_DAYS (7), pending ones never.
+    expect(await dispatcher.prune(new Date(Date.now() + 6 * 86_400_000))).toBe(0);
+    const before = (await t.db.query(`SELECT count(*)::int AS n FROM notification_deliveries WHERE status <> 'pending'`)).rows[0].n;
+    expect(await dispatcher.prune(new Date(Date.now() + 8 * 86_400_000))).toBe(before);
+    await t.db.query(`INSERT INTO notification_deliveries (project_id, alert_id, channel, transition, url, body, status, attempts, max_attempts, next_attempt_at)
+                      SELECT project_id, id, 'webhook', 'firing', 'http://127.0.0.1:9/h', '{}', 'failed', 4, 4, now() FROM alerts WHERE project_id = $1`, [id]);
 
     // The outbox row's address is checked again when sending: the metadata address is never called.
     await t.db.query(`UPDATE notification_deliveries SET url = 'http://169.254.169.254/latest', status = 'pending', attempts = 0, next_attempt_at = $2 WHERE project_id = $1`, [id, clock]);

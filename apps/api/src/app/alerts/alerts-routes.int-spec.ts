@@ -107,12 +107,18 @@ describe('Alert routes: rules and history behind the Enterprise gate', () => {
     expect((await t.call('PUT', rulesUrl(f.free), { token: f.owner.token, body: { rules: [{ rule: 'no_data', threshold: 99 }] } })).body.code).toBe('plan_not_enterprise');
     expect((await t.call('GET', '/monitoring/enterprise/alert-rules', { token: f.owner.token })).status).toBe(400);
 
-    const audit = await t.call('GET', `/admin/audit?project_id=${f.enterprise}&limit=1000`, { token: f.admin });
-    if (audit.status === 200) {
-      const records = audit.body as { route: string; status: number }[];
-      expect(records.some((r) => r.route.includes('alert-rules') && r.status === 403)).toBe(true);
-      expect(records.some((r) => r.route.includes('alert-rules') && r.status === 200)).toBe(true);
+    // Access records are written in batches (every 250 ms): wait for them.
+    const recorded = async () => {
+      const audit = await t.call('GET', `/admin/audit?project_id=${f.enterprise}&limit=1000`, { token: f.admin });
+      const records = (audit.status === 200 ? audit.body : []) as { route: string; status: number }[];
+      return records.some((r) => r.route.includes('alert-rules') && r.status === 403) && records.some((r) => r.route.includes('alert-rules') && r.status === 200);
+    };
+    let seen = await recorded();
+    for (let i = 0; i < 40 && !seen; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await recorded();
     }
+    expect(seen).toBe(true);
   });
 
   it('documents the alert and notification routes in the OpenAPI page', async () => {

@@ -13,6 +13,7 @@ export const MAX_BACKOFF_S = 900;
 const BATCH = 100;
 const PARALLEL = 16;
 const TICK = 'notifications-outbox';
+const PRUNE = 'notifications-prune';
 
 interface ClaimedDelivery {
   id: string;
@@ -65,11 +66,19 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
   onApplicationBootstrap(): void {
     if (!this.automatic) return;
     this.scheduler.addInterval(TICK, setInterval(() => this.kick(), this.config.SEQPULSE_NOTIFY_INTERVAL_MS));
+    this.scheduler.addInterval(PRUNE, setInterval(() => void this.prune().catch((error) => this.logger.error({ err: error }, 'Outbox prune failed')), 3_600_000));
+  }
+
+  /** Delivered and failed notifications (with their attempts) are kept SEQPULSE_FAILURE_RETENTION_DAYS. */
+  async prune(now: Date = new Date()): Promise<number> {
+    const cutoff = new Date(now.getTime() - this.config.SEQPULSE_FAILURE_RETENTION_DAYS * 86_400_000);
+    const [, count] = await this.db.query(`DELETE FROM notification_deliveries WHERE status <> 'pending' AND created_at < $1`, [cutoff]);
+    return Number(count ?? 0);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    if (this.scheduler.doesExist('interval', TICK)) this.scheduler.deleteInterval(TICK);
+    for (const name of [TICK, PRUNE]) if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
     await this.running?.catch(() => undefined);
   }
 

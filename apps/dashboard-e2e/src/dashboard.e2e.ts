@@ -258,7 +258,7 @@ describe('SeqPulse dashboard in Chromium', () => {
   it('as admin, reads access records and scheduler health', async () => {
     await page.goto(`${product.baseUrl}/app/admin/audit`);
     await page.locator('table tbody tr').first().waitFor({ timeout: 30_000 });
-    await screenshot(page, 'admin-audit');
+    await screenshot(page, 'admin-audit', false);
     await page.goto(`${product.baseUrl}/app/admin/health`);
     await page.getByTestId('scheduler-status').waitFor();
     await screenshot(page, 'admin-health');

@@ -6,11 +6,10 @@
 //
 //   npx nx run-many -t build -p api demo-fleet && node bench/collection.bench.mjs
 //   BENCH_TARGETS=100,1000 BENCH_WINDOW_S=30 node bench/collection.bench.mjs     # quick
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
-import { ROOT, freePort, log, percentile, startApi, startPostgres } from './lib/harness.mjs';
+import { freshDatabase, log, percentile, startApi, startFleet, startPostgres } from './lib/harness.mjs';
 
 process.env.BENCH_PG_DIR ??= '/tmp/seqpulse-collection-bench-pg';
 const SIZES = (process.env.BENCH_TARGETS ?? '100,1000,5000,10000').split(',').map(Number);
@@ -25,27 +24,6 @@ function cpuSeconds(pid) {
 function rssMb(pid) {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS'));
   return Number(line.split(/\s+/)[1]) / 1024;
-}
-
-async function freshDatabase(serverUrl) {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  const name = `collect_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function startFleet() {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/demo-fleet/main.js')], { env: { ...process.env, DEMO_FLEET_PORT: String(port) }, stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch { /* starting */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
 /** Adds enterprise projects up to `total`, one `prod` env each, all in the (general) rollout. */
@@ -88,7 +66,7 @@ async function measure(db, api, targets) {
 
 async function main() {
   const server = await startPostgres();
-  const url = await freshDatabase(server.url);
+  const url = await freshDatabase(server.url, 'collect');
   const fleet = await startFleet();
   const api = await startApi(url, { SEQPULSE_ROLE: 'all', SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true' });
   const db = new pg.Client({ connectionString: url });

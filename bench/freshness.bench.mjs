@@ -13,34 +13,13 @@ import { createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import pg from 'pg';
-import { ROOT, fmt, freePort, log, login, percentile, startApi, startPostgres } from './lib/harness.mjs';
+import { ROOT, fmt, freePort, log, login, percentile, startApi, startPostgres, freshDatabase, startFleet } from './lib/harness.mjs';
 
 process.env.BENCH_PG_DIR ??= '/tmp/seqpulse-freshness-bench-pg';
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 100);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 35);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 90);
 const OWNER = { email: 'fresh-owner@seqpulse.test', password: 'fresh-owner-password' };
-
-async function freshDatabase(serverUrl) {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  const name = `fresh_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(serverUrl);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function startFleet() {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/demo-fleet/main.js')], { env: { ...process.env, DEMO_FLEET_PORT: String(port) }, stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch { /* starting */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { port, stop: () => child.kill('SIGTERM') };
-}
 
 /** Pass-through proxy to the fleet; records when each target's answer was produced (left the target). */
 async function startProducerClock(fleetPort) {
@@ -95,7 +74,7 @@ const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
 async function main() {
   log(`load average (1/5/15 min) at start: ${load()}`);
   const server = await startPostgres();
-  const url = await freshDatabase(server.url);
+  const url = await freshDatabase(server.url, 'fresh');
   const fleet = await startFleet();
   const clock = await startProducerClock(fleet.port);
   const worker = await startApi(url, { SEQPULSE_ROLE: 'all', SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true' });

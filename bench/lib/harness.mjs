@@ -101,3 +101,26 @@ export function percentile(values, p) {
 }
 
 export const fmt = (ms) => (Number.isFinite(ms) ? `${ms.toFixed(1)} ms` : 'n/a');
+
+/** A new, empty database on the benchmark's Postgres server (one per run). */
+export async function freshDatabase(serverUrl, prefix) {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const name = `${prefix}_${Date.now()}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** The built demo fleet (`dist/apps/demo-fleet/main.js`) as its own process on a free port. */
+export async function startFleet() {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/demo-fleet/main.js')], { env: { ...process.env, DEMO_FLEET_PORT: String(port) }, stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch { /* starting */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { port, url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGTERM') };
+}

@@ -8,12 +8,11 @@
 //
 //   npx nx run-many -t build -p api demo-fleet && node bench/freshness.bench.mjs
 //   BENCH_TARGETS=20 BENCH_WINDOW_S=45 node bench/freshness.bench.mjs     # quick
-import { spawn } from 'node:child_process';
 import { createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import pg from 'pg';
-import { ROOT, fmt, freePort, log, login, percentile, startApi, startPostgres, freshDatabase, startFleet } from './lib/harness.mjs';
+import { fmt, freePort, log, login, percentile, startApi, startPostgres, freshDatabase, startFleet } from './lib/harness.mjs';
 
 process.env.BENCH_PG_DIR ??= '/tmp/seqpulse-freshness-bench-pg';
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 100);

@@ -48,6 +48,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     SEQPULSE_ADMIN_PASSWORD: TEST_ADMIN.password,
     LOG_LEVEL: options.captureLogs ? 'trace' : 'silent',
     SEQPULSE_LOGIN_RATE_LIMIT: '1000',
+    // Processes sharing a database share the key, as docs/operations.md requires.
+    SEQPULSE_SECRET_KEY: 'ab'.repeat(32),
     ...env,
   });
   const logs: string[] = [];

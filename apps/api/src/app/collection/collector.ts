@@ -68,10 +68,22 @@ export class Collector implements BeforeApplicationShutdown {
 
   private async run(job: ClaimedJob): Promise<void> {
     const lagMs = Math.max(0, Date.now() - job.slotAt.getTime());
-    const project = await this.directory.get(job.projectId).catch(() => undefined);
+    let project;
+    try {
+      project = await this.directory.get(job.projectId);
+    } catch (error) {
+      // Database trouble while loading settings: try the job again rather than drop it.
+      this.outcomes.push({ id: job.id, ok: false, durationMs: 0, lagMs, error: 'settings_unavailable', retryAt: new Date(Date.now() + 1000) });
+      return;
+    }
     if (!project) {
       // Left the plan or the rollout between enqueue and claim: not polled, not retried.
       this.outcomes.push({ id: job.id, ok: false, durationMs: 0, lagMs, error: 'not_monitored' });
+      return;
+    }
+    if (project.secretUnreadable) {
+      this.failures.push({ projectId: job.projectId, env: job.env, slotAt: job.slotAt, reason: 'configuration_error', detail: { message: 'HMAC secret unreadable by this worker (SEQPULSE_SECRET_KEY differs)', attempt: job.attempts } });
+      this.outcomes.push({ id: job.id, ok: false, durationMs: 0, lagMs, error: 'configuration_error' });
       return;
     }
     const result = await this.poller.poll({ projectId: job.projectId, env: job.env, url: pollUrl(project.endpoint, job.env), hmacSecret: project.hmacSecret });

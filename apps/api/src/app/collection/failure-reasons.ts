@@ -8,5 +8,7 @@ export const FAILURE_REASONS = [
   'blocked_address',
   'too_large',
   'network_error',
+  /** This worker cannot use the project's settings (e.g. another SEQPULSE_SECRET_KEY). */
+  'configuration_error',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SecretBox } from '../projects/secret-box';
 import { MONITORED_PROJECTS_SQL } from '../rollout/rollout.service';
@@ -6,6 +6,8 @@ import { MONITORED_PROJECTS_SQL } from '../rollout/rollout.service';
 export interface ProjectPollConfig {
   endpoint: string;
   hmacSecret: string | null;
+  /** The stored secret could not be decrypted (this process has another SEQPULSE_SECRET_KEY). */
+  secretUnreadable: boolean;
   intervalS: number;
 }
 
@@ -17,6 +19,7 @@ const REFRESH_MS = 5_000;
  */
 @Injectable()
 export class TargetDirectory {
+  private readonly logger = new Logger(TargetDirectory.name);
   private projects = new Map<string, ProjectPollConfig>();
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
@@ -40,13 +43,20 @@ export class TargetDirectory {
     );
     const next = new Map<string, ProjectPollConfig>();
     for (const r of rows) {
-      next.set(r.id, {
-        endpoint: r.metrics_endpoint,
-        hmacSecret: r.hmac_enabled && r.hmac_secret_enc ? this.secrets.open(r.hmac_secret_enc) : null,
-        intervalS: r.poll_interval_s,
-      });
+      const secret = r.hmac_enabled && r.hmac_secret_enc ? this.openSecret(r.id, r.hmac_secret_enc) : null;
+      next.set(r.id, { endpoint: r.metrics_endpoint, hmacSecret: secret === false ? null : secret, secretUnreadable: secret === false, intervalS: r.poll_interval_s });
     }
     this.projects = next;
     this.loadedAt = Date.now();
+  }
+
+  /** One unreadable secret must not stop the polls of every other project. */
+  private openSecret(projectId: string, sealed: string): string | false {
+    try {
+      return this.secrets.open(sealed);
+    } catch {
+      this.logger.error({ project: projectId }, 'Cannot decrypt the HMAC secret: is SEQPULSE_SECRET_KEY the same on every process?');
+      return false;
+    }
   }
 }

@@ -21,6 +21,8 @@ const BATCHES = (process.env.BENCH_BATCHES ?? '500,1000,5000')
   .map(Number);
 const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
 const TARGETS = 10_000;
+/** Concurrent writers (each worker process flushes on its own connection). */
+const WRITERS = (process.env.BENCH_WRITERS ?? '1,2').split(',').map(Number);
 
 function freePort(): Promise<number> {
   return new Promise((ok) => {
@@ -68,8 +70,8 @@ async function main(): Promise<void> {
     new Date(start),
     new Date(start + 30 * 86_400_000),
   );
-  console.log(`| rollups | batch size | rows | seconds | rows/s |`);
-  console.log(`|---|---|---|---|---|`);
+  console.log(`| rollups | writers | batch size | rows | seconds | rows/s |`);
+  console.log(`|---|---|---|---|---|---|`);
   let slot = 0;
   const hasRollups =
     (await db.query(`SELECT 1 FROM pg_trigger WHERE tgname = 'samples_rollup'`))
@@ -79,32 +81,29 @@ async function main(): Promise<void> {
   for (const rollups of modes) {
     if (!rollups && hasRollups)
       await db.query(`ALTER TABLE samples DISABLE TRIGGER samples_rollup`);
-    for (const batch of BATCHES) {
-      const began = performance.now();
-      for (let done = 0; done < ROWS; done += batch) {
-        const rows: NewSample[] = [];
-        for (let i = 0; i < batch; i++, slot++) {
-          const at = new Date(start + Math.floor(slot / TARGETS) * 15_000);
-          rows.push({
-            projectId: projects[slot % TARGETS].id,
-            env: 'prod',
-            slotAt: at,
-            collectedAt: at,
-            values: {
-              requests_per_sec: 10,
-              latency_p95: 120,
-              error_rate: 0.01,
-              cpu_usage: 0.4,
-              memory_usage: 0.5,
-            },
-          });
-        }
-        await store.insertBatch(rows);
+    for (const writers of WRITERS) {
+      for (const batch of BATCHES) {
+        const nextBatch = (): NewSample[] => {
+          const rows: NewSample[] = [];
+          for (let i = 0; i < batch; i++, slot++) {
+            const at = new Date(start + Math.floor(slot / TARGETS) * 15_000);
+            const values = { requests_per_sec: 10, latency_p95: 120, error_rate: 0.01, cpu_usage: 0.4, memory_usage: 0.5 };
+            rows.push({ projectId: projects[slot % TARGETS].id, env: 'prod', slotAt: at, collectedAt: at, values });
+          }
+          return rows;
+        };
+        let remaining = ROWS;
+        const began = performance.now();
+        const writer = async () => {
+          while (remaining > 0) {
+            remaining -= batch;
+            await store.insertBatch(nextBatch());
+          }
+        };
+        await Promise.all(Array.from({ length: writers }, writer));
+        const seconds = (performance.now() - began) / 1000;
+        console.log(`| ${rollups ? 'on' : 'off'} | ${writers} | ${batch} | ${ROWS} | ${seconds.toFixed(2)} | ${Math.round(ROWS / seconds)} |`);
       }
-      const seconds = (performance.now() - began) / 1000;
-      console.log(
-        `| ${rollups ? 'on' : 'off'} | ${batch} | ${ROWS} | ${seconds.toFixed(2)} | ${Math.round(ROWS / seconds)} |`,
-      );
     }
   }
   await db.destroy();

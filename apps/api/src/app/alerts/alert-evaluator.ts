@@ -110,7 +110,7 @@ export const EVALUATE_SQL = `
            AND s.collected_at <= $1::timestamptz
            AND s.slot_at > $1::timestamptz - make_interval(secs => ${LAST_SAMPLE_LOOKBACK_S})
            AND s.slot_at <= $1::timestamptz + make_interval(secs => ${SLOT_SLACK_S})
-         ORDER BY s.collected_at DESC
+         ORDER BY s.slot_at DESC -- the primary key's order; a later slot is always a later sample
          LIMIT 1
       ) l ON true
      WHERE e.window_last_at IS NULL

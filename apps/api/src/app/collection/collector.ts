@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { SamplesStore, NewSample } from '../samples/samples.store';
+import { MAX_COLLECTION_LAG_S, SamplesStore, NewSample } from '../samples/samples.store';
 import { ClaimedJob, JobOutcome, JobQueue } from '../scheduler/job-queue';
 import { WorkerIdentity } from '../scheduler/worker-identity';
 import { CollectionFailure, FailureLog } from './failure-log';
@@ -46,13 +46,18 @@ export class Collector implements BeforeApplicationShutdown {
     return this.inFlight;
   }
 
+  /** How late after its slot a poll may still start: its answer must arrive within the store's lag bound. */
+  get maxSlotAgeS(): number {
+    return MAX_COLLECTION_LAG_S - Math.ceil(this.config.SEQPULSE_POLL_TIMEOUT_MS / 1000) - 2;
+  }
+
   /** One claim tick: takes as many due jobs as free concurrency allows and starts them. */
   async claimAndPoll(): Promise<number> {
     if (this.claiming || this.stopped) return 0;
     this.claiming = true;
     try {
       const free = Math.min(this.config.SEQPULSE_POLL_CONCURRENCY - this.inFlight, MAX_CLAIM_BATCH);
-      const claimed = await this.jobs.claim(this.identity.id, free, this.config.SEQPULSE_JOB_LEASE_S);
+      const claimed = await this.jobs.claim(this.identity.id, free, this.config.SEQPULSE_JOB_LEASE_S, this.maxSlotAgeS);
       for (const job of claimed) {
         this.inFlight++;
         void this.run(job).finally(() => this.inFlight--);

@@ -151,7 +151,7 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
     const again = await t.app.get(SamplesStore).insertBatch(samples.slice(0, 50).map((s) => ({
       projectId: f.enterprise, env: 'prod', slotAt: new Date(s.at - 3000), collectedAt: new Date(s.at), values: { requests_per_sec: 1e6, latency_p95: 1e6, error_rate: 1, cpu_usage: 1, memory_usage: 1 },
     })));
-    expect(again).toHaveLength(0);
+    expect(again).toBe(0);
     const { TimeseriesService, buildTimeseriesSql } = await import('./timeseries.service');
     const { parseTimeseriesQuery } = await import('./timeseries.params');
     expect(await t.app.get(TimeseriesService).rollupsAvailable()).toBe(true);

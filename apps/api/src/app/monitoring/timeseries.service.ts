@@ -4,11 +4,10 @@ import { METRIC_NAMES, METRICS } from '@seqpulse/contracts';
 import type { DeploymentMarker, StepAggregation, TimeseriesResponse } from '@seqpulse/contracts';
 import { isoSeconds } from '../common/time';
 import type { TimeseriesRequest } from './timeseries.params';
+import { MAX_COLLECTION_LAG_S } from '../samples/samples.store';
 
 /** SQL aggregate of one step for each aggregation the metric catalogue declares. */
 const SQL_AGGREGATE: Record<StepAggregation, string> = { mean: 'avg', max: 'max' };
-/** collected_at − slot_at is always in [0, 40 s): the slot_at bound that lets Postgres prune day partitions. */
-export const MAX_COLLECTION_LAG_S = 40;
 const MAX_DEPLOYMENTS = 1000;
 
 /**

@@ -1,6 +1,6 @@
 import { MetricValues } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { SamplesStore } from './samples.store';
+import { MAX_COLLECTION_LAG_S, SamplesStore } from './samples.store';
 import { Client } from 'pg';
 
 const values: MetricValues = { requests_per_sec: 10, latency_p95: 120, error_rate: 0.01, cpu_usage: 0.5, memory_usage: 0.6 };
@@ -25,7 +25,7 @@ describe('SamplesStore (real Postgres)', () => {
       { projectId, env: 'prod', slotAt: beforeMidnight, collectedAt: beforeMidnight, values },
       { projectId, env: 'prod', slotAt: afterMidnight, collectedAt: afterMidnight, values },
     ]);
-    expect(stored).toHaveLength(2);
+    expect(stored).toBe(2);
     const { rows } = await t.db.query(`SELECT tableoid::regclass::text AS part FROM samples WHERE project_id = $1 ORDER BY slot_at`, [projectId]);
     expect(rows.map((r) => r.part)).toEqual(['samples_20260301', 'samples_20260302']);
   });
@@ -34,8 +34,8 @@ describe('SamplesStore (real Postgres)', () => {
     const slot = new Date('2026-03-05T10:00:00Z');
     const first = await store.insertBatch([{ projectId, env: 'prod', slotAt: slot, collectedAt: slot, values }]);
     const again = await store.insertBatch([{ projectId, env: 'prod', slotAt: slot, collectedAt: new Date(slot.getTime() + 1000), values: { ...values, cpu_usage: 0.99 } }]);
-    expect(first).toHaveLength(1);
-    expect(again).toHaveLength(0);
+    expect(first).toBe(1);
+    expect(again).toBe(0);
     const { rows } = await t.db.query(`SELECT cpu_usage FROM samples WHERE project_id = $1 AND slot_at = $2`, [projectId, slot]);
     expect(rows).toEqual([{ cpu_usage: 0.5 }]);
   });
@@ -45,7 +45,9 @@ describe('SamplesStore (real Postgres)', () => {
     await t.db.query(`INSERT INTO deployments (project_id, env, started_at, finished_at, result) VALUES ($1, 'prod', $2, $3, 'success')`, [projectId, new Date(finished.getTime() - 60_000), finished]);
     const at = (offsetMin: number) => new Date(finished.getTime() + offsetMin * 60_000);
     const stored = await store.insertBatch([-1, 0, 10, 29.9, 30, 45].map((m) => ({ projectId, env: 'prod', slotAt: at(m), collectedAt: at(m), values })));
-    expect(stored.map((s) => s.phase)).toEqual(['pre', 'post', 'post', 'post', 'pre', 'pre']);
+    expect(stored).toBe(6);
+    const { rows } = await t.db.query(`SELECT phase FROM samples WHERE project_id = $1 AND slot_at >= $2 AND slot_at <= $3 ORDER BY slot_at`, [projectId, at(-1), at(45)]);
+    expect(rows.map((r) => r.phase)).toEqual(['pre', 'post', 'post', 'post', 'pre', 'pre']);
   });
 
   it('announces new samples on the seqpulse_samples channel', async () => {
@@ -60,6 +62,38 @@ describe('SamplesStore (real Postgres)', () => {
     await listener.end();
     expect(received).toHaveLength(1);
     expect(JSON.parse(received[0])).toEqual([[projectId, 'prod', 'pre', slot.getTime(), 10, 120, 0.01, 0.5, 0.6]]);
+  });
+
+  it('announces a large batch completely, in notifications under the 8,000-byte payload limit, and only new rows', async () => {
+    const listener = new Client({ connectionString: t.config.DATABASE_URL });
+    await listener.connect();
+    const payloads: string[] = [];
+    listener.on('notification', (n) => payloads.push(n.payload ?? ''));
+    await listener.query('LISTEN seqpulse_samples');
+    const base = Date.UTC(2026, 2, 8, 9, 0, 0);
+    // long, exact float8 texts make the notices as large as they get
+    const odd = { requests_per_sec: 1234567.0123456789, latency_p95: 98765.43210987654, error_rate: 0.12345678901234568, cpu_usage: 0.9876543210987654, memory_usage: 0.3333333333333333 };
+    const batch = Array.from({ length: 500 }, (_, i) => ({ projectId, env: 'prod', slotAt: new Date(base + i * 15_000), collectedAt: new Date(base + i * 15_000 + 1_234), values: odd }));
+    await store.insertBatch(batch.slice(0, 100)); // already stored: not announced again
+    payloads.length = 0;
+    expect(await store.insertBatch(batch)).toBe(400);
+    await new Promise((r) => setTimeout(r, 300));
+    await listener.end();
+    expect(payloads.length).toBeGreaterThan(1);
+    for (const p of payloads) expect(Buffer.byteLength(p)).toBeLessThan(8000);
+    const notices = payloads.flatMap((p) => JSON.parse(p));
+    expect(notices).toHaveLength(400);
+    expect(notices.map((n: unknown[]) => n[3]).sort()).toEqual(batch.slice(100).map((s) => s.collectedAt.getTime()).sort());
+    expect(notices[0].slice(4)).toEqual(Object.values(odd));
+  });
+
+  it('refuses a sample collected too long after its slot (range reads could not find it) and keeps the rest of the batch', async () => {
+    const slot = new Date('2026-03-09T10:00:00Z');
+    const late = { projectId, env: 'prod', slotAt: new Date(slot.getTime() + 15_000), collectedAt: new Date(slot.getTime() + 15_000 + MAX_COLLECTION_LAG_S * 1000), values };
+    const early = { projectId, env: 'prod', slotAt: new Date(slot.getTime() + 30_000), collectedAt: new Date(slot.getTime() + 29_000), values };
+    expect(await store.insertBatch([{ projectId, env: 'prod', slotAt: slot, collectedAt: new Date(slot.getTime() + 39_000), values }, late, early])).toBe(1);
+    const { rows } = await t.db.query(`SELECT slot_at FROM samples WHERE project_id = $1 AND slot_at >= $2 AND slot_at < $3`, [projectId, slot, new Date(slot.getTime() + 60_000)]);
+    expect(rows.map((r) => r.slot_at.getTime())).toEqual([slot.getTime()]);
   });
 
   it('drops partitions older than the retention, keeps the rest', async () => {

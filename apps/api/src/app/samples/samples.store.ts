@@ -11,18 +11,60 @@ export interface NewSample {
   values: MetricValues;
 }
 
-export interface StoredSample extends NewSample {
-  phase: Phase;
-}
-
-/** Postgres NOTIFY payloads are limited to 8000 bytes; stay well under. */
-const NOTIFY_PAYLOAD_LIMIT = 7_000;
 export const SAMPLES_CHANNEL = 'seqpulse_samples';
+/**
+ * A sample is collected within this long after its poll slot (polls fire at the slot, retries end before the
+ * next one, intervals are 30 s at most). Range reads bound `slot_at` by it, so day partitions are pruned and the
+ * primary key serves them; the store refuses samples outside it, and the job queue expires slots before it.
+ */
+export const MAX_COLLECTION_LAG_S = 40;
 
 /** Compact NOTIFY form of a sample: [project, env, phase, collected_at ms, ...five values]. */
 export type SampleNotice = [string, string, Phase, number, ...number[]];
 
+/**
+ * Samples per NOTIFY: Postgres caps a payload at 8,000 bytes and one notice is at most ~260 bytes
+ * (uuid, 32-character env, phase, epoch ms, five float8 of up to 24 characters).
+ */
+const NOTICES_PER_NOTIFY = 25;
 const NO_PARTITION = '23514';
+/** Statements a large batch is split into (each on its own pool connection), and the smallest part worth it. */
+const PARALLEL_WRITES = 2;
+const PARALLEL_WRITE_MIN_ROWS = 1_000;
+
+/**
+ * ONE statement per batch, so a batch costs one round trip and Node never parses rows back: unnest the columns
+ * (sent as array literals: times as epoch ms), label the phase from the deployments table, insert idempotently
+ * per poll slot, and announce the rows actually stored on `seqpulse_samples` in chunks, from the same statement.
+ */
+const INSERT_SQL = `
+  WITH input AS (
+    SELECT u.project_id, u.env, to_timestamp(u.slot_ms / 1000) AS slot_at, to_timestamp(u.collected_ms / 1000) AS collected_at,
+           ${METRIC_NAMES.map((m) => `u.${m}`).join(', ')}
+      FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::float8[], ${METRIC_NAMES.map((_, i) => `$${i + 5}::float8[]`).join(', ')})
+        AS u(project_id, env, slot_ms, collected_ms, ${METRIC_NAMES.join(', ')})
+  ), stored AS (
+    INSERT INTO samples (project_id, env, phase, slot_at, collected_at, ${METRIC_NAMES.join(', ')})
+    SELECT i.project_id, i.env,
+           CASE WHEN EXISTS (
+             SELECT 1 FROM deployments d JOIN projects p ON p.id = d.project_id
+              WHERE d.project_id = i.project_id AND d.env = i.env
+                AND d.finished_at <= i.collected_at
+                AND d.finished_at > i.collected_at - make_interval(mins => p.post_window_min)
+           ) THEN 'post' ELSE 'pre' END,
+           i.slot_at, i.collected_at, ${METRIC_NAMES.map((m) => `i.${m}`).join(', ')}
+      FROM input i
+    ON CONFLICT (project_id, env, slot_at) DO NOTHING
+    RETURNING project_id, env, phase, collected_at, ${METRIC_NAMES.join(', ')}
+  ), notices AS (
+    SELECT pg_notify('${SAMPLES_CHANNEL}', '[' || string_agg(n.notice, ',') || ']')
+      FROM (SELECT json_build_array(s.project_id, s.env, s.phase, (extract(epoch FROM s.collected_at) * 1000)::bigint,
+                                    ${METRIC_NAMES.map((m) => `s.${m}`).join(', ')})::text AS notice,
+                   (row_number() OVER ()) / ${NOTICES_PER_NOTIFY} AS chunk
+              FROM stored s) n
+     GROUP BY n.chunk
+  )
+  SELECT (SELECT count(*) FROM stored)::int AS stored, (SELECT count(*) FROM notices)::int AS notices`;
 
 /**
  * The time-series store. Writes are batched (one statement per batch), idempotent per poll slot, label the
@@ -34,61 +76,57 @@ export class SamplesStore {
 
   constructor(private readonly db: DataSource) {}
 
-  async insertBatch(samples: NewSample[]): Promise<StoredSample[]> {
-    if (samples.length === 0) return [];
+  /** Stores a batch; returns how many rows were new (a slot already stored is left as it was). */
+  async insertBatch(batch: NewSample[]): Promise<number> {
+    const samples = this.withinCollectionLag(batch);
+    if (samples.length === 0) return 0;
     try {
-      return await this.insertAndNotify(samples);
+      return await this.insert(samples);
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION) throw error;
       const times = samples.map((s) => s.slotAt.getTime());
       await this.ensurePartitions(new Date(Math.min(...times)), new Date(Math.max(...times)));
-      return this.insertAndNotify(samples);
+      return this.insert(samples);
     }
   }
 
-  private async insertAndNotify(samples: NewSample[]): Promise<StoredSample[]> {
-    const columns = METRIC_NAMES.map((m) => samples.map((s) => s.values[m]));
-    const rows: { project_id: string; env: string; phase: Phase; slot_at: Date; collected_at: Date }[] = await this.db.query(
-      `INSERT INTO samples (project_id, env, phase, slot_at, collected_at, ${METRIC_NAMES.join(', ')})
-       SELECT u.project_id, u.env,
-              CASE WHEN EXISTS (
-                SELECT 1 FROM deployments d JOIN projects p ON p.id = d.project_id
-                 WHERE d.project_id = u.project_id AND d.env = u.env
-                   AND d.finished_at <= u.collected_at
-                   AND d.finished_at > u.collected_at - make_interval(mins => p.post_window_min)
-              ) THEN 'post' ELSE 'pre' END,
-              u.slot_at, u.collected_at, ${METRIC_NAMES.map((m) => `u.${m}`).join(', ')}
-         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::timestamptz[],
-                     ${METRIC_NAMES.map((_, i) => `$${i + 5}::float8[]`).join(', ')})
-           AS u(project_id, env, slot_at, collected_at, ${METRIC_NAMES.join(', ')})
-       ON CONFLICT (project_id, env, slot_at) DO NOTHING
-       RETURNING project_id, env, phase, slot_at, collected_at`,
-      [samples.map((s) => s.projectId), samples.map((s) => s.env), samples.map((s) => s.slotAt), samples.map((s) => s.collectedAt), ...columns],
+  /**
+   * A large batch (a backlog flushed after a database outage, a backfill) is split over a few pool connections
+   * so Postgres works on it with more than one core. Safe because every write is idempotent per slot: if one part
+   * fails, the caller retries the whole batch and the parts already stored are no-ops.
+   */
+  private async insert(samples: NewSample[]): Promise<number> {
+    if (samples.length < PARALLEL_WRITE_MIN_ROWS * PARALLEL_WRITES) return this.insertStatement(samples);
+    const size = Math.ceil(samples.length / PARALLEL_WRITES);
+    const parts = Array.from({ length: PARALLEL_WRITES }, (_, i) => samples.slice(i * size, (i + 1) * size));
+    const stored = await Promise.all(parts.map((part) => this.insertStatement(part)));
+    return stored.reduce((a, b) => a + b, 0);
+  }
+
+  private async insertStatement(samples: NewSample[]): Promise<number> {
+    const [row]: { stored: number }[] = await this.db.query(INSERT_SQL, [
+      labelArrayLiteral(samples.map((s) => s.projectId)),
+      labelArrayLiteral(samples.map((s) => s.env)),
+      arrayLiteral(samples.map((s) => s.slotAt.getTime())),
+      arrayLiteral(samples.map((s) => s.collectedAt.getTime())),
+      ...METRIC_NAMES.map((m) => arrayLiteral(samples.map((s) => s.values[m]))),
+    ]);
+    return row.stored;
+  }
+
+  /** A sample outside the lag bound would be invisible to range reads: refused loudly rather than stored. */
+  private withinCollectionLag(samples: NewSample[]): NewSample[] {
+    const fits = (s: NewSample) => {
+      const lag = s.collectedAt.getTime() - s.slotAt.getTime();
+      return lag >= 0 && lag < MAX_COLLECTION_LAG_S * 1000;
+    };
+    if (samples.every(fits)) return samples;
+    const refused = samples.filter((s) => !fits(s));
+    this.logger.warn(
+      { refused: refused.length, example: { projectId: refused[0].projectId, env: refused[0].env, slotAt: refused[0].slotAt, collectedAt: refused[0].collectedAt } },
+      `Samples collected outside [slot, slot + ${MAX_COLLECTION_LAG_S} s) are not stored`,
     );
-    const byKey = new Map(samples.map((s) => [`${s.projectId}|${s.env}|${s.slotAt.getTime()}`, s]));
-    const stored = rows.map((r) => ({ ...(byKey.get(`${r.project_id}|${r.env}|${new Date(r.slot_at).getTime()}`) as NewSample), phase: r.phase }));
-    await this.notify(stored);
-    return stored;
-  }
-
-  /** One NOTIFY per chunk of samples, all sent in one round trip; listeners in any API process fan them out to SSE clients. */
-  private async notify(samples: StoredSample[]): Promise<void> {
-    const payloads: string[] = [];
-    let chunk: string[] = [];
-    let size = 2;
-    for (const s of samples) {
-      const notice: SampleNotice = [s.projectId, s.env, s.phase, s.collectedAt.getTime(), ...METRIC_NAMES.map((m) => s.values[m])];
-      const json = JSON.stringify(notice);
-      if (size + json.length + 1 > NOTIFY_PAYLOAD_LIMIT) {
-        payloads.push(`[${chunk.join(',')}]`);
-        chunk = [];
-        size = 2;
-      }
-      chunk.push(json);
-      size += json.length + 1;
-    }
-    if (chunk.length) payloads.push(`[${chunk.join(',')}]`);
-    if (payloads.length) await this.db.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [SAMPLES_CHANNEL, payloads]);
+    return samples.filter(fits);
   }
 
   /** Creates the daily partitions covering [from, to] (no-op on a hypertable). */
@@ -136,4 +174,19 @@ function startOfUtcDay(date: Date): number {
 function partitionDay(name: string): number {
   const d = name.slice(-8);
   return Date.UTC(Number(d.slice(0, 4)), Number(d.slice(4, 6)) - 1, Number(d.slice(6, 8)));
+}
+
+/**
+ * A Postgres array literal of finite numbers. Building it here is much cheaper than the driver's generic array
+ * serialisation (Date objects above all) for batches of thousands.
+ */
+function arrayLiteral(items: number[]): string {
+  return `{${items.join(',')}}`;
+}
+
+/** Same for uuids and env names ([a-z0-9-]), which need no quoting; anything else is a bug upstream. */
+function labelArrayLiteral(items: string[]): string {
+  const joined = items.join(',');
+  if (!/^[0-9a-z,-]*$/.test(joined)) throw new Error('Sample labels must be uuids and env names');
+  return `{${joined}}`;
 }

@@ -71,19 +71,23 @@ export class JobQueue {
     return rows.length;
   }
 
-  async claim(workerId: string, limit: number, leaseSeconds: number): Promise<ClaimedJob[]> {
+  /**
+   * Polls not claimed until `maxAgeSeconds` after their slot are no longer worth running (their sample would land
+   * outside the store's collection lag bound): claims skip them and `expireMissedSlots` fails them visibly.
+   */
+  async claim(workerId: string, limit: number, leaseSeconds: number, maxAgeSeconds: number): Promise<ClaimedJob[]> {
     if (limit <= 0) return [];
     const rows: { id: string; project_id: string; env: string; slot_at: Date; attempts: number; max_attempts: number }[] = await queryRows(this.db,
       `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = now(),
               lease_until = now() + make_interval(secs => $3), locked_by = $1
         WHERE id IN (
           SELECT j.id FROM jobs j
-           WHERE j.state = 'pending' AND j.run_after <= now()
+           WHERE j.state = 'pending' AND j.run_after <= now() AND j.slot_at > now() - make_interval(secs => $4)
            ORDER BY j.run_after
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
         RETURNING id, project_id, env, slot_at, attempts, max_attempts`,
-      [workerId, limit, leaseSeconds],
+      [workerId, limit, leaseSeconds, maxAgeSeconds],
     );
     return rows.map((r) => ({ id: String(r.id), projectId: r.project_id, env: r.env, slotAt: new Date(r.slot_at), attempts: r.attempts, maxAttempts: r.max_attempts }));
   }
@@ -138,6 +142,18 @@ export class JobQueue {
       [graceSeconds],
     );
     return { requeued: rows.filter((r) => r.state === 'pending').length, failed: rows.filter((r) => r.state === 'failed').length };
+  }
+
+  /** Pending polls whose slot is older than `maxAgeSeconds` (a worker backlog, a database outage) fail as missed. */
+  async expireMissedSlots(maxAgeSeconds: number): Promise<number> {
+    const rows = await queryRows(this.db,
+      `UPDATE jobs SET state = 'failed', finished_at = now(),
+              last_error = 'missed: no worker polled this slot within ' || $1 || ' s'
+        WHERE state = 'pending' AND kind = 'poll' AND slot_at < now() - make_interval(secs => $1)
+        RETURNING id`,
+      [maxAgeSeconds],
+    );
+    return rows.length;
   }
 
   /** Finished jobs are history: keep what /health/scheduler averages, and failures for a while longer. */

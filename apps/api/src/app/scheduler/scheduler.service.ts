@@ -69,6 +69,8 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
     return this.once('reap', async () => {
       const { requeued, failed } = await this.jobs.reapExpiredLeases(REAP_GRACE_S);
       if (requeued + failed > 0) this.logger.warn({ requeued, failed }, 'Recovered jobs of a worker that stopped mid-job');
+      const missed = await this.jobs.expireMissedSlots(this.collector.maxSlotAgeS);
+      if (missed > 0) this.logger.warn({ missed }, 'Poll slots missed: no worker polled them in time');
     });
   }
 

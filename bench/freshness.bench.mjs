@@ -9,7 +9,6 @@
 //   npx nx run-many -t build -p api demo-fleet && node bench/freshness.bench.mjs
 //   BENCH_TARGETS=20 BENCH_WINDOW_S=45 node bench/freshness.bench.mjs     # quick
 import { createServer, request } from 'node:http';
-import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { fmt, freePort, log, login, percentile, startApi, startPostgres, freshDatabase, startFleet } from './lib/harness.mjs';

@@ -65,6 +65,16 @@ describe('accounts and sessions (real Postgres, real HTTP)', () => {
     expect((await t.call('GET', '/auth/me', { token })).status).toBe(401);
   });
 
+  it('refuses an expired session, and the session of a deleted user', async () => {
+    const expiring = await t.signupAndLogin();
+    expect((await t.call('GET', '/auth/me', { token: expiring.token })).status).toBe(200);
+    await t.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE lower(email) = lower($1))`, [expiring.email]);
+    expect((await t.call('GET', '/auth/me', { token: expiring.token })).status).toBe(401);
+    const deleted = await t.signupAndLogin();
+    await t.db.query(`DELETE FROM users WHERE lower(email) = lower($1)`, [deleted.email]);
+    expect((await t.call('GET', '/auth/me', { token: deleted.token })).status).toBe(401);
+  });
+
   it('stores passwords hashed with argon2id, never in clear', async () => {
     const { rows } = await t.db.query(`SELECT password_hash FROM users WHERE lower(email) = 'alice@example.com'`);
     expect(rows[0].password_hash).toMatch(/^\$argon2id\$/);

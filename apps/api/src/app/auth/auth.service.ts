@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import type { LoginResponse, MeResponse, Role } from '@seqpulse/contracts';
 import { AppConfig } from '../config/app-config';
 import { ApiError } from '../common/api-error';
@@ -75,21 +75,23 @@ export class AuthService implements OnApplicationBootstrap {
 
   async authenticateSession(token: string): Promise<Principal | null> {
     if (!token.startsWith(SESSION_TOKEN_PREFIX)) return null;
-    const session = await this.sessions.findOne({
-      where: { tokenHash: hashToken(token), revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
-    });
-    if (!session) return null;
-    const user = await this.users.findOne({ where: { id: session.userId } });
-    if (!user) return null;
+    // Every authenticated request comes through here: one round trip for the session and its user.
+    const [row]: { session_id: string; user_id: string; email: string; role: Role }[] = await this.sessions.query(
+      `SELECT s.id AS session_id, u.id AS user_id, u.email, u.role
+         FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now()`,
+      [hashToken(token)],
+    );
+    if (!row) return null;
     return {
       kind: 'session',
-      userId: user.id,
-      email: user.email,
-      role: user.role,
-      scopes: sessionScopes(user.role),
+      userId: row.user_id,
+      email: row.email,
+      role: row.role,
+      scopes: sessionScopes(row.role),
       projectIds: null,
       apiKeyId: null,
-      sessionId: session.id,
+      sessionId: row.session_id,
     };
   }
 }

@@ -76,7 +76,7 @@ export class Collector implements BeforeApplicationShutdown {
     let project;
     try {
       project = await this.directory.get(job.projectId);
-    } catch (error) {
+    } catch {
       // Database trouble while loading settings: try the job again rather than drop it.
       this.outcomes.push({ id: job.id, ok: false, durationMs: 0, lagMs, error: 'settings_unavailable', retryAt: new Date(Date.now() + 1000) });
       return;

@@ -95,12 +95,13 @@ describe('buildTimeseriesSql', () => {
     for (const m of ['requests_per_sec', 'error_rate', 'cpu_usage', 'memory_usage']) expect(sql).toContain(`avg(s.${m})`);
   });
 
-  it('passes every value as a parameter, bounds slot_at for partition pruning and lays the grid with generate_series', () => {
+  it('passes every value as a parameter, bounds slot_at for partition pruning and returns the buckets as arrays', () => {
     const { sql, params } = buildTimeseriesSql("p'; --", { ...req, phase: 'post' });
     expect(sql).not.toContain("p'; --");
     expect(params).toEqual(["p'; --", 'prod', 60, req.firstBucket, req.lastBucket + 60, 'post']);
     expect(sql).toMatch(/s\.slot_at > to_timestamp\(\$4::bigint\) - interval '40 seconds' AND s\.slot_at < to_timestamp\(\$5::bigint\)/);
-    expect(sql).toContain('generate_series($4::bigint, $5::bigint - $3::bigint, $3::bigint)');
+    expect(sql).toContain('array_agg((a.t - $4::bigint) / $3::int ORDER BY a.t)::text AS offsets');
+    expect(sql).toContain('WHERE a.t >= $4::bigint AND a.t < $5::bigint');
     expect(sql).toContain('s.phase = $6');
   });
 });
@@ -135,23 +136,50 @@ describe('rollup choice', () => {
 });
 
 describe('renderTimeseries', () => {
-  it('writes the rows Postgres formatted into the response JSON, nulls included', () => {
-    const req = parse({ from: '2026-11-28T10:00:00Z', to: '2026-11-28T10:00:30Z', step: '15s', phase: 'pre' });
+  it('lays the buckets Postgres returned on the grid, every other bucket null', () => {
+    const req = parse({ from: '2026-11-28T10:00:00Z', to: '2026-11-28T10:00:45Z', step: '15s', phase: 'pre' });
     const deployments = [{ deployment_id: 'd', env: 'prod', started_at: '2026-11-28T10:00:05Z', finished_at: null, result: null }];
-    const rows = [
-      { t: '2026-11-28T10:00:00Z', requests_per_sec: '12.4', latency_p95: '180', error_rate: '1e-07', cpu_usage: '0.30000000000000004', memory_usage: '0', deployments },
-      { t: '2026-11-28T10:00:15Z', requests_per_sec: null, latency_p95: null, error_rate: null, cpu_usage: null, memory_usage: null, deployments: null },
-      { t: '2026-11-28T10:00:30Z', requests_per_sec: '1e+21', latency_p95: 'NaN', error_rate: 'Infinity', cpu_usage: '-0.5', memory_usage: '0.25', deployments: null },
-    ];
-    const text = renderTimeseries('p"1', req, rows);
-    const metrics = ['requests_per_sec', 'latency_p95', 'error_rate', 'cpu_usage', 'memory_usage'] as const;
-    const num = (v: string | null) => (v === null || v === 'NaN' || v === 'Infinity' ? null : Number(v));
+    const row = {
+      offsets: '{0,2,3}',
+      requests_per_sec: '{12.4,1e+21,3}',
+      latency_p95: '{180,NaN,4}',
+      error_rate: '{1e-07,Infinity,-Infinity}',
+      cpu_usage: '{0.30000000000000004,-0.5,5}',
+      memory_usage: '{0,0.25,NULL}',
+      deployments,
+    };
+    const text = renderTimeseries('p"1', req, row);
+    const ts = ['2026-11-28T10:00:00Z', '2026-11-28T10:00:15Z', '2026-11-28T10:00:30Z', '2026-11-28T10:00:45Z'];
+    const want: Record<string, (number | null)[]> = {
+      requests_per_sec: [12.4, null, 1e21, 3],
+      latency_p95: [180, null, null, 4],
+      error_rate: [1e-7, null, null, null],
+      cpu_usage: [0.30000000000000004, null, -0.5, 5],
+      memory_usage: [0, null, 0.25, null],
+    };
     expect(JSON.parse(text)).toEqual({
-      project_id: 'p"1', env: 'prod', phase: 'pre', step: '15s', from: '2026-11-28T10:00:00Z', to: '2026-11-28T10:00:30Z',
-      series: Object.fromEntries(metrics.map((m) => [m, rows.map((r) => ({ t: r.t, v: num(r[m]) }))])),
+      project_id: 'p"1', env: 'prod', phase: 'pre', step: '15s', from: '2026-11-28T10:00:00Z', to: '2026-11-28T10:00:45Z',
+      series: Object.fromEntries(Object.entries(want).map(([m, vs]) => [m, vs.map((v, i) => ({ t: ts[i], v }))])),
       deployments,
     });
     expect(text).toContain('{"t":"2026-11-28T10:00:15Z","v":null}');
     expect(Object.keys(JSON.parse(text))).toEqual(['project_id', 'env', 'phase', 'step', 'from', 'to', 'series', 'deployments']);
+  });
+
+  it('writes every bucket time exactly, across midnight and month ends', () => {
+    const req = parse({ from: '2026-02-28T23:00:00Z', to: '2026-03-01T01:00:00Z', step: '15s' });
+    const empty = { offsets: null, requests_per_sec: null, latency_p95: null, error_rate: null, cpu_usage: null, memory_usage: null, deployments: [] };
+    const times = JSON.parse(renderTimeseries('p', req, empty)).series.latency_p95.map((p: { t: string }) => p.t);
+    expect(times).toEqual(Array.from({ length: req.points }, (_, i) => new Date((req.firstBucket + i * 15) * 1000).toISOString().replace('.000Z', 'Z')));
+    expect(times).toContain('2026-03-01T00:00:00Z');
+  });
+
+  it('answers every bucket null when no bucket has a sample', () => {
+    const req = parse({ from: '2026-11-28T10:00:00Z', to: '2026-11-28T10:01:00Z', step: '15s' });
+    const empty = { offsets: null, requests_per_sec: null, latency_p95: null, error_rate: null, cpu_usage: null, memory_usage: null, deployments: [] };
+    const body = JSON.parse(renderTimeseries('p', req, empty));
+    expect(body.series.cpu_usage).toHaveLength(5);
+    expect(body.series.cpu_usage.every((p: { v: unknown }) => p.v === null)).toBe(true);
+    expect(body.deployments).toEqual([]);
   });
 });

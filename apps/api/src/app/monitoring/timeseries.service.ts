@@ -1,27 +1,29 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { METRIC_NAMES, METRICS } from '@seqpulse/contracts';
 import type { DeploymentMarker, StepAggregation, TimeseriesResponse } from '@seqpulse/contracts';
 import { isoSeconds } from '../common/time';
 import type { TimeseriesRequest } from './timeseries.params';
 import { MAX_COLLECTION_LAG_S } from '../samples/samples.store';
+import { AppConfig } from '../config/app-config';
 
 /** SQL aggregate of one step for each aggregation the metric catalogue declares. */
 const SQL_AGGREGATE: Record<StepAggregation, string> = { mean: 'avg', max: 'max' };
 const MAX_DEPLOYMENTS = 1000;
+/** Connections of the timeseries pool (one query per request, a few ms each). */
+const TIMESERIES_POOL_SIZE = 4;
 
 /**
- * One bucket as Postgres returns it: `t` already formatted (`YYYY-MM-DDTHH:MM:SSZ`) and each metric as the text
- * of its float8 (shortest exact digits, valid JSON numbers), so Node neither parses nor re-formats 7,000 values.
+ * The answer as Postgres returns it: ONE row. `offsets` lists the non-empty buckets (bucket index from the first
+ * bucket) and each metric the matching values, as the text of float8 arrays (shortest exact digits, valid JSON
+ * numbers), so the driver parses neither 1,441 rows nor 7,000 numbers; Node lays them on the bucket grid.
  */
 export interface Row {
-  t: string;
-  deployments: DeploymentMarker[] | null;
+  offsets: string | null;
+  deployments: DeploymentMarker[];
   [metric: string]: string | null | DeploymentMarker[];
 }
-
-/** Postgres float8 text that is a JSON number (not NaN/Infinity, which the validated inputs never produce). */
-const JSON_NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/;
 
 /**
  * Rollup levels (migrations SamplesRollups, RollupsAsync, Rollups15m), coarsest first: per project, env, phase and
@@ -39,16 +41,41 @@ export function rollupFor(stepS: number, available: boolean): Rollup | null {
 }
 
 /**
- * The timeseries query: ONE statement per request. `generate_series` lays the epoch-aligned bucket grid, LEFT
- * JOINed with the samples aggregated per bucket in Postgres (so empty buckets come back as NULL), and the
- * deployments of the range ride along on the first row. Steps that are multiples of a rollup width read the
- * exact rollups (Σsum/Σn for means, max of maxes) instead of the raw samples.
+ * The timeseries query: ONE statement per request, ONE row back. Postgres aggregates the samples per
+ * epoch-aligned bucket and returns the non-empty buckets as arrays, with the deployments of the range; Node lays
+ * them on the bucket grid, where every other bucket is `null`. Steps that are multiples of a rollup width read
+ * the exact rollups (Σsum/Σn for means, max of maxes) instead of the raw samples.
  */
 @Injectable()
-export class TimeseriesService {
+export class TimeseriesService implements OnModuleDestroy {
+  private readonly logger = new Logger(TimeseriesService.name);
   private rollups?: Promise<boolean>;
+  /**
+   * The timeseries statements run as named prepared statements on a pool of their own whose sessions use generic
+   * plans: planning this query (partitions, rollups, pending minutes) cost about as much as running it, so each
+   * connection plans each statement shape once. Partitions are still pruned, at executor start-up.
+   */
+  private readonly pool: Pool;
+  private readonly statementNames = new Map<string, string>();
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    config: AppConfig,
+  ) {
+    this.pool = new Pool({
+      connectionString: config.DATABASE_URL,
+      max: TIMESERIES_POOL_SIZE,
+      connectionTimeoutMillis: 5_000,
+      application_name: 'seqpulse-timeseries',
+      options: '-c plan_cache_mode=force_generic_plan',
+    });
+    // An idle connection dropped by a database restart: the pool replaces it; without a listener it would crash.
+    this.pool.on('error', (error) => this.logger.warn({ err: error.message }, 'Timeseries connection lost; reconnecting on next use'));
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.pool.end();
+  }
 
   /** The rollup exists when samples is a partitioned table (not a TimescaleDB hypertable). */
   rollupsAvailable(): Promise<boolean> {
@@ -72,19 +99,33 @@ export class TimeseriesService {
    */
   async queryJson(projectId: string, req: TimeseriesRequest): Promise<string> {
     const { sql, params } = buildTimeseriesSql(projectId, req, rollupFor(req.stepS, await this.rollupsAvailable()));
-    const rows: Row[] = await this.db.query(sql, params);
-    return renderTimeseries(projectId, req, rows);
+    const { rows } = await this.pool.query<Row>({ name: this.statementName(sql), text: sql, values: params });
+    return renderTimeseries(projectId, req, rows[0]);
+  }
+
+  /** A few statement shapes exist (rollup level × phase filter); each gets a stable name. */
+  private statementName(sql: string): string {
+    let name = this.statementNames.get(sql);
+    if (!name) this.statementNames.set(sql, (name = `timeseries_${this.statementNames.size + 1}`));
+    return name;
   }
 }
 
 /** JSON of the response (same bytes as JSON.stringify of the TimeseriesResponse). Exported for the unit tests. */
-export function renderTimeseries(projectId: string, req: TimeseriesRequest, rows: Row[]): string {
-  const prefixes = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) prefixes[i] = `{"t":"${rows[i].t}","v":`;
+export function renderTimeseries(projectId: string, req: TimeseriesRequest, row: Row): string {
+  // value index of each bucket (-1: empty bucket)
+  const valueAt = new Int32Array(req.points).fill(-1);
+  arrayItems(row.offsets).forEach((offset, k) => (valueAt[Number(offset)] = k));
+  const prefixes = new Array<string>(req.points);
+  const iso = gridTimestamps();
+  for (let i = 0; i < req.points; i++) prefixes[i] = `{"t":"${iso(req.firstBucket + i * req.stepS)}","v":`;
   const series = METRIC_NAMES.map((m) => {
-    const parts = new Array<string>(rows.length);
-    for (let i = 0; i < rows.length; i++) parts[i] = prefixes[i] + jsonNumber(rows[i][m] as string | null) + '}';
-    return `${JSON.stringify(m)}:[${parts.join(',')}]`;
+    const values = arrayItems(row[m] as string | null);
+    let text = `${JSON.stringify(m)}:[`;
+    for (let i = 0; i < req.points; i++) {
+      text += (i ? ',' : '') + prefixes[i] + (valueAt[i] < 0 ? 'null' : jsonNumber(values[valueAt[i]])) + '}';
+    }
+    return text + ']';
   });
   const head = JSON.stringify({
     project_id: projectId,
@@ -94,11 +135,39 @@ export function renderTimeseries(projectId: string, req: TimeseriesRequest, rows
     from: isoSeconds(new Date(req.fromMs)),
     to: isoSeconds(new Date(req.toMs)),
   });
-  return `${head.slice(0, -1)},"series":{${series.join(',')}},"deployments":${JSON.stringify(rows[0]?.deployments ?? [])}}`;
+  return `${head.slice(0, -1)},"series":{${series.join(',')}},"deployments":${JSON.stringify(row.deployments ?? [])}}`;
 }
 
-function jsonNumber(v: string | null | undefined): string {
-  return typeof v === 'string' && JSON_NUMBER.test(v) ? v : 'null';
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+
+/**
+ * `YYYY-MM-DDTHH:MM:SSZ` of epoch seconds, formatting each day once: building 1,441 Dates and ISO strings was
+ * the largest cost of rendering a 24 h series.
+ */
+function gridTimestamps(): (epochS: number) => string {
+  let day = NaN;
+  let dayText = '';
+  return (epochS) => {
+    const d = Math.floor(epochS / 86_400);
+    if (d !== day) {
+      day = d;
+      dayText = isoSeconds(new Date(d * 86_400_000)).slice(0, 10);
+    }
+    const s = epochS - d * 86_400;
+    return `${dayText}T${TWO_DIGITS[Math.floor(s / 3600)]}:${TWO_DIGITS[Math.floor(s / 60) % 60]}:${TWO_DIGITS[s % 60]}Z`;
+  };
+}
+
+/** Items of a Postgres array literal of numbers (`{1.5,2,NULL}`); null (no bucket at all) is empty. */
+function arrayItems(literal: string | null | undefined): string[] {
+  return literal && literal.length > 2 ? literal.slice(1, -1).split(',') : [];
+}
+
+/** Postgres float8 text is a JSON number except NaN, ±Infinity and NULL (never produced from validated samples). */
+function jsonNumber(v: string | undefined): string {
+  if (v === undefined) return 'null';
+  const c = v.charCodeAt(v.charCodeAt(0) === 45 /* - */ ? 1 : 0);
+  return c >= 48 && c <= 57 ? v : 'null';
 }
 
 /** The per-bucket aggregation: over raw samples, or over a rollup (exact: the step is a multiple of its width). */
@@ -182,21 +251,19 @@ export function buildTimeseriesSql(projectId: string, req: TimeseriesRequest, ro
   const sql = `
     WITH agg AS (${aggregationSql(rollup, phaseParam)}
     )
-    SELECT to_char(to_timestamp(g.t) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS t,
-           ${METRIC_NAMES.map((m) => `a.${m}::text AS ${m}`).join(', ')},
-           CASE WHEN g.t = $4::bigint THEN (
-             SELECT coalesce(json_agg(json_build_object(
-                      'deployment_id', d.id, 'env', d.env,
-                      'started_at', to_char(d.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                      'finished_at', to_char(d.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                      'result', d.result) ORDER BY d.started_at, d.id), '[]'::json)
-               FROM (SELECT * FROM deployments d
-                      WHERE d.project_id = $1 AND d.env = $2
-                        AND d.started_at < to_timestamp($5::bigint) AND coalesce(d.finished_at, d.started_at) >= to_timestamp($4::bigint)
-                      ORDER BY d.started_at, d.id LIMIT ${MAX_DEPLOYMENTS}) d
-           ) END AS deployments
-      FROM generate_series($4::bigint, $5::bigint - $3::bigint, $3::bigint) AS g(t)
-      LEFT JOIN agg a ON a.t = g.t
-     ORDER BY g.t`;
+    SELECT array_agg((a.t - $4::bigint) / $3::int ORDER BY a.t)::text AS offsets,
+           ${METRIC_NAMES.map((m) => `array_agg(a.${m} ORDER BY a.t)::text AS ${m}`).join(',\n           ')},
+           (SELECT coalesce(json_agg(json_build_object(
+                     'deployment_id', d.id, 'env', d.env,
+                     'started_at', to_char(d.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                     'finished_at', to_char(d.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                     'result', d.result) ORDER BY d.started_at, d.id), '[]'::json)
+              FROM (SELECT * FROM deployments d
+                     WHERE d.project_id = $1 AND d.env = $2
+                       AND d.started_at < to_timestamp($5::bigint) AND coalesce(d.finished_at, d.started_at) >= to_timestamp($4::bigint)
+                     ORDER BY d.started_at, d.id LIMIT ${MAX_DEPLOYMENTS}) d
+           ) AS deployments
+      FROM agg a
+     WHERE a.t >= $4::bigint AND a.t < $5::bigint`;
   return { sql, params };
 }

@@ -1,7 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DataSource } from 'typeorm';
-import type { RolloutStage } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
 import type { Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
@@ -20,7 +18,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class EnterpriseGateGuard implements CanActivate {
   constructor(
     private readonly projects: ProjectsService,
-    private readonly db: DataSource,
     private readonly records: AccessRecordsService,
   ) {}
 
@@ -32,14 +29,9 @@ export class EnterpriseGateGuard implements CanActivate {
     if (!principal) throw ApiError.unauthenticated();
 
     const projectId = parseProjectId(request.query?.project_id);
-    const project = await this.projects.findVisible(principal, projectId);
-    // One round trip for the rollout (stage, and is this project in the pilot list), not the whole list.
-    const [rollout]: { stage: RolloutStage; pilot: boolean }[] = await this.db.query(
-      `SELECT (SELECT stage FROM rollout_settings WHERE id = 1) AS stage,
-              EXISTS (SELECT 1 FROM rollout_pilot_projects WHERE project_id = $1) AS pilot`,
-      [project.id],
-    );
-    const status = monitoringStatus(project, rollout.stage, new Set(rollout.pilot ? [project.id] : []));
+    // One round trip for the project and the rollout (stage, and is this project in the pilot list).
+    const { project, stage, pilot } = await this.projects.findVisibleWithRollout(principal, projectId);
+    const status = monitoringStatus(project, stage, new Set(pilot ? [project.id] : []));
     if (!status.enabled && status.reason === 'plan_not_enterprise') {
       throw new ApiError(403, 'plan_not_enterprise', 'Realtime monitoring needs the Enterprise plan for this project.');
     }

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { MAX_ENVS_BY_PLAN } from '@seqpulse/contracts';
-import type { Plan, ProjectView, ProjectWithSecret } from '@seqpulse/contracts';
+import type { Plan, ProjectView, ProjectWithSecret, RolloutStage } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
 import { isoSeconds } from '../common/time';
 import { canSeeProject, Principal } from '../auth/principal';
@@ -27,6 +27,22 @@ export class ProjectsService {
     const project = await this.projects.findOne({ where: { id } });
     if (!project || !canSeeProject(principal, project)) throw ApiError.projectNotFound();
     return project;
+  }
+
+  /**
+   * findVisible plus the rollout facts the Enterprise gate needs (stage, is the project a pilot), in one round
+   * trip: the gate runs on every realtime request.
+   */
+  async findVisibleWithRollout(principal: Principal, id: string): Promise<{ project: ProjectEntity; stage: RolloutStage; pilot: boolean }> {
+    const { entities, raw } = await this.projects
+      .createQueryBuilder('p')
+      .addSelect('(SELECT stage FROM rollout_settings WHERE id = 1)', 'rollout_stage')
+      .addSelect('EXISTS (SELECT 1 FROM rollout_pilot_projects rp WHERE rp.project_id = p.id)', 'rollout_pilot')
+      .where('p.id = :id', { id })
+      .getRawAndEntities<{ rollout_stage: RolloutStage; rollout_pilot: boolean }>();
+    const project = entities[0];
+    if (!project || !canSeeProject(principal, project)) throw ApiError.projectNotFound();
+    return { project, stage: raw[0].rollout_stage, pilot: raw[0].rollout_pilot };
   }
 
   async list(principal: Principal): Promise<ProjectView[]> {

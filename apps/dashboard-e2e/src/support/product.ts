@@ -50,6 +50,10 @@ export async function startProduct(timeoutMs = 420_000): Promise<Product> {
       SEQPULSE_DATA_DIR: dataDir,
       SEQPULSE_DEMO: 'true',
       SEQPULSE_DEMO_FLEET_PORT: String(fleetPort),
+      // No scheduled incidents: the demo's half-hour cycle takes the prod targets down for 6 minutes (minutes
+      // 22–28 and 52–58 of each hour), and a test waiting for live samples then would fail by the clock.
+      // Tests that need an incident force it through the fleet's control API.
+      DEMO_FLEET_INCIDENT_RULES: '[]',
     },
     detached: true, // own process group: stop() ends the product and only it
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,7 +22,9 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime + stime
 }
 function rssMb(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS'));
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS'));
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 
@@ -88,10 +90,14 @@ async function main() {
     fleet.stop();
     await server.stop();
   }
-  console.log('\n| targets | polls in window (expected) | ok % | lag p50 | lag p99 | lag max | CPU s / 1,000 polls | worker CPU | worker RSS |');
+  console.log(
+    '\n| targets | polls in window (expected) | ok % | lag p50 | lag p99 | lag max | CPU s / 1,000 polls | worker CPU | worker RSS |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.targets} | ${r.polls} (${r.expected}) | ${r.succeeded_pct.toFixed(1)} | ${r.lag_p50_ms} ms | ${r.lag_p99_ms} ms | ${r.lag_max_ms} ms | ${r.cpu_s_per_1000_polls.toFixed(2)} | ${r.worker_cpu_pct.toFixed(0)} % | ${r.rss_mb.toFixed(0)} MB |`);
+    console.log(
+      `| ${r.targets} | ${r.polls} (${r.expected}) | ${r.succeeded_pct.toFixed(1)} | ${r.lag_p50_ms} ms | ${r.lag_p99_ms} ms | ${r.lag_max_ms} ms | ${r.cpu_s_per_1000_polls.toFixed(2)} | ${r.worker_cpu_pct.toFixed(0)} % | ${r.rss_mb.toFixed(0)} MB |`,
+    );
   }
 }
 

@@ -37,7 +37,10 @@ async function startProducerClock(fleetPort) {
         res.end(Buffer.concat(chunks));
       });
     });
-    upstream.on('error', () => { res.writeHead(502); res.end(); });
+    upstream.on('error', () => {
+      res.writeHead(502);
+      res.end();
+    });
     req.pipe(upstream);
   });
   server.keepAliveTimeout = 65_000;
@@ -67,7 +70,10 @@ function openStream(url, token, onSample) {
   return () => controller.abort();
 }
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
 
 async function main() {
   log(`load average (1/5/15 min) at start: ${load()}`);
@@ -81,7 +87,11 @@ async function main() {
   await db.connect();
   const closers = [];
   try {
-    const signup = await fetch(`${api.url}/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+    const signup = await fetch(`${api.url}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(OWNER),
+    });
     if (signup.status !== 201) throw new Error(`signup ${signup.status}`);
     const token = await login(api.url, OWNER.email, OWNER.password);
     const [{ id: ownerId }] = (await db.query(`SELECT id FROM users WHERE email = $1`, [OWNER.email])).rows;
@@ -105,7 +115,11 @@ async function main() {
           if (!measuring) return;
           const times = clock.produced.get(p.name) ?? [];
           let produced;
-          for (let i = times.length - 1; i >= 0; i--) if (times[i] <= arrived) { produced = times[i]; break; }
+          for (let i = times.length - 1; i >= 0; i--)
+            if (times[i] <= arrived) {
+              produced = times[i];
+              break;
+            }
           if (produced === undefined) unmatched++;
           else latencies.push(arrived - produced);
         }),
@@ -116,7 +130,15 @@ async function main() {
     await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
     measuring = false;
     const expected = Math.round((TARGETS * WINDOW_S) / 15);
-    const row = { targets: TARGETS, samples: latencies.length, expected, unmatched, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) };
+    const row = {
+      targets: TARGETS,
+      samples: latencies.length,
+      expected,
+      unmatched,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: Math.max(...latencies),
+    };
     log(JSON.stringify(row));
     log(`load average (1/5/15 min) at end: ${load()}`);
     console.log('\n| targets | samples received (expected) | produced → SSE p50 | p99 | max |');

@@ -7,5 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const res = spawnSync(process.execPath, ['-r', join(here, 'alerts', 'ts-register.cjs'), join(here, 'collection', 'store-bench.ts')], { stdio: 'inherit', env: process.env });
+const res = spawnSync(process.execPath, ['-r', join(here, 'alerts', 'ts-register.cjs'), join(here, 'collection', 'store-bench.ts')], {
+  stdio: 'inherit',
+  env: process.env,
+});
 process.exit(res.status ?? 1);

@@ -61,21 +61,37 @@ function postgresCpuSeconds() {
   return total;
 }
 
-const ownCpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+const ownCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
 
 async function main() {
   log(`load average (1/5/15 min) at start: ${load()}`);
   const pgServer = await startPostgres();
   let api = await startApi(pgServer.url);
   try {
-    const signup = await fetch(`${api.url}/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(OWNER) });
+    const signup = await fetch(`${api.url}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(OWNER),
+    });
     if (![201, 409].includes(signup.status)) throw new Error(`signup ${signup.status}`);
     const seed = await seedFleet(pgServer.url, { projects: PROJECTS, days: DAYS, ownerEmail: OWNER.email });
-    log(`dataset: ${seed.ids.length} projects, ${(seed.totalRows / 1e6).toFixed(1)} M samples (${seed.rowsWritten ? `${(seed.rowsWritten / 1e6).toFixed(1)} M written now in ${seed.seconds.toFixed(0)} s` : 'already seeded'})`);
+    log(
+      `dataset: ${seed.ids.length} projects, ${(seed.totalRows / 1e6).toFixed(1)} M samples (${seed.rowsWritten ? `${(seed.rowsWritten / 1e6).toFixed(1)} M written now in ${seed.seconds.toFixed(0)} s` : 'already seeded'})`,
+    );
     const db = new pg.Pool({ connectionString: pgServer.url, max: 2 });
-    const size = (await db.query(`SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) AS s FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'samples'::regclass`)).rows[0].s;
+    const size = (
+      await db.query(
+        `SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) AS s FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'samples'::regclass`,
+      )
+    ).rows[0].s;
     log(`samples on disk (heap + indexes): ${size}`);
     // Steady state: autovacuum (eager on the rollups) keeps their visibility map current on a live system.
     const v0 = Date.now();
@@ -95,13 +111,15 @@ async function main() {
         const urls = Array.from({ length: n }, () => {
           const project = seed.ids[Math.floor(Math.random() * seed.ids.length)];
           const latest = seed.to.getTime() - sc.rangeMs;
-          const start = sc.rangeMs >= DAYS * 24 * HOUR ? seed.from.getTime() : seed.from.getTime() + Math.random() * (latest - seed.from.getTime());
+          const start =
+            sc.rangeMs >= DAYS * 24 * HOUR ? seed.from.getTime() : seed.from.getTime() + Math.random() * (latest - seed.from.getTime());
           const from = new Date(Math.floor(start / 1000) * 1000).toISOString();
           const to = new Date(Math.floor(start / 1000) * 1000 + sc.rangeMs).toISOString();
           return `${api.url}/monitoring/enterprise/timeseries?project_id=${project}&from=${from}&to=${to}&step=${sc.step}`;
         });
         // warm-up (connection setup, JIT), not counted
-        for (const u of urls.slice(0, 5)) await (await request(u, { dispatcher, headers: { authorization: `Bearer ${token}` } })).body.arrayBuffer();
+        for (const u of urls.slice(0, 5))
+          await (await request(u, { dispatcher, headers: { authorization: `Bearer ${token}` } })).body.arrayBuffer();
         const t0 = new Date();
         const client = [];
         let i = 0;
@@ -129,7 +147,11 @@ async function main() {
         await Promise.all(Array.from({ length: concurrency }, runner));
         const wallS = (performance.now() - wall) / 1000;
         const cpuMs = (s0, s1) => ((s1 - s0) * 1000) / n;
-        const cpu = { api: cpuMs(cpu0.api, cpuSeconds(api.pid)), pg: cpuMs(cpu0.pg, postgresCpuSeconds()), client: cpuMs(cpu0.client, ownCpuSeconds()) };
+        const cpu = {
+          api: cpuMs(cpu0.api, cpuSeconds(api.pid)),
+          pg: cpuMs(cpu0.pg, postgresCpuSeconds()),
+          client: cpuMs(cpu0.client, ownCpuSeconds()),
+        };
         await new Promise((r) => setTimeout(r, 600)); // access records are flushed every 250 ms
         const server = (
           await db.query(
@@ -138,19 +160,32 @@ async function main() {
           )
         ).rows.map((r) => r.duration_ms);
         const row = {
-          scenario: sc.name, concurrency, requests: n, points,
-          server_p50: percentile(server, 50), server_p95: percentile(server, 95),
-          client_p50: percentile(client, 50), client_p95: percentile(client, 95), rps: n / wallS, cpu,
+          scenario: sc.name,
+          concurrency,
+          requests: n,
+          points,
+          server_p50: percentile(server, 50),
+          server_p95: percentile(server, 95),
+          client_p50: percentile(client, 50),
+          client_p95: percentile(client, 95),
+          rps: n / wallS,
+          cpu,
         };
         results.push(row);
-        log(`${sc.name.padEnd(12)} c=${String(concurrency).padEnd(3)} n=${n} points=${points}  server p50 ${fmt(row.server_p50)} p95 ${fmt(row.server_p95)}  client p50 ${fmt(row.client_p50)} p95 ${fmt(row.client_p95)}  ${row.rps.toFixed(0)} req/s  CPU/request: API ${cpu.api.toFixed(1)} ms, Postgres ${cpu.pg.toFixed(1)} ms, load generator ${cpu.client.toFixed(1)} ms`);
+        log(
+          `${sc.name.padEnd(12)} c=${String(concurrency).padEnd(3)} n=${n} points=${points}  server p50 ${fmt(row.server_p50)} p95 ${fmt(row.server_p95)}  client p50 ${fmt(row.client_p50)} p95 ${fmt(row.client_p95)}  ${row.rps.toFixed(0)} req/s  CPU/request: API ${cpu.api.toFixed(1)} ms, Postgres ${cpu.pg.toFixed(1)} ms, load generator ${cpu.client.toFixed(1)} ms`,
+        );
       }
     }
     log(`load average (1/5/15 min) at end: ${load()}`);
-    console.log('\n| range @ step | clients | requests | points/series | server p50 | server p95 | client p50 | client p95 | throughput | CPU/request (API + Postgres + load generator) |');
+    console.log(
+      '\n| range @ step | clients | requests | points/series | server p50 | server p95 | client p50 | client p95 | throughput | CPU/request (API + Postgres + load generator) |',
+    );
     console.log('|---|---|---|---|---|---|---|---|---|---|');
     for (const r of results) {
-      console.log(`| ${r.scenario} | ${r.concurrency} | ${r.requests} | ${r.points} | ${fmt(r.server_p50)} | ${fmt(r.server_p95)} | ${fmt(r.client_p50)} | ${fmt(r.client_p95)} | ${r.rps.toFixed(0)} req/s | ${r.cpu.api.toFixed(1)} + ${r.cpu.pg.toFixed(1)} + ${r.cpu.client.toFixed(1)} ms |`);
+      console.log(
+        `| ${r.scenario} | ${r.concurrency} | ${r.requests} | ${r.points} | ${fmt(r.server_p50)} | ${fmt(r.server_p95)} | ${fmt(r.client_p50)} | ${fmt(r.client_p95)} | ${r.rps.toFixed(0)} req/s | ${r.cpu.api.toFixed(1)} + ${r.cpu.pg.toFixed(1)} + ${r.cpu.client.toFixed(1)} ms |`,
+      );
     }
     await db.end();
   } finally {

@@ -20,7 +20,9 @@ export function ensureNodeModules(root) {
 export function ensureChromium(root) {
   if (process.env.CHROMIUM_PATH || existsSync('/usr/bin/chromium')) return;
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
-    process.stderr.write('[setup] the browser tests need Chromium: install Debian\'s `chromium` package (or set CHROMIUM_PATH to its binary)\n');
+    process.stderr.write(
+      "[setup] the browser tests need Chromium: install Debian's `chromium` package (or set CHROMIUM_PATH to its binary)\n",
+    );
     process.exit(1);
   }
   process.stdout.write('[setup] installing chromium (apt-get)…\n');

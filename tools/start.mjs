@@ -23,7 +23,11 @@ function log(msg) {
 function build() {
   if (env.SEQPULSE_SKIP_BUILD === 'true') return;
   log('building api, dashboard and demo fleet (cached when unchanged)…');
-  const res = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'dashboard', 'demo-fleet', '--outputStyle=static'], { cwd: root, env: { ...env, CI: 'true' }, stdio: 'inherit' });
+  const res = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'api', 'dashboard', 'demo-fleet', '--outputStyle=static'], {
+    cwd: root,
+    env: { ...env, CI: 'true' },
+    stdio: 'inherit',
+  });
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
@@ -66,8 +70,14 @@ const apiEnv = { SEQPULSE_DATA_DIR: dataDir };
 if (demo) {
   const fleetPort = env.SEQPULSE_DEMO_FLEET_PORT ?? '4100';
   const secrets = demoSecretsFile();
-  run('demo fleet', join(root, 'dist/apps/demo-fleet/main.js'), { DEMO_FLEET_PORT: fleetPort, DEMO_FLEET_HOST: '127.0.0.1', DEMO_FLEET_SECRETS_FILE: secrets });
+  run('demo fleet', join(root, 'dist/apps/demo-fleet/main.js'), {
+    DEMO_FLEET_PORT: fleetPort,
+    DEMO_FLEET_HOST: '127.0.0.1',
+    DEMO_FLEET_SECRETS_FILE: secrets,
+  });
   Object.assign(apiEnv, { SEQPULSE_DEMO_FLEET_URL: `http://127.0.0.1:${fleetPort}`, SEQPULSE_DEMO_SECRETS_FILE: secrets });
 }
 run('api', join(root, 'dist/apps/api/main.js'), apiEnv);
-log(`SeqPulse Realtime starting on http://localhost:${env.PORT ?? 3000}/ ${demo ? '(demo: demo@seqpulse.local / seqpulse-demo-2026, admin@seqpulse.local / seqpulse-admin-demo)' : ''}`);
+log(
+  `SeqPulse Realtime starting on http://localhost:${env.PORT ?? 3000}/ ${demo ? '(demo: demo@seqpulse.local / seqpulse-demo-2026, admin@seqpulse.local / seqpulse-admin-demo)' : ''}`,
+);

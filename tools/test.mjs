@@ -12,6 +12,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['lint', 'test', 'int-test', 'e2e'];
 ensureNodeModules(root);
 if (targets.includes('e2e')) ensureChromium(root);
+if (targets.includes('lint')) {
+  // Formatting is part of the tests: one style, checked before anything else runs.
+  const format = spawnSync('npx', ['prettier', '--check', '.', '--log-level=warn'], { cwd: root, stdio: 'inherit' });
+  if (format.status !== 0) {
+    console.error('[test] prettier: files above are not formatted; run `npx prettier --write .`');
+    process.exit(format.status ?? 1);
+  }
+}
 const res = spawnSync('npx', ['nx', 'run-many', '-t', ...targets, '--parallel=1', '--outputStyle=static'], {
   cwd: root,
   env: { ...process.env, ...NX_ENV, CI: 'true' },

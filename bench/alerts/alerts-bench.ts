@@ -43,10 +43,15 @@ function stats(values: number[]) {
   return { min: s[0], p50: q(0.5), p95: q(0.95), max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length };
 }
 
-
 /** The evaluator and the notification side wired by hand (no HTTP server, no collector competing for the CPU). */
 async function wire(url: string, env: Record<string, string>) {
-  const config = loadConfig({ DATABASE_URL: url, SEQPULSE_DEMO: 'false', SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true', LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    DATABASE_URL: url,
+    SEQPULSE_DEMO: 'false',
+    SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const db = new DataSource(dataSourceOptions(url));
   await db.initialize();
   await runMigrations(db);
@@ -61,7 +66,9 @@ async function wire(url: string, env: Record<string, string>) {
 
 /** `n` Enterprise projects with one env each, rollout `general`: `n` monitored project-envs. */
 async function seedProjects(db: DataSource, n: number): Promise<string[]> {
-  const [user] = await db.query(`INSERT INTO users (email, password_hash, role) VALUES ('bench-${n}@seqpulse.test', 'x', 'member') RETURNING id`);
+  const [user] = await db.query(
+    `INSERT INTO users (email, password_hash, role) VALUES ('bench-${n}@seqpulse.test', 'x', 'member') RETURNING id`,
+  );
   const rows: { id: string }[] = await db.query(
     `INSERT INTO projects (owner_id, name, plan, envs, metrics_endpoint)
      SELECT $1, 'bench-' || g, 'enterprise', ARRAY['prod'], 'https://8.8.8.8/m' FROM generate_series(1, $2) g RETURNING id`,
@@ -105,13 +112,17 @@ async function evaluationBench(adminUrl: string, n: number) {
     const historyStart = new Date(windowStart.getTime() - HISTORY_MIN * 60_000);
     const t0 = performance.now();
     const rows = await seedSamples(db, store, historyStart, now);
-    log(`\n## ${n.toLocaleString('en')} monitored project-envs — ${rows.toLocaleString('en')} samples (${(rows / n).toFixed(0)} per env), seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(
+      `\n## ${n.toLocaleString('en')} monitored project-envs — ${rows.toLocaleString('en')} samples (${(rows / n).toFixed(0)} per env), seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
 
     const first = await timed(evaluator, now); // first sight of every env (alert_monitored_envs rows are written)
     const steady: number[] = [];
     for (let i = 0; i < STEADY_RUNS; i++) steady.push((await timed(evaluator, now)).durationMs);
     const s = stats(steady);
-    log(`first evaluation (records when monitoring started for ${n} envs): ${ms(first.durationMs)}, transitions ${first.fired.length + first.resolved.length}`);
+    log(
+      `first evaluation (records when monitoring started for ${n} envs): ${ms(first.durationMs)}, transitions ${first.fired.length + first.resolved.length}`,
+    );
     log(`steady state, no transition (${STEADY_RUNS} runs): p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, max ${ms(s.max)}`);
 
     // 10 % of the envs get an offending sample: error_rate_high fires, with a webhook + Slack outbox row each.
@@ -121,7 +132,15 @@ async function evaluationBench(adminUrl: string, n: number) {
       [hit],
     );
     const bad = new Date(now.getTime() + 15_000);
-    await store.insertBatch(hit.map((projectId) => ({ projectId, env: 'prod', slotAt: bad, collectedAt: bad, values: { requests_per_sec: 10, latency_p95: 150, error_rate: 0.5, cpu_usage: 0.3, memory_usage: 0.4 } })));
+    await store.insertBatch(
+      hit.map((projectId) => ({
+        projectId,
+        env: 'prod',
+        slotAt: bad,
+        collectedAt: bad,
+        values: { requests_per_sec: 10, latency_p95: 150, error_rate: 0.5, cpu_usage: 0.3, memory_usage: 0.4 },
+      })),
+    );
     const fire = await timed(evaluator, bad);
     const [{ outbox }] = await db.query(`SELECT count(*)::int AS outbox FROM notification_deliveries`);
     log(`10 % fire (${fire.fired.length} alerts, ${outbox} outbox rows, ${fire.fired.length} NOTIFY): ${ms(fire.durationMs)}`);
@@ -130,13 +149,28 @@ async function evaluationBench(adminUrl: string, n: number) {
     log(`10 % resolve (${resolve.resolved.length} alerts): ${ms(resolve.durationMs)}`);
 
     // Worst case: every threshold rule of every env fires in the same evaluation.
-    await db.query(`UPDATE samples SET error_rate = 0.5, latency_p95 = 5000, cpu_usage = 0.99, memory_usage = 0.99 WHERE slot_at = $1`, [bad]);
-    await db.query(`UPDATE samples SET error_rate = 0.5, latency_p95 = 5000, cpu_usage = 0.99, memory_usage = 0.99 WHERE slot_at > $1 AND slot_at <= $2`, [windowStart, bad]);
+    await db.query(`UPDATE samples SET error_rate = 0.5, latency_p95 = 5000, cpu_usage = 0.99, memory_usage = 0.99 WHERE slot_at = $1`, [
+      bad,
+    ]);
+    await db.query(
+      `UPDATE samples SET error_rate = 0.5, latency_p95 = 5000, cpu_usage = 0.99, memory_usage = 0.99 WHERE slot_at > $1 AND slot_at <= $2`,
+      [windowStart, bad],
+    );
     const storm = await timed(evaluator, bad);
     log(`worst case, 4 rules × every env fire at once (${storm.fired.length} alerts): ${ms(storm.durationMs)}`);
     const [{ avg }] = await db.query(`SELECT round(avg(duration_ms))::int AS avg FROM analysis_runs WHERE kind = 'alerts'`);
     log(`analysis_runs rows: mean ${avg} ms over this database's runs`);
-    return { n, samples: rows, first: first.durationMs, steady: s, fire: fire.durationMs, fired: fire.fired.length, resolve: resolve.durationMs, storm: storm.durationMs, stormFired: storm.fired.length };
+    return {
+      n,
+      samples: rows,
+      first: first.durationMs,
+      steady: s,
+      fire: fire.durationMs,
+      fired: fire.fired.length,
+      resolve: resolve.durationMs,
+      storm: storm.durationMs,
+      stormFired: storm.fired.length,
+    };
   } finally {
     await db.destroy();
   }
@@ -144,7 +178,10 @@ async function evaluationBench(adminUrl: string, n: number) {
 
 async function latencyBench(adminUrl: string) {
   const url = await harness.freshDatabase(adminUrl, 'bench_alerts_latency');
-  const { db, evaluator, dispatcher, store } = await wire(url, { SEQPULSE_ALERT_EVAL_INTERVAL_S: '15', SEQPULSE_NOTIFY_INTERVAL_MS: '1000' });
+  const { db, evaluator, dispatcher, store } = await wire(url, {
+    SEQPULSE_ALERT_EVAL_INTERVAL_S: '15',
+    SEQPULSE_NOTIFY_INTERVAL_MS: '1000',
+  });
   const received = new Map<string, number>();
   const receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -160,8 +197,17 @@ async function latencyBench(adminUrl: string) {
   let feeding: NodeJS.Timeout | undefined;
   try {
     const ids = await seedProjects(db, LATENCY_ENVS);
-    await db.query(`INSERT INTO notification_settings (project_id, webhook_url) SELECT unnest($1::uuid[]), $2`, [ids, `http://127.0.0.1:${port}/hook`]);
-    const normal = (projectId: string, at: Date): NewSample => ({ projectId, env: 'prod', slotAt: at, collectedAt: at, values: { requests_per_sec: 10, latency_p95: 150, error_rate: 0.001, cpu_usage: 0.3, memory_usage: 0.4 } });
+    await db.query(`INSERT INTO notification_settings (project_id, webhook_url) SELECT unnest($1::uuid[]), $2`, [
+      ids,
+      `http://127.0.0.1:${port}/hook`,
+    ]);
+    const normal = (projectId: string, at: Date): NewSample => ({
+      projectId,
+      env: 'prod',
+      slotAt: at,
+      collectedAt: at,
+      values: { requests_per_sec: 10, latency_p95: 150, error_rate: 0.001, cpu_usage: 0.3, memory_usage: 0.4 },
+    });
     const start = Date.now();
     const history: NewSample[] = [];
     for (let k = 20; k >= 1; k--) for (const id of ids) history.push(normal(id, new Date(start - k * 15_000)));
@@ -177,7 +223,9 @@ async function latencyBench(adminUrl: string) {
     };
     evaluator.onApplicationBootstrap();
     dispatcher.onApplicationBootstrap();
-    log(`\n## Alert latency — ${LATENCY_ENVS} monitored envs fed every 15 s, evaluator every 15 s, outbox tick 1 s, ${LATENCY_TRIALS} trials`);
+    log(
+      `\n## Alert latency — ${LATENCY_ENVS} monitored envs fed every 15 s, evaluator every 15 s, outbox tick 1 s, ${LATENCY_TRIALS} trials`,
+    );
     const rows: { total: number; wait: number; evalMs: number; delivery: number }[] = [];
     for (let trial = 0; trial < LATENCY_TRIALS; trial++) {
       await new Promise((r) => setTimeout(r, 2_000 + Math.random() * 13_000)); // any phase of the 15 s cycle
@@ -188,13 +236,22 @@ async function latencyBench(adminUrl: string) {
       while (!received.has(projectId) && Date.now() - storedAt < 60_000) await new Promise((r) => setTimeout(r, 20));
       const got = received.get(projectId);
       if (!got) throw new Error('no notification within 60 s');
-      const row = { total: got - storedAt, wait: lastEvaluation.endedAt - lastEvaluation.durationMs - storedAt, evalMs: lastEvaluation.durationMs, delivery: got - lastEvaluation.endedAt };
+      const row = {
+        total: got - storedAt,
+        wait: lastEvaluation.endedAt - lastEvaluation.durationMs - storedAt,
+        evalMs: lastEvaluation.durationMs,
+        delivery: got - lastEvaluation.endedAt,
+      };
       rows.push(row);
-      log(`trial ${trial + 1}: ${(row.total / 1000).toFixed(2)} s = wait for the next evaluation ${(row.wait / 1000).toFixed(2)} s + evaluation ${row.evalMs} ms + outbox/HTTP ${row.delivery} ms`);
+      log(
+        `trial ${trial + 1}: ${(row.total / 1000).toFixed(2)} s = wait for the next evaluation ${(row.wait / 1000).toFixed(2)} s + evaluation ${row.evalMs} ms + outbox/HTTP ${row.delivery} ms`,
+      );
     }
     const s = stats(rows.map((r) => r.total));
     const d = stats(rows.map((r) => r.delivery));
-    log(`latency first offending sample → webhook received: min ${(s.min / 1000).toFixed(2)} s, p50 ${(s.p50 / 1000).toFixed(2)} s, mean ${(s.mean / 1000).toFixed(2)} s, max ${(s.max / 1000).toFixed(2)} s; evaluation end → webhook: p50 ${ms(d.p50)}, max ${ms(d.max)}`);
+    log(
+      `latency first offending sample → webhook received: min ${(s.min / 1000).toFixed(2)} s, p50 ${(s.p50 / 1000).toFixed(2)} s, mean ${(s.mean / 1000).toFixed(2)} s, max ${(s.max / 1000).toFixed(2)} s; evaluation end → webhook: p50 ${ms(d.p50)}, max ${ms(d.max)}`,
+    );
     return { total: s, delivery: d };
   } finally {
     if (feeding) clearInterval(feeding);
@@ -209,13 +266,17 @@ async function main() {
   Logger.overrideLogger(false);
   const pg = await harness.startScratchPostgres('seqpulse-bench-alerts-');
   try {
-    log(`# SeqPulse alerts benchmark — node ${process.version}, ${require('node:os').cpus().length} CPU(s), history before the window: ${HISTORY_MIN} min`);
+    log(
+      `# SeqPulse alerts benchmark — node ${process.version}, ${require('node:os').cpus().length} CPU(s), history before the window: ${HISTORY_MIN} min`,
+    );
     const results = [];
     for (const n of SIZES) results.push(await evaluationBench(pg.url, n));
     log('\n| project-envs | samples | steady p50 | steady p95 | steady max | 10 % fire | 10 % resolve | all fire (alerts) |');
     log('|---|---|---|---|---|---|---|---|');
     for (const r of results) {
-      log(`| ${r.n.toLocaleString('en')} | ${r.samples.toLocaleString('en')} | ${ms(r.steady.p50)} | ${ms(r.steady.p95)} | ${ms(r.steady.max)} | ${ms(r.fire)} (${r.fired}) | ${ms(r.resolve)} | ${ms(r.storm)} (${r.stormFired.toLocaleString('en')}) |`);
+      log(
+        `| ${r.n.toLocaleString('en')} | ${r.samples.toLocaleString('en')} | ${ms(r.steady.p50)} | ${ms(r.steady.p95)} | ${ms(r.steady.max)} | ${ms(r.fire)} (${r.fired}) | ${ms(r.resolve)} | ${ms(r.storm)} (${r.stormFired.toLocaleString('en')}) |`,
+      );
     }
     if (LATENCY_TRIALS > 0) await latencyBench(pg.url);
   } finally {

@@ -7,20 +7,14 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../apps/api/src/app/database/database.options';
 import { runMigrations } from '../../apps/api/src/app/database/run-migrations';
-import {
-  NewSample,
-  SamplesStore,
-} from '../../apps/api/src/app/samples/samples.store';
+import { NewSample, SamplesStore } from '../../apps/api/src/app/samples/samples.store';
 import { harness } from '../lib/harness';
 
-const BATCHES = (process.env.BENCH_BATCHES ?? '500,1000,5000')
-  .split(',')
-  .map(Number);
+const BATCHES = (process.env.BENCH_BATCHES ?? '500,1000,5000').split(',').map(Number);
 const ROWS = Number(process.env.BENCH_ROWS ?? 300_000);
 const TARGETS = 10_000;
 /** Concurrent writers (each worker process flushes on its own connection). */
 const WRITERS = (process.env.BENCH_WRITERS ?? '1,2').split(',').map(Number);
-
 
 async function main(): Promise<void> {
   const server = await harness.startScratchPostgres('seqpulse-store-bench-');
@@ -28,29 +22,21 @@ async function main(): Promise<void> {
   await db.initialize();
   await runMigrations(db);
   const store = new SamplesStore(db);
-  const [{ id: owner }] = await db.query(
-    `INSERT INTO users (email, password_hash, role) VALUES ('b@b', 'x', 'member') RETURNING id`,
-  );
+  const [{ id: owner }] = await db.query(`INSERT INTO users (email, password_hash, role) VALUES ('b@b', 'x', 'member') RETURNING id`);
   const projects: { id: string }[] = await db.query(
     `INSERT INTO projects (owner_id, name, plan, envs, metrics_endpoint) SELECT $1, 'p' || i, 'enterprise', ARRAY['prod'], 'http://x' FROM generate_series(1, $2) i RETURNING id`,
     [owner, TARGETS],
   );
   const start = Date.UTC(2026, 10, 1);
-  await store.ensurePartitions(
-    new Date(start),
-    new Date(start + 30 * 86_400_000),
-  );
+  await store.ensurePartitions(new Date(start), new Date(start + 30 * 86_400_000));
   console.log(`| rollups | writers | batch size | rows | seconds | rows/s |`);
   console.log(`|---|---|---|---|---|---|`);
   let slot = 0;
-  const hasRollups =
-    (await db.query(`SELECT 1 FROM pg_trigger WHERE tgname = 'samples_rollup'`))
-      .length > 0;
+  const hasRollups = (await db.query(`SELECT 1 FROM pg_trigger WHERE tgname = 'samples_rollup'`)).length > 0;
   // With the rollup trigger (the product as shipped), then without it (the raw table alone), for comparison.
   const modes = hasRollups ? [true, false] : [false];
   for (const rollups of modes) {
-    if (!rollups && hasRollups)
-      await db.query(`ALTER TABLE samples DISABLE TRIGGER samples_rollup`);
+    if (!rollups && hasRollups) await db.query(`ALTER TABLE samples DISABLE TRIGGER samples_rollup`);
     for (const writers of WRITERS) {
       for (const batch of BATCHES) {
         const nextBatch = (): NewSample[] => {
@@ -58,7 +44,13 @@ async function main(): Promise<void> {
           for (let i = 0; i < batch; i++, slot++) {
             const at = new Date(start + Math.floor(slot / TARGETS) * 15_000);
             const collected = new Date(at.getTime() + (slot % 14_000)); // spread over the interval like real polls
-            const values = { requests_per_sec: 10 + (slot % 97), latency_p95: 120.5, error_rate: 0.0125, cpu_usage: 0.41, memory_usage: 0.5 };
+            const values = {
+              requests_per_sec: 10 + (slot % 97),
+              latency_p95: 120.5,
+              error_rate: 0.0125,
+              cpu_usage: 0.41,
+              memory_usage: 0.5,
+            };
             rows.push({ projectId: projects[slot % TARGETS].id, env: 'prod', slotAt: at, collectedAt: collected, values });
           }
           return rows;
@@ -71,7 +63,9 @@ async function main(): Promise<void> {
         };
         await Promise.all(Array.from({ length: writers }, writer));
         const seconds = (performance.now() - began) / 1000;
-        console.log(`| ${rollups ? 'on' : 'off'} | ${writers} | ${batch} | ${ROWS} | ${seconds.toFixed(2)} | ${Math.round(ROWS / seconds)} |`);
+        console.log(
+          `| ${rollups ? 'on' : 'off'} | ${writers} | ${batch} | ${ROWS} | ${seconds.toFixed(2)} | ${Math.round(ROWS / seconds)} |`,
+        );
       }
     }
   }

@@ -60,8 +60,14 @@ async function startEmbedded(dataDir, persistent) {
   const port = await freePort();
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
-    databaseDir: dataDir, port, user: 'postgres', password: 'postgres', persistent,
-    createPostgresUser: process.getuid?.() === 0, onLog: () => undefined, onError: () => undefined,
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: () => undefined,
   });
   if (fresh) await server.initialise();
   await server.start();
@@ -76,10 +82,17 @@ export async function startApi(databaseUrl, extraEnv = {}) {
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), main], {
     cwd: ROOT,
     env: {
-      PATH: process.env.PATH, HOME: process.env.HOME,
-      PORT: String(port), DATABASE_URL: databaseUrl, SEQPULSE_DEMO: 'false', SEQPULSE_ROLE: 'api',
-      SEQPULSE_ADMIN_EMAIL: ADMIN.email, SEQPULSE_ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn',
-      SEQPULSE_DATA_DIR: '/tmp/seqpulse-bench-data', SEQPULSE_LOGIN_RATE_LIMIT: '1000',
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      SEQPULSE_DEMO: 'false',
+      SEQPULSE_ROLE: 'api',
+      SEQPULSE_ADMIN_EMAIL: ADMIN.email,
+      SEQPULSE_ADMIN_PASSWORD: ADMIN.password,
+      LOG_LEVEL: 'warn',
+      SEQPULSE_DATA_DIR: '/tmp/seqpulse-bench-data',
+      SEQPULSE_LOGIN_RATE_LIMIT: '1000',
       SEQPULSE_SECRET_KEY: '0'.repeat(64),
       ...extraEnv,
     },
@@ -100,12 +113,20 @@ export async function startApi(databaseUrl, extraEnv = {}) {
   return {
     url,
     pid: child.pid,
-    stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); }),
+    stop: () =>
+      new Promise((r) => {
+        child.once('exit', r);
+        child.kill('SIGTERM');
+      }),
   };
 }
 
 export async function login(url, email, password) {
-  const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   if (!res.ok) throw new Error(`login ${res.status}`);
   return (await res.json()).access_token;
 }
@@ -133,9 +154,16 @@ export async function freshDatabase(serverUrl, prefix) {
 /** The built demo fleet (`dist/apps/demo-fleet/main.js`) as its own process on a free port. */
 export async function startFleet() {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/demo-fleet/main.js')], { env: { ...process.env, DEMO_FLEET_PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/demo-fleet/main.js')], {
+    env: { ...process.env, DEMO_FLEET_PORT: String(port) },
+    stdio: 'ignore',
+  });
   for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch { /* starting */ }
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+    } catch {
+      /* starting */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { port, url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGTERM') };

@@ -26,7 +26,9 @@ export async function seedFleet(databaseUrl, { projects, days, ownerEmail, paral
     );
   }
   await db.query(`UPDATE rollout_settings SET stage = 'general' WHERE id = 1`);
-  const ids = (await db.query(`SELECT id FROM projects WHERE name LIKE 'bench-%' ORDER BY name LIMIT $1`, [projects])).rows.map((r) => r.id);
+  const ids = (await db.query(`SELECT id FROM projects WHERE name LIKE 'bench-%' ORDER BY name LIMIT $1`, [projects])).rows.map(
+    (r) => r.id,
+  );
 
   const from = new Date(anchor.getTime() - days * DAY_MS);
   const chunks = [];
@@ -34,9 +36,13 @@ export async function seedFleet(databaseUrl, { projects, days, ownerEmail, paral
     const day = new Date(from.getTime() + d * DAY_MS);
     for (let p = 0; p < ids.length; p += CHUNK_PROJECTS) chunks.push({ day, p });
   }
-  const done = new Set((await db.query(`SELECT day, first_project FROM bench_seed_chunks`)).rows.map((r) => `${new Date(r.day).getTime()}|${r.first_project}`));
+  const done = new Set(
+    (await db.query(`SELECT day, first_project FROM bench_seed_chunks`)).rows.map((r) => `${new Date(r.day).getTime()}|${r.first_project}`),
+  );
   const todo = chunks.filter((c) => !done.has(`${c.day.getTime()}|${c.p}`));
-  log(`seed: ${ids.length} projects × ${days} days (${from.toISOString()} → ${anchor.toISOString()}), ${todo.length}/${chunks.length} chunks to write`);
+  log(
+    `seed: ${ids.length} projects × ${days} days (${from.toISOString()} → ${anchor.toISOString()}), ${todo.length}/${chunks.length} chunks to write`,
+  );
   const started = Date.now();
   let rows = 0;
   let next = 0;
@@ -46,7 +52,9 @@ export async function seedFleet(databaseUrl, { projects, days, ownerEmail, paral
       const part = `samples_${day.toISOString().slice(0, 10).replace(/-/g, '')}`;
       await db.query(`SELECT pg_advisory_lock(7301002)`);
       try {
-        await db.query(`CREATE TABLE IF NOT EXISTS ${part} PARTITION OF samples FOR VALUES FROM ('${day.toISOString()}') TO ('${new Date(day.getTime() + DAY_MS).toISOString()}')`);
+        await db.query(
+          `CREATE TABLE IF NOT EXISTS ${part} PARTITION OF samples FOR VALUES FROM ('${day.toISOString()}') TO ('${new Date(day.getTime() + DAY_MS).toISOString()}')`,
+        );
       } finally {
         await db.query(`SELECT pg_advisory_unlock(7301002)`);
       }
@@ -73,7 +81,10 @@ export async function seedFleet(databaseUrl, { projects, days, ownerEmail, paral
         client.release();
       }
       const s = (Date.now() - started) / 1000;
-      if (next % 10 === 0 || next === todo.length) log(`seed: ${next}/${todo.length} chunks, ${(rows / 1e6).toFixed(1)} M rows in ${s.toFixed(0)} s (${Math.round(rows / s / 1000)} k rows/s)`);
+      if (next % 10 === 0 || next === todo.length)
+        log(
+          `seed: ${next}/${todo.length} chunks, ${(rows / 1e6).toFixed(1)} M rows in ${s.toFixed(0)} s (${Math.round(rows / s / 1000)} k rows/s)`,
+        );
     }
   };
   await Promise.all(Array.from({ length: parallel }, worker));
@@ -89,7 +100,10 @@ export async function seedFleet(databaseUrl, { projects, days, ownerEmail, paral
       minutes += n;
       if (minutes % 2400 === 0) log(`seed: rollups caught up for ${minutes} minutes…`);
     }
-    if (minutes) log(`seed: rollups of ${minutes} minutes built in ${((Date.now() - r0) / 1000).toFixed(0)} s (${Math.round(rows / ((Date.now() - r0) / 1000) / 1000)} k samples/s)`);
+    if (minutes)
+      log(
+        `seed: rollups of ${minutes} minutes built in ${((Date.now() - r0) / 1000).toFixed(0)} s (${Math.round(rows / ((Date.now() - r0) / 1000) / 1000)} k samples/s)`,
+      );
   }
   if (todo.length) {
     log('seed: VACUUM ANALYZE samples, then rollups re-ordered by time (production locality)…');
@@ -103,7 +117,9 @@ export async function seedFleet(databaseUrl, { projects, days, ownerEmail, paral
     }
     log(`seed: vacuum/analyze took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
-  const total = Number((await db.query(`SELECT count(*) AS n FROM samples s JOIN projects p ON p.id = s.project_id WHERE p.name LIKE 'bench-%'`)).rows[0].n);
+  const total = Number(
+    (await db.query(`SELECT count(*) AS n FROM samples s JOIN projects p ON p.id = s.project_id WHERE p.name LIKE 'bench-%'`)).rows[0].n,
+  );
   await db.end();
   return { ids, from, to: anchor, rowsWritten: rows, seconds, totalRows: total };
 }

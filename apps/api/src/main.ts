@@ -21,7 +21,11 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | undefined;
   if (!config.DATABASE_URL) {
     try {
-      embedded = await startEmbeddedPostgres({ dataDir: config.SEQPULSE_DATA_DIR, port: config.SEQPULSE_PG_PORT || (await freePort()), log });
+      embedded = await startEmbeddedPostgres({
+        dataDir: config.SEQPULSE_DATA_DIR,
+        port: config.SEQPULSE_PG_PORT || (await freePort()),
+        log,
+      });
     } catch (error) {
       if (error instanceof DataDirInUseError) {
         log.fatal(error.message);
@@ -45,7 +49,10 @@ async function main(): Promise<void> {
   }
   if (config.runsApi) {
     await app.listen(config.PORT);
-    log.info({ port: config.PORT, role: config.SEQPULSE_ROLE, demo: config.SEQPULSE_DEMO }, `SeqPulse Realtime is up on http://localhost:${config.PORT}/`);
+    log.info(
+      { port: config.PORT, role: config.SEQPULSE_ROLE, demo: config.SEQPULSE_DEMO },
+      `SeqPulse Realtime is up on http://localhost:${config.PORT}/`,
+    );
   } else {
     log.info({ role: config.SEQPULSE_ROLE }, 'SeqPulse Realtime worker is up');
   }

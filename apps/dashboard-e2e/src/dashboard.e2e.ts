@@ -137,16 +137,12 @@ describe('SeqPulse dashboard in Chromium', () => {
   });
 
   it('changing env and phase changes the request, and the link reopens the same view', async () => {
-    const envRequest = page.waitForRequest(
-      (r) => isTimeseries(r) && new URL(r.url()).searchParams.get('env') === 'staging',
-    );
+    const envRequest = page.waitForRequest((r) => isTimeseries(r) && new URL(r.url()).searchParams.get('env') === 'staging');
     await page.getByLabel('Environment').selectOption('staging');
     await envRequest;
     const phaseRequest = page.waitForRequest(
       (r) =>
-        isTimeseries(r) &&
-        new URL(r.url()).searchParams.get('env') === 'staging' &&
-        new URL(r.url()).searchParams.get('phase') === 'post',
+        isTimeseries(r) && new URL(r.url()).searchParams.get('env') === 'staging' && new URL(r.url()).searchParams.get('phase') === 'post',
     );
     await page.getByLabel('Post-deploy').check();
     await phaseRequest;
@@ -294,11 +290,10 @@ describe('SeqPulse dashboard in Chromium', () => {
     });
     expect(forced.status).toBeLessThan(300);
     // the marker appears when the first "post" sample arrives; the alert with its transition event
-    await page.waitForFunction(
-      () => Number(document.querySelector('.charts')?.getAttribute('data-deployments') ?? 0) > 0,
-      null,
-      { timeout: 90_000, polling: 500 },
-    );
+    await page.waitForFunction(() => Number(document.querySelector('.charts')?.getAttribute('data-deployments') ?? 0) > 0, null, {
+      timeout: 90_000,
+      polling: 500,
+    });
     await page.locator('.alert-item.firing[data-rule="error_rate_high"]').waitFor({ timeout: 120_000 });
     expect(await page.evaluate(() => (window as unknown as Record<string, unknown>)['__noReload'])).toBe(true);
     expect(await page.textContent('.alert-item.firing')).toMatch(/Error rate high.*Value.*%.*Threshold.*1 %/s);

@@ -19,15 +19,9 @@ describe('demo fleet HMAC v2 verification', () => {
       now: new Date(now),
       ...overrides,
     });
-  const poll = (
-    name: string,
-    headers: Record<string, string> = {},
-    path = `/targets/${name}/metrics`,
-  ) => httpRequest(fleet.url, path, { headers });
-  const expectRejected = async (
-    response: Promise<{ status: number; json(): unknown }>,
-    reason: string,
-  ) => {
+  const poll = (name: string, headers: Record<string, string> = {}, path = `/targets/${name}/metrics`) =>
+    httpRequest(fleet.url, path, { headers });
+  const expectRejected = async (response: Promise<{ status: number; json(): unknown }>, reason: string) => {
     const res = await response;
     expect(res.status).toBe(401);
     expect(res.json()).toEqual({ error: reason });
@@ -53,25 +47,18 @@ describe('demo fleet HMAC v2 verification', () => {
 
   it('accepts a signed URL with a query string', async () => {
     const headers = sign({ url: `${urlOf(SIGNED)}?cache=0` });
-    expect(
-      (await poll(SIGNED, headers, `/targets/${SIGNED}/metrics?cache=0`))
-        .status,
-    ).toBe(200);
+    expect((await poll(SIGNED, headers, `/targets/${SIGNED}/metrics?cache=0`)).status).toBe(200);
   });
 
   it('keeps the signed headers of the last poll for tests', async () => {
     const headers = sign();
     await poll(SIGNED, headers);
-    const log = (
-      await httpRequest(fleet.url, `/control/targets/${SIGNED}/requests`)
-    ).json<{
+    const log = (await httpRequest(fleet.url, `/control/targets/${SIGNED}/requests`)).json<{
       last_status: number;
       last_headers: Record<string, string>;
     }>();
     expect(log.last_status).toBe(200);
-    expect(log.last_headers['x-seqpulse-signature']).toBe(
-      headers['X-SeqPulse-Signature'],
-    );
+    expect(log.last_headers['x-seqpulse-signature']).toBe(headers['X-SeqPulse-Signature']);
     expect(log.last_headers['x-seqpulse-project-id']).toBe('prj_test');
   });
 
@@ -82,36 +69,22 @@ describe('demo fleet HMAC v2 verification', () => {
   it('rejects a tampered signature: bad_signature', async () => {
     const headers = sign();
     const sig = headers['X-SeqPulse-Signature'];
-    headers['X-SeqPulse-Signature'] =
-      sig.slice(0, -2) + (sig.endsWith('00') ? '11' : '00');
+    headers['X-SeqPulse-Signature'] = sig.slice(0, -2) + (sig.endsWith('00') ? '11' : '00');
     await expectRejected(poll(SIGNED, headers), 'bad_signature');
   });
 
   it('rejects another secret: bad_signature', async () => {
-    await expectRejected(
-      poll(SIGNED, sign({ secret: 'not-the-secret' })),
-      'bad_signature',
-    );
+    await expectRejected(poll(SIGNED, sign({ secret: 'not-the-secret' })), 'bad_signature');
   });
 
   it('rejects a signature 301 s old but accepts one 299 s old: timestamp_skew', async () => {
-    await expectRejected(
-      poll(SIGNED, sign({ now: new Date(now - 301_000) })),
-      'timestamp_skew',
-    );
-    expect(
-      (await poll(SIGNED, sign({ now: new Date(now - 299_000) }))).status,
-    ).toBe(200);
+    await expectRejected(poll(SIGNED, sign({ now: new Date(now - 301_000) })), 'timestamp_skew');
+    expect((await poll(SIGNED, sign({ now: new Date(now - 299_000) }))).status).toBe(200);
   });
 
   it('rejects a signature 31 s ahead but accepts one 29 s ahead: timestamp_skew', async () => {
-    await expectRejected(
-      poll(SIGNED, sign({ now: new Date(now + 31_000) })),
-      'timestamp_skew',
-    );
-    expect(
-      (await poll(SIGNED, sign({ now: new Date(now + 29_000) }))).status,
-    ).toBe(200);
+    await expectRejected(poll(SIGNED, sign({ now: new Date(now + 31_000) })), 'timestamp_skew');
+    expect((await poll(SIGNED, sign({ now: new Date(now + 29_000) }))).status).toBe(200);
   });
 
   it('rejects a replayed request: nonce_reused', async () => {
@@ -122,24 +95,16 @@ describe('demo fleet HMAC v2 verification', () => {
   });
 
   it('rejects another signature version: bad_version', async () => {
-    await expectRejected(
-      poll(SIGNED, { ...sign(), 'X-SeqPulse-Signature-Version': 'v1' }),
-      'bad_version',
-    );
+    await expectRejected(poll(SIGNED, { ...sign(), 'X-SeqPulse-Signature-Version': 'v1' }), 'bad_version');
   });
 
   it('rejects a signature made for another target: path_mismatch', async () => {
-    await expectRejected(
-      poll(SIGNED, sign({ url: urlOf('other-svc') })),
-      'path_mismatch',
-    );
+    await expectRejected(poll(SIGNED, sign({ url: urlOf('other-svc') })), 'path_mismatch');
   });
 
   it('needs no signature on targets without a secret, and ignores one if sent', async () => {
     expect((await poll('open-svc')).status).toBe(200);
-    expect((await poll('open-svc', sign({ secret: 'whatever' }))).status).toBe(
-      200,
-    );
+    expect((await poll('open-svc', sign({ secret: 'whatever' }))).status).toBe(200);
   });
 
   it('lets tests add and remove secrets at runtime', async () => {

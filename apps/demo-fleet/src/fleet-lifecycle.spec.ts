@@ -23,10 +23,7 @@ describe('demo fleet lifecycle', () => {
       timeoutMs: 10_000,
     });
     await waitUntil(async () => {
-      const log = await httpRequest(
-        fleet.url,
-        '/control/targets/bench-1/requests',
-      );
+      const log = await httpRequest(fleet.url, '/control/targets/bench-1/requests');
       return log.json<{ count: number }>().count === 1;
     });
     const started = Date.now();
@@ -45,9 +42,7 @@ describe('demo fleet lifecycle', () => {
   it('fails to start on a port already in use', async () => {
     const first = await startDemoFleet({ port: 0 });
     try {
-      await expect(startDemoFleet({ port: first.port })).rejects.toThrow(
-        /EADDRINUSE/,
-      );
+      await expect(startDemoFleet({ port: first.port })).rejects.toThrow(/EADDRINUSE/);
     } finally {
       await first.close();
     }
@@ -56,14 +51,10 @@ describe('demo fleet lifecycle', () => {
   it('hides the control API when asked', async () => {
     const fleet = await startDemoFleet({ port: 0, controlApi: false });
     try {
-      const res = await httpRequest(
-        fleet.url,
-        '/control/targets/bench-1/mode',
-        {
-          method: 'POST',
-          body: { mode: 'outage' },
-        },
-      );
+      const res = await httpRequest(fleet.url, '/control/targets/bench-1/mode', {
+        method: 'POST',
+        body: { mode: 'outage' },
+      });
       expect(res.status).toBe(404);
     } finally {
       await fleet.close();
@@ -71,10 +62,7 @@ describe('demo fleet lifecycle', () => {
   });
 });
 
-async function waitUntil(
-  condition: () => Promise<boolean>,
-  timeoutMs = 2_000,
-): Promise<void> {
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 2_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

@@ -14,17 +14,14 @@ interface MetricsBody {
 describe('demo fleet over HTTP', () => {
   let fleet: DemoFleet;
   let now = CYCLE_START;
-  const call = (path: string, options?: TestRequest) =>
-    httpRequest(fleet.url, path, options);
-  const poll = (name: string, options?: TestRequest) =>
-    call(`/targets/${name}/metrics`, options);
+  const call = (path: string, options?: TestRequest) => httpRequest(fleet.url, path, options);
+  const poll = (name: string, options?: TestRequest) => call(`/targets/${name}/metrics`, options);
   const pollMetrics = async (name: string) => {
     const res = await poll(name);
     expect(res.status).toBe(200);
     return res.json<MetricsBody>().metrics;
   };
-  const force = (name: string, body: unknown) =>
-    call(`/control/targets/${name}/mode`, { method: 'POST', body });
+  const force = (name: string, body: unknown) => call(`/control/targets/${name}/mode`, { method: 'POST', body });
 
   beforeAll(async () => {
     fleet = await startDemoFleet({
@@ -67,9 +64,7 @@ describe('demo fleet over HTTP', () => {
           expect(res.headers['content-type']).toMatch(/^application\/json/);
           const body = res.json<MetricsBody>();
           expect(Object.keys(body)).toEqual(['metrics']);
-          expect(Object.keys(body.metrics).sort()).toEqual(
-            [...METRIC_NAMES].sort(),
-          );
+          expect(Object.keys(body.metrics).sort()).toEqual([...METRIC_NAMES].sort());
           const validation = validateMetricValues(body.metrics);
           if (!validation.ok) throw new Error(`${name}: ${validation.reason}`);
         }
@@ -81,9 +76,7 @@ describe('demo fleet over HTTP', () => {
       try {
         const first = (await poll('shop-prod')).text;
         expect((await poll('shop-prod')).text).toBe(first);
-        expect(
-          (await httpRequest(other.url, '/targets/shop-prod/metrics')).text,
-        ).toBe(first);
+        expect((await httpRequest(other.url, '/targets/shop-prod/metrics')).text).toBe(first);
         now += 15_000;
         expect((await poll('shop-prod')).text).not.toBe(first);
       } finally {
@@ -92,9 +85,7 @@ describe('demo fleet over HTTP', () => {
     });
 
     it('gives different names different values', async () => {
-      expect(await pollMetrics('bench-1')).not.toEqual(
-        await pollMetrics('bench-2'),
-      );
+      expect(await pollMetrics('bench-1')).not.toEqual(await pollMetrics('bench-2'));
     });
 
     it('ignores a query string and tolerates a trailing slash', async () => {
@@ -103,19 +94,14 @@ describe('demo fleet over HTTP', () => {
       expect((await call('/targets/bench-7/metrics/')).text).toBe(plain);
     });
 
-    it.each(['Shop', 'a_b', 'x'.repeat(65), 'caf%C3%A9'])(
-      'rejects the target name %j with 404',
-      async (name) => {
-        const res = await poll(name);
-        expect(res.status).toBe(404);
-        expect(res.json()).toEqual({ error: 'invalid_target_name' });
-      },
-    );
+    it.each(['Shop', 'a_b', 'x'.repeat(65), 'caf%C3%A9'])('rejects the target name %j with 404', async (name) => {
+      const res = await poll(name);
+      expect(res.status).toBe(404);
+      expect(res.json()).toEqual({ error: 'invalid_target_name' });
+    });
 
     it('rejects other methods with 405', async () => {
-      expect((await poll('bench-1', { method: 'POST', body: {} })).status).toBe(
-        405,
-      );
+      expect((await poll('bench-1', { method: 'POST', body: {} })).status).toBe(405);
     });
 
     it('answers 404 on unknown paths', async () => {
@@ -128,26 +114,20 @@ describe('demo fleet over HTTP', () => {
   describe('scheduled incidents', () => {
     it('hangs a prod target during the scripted outage but not the others', async () => {
       now = CYCLE_START + 22.5 * MINUTE;
-      await expect(poll('shop-prod', { timeoutMs: 300 })).rejects.toThrow(
-        'timeout',
-      );
+      await expect(poll('shop-prod', { timeoutMs: 300 })).rejects.toThrow('timeout');
       expect((await poll('shop-staging')).status).toBe(200);
       expect((await poll('bench-1')).status).toBe(200);
     });
 
     it('plays the error burst on prod targets only', async () => {
       now = CYCLE_START + 3 * MINUTE;
-      expect(
-        (await pollMetrics('shop-prod')).error_rate,
-      ).toBeGreaterThanOrEqual(0.05);
+      expect((await pollMetrics('shop-prod')).error_rate).toBeGreaterThanOrEqual(0.05);
       expect((await pollMetrics('bench-3')).error_rate).toBeLessThan(0.01);
     });
 
     it('reports the scheduled mode on /state', async () => {
       now = CYCLE_START + 10 * MINUTE;
-      const state = (await call('/control/targets/shop-prod/state')).json<
-        Record<string, unknown>
-      >();
+      const state = (await call('/control/targets/shop-prod/state')).json<Record<string, unknown>>();
       expect(state).toMatchObject({
         target: 'shop-prod',
         mode: 'cpu_saturation',
@@ -156,17 +136,13 @@ describe('demo fleet over HTTP', () => {
         until: '2026-11-28T10:12:30.000Z',
         hmac: false,
       });
-      expect(
-        (state['metrics'] as Record<string, number>)['cpu_usage'],
-      ).toBeGreaterThan(0.9);
+      expect((state['metrics'] as Record<string, number>)['cpu_usage']).toBeGreaterThan(0.9);
     });
   });
 
   describe('forced modes', () => {
     it('error_burst: error_rate 0.05..0.1', async () => {
-      expect((await force('bench-1', { mode: 'error_burst' })).status).toBe(
-        200,
-      );
+      expect((await force('bench-1', { mode: 'error_burst' })).status).toBe(200);
       const { error_rate } = await pollMetrics('bench-1');
       expect(error_rate).toBeGreaterThanOrEqual(0.05);
       expect(error_rate).toBeLessThanOrEqual(0.1);
@@ -193,9 +169,7 @@ describe('demo fleet over HTTP', () => {
     it('outage: accepts the request and never answers', async () => {
       await force('bench-1', { mode: 'outage' });
       const started = Date.now();
-      await expect(poll('bench-1', { timeoutMs: 400 })).rejects.toThrow(
-        'timeout',
-      );
+      await expect(poll('bench-1', { timeoutMs: 400 })).rejects.toThrow('timeout');
       expect(Date.now() - started).toBeGreaterThanOrEqual(380);
       const log = (await call('/control/targets/bench-1/requests')).json();
       expect(log).toMatchObject({ count: 1, last_status: null });
@@ -229,12 +203,8 @@ describe('demo fleet over HTTP', () => {
       const res = await poll('bench-1');
       expect(Date.now() - started).toBeGreaterThanOrEqual(280);
       expect(res.status).toBe(200);
-      expect(validateMetricValues(res.json<MetricsBody>().metrics).ok).toBe(
-        true,
-      );
-      await expect(poll('bench-1', { timeoutMs: 100 })).rejects.toThrow(
-        'timeout',
-      );
+      expect(validateMetricValues(res.json<MetricsBody>().metrics).ok).toBe(true);
+      await expect(poll('bench-1', { timeoutMs: 100 })).rejects.toThrow('timeout');
     });
 
     it('normal: silences the schedule of a prod target', async () => {
@@ -292,10 +262,7 @@ describe('demo fleet over HTTP', () => {
       });
       expect(empty.status).toBe(400);
       expect(empty.json()).toMatchObject({ error: 'invalid_mode' });
-      const raw = await postRawBody(
-        '/control/targets/bench-1/mode',
-        '{not json',
-      );
+      const raw = await postRawBody('/control/targets/bench-1/mode', '{not json');
       expect(raw.status).toBe(400);
       expect(raw.json()).toEqual({ error: 'invalid_json' });
     });
@@ -308,26 +275,20 @@ describe('demo fleet over HTTP', () => {
 
     /** Sends a raw (non-JSON) body. */
     function postRawBody(path: string, body: string) {
-      return new Promise<{ status: number; json: () => unknown }>(
-        (resolve, reject) => {
-          const req = request(
-            new URL(path, fleet.url),
-            { method: 'POST', agent: false },
-            (res) => {
-              let text = '';
-              res.on('data', (chunk) => (text += chunk));
-              res.on('end', () =>
-                resolve({
-                  status: res.statusCode ?? 0,
-                  json: () => JSON.parse(text),
-                }),
-              );
-            },
+      return new Promise<{ status: number; json: () => unknown }>((resolve, reject) => {
+        const req = request(new URL(path, fleet.url), { method: 'POST', agent: false }, (res) => {
+          let text = '';
+          res.on('data', (chunk) => (text += chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              json: () => JSON.parse(text),
+            }),
           );
-          req.on('error', reject);
-          req.end(body);
-        },
-      );
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
     }
   });
 
@@ -343,9 +304,7 @@ describe('demo fleet over HTTP', () => {
       await poll('bench-5', { headers: { 'x-test-id': 'first' } });
       now += 15_000;
       await poll('bench-5', { headers: { 'x-test-id': 'second' } });
-      const log = (await call('/control/targets/bench-5/requests')).json<
-        Record<string, unknown>
-      >();
+      const log = (await call('/control/targets/bench-5/requests')).json<Record<string, unknown>>();
       expect(log).toMatchObject({
         count: 2,
         last_at: '2026-11-28T10:00:15.000Z',
@@ -356,9 +315,7 @@ describe('demo fleet over HTTP', () => {
 
     it('does not count control calls or /state as polls', async () => {
       await call('/control/targets/bench-6/state');
-      expect(
-        (await call('/control/targets/bench-6/requests')).json(),
-      ).toMatchObject({ count: 0 });
+      expect((await call('/control/targets/bench-6/requests')).json()).toMatchObject({ count: 0 });
     });
   });
 });

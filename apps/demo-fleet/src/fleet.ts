@@ -1,38 +1,18 @@
 import { NonceStore } from '@seqpulse/hmac';
-import {
-  createServer,
-  IncomingMessage,
-  Server,
-  ServerResponse,
-} from 'node:http';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { handleControl } from './app/control-api';
 import { FleetState } from './app/fleet-state';
 import { ForcedModes } from './app/forced-modes';
 import { pathOf, sendJson } from './app/http-helpers';
-import {
-  DEFAULT_INCIDENT_CYCLE,
-  DEFAULT_INCIDENT_RULES,
-  IncidentCycle,
-  IncidentRule,
-} from './app/incident-schedule';
+import { DEFAULT_INCIDENT_CYCLE, DEFAULT_INCIDENT_RULES, IncidentCycle, IncidentRule } from './app/incident-schedule';
 import { serveMetrics } from './app/metrics-endpoint';
 import { PendingResponses } from './app/pending-responses';
 import { RequestLog } from './app/request-log';
-import {
-  isValidTargetName,
-  targetNameFromMetricsPath,
-} from './app/target-names';
+import { isValidTargetName, targetNameFromMetricsPath } from './app/target-names';
 
-export {
-  DEFAULT_INCIDENT_CYCLE,
-  DEFAULT_INCIDENT_RULES,
-} from './app/incident-schedule';
-export type {
-  IncidentCycle,
-  IncidentRule,
-  IncidentWindow,
-} from './app/incident-schedule';
+export { DEFAULT_INCIDENT_CYCLE, DEFAULT_INCIDENT_RULES } from './app/incident-schedule';
+export type { IncidentCycle, IncidentRule, IncidentWindow } from './app/incident-schedule';
 export { FORCEABLE_MODES, INCIDENT_KINDS } from './app/modes';
 export type { ForceableMode, IncidentKind } from './app/modes';
 export { TARGET_NAME_PATTERN } from './app/target-names';
@@ -78,15 +58,11 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const SHUTDOWN_GRACE_MS = 2_000;
 
 /** Starts one HTTP server that plays every virtual target. */
-export async function startDemoFleet(
-  options: DemoFleetOptions = {},
-): Promise<DemoFleet> {
+export async function startDemoFleet(options: DemoFleetOptions = {}): Promise<DemoFleet> {
   const state = createFleetState(options);
   const pending = new PendingResponses();
   const controlApi = options.controlApi ?? true;
-  const server = createServer((req, res) =>
-    routeRequest(state, pending, controlApi, req, res),
-  );
+  const server = createServer((req, res) => routeRequest(state, pending, controlApi, req, res));
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000; // must exceed keepAliveTimeout
 
@@ -123,29 +99,19 @@ export function createFleetState(options: DemoFleetOptions): FleetState {
   };
 }
 
-function routeRequest(
-  state: FleetState,
-  pending: PendingResponses,
-  controlApi: boolean,
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
+function routeRequest(state: FleetState, pending: PendingResponses, controlApi: boolean, req: IncomingMessage, res: ServerResponse): void {
   try {
     const path = pathOf(req.url);
     // Hot path first: this is what 10,000 targets hit every 15 s.
     const target = targetNameFromMetricsPath(path);
     if (target !== undefined) {
-      if (!isValidTargetName(target))
-        return sendJson(res, 404, { error: 'invalid_target_name' });
-      if (req.method !== 'GET')
-        return sendJson(res, 405, { error: 'method_not_allowed' });
+      if (!isValidTargetName(target)) return sendJson(res, 404, { error: 'invalid_target_name' });
+      if (req.method !== 'GET') return sendJson(res, 405, { error: 'method_not_allowed' });
       return serveMetrics(state, pending, target, req, res);
     }
     if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
     if (controlApi && path.startsWith('/control/')) {
-      handleControl(state, path, req, res).catch((error) =>
-        answerInternalError(res, error),
-      );
+      handleControl(state, path, req, res).catch((error) => answerInternalError(res, error));
       return;
     }
     sendJson(res, 404, { error: 'not_found' });
@@ -179,10 +145,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 function shutDown(server: Server, pending: PendingResponses): Promise<void> {
   return new Promise((resolve) => {
     pending.destroyAll();
-    const forceClose = setTimeout(
-      () => server.closeAllConnections(),
-      SHUTDOWN_GRACE_MS,
-    );
+    const forceClose = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
     server.close(() => {
       clearTimeout(forceClose);
       resolve();

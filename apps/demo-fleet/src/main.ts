@@ -1,11 +1,7 @@
 import { readOptionsFromEnv } from './app/config';
 import { DemoFleet, startDemoFleet } from './fleet';
 
-function log(
-  level: 'info' | 'error',
-  msg: string,
-  fields: Record<string, unknown> = {},
-): void {
+function log(level: 'info' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
   const line = JSON.stringify({
     level,
     time: new Date().toISOString(),

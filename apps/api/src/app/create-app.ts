@@ -34,7 +34,10 @@ const COMPRESSION: compression.CompressionOptions = {
  * migrations first (under a lock), then the Nest lifecycle, routes, docs and the dashboard.
  */
 export async function createApp(config: AppConfig, options: { logStream?: NodeJS.WritableStream } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.logStream), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.logStream), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   await runMigrations(app.get(DataSource));
 

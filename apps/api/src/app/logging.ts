@@ -16,18 +16,18 @@ export const REDACTED_PATHS = [
 
 export function loggerParams(level: string, stream?: NodeJS.WritableStream): Params {
   const options: Params['pinoHttp'] = {
-      level,
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      // Query strings can carry tokens from careless clients; log the path only.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          path: String(req.url).split('?')[0],
-          remoteAddress: req.remoteAddress,
-        }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/health' },
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Query strings can carry tokens from careless clients; log the path only.
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: String(req.url).split('?')[0],
+        remoteAddress: req.remoteAddress,
+      }),
+    },
+    autoLogging: { ignore: (req) => req.url === '/health' },
   };
   return { pinoHttp: stream ? [options, stream as never] : options };
 }

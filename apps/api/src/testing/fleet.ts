@@ -6,7 +6,11 @@ export { startDemoFleet } from '../../../demo-fleet/src/fleet';
 export type { DemoFleet } from '../../../demo-fleet/src/fleet';
 
 export async function fleetControl(fleetUrl: string, target: string, mode: string, durationS = 600): Promise<void> {
-  const res = await fetch(`${fleetUrl}/control/targets/${target}/mode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode, duration_s: durationS }) });
+  const res = await fetch(`${fleetUrl}/control/targets/${target}/mode`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mode, duration_s: durationS }),
+  });
   if (!res.ok) throw new Error(`fleet control failed: ${res.status} ${await res.text()}`);
 }
 
@@ -15,7 +19,12 @@ export async function fleetRequestCount(fleetUrl: string, target: string): Promi
   return ((await res.json()) as { count: number }).count;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 40_000, everyMs = 250): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 40_000,
+  everyMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -17,7 +17,11 @@ export interface TestApp {
   db: Pool;
   /** Every log line the app wrote (JSON strings), when started with `captureLogs`. */
   logs: string[];
-  call(method: string, path: string, options?: { token?: string; apiKey?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; text: string; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; apiKey?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   login(email: string, password: string): Promise<string>;
   signupAndLogin(email?: string): Promise<{ token: string; email: string; password: string }>;
   close(): Promise<void>;
@@ -38,7 +42,10 @@ export async function createTestDatabase(): Promise<string> {
 }
 
 /** Boots the real application (real Postgres, real HTTP on a free port). */
-export async function startTestApp(env: Record<string, string> = {}, options: { captureLogs?: boolean; databaseUrl?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { captureLogs?: boolean; databaseUrl?: string } = {},
+): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
@@ -67,10 +74,18 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.apiKey) headers['x-api-key'] = opts.apiKey;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(`${url}${path}`, { method, headers, body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    });
     const text = await res.text();
     let body: unknown = undefined;
-    try { body = text ? JSON.parse(text) : undefined; } catch { body = undefined; }
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
     return { status: res.status, body, text, headers: res.headers };
   };
   const login = async (email: string, password: string) => {
@@ -85,7 +100,14 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     return { token: await login(email, password), email, password };
   };
   return {
-    app, config, url, db, logs, call, login, signupAndLogin,
+    app,
+    config,
+    url,
+    db,
+    logs,
+    call,
+    login,
+    signupAndLogin,
     close: async () => {
       await app.close();
       await db.end();

@@ -25,11 +25,7 @@ describe('App shell', () => {
     localStorage.setItem(TOKEN_STORAGE_KEY, JSON.stringify({ token: 't', expiresAt: Date.now() + 60_000 }));
     TestBed.configureTestingModule({
       imports: [App],
-      providers: [
-        provideRouter([{ path: '**', component: Stub }]),
-        provideHttpClient(),
-        provideHttpClientTesting(),
-      ],
+      providers: [provideRouter([{ path: '**', component: Stub }]), provideHttpClient(), provideHttpClientTesting()],
     });
     const http = TestBed.inject(HttpTestingController);
     const auth = TestBed.inject(AuthService);

@@ -1,12 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  loadSecretsFile,
-  parseIncidentRules,
-  parsePort,
-  readOptionsFromEnv,
-} from './config';
+import { loadSecretsFile, parseIncidentRules, parsePort, readOptionsFromEnv } from './config';
 
 describe('config from the environment', () => {
   let dir: string;
@@ -30,10 +25,7 @@ describe('config from the environment', () => {
   });
 
   it('reads port, host, control switch, secrets file and incident rules', () => {
-    const secretsFile = writeFile(
-      'secrets.json',
-      JSON.stringify({ 'shop-prod': 's3cret' }),
-    );
+    const secretsFile = writeFile('secrets.json', JSON.stringify({ 'shop-prod': 's3cret' }));
     const options = readOptionsFromEnv({
       DEMO_FLEET_PORT: '4200',
       DEMO_FLEET_HOST: '0.0.0.0',

@@ -29,9 +29,7 @@ export function parsePort(value: string | undefined, fallback: number): number {
   if (nonEmpty(value) === undefined) return fallback;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(
-      `DEMO_FLEET_PORT must be an integer 0..65535, got ${JSON.stringify(value)}`,
-    );
+    throw new Error(`DEMO_FLEET_PORT must be an integer 0..65535, got ${JSON.stringify(value)}`);
   }
   return port;
 }
@@ -42,30 +40,20 @@ export function loadSecretsFile(path: string): Record<string, string> {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(
-      `cannot read DEMO_FLEET_SECRETS_FILE ${path}: ${(error as Error).message}`,
-    );
+    throw new Error(`cannot read DEMO_FLEET_SECRETS_FILE ${path}: ${(error as Error).message}`);
   }
   return validateSecrets(parsed, path);
 }
 
-export function validateSecrets(
-  parsed: unknown,
-  source: string,
-): Record<string, string> {
+export function validateSecrets(parsed: unknown, source: string): Record<string, string> {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new Error(
-      `${source}: expected a JSON object { "<target-name>": "<secret>" }`,
-    );
+    throw new Error(`${source}: expected a JSON object { "<target-name>": "<secret>" }`);
   }
   const secrets: Record<string, string> = {};
   for (const [name, secret] of Object.entries(parsed)) {
-    if (!isValidTargetName(name))
-      throw new Error(`${source}: invalid target name ${JSON.stringify(name)}`);
+    if (!isValidTargetName(name)) throw new Error(`${source}: invalid target name ${JSON.stringify(name)}`);
     if (typeof secret !== 'string' || secret.length === 0) {
-      throw new Error(
-        `${source}: the secret of ${name} must be a non-empty string`,
-      );
+      throw new Error(`${source}: the secret of ${name} must be a non-empty string`);
     }
     secrets[name] = secret;
   }
@@ -79,19 +67,15 @@ export function parseIncidentRules(json: string): IncidentRule[] {
   } catch {
     throw new Error('DEMO_FLEET_INCIDENT_RULES is not valid JSON');
   }
-  if (!Array.isArray(parsed))
-    throw new Error('DEMO_FLEET_INCIDENT_RULES must be a JSON array');
+  if (!Array.isArray(parsed)) throw new Error('DEMO_FLEET_INCIDENT_RULES must be a JSON array');
   return parsed.map((rule: unknown, index) => {
     const { pattern, incidents } = (rule ?? {}) as {
       pattern?: unknown;
       incidents?: unknown;
     };
-    if (typeof pattern !== 'string')
-      throw new Error(`incident rule ${index}: "pattern" must be a string`);
+    if (typeof pattern !== 'string') throw new Error(`incident rule ${index}: "pattern" must be a string`);
     if (!Array.isArray(incidents) || !incidents.every(isIncidentKind)) {
-      throw new Error(
-        `incident rule ${index}: "incidents" must list error_burst|cpu_saturation|memory_creep|outage`,
-      );
+      throw new Error(`incident rule ${index}: "incidents" must list error_burst|cpu_saturation|memory_creep|outage`);
     }
     return { pattern: new RegExp(pattern), incidents };
   });

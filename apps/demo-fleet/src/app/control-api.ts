@@ -1,11 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { activeModeFor, FleetState } from './fleet-state';
-import {
-  BodyTooLargeError,
-  InvalidJsonError,
-  readJsonBody,
-  sendJson,
-} from './http-helpers';
+import { BodyTooLargeError, InvalidJsonError, readJsonBody, sendJson } from './http-helpers';
 import { incidentsForTarget } from './incident-schedule';
 import { metricsFor } from './metrics-endpoint';
 import { FORCEABLE_MODES, isForceableMode } from './modes';
@@ -24,12 +19,7 @@ type ControlAction = 'mode' | 'requests' | 'state';
  * - GET    /control/targets/<name>/state     current mode, its source and the current values
  * - POST   /control/reset                    forget forced modes and request counts
  */
-export async function handleControl(
-  state: FleetState,
-  path: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
+export async function handleControl(state: FleetState, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (path === '/control/reset') {
     if (req.method !== 'POST') return methodNotAllowed(res);
     state.forcedModes.clear();
@@ -39,8 +29,7 @@ export async function handleControl(
 
   const route = parseTargetRoute(path);
   if (route === null) return sendJson(res, 404, { error: 'not_found' });
-  if (!isValidTargetName(route.name))
-    return sendJson(res, 404, { error: 'invalid_target_name' });
+  if (!isValidTargetName(route.name)) return sendJson(res, 404, { error: 'invalid_target_name' });
 
   switch (`${req.method} ${route.action}`) {
     case 'POST mode':
@@ -60,31 +49,18 @@ export async function handleControl(
 }
 
 /** `/control/targets/<name>/<action>` → its parts, or null. */
-function parseTargetRoute(
-  path: string,
-): { name: string; action: ControlAction } | null {
-  const match = /^\/control\/targets\/([^/]+)\/(mode|requests|state)\/?$/.exec(
-    path,
-  );
-  return match === null
-    ? null
-    : { name: match[1], action: match[2] as ControlAction };
+function parseTargetRoute(path: string): { name: string; action: ControlAction } | null {
+  const match = /^\/control\/targets\/([^/]+)\/(mode|requests|state)\/?$/.exec(path);
+  return match === null ? null : { name: match[1], action: match[2] as ControlAction };
 }
 
-async function forceMode(
-  state: FleetState,
-  name: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
+async function forceMode(state: FleetState, name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let body: unknown;
   try {
     body = await readJsonBody(req);
   } catch (error) {
-    if (error instanceof BodyTooLargeError)
-      return sendJson(res, 413, { error: 'body_too_large' });
-    if (error instanceof InvalidJsonError)
-      return sendJson(res, 400, { error: 'invalid_json' });
+    if (error instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'body_too_large' });
+    if (error instanceof InvalidJsonError) return sendJson(res, 400, { error: 'invalid_json' });
     throw error;
   }
   const { mode, duration_s: durationS } = (body ?? {}) as {
@@ -104,8 +80,7 @@ async function forceMode(
     });
   }
   const forced = state.forcedModes.force(name, mode, state.clock(), durationS);
-  if (forced === null)
-    return sendJson(res, 429, { error: 'too_many_forced_targets' });
+  if (forced === null) return sendJson(res, 429, { error: 'too_many_forced_targets' });
   sendJson(res, 200, {
     target: name,
     mode: forced.mode,
@@ -115,19 +90,10 @@ async function forceMode(
 }
 
 function isValidDuration(value: unknown): value is number {
-  return (
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    value > 0 &&
-    value <= MAX_DURATION_S
-  );
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= MAX_DURATION_S;
 }
 
-function describeRequests(
-  state: FleetState,
-  name: string,
-  res: ServerResponse,
-): void {
+function describeRequests(state: FleetState, name: string, res: ServerResponse): void {
   const record = state.requestLog.get(name);
   sendJson(res, 200, {
     target: name,
@@ -138,11 +104,7 @@ function describeRequests(
   });
 }
 
-function describeState(
-  state: FleetState,
-  name: string,
-  res: ServerResponse,
-): void {
+function describeState(state: FleetState, name: string, res: ServerResponse): void {
   const nowMs = state.clock();
   const active = activeModeFor(state, name, nowMs);
   const sinceMs = nowMs - active.elapsedMs;
@@ -151,8 +113,7 @@ function describeState(
     mode: active.mode,
     source: active.source,
     since: active.source === 'baseline' ? null : isoTime(sinceMs),
-    until:
-      active.durationMs === null ? null : isoTime(sinceMs + active.durationMs),
+    until: active.durationMs === null ? null : isoTime(sinceMs + active.durationMs),
     incidents: incidentsForTarget(name, state.incidentRules),
     hmac: state.secrets.has(name),
     // The values behind the answer (also shown for modes that answer something else).

@@ -1,11 +1,6 @@
 import { NonceStore } from '@seqpulse/hmac';
 import { ForcedModes, forcedToActiveMode } from './forced-modes';
-import {
-  IncidentCycle,
-  IncidentRule,
-  incidentsForTarget,
-  scheduledModeAt,
-} from './incident-schedule';
+import { IncidentCycle, IncidentRule, incidentsForTarget, scheduledModeAt } from './incident-schedule';
 import { ActiveMode, BASELINE_MODE } from './modes';
 import { RequestLog } from './request-log';
 
@@ -25,15 +20,9 @@ export interface FleetState {
 }
 
 /** Forced mode first, then the scripted cycle, else plain traffic. */
-export function activeModeFor(
-  state: FleetState,
-  name: string,
-  nowMs: number,
-): ActiveMode {
+export function activeModeFor(state: FleetState, name: string, nowMs: number): ActiveMode {
   const forced = state.forcedModes.current(name, nowMs);
   if (forced !== undefined) return forcedToActiveMode(forced, nowMs);
   const incidents = incidentsForTarget(name, state.incidentRules);
-  return (
-    scheduledModeAt(nowMs, incidents, state.incidentCycle) ?? BASELINE_MODE
-  );
+  return scheduledModeAt(nowMs, incidents, state.incidentCycle) ?? BASELINE_MODE;
 }

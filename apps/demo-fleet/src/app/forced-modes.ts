@@ -17,14 +17,8 @@ export class ForcedModes {
   constructor(private readonly maxTargets = 10_000) {}
 
   /** Returns null when the table is full (a guard against unbounded growth, not a real limit). */
-  force(
-    name: string,
-    mode: ForceableMode,
-    nowMs: number,
-    durationS?: number,
-  ): ForcedMode | null {
-    if (!this.byTarget.has(name) && this.byTarget.size >= this.maxTargets)
-      return null;
+  force(name: string, mode: ForceableMode, nowMs: number, durationS?: number): ForcedMode | null {
+    if (!this.byTarget.has(name) && this.byTarget.size >= this.maxTargets) return null;
     const forced: ForcedMode = {
       mode,
       sinceMs: nowMs,
@@ -55,14 +49,9 @@ export class ForcedModes {
 }
 
 /** A forced mode as an ActiveMode: full intensity at once, except memory creep which must creep. */
-export function forcedToActiveMode(
-  forced: ForcedMode,
-  nowMs: number,
-): ActiveMode {
-  const durationMs =
-    forced.untilMs === null ? null : forced.untilMs - forced.sinceMs;
-  const creepRampMs =
-    durationMs === null ? DEFAULT_MEMORY_CREEP_RAMP_MS : durationMs * 0.7;
+export function forcedToActiveMode(forced: ForcedMode, nowMs: number): ActiveMode {
+  const durationMs = forced.untilMs === null ? null : forced.untilMs - forced.sinceMs;
+  const creepRampMs = durationMs === null ? DEFAULT_MEMORY_CREEP_RAMP_MS : durationMs * 0.7;
   return {
     mode: forced.mode,
     source: 'forced',

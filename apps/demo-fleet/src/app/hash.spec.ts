@@ -9,8 +9,7 @@ describe('hash helpers', () => {
 
   it('spreads hashUnit uniformly over [0, 1)', () => {
     const buckets = new Array(10).fill(0);
-    for (let i = 0; i < 10_000; i++)
-      buckets[Math.floor(hashUnit(42, 1, i) * 10)]++;
+    for (let i = 0; i < 10_000; i++) buckets[Math.floor(hashUnit(42, 1, i) * 10)]++;
     for (const count of buckets) expect(count).toBeGreaterThan(850);
   });
 

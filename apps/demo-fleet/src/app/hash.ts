@@ -26,19 +26,12 @@ function mix32(value: number): number {
 
 /** Uniform in [0, 1) from (seed, channel, index); channels give independent streams per metric. */
 export function hashUnit(seed: number, channel: number, index = 0): number {
-  const h = mix32(
-    seed ^ mix32(Math.imul(channel + 1, 0x9e3779b1) ^ mix32(index)),
-  );
+  const h = mix32(seed ^ mix32(Math.imul(channel + 1, 0x9e3779b1) ^ mix32(index)));
   return h / 0x1_0000_0000;
 }
 
 /** Uniform in [min, max) — for per-target base levels. */
-export function hashRange(
-  seed: number,
-  channel: number,
-  min: number,
-  max: number,
-): number {
+export function hashRange(seed: number, channel: number, min: number, max: number): number {
   return min + (max - min) * hashUnit(seed, channel);
 }
 
@@ -46,12 +39,7 @@ export function hashRange(
  * Smooth value noise in [-1, 1]: random values on a lattice every `periodMs`, eased in between,
  * so consecutive polls move believably instead of jumping.
  */
-export function smoothNoise(
-  seed: number,
-  channel: number,
-  timeMs: number,
-  periodMs: number,
-): number {
+export function smoothNoise(seed: number, channel: number, timeMs: number, periodMs: number): number {
   const x = timeMs / periodMs;
   const cell = Math.floor(x);
   const f = x - cell;
@@ -62,13 +50,6 @@ export function smoothNoise(
 }
 
 /** Two octaves: a slow wander (1 min) plus poll-to-poll jitter (5 s). Still within [-1, 1]. */
-export function metricNoise(
-  seed: number,
-  channel: number,
-  timeMs: number,
-): number {
-  return (
-    0.6 * smoothNoise(seed, channel, timeMs, 60_000) +
-    0.4 * smoothNoise(seed, channel + 97, timeMs, 5_000)
-  );
+export function metricNoise(seed: number, channel: number, timeMs: number): number {
+  return 0.6 * smoothNoise(seed, channel, timeMs, 60_000) + 0.4 * smoothNoise(seed, channel + 97, timeMs, 5_000);
 }

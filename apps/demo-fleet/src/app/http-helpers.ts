@@ -5,11 +5,7 @@ const JSON_HEADERS = {
   'cache-control': 'no-store',
 };
 
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   sendText(res, status, JSON.stringify(body), JSON_HEADERS);
 }
 
@@ -39,16 +35,12 @@ export class BodyTooLargeError extends Error {}
 export class InvalidJsonError extends Error {}
 
 /** Reads a small JSON body (control API only). An empty body reads as `{}`. */
-export async function readJsonBody(
-  req: IncomingMessage,
-  maxBytes = 4096,
-): Promise<unknown> {
+export async function readJsonBody(req: IncomingMessage, maxBytes = 4096): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > maxBytes)
-      throw new BodyTooLargeError(`body exceeds ${maxBytes} bytes`);
+    if (size > maxBytes) throw new BodyTooLargeError(`body exceeds ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();

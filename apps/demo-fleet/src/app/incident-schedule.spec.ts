@@ -1,38 +1,23 @@
-import {
-  DEFAULT_INCIDENT_CYCLE,
-  DEFAULT_INCIDENT_RULES,
-  incidentsForTarget,
-  scheduledModeAt,
-} from './incident-schedule';
+import { DEFAULT_INCIDENT_CYCLE, DEFAULT_INCIDENT_RULES, incidentsForTarget, scheduledModeAt } from './incident-schedule';
 import { INCIDENT_KINDS, modeIntensity } from './modes';
 import { targetProfile } from './target-profile';
 import { computeMetrics } from './traffic-model';
 
 /** A cycle boundary: cycles are aligned to multiples of 30 min since the epoch. */
 const CYCLE_START = Date.UTC(2026, 10, 28, 10, 0, 0);
-const at = (minutes: number, seconds = 0) =>
-  CYCLE_START + minutes * 60_000 + seconds * 1000;
-const modeAt = (t: number) =>
-  scheduledModeAt(t, INCIDENT_KINDS, DEFAULT_INCIDENT_CYCLE)?.mode ?? 'normal';
+const at = (minutes: number, seconds = 0) => CYCLE_START + minutes * 60_000 + seconds * 1000;
+const modeAt = (t: number) => scheduledModeAt(t, INCIDENT_KINDS, DEFAULT_INCIDENT_CYCLE)?.mode ?? 'normal';
 
 describe('incident rules', () => {
   it('gives targets containing "prod" the whole cycle', () => {
-    expect(incidentsForTarget('shop-prod', DEFAULT_INCIDENT_RULES)).toEqual(
-      INCIDENT_KINDS,
-    );
-    expect(incidentsForTarget('prod', DEFAULT_INCIDENT_RULES)).toEqual(
-      INCIDENT_KINDS,
-    );
+    expect(incidentsForTarget('shop-prod', DEFAULT_INCIDENT_RULES)).toEqual(INCIDENT_KINDS);
+    expect(incidentsForTarget('prod', DEFAULT_INCIDENT_RULES)).toEqual(INCIDENT_KINDS);
   });
 
   it('keeps bench-* and other targets quiet', () => {
     expect(incidentsForTarget('bench-17', DEFAULT_INCIDENT_RULES)).toEqual([]);
-    expect(incidentsForTarget('bench-prod-1', DEFAULT_INCIDENT_RULES)).toEqual(
-      [],
-    );
-    expect(incidentsForTarget('shop-staging', DEFAULT_INCIDENT_RULES)).toEqual(
-      [],
-    );
+    expect(incidentsForTarget('bench-prod-1', DEFAULT_INCIDENT_RULES)).toEqual([]);
+    expect(incidentsForTarget('shop-staging', DEFAULT_INCIDENT_RULES)).toEqual([]);
   });
 
   it('uses the first matching rule', () => {
@@ -68,24 +53,13 @@ describe('default incident cycle', () => {
   });
 
   it('plays only the enabled incidents', () => {
-    expect(
-      scheduledModeAt(at(2, 30), ['outage'], DEFAULT_INCIDENT_CYCLE),
-    ).toBeNull();
-    expect(
-      scheduledModeAt(at(22, 30), ['memory_creep'], DEFAULT_INCIDENT_CYCLE)
-        ?.mode,
-    ).toBe('memory_restart');
+    expect(scheduledModeAt(at(2, 30), ['outage'], DEFAULT_INCIDENT_CYCLE)).toBeNull();
+    expect(scheduledModeAt(at(22, 30), ['memory_creep'], DEFAULT_INCIDENT_CYCLE)?.mode).toBe('memory_restart');
     expect(scheduledModeAt(at(22, 30), [], DEFAULT_INCIDENT_CYCLE)).toBeNull();
   });
 
   it('works for instants before 1970 too (negative modulo)', () => {
-    expect(
-      scheduledModeAt(
-        -1800_000 + 150_000,
-        INCIDENT_KINDS,
-        DEFAULT_INCIDENT_CYCLE,
-      )?.mode,
-    ).toBe('error_burst');
+    expect(scheduledModeAt(-1800_000 + 150_000, INCIDENT_KINDS, DEFAULT_INCIDENT_CYCLE)?.mode).toBe('error_burst');
   });
 
   const profile = targetProfile('shop-prod');
@@ -102,11 +76,7 @@ describe('default incident cycle', () => {
         rampDownMs: 0,
       },
     );
-  const every15s = (fromMin: number, toMin: number) =>
-    Array.from(
-      { length: (toMin - fromMin) * 4 },
-      (_, i) => at(fromMin) + i * 15_000,
-    );
+  const every15s = (fromMin: number, toMin: number) => Array.from({ length: (toMin - fromMin) * 4 }, (_, i) => at(fromMin) + i * 15_000);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
   it('error burst lasts 2.5 min at 0.05..0.1', () => {
@@ -117,9 +87,7 @@ describe('default incident cycle', () => {
   });
 
   it('cpu stays above 0.9 for at least 3 minutes', () => {
-    const saturated = every15s(6, 13).filter(
-      (t) => metricsAt(t).cpu_usage > 0.9,
-    );
+    const saturated = every15s(6, 13).filter((t) => metricsAt(t).cpu_usage > 0.9);
     expect(saturated.length * 15).toBeGreaterThanOrEqual(180);
   });
 
@@ -128,34 +96,19 @@ describe('default incident cycle', () => {
     expect(creep[0]).toBeLessThan(0.7);
     expect(Math.max(...creep)).toBeGreaterThan(0.9);
     // Rising: each minute higher than the one before during the ramp.
-    for (let i = 4; i < 20; i += 4)
-      expect(creep[i]).toBeGreaterThan(creep[i - 4]);
-    expect(metricsAt(at(28)).memory_usage).toBeLessThan(
-      metricsAt(at(0)).memory_usage,
-    );
+    for (let i = 4; i < 20; i += 4) expect(creep[i]).toBeGreaterThan(creep[i - 4]);
+    expect(metricsAt(at(28)).memory_usage).toBeLessThan(metricsAt(at(0)).memory_usage);
   });
 
   it('drives the 5-minute means over the default alert thresholds', () => {
-    expect(
-      mean(every15s(0, 5).map((t) => metricsAt(t).error_rate)),
-    ).toBeGreaterThan(0.01);
-    expect(
-      mean(every15s(7, 12).map((t) => metricsAt(t).cpu_usage)),
-    ).toBeGreaterThan(0.8);
-    expect(
-      mean(every15s(7, 12).map((t) => metricsAt(t).latency_p95)),
-    ).toBeGreaterThan(500);
-    expect(
-      mean(every15s(17, 22).map((t) => metricsAt(t).memory_usage)),
-    ).toBeGreaterThan(0.85);
+    expect(mean(every15s(0, 5).map((t) => metricsAt(t).error_rate))).toBeGreaterThan(0.01);
+    expect(mean(every15s(7, 12).map((t) => metricsAt(t).cpu_usage))).toBeGreaterThan(0.8);
+    expect(mean(every15s(7, 12).map((t) => metricsAt(t).latency_p95))).toBeGreaterThan(500);
+    expect(mean(every15s(17, 22).map((t) => metricsAt(t).memory_usage))).toBeGreaterThan(0.85);
   });
 
   it('ramps cpu up and down instead of jumping', () => {
-    const window = scheduledModeAt(
-      at(7),
-      INCIDENT_KINDS,
-      DEFAULT_INCIDENT_CYCLE,
-    );
+    const window = scheduledModeAt(at(7), INCIDENT_KINDS, DEFAULT_INCIDENT_CYCLE);
     expect(window && modeIntensity(window)).toBeCloseTo(0.5, 5);
   });
 });

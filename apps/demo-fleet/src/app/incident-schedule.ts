@@ -74,10 +74,7 @@ export const DEFAULT_INCIDENT_RULES: readonly IncidentRule[] = [
   { pattern: /prod/, incidents: INCIDENT_KINDS },
 ];
 
-export function incidentsForTarget(
-  name: string,
-  rules: readonly IncidentRule[],
-): readonly IncidentKind[] {
+export function incidentsForTarget(name: string, rules: readonly IncidentRule[]): readonly IncidentKind[] {
   for (const rule of rules) {
     if (rule.pattern.test(name)) return rule.incidents;
   }
@@ -85,11 +82,7 @@ export function incidentsForTarget(
 }
 
 /** The scheduled mode at `nowMs`, or null when the target is in a quiet part of the cycle. */
-export function scheduledModeAt(
-  nowMs: number,
-  enabled: readonly IncidentKind[],
-  cycle: IncidentCycle,
-): ActiveMode | null {
+export function scheduledModeAt(nowMs: number, enabled: readonly IncidentKind[], cycle: IncidentCycle): ActiveMode | null {
   if (enabled.length === 0) return null;
   const cycleMs = cycle.lengthS * 1000;
   const offsetMs = ((nowMs % cycleMs) + cycleMs) % cycleMs;

@@ -13,26 +13,15 @@ import { ActiveMode } from './modes';
 export const INVALID_ERROR_RATE = 1.7;
 
 /** `garbage` mode: what a misconfigured proxy might return with a 200. */
-export const GARBAGE_BODY =
-  '<html><body>502 Bad Gateway (not JSON) {"metrics": </body></html>';
+export const GARBAGE_BODY = '<html><body>502 Bad Gateway (not JSON) {"metrics": </body></html>';
 
 /** The values a target reports now, as in a normal poll, without counting a request. */
-export function metricsFor(
-  name: string,
-  nowMs: number,
-  active: ActiveMode,
-): MetricValues {
+export function metricsFor(name: string, nowMs: number, active: ActiveMode): MetricValues {
   return computeMetrics(targetProfile(name), nowMs, active);
 }
 
 /** `GET /targets/<name>/metrics`: the customer endpoint SeqPulse polls. */
-export function serveMetrics(
-  state: FleetState,
-  pending: PendingResponses,
-  name: string,
-  req: IncomingMessage,
-  res: ServerResponse,
-): void {
+export function serveMetrics(state: FleetState, pending: PendingResponses, name: string, req: IncomingMessage, res: ServerResponse): void {
   const nowMs = state.clock();
   const record = state.requestLog.record(name, req.headers, nowMs);
   const active = activeModeFor(state, name, nowMs);
@@ -77,9 +66,7 @@ export function serveMetrics(
     }
     case 'slow': {
       const metrics = metricsFor(name, nowMs, active);
-      pending.answerLater(res, state.slowResponseMs, () =>
-        answerJson(record, res, 200, { metrics }),
-      );
+      pending.answerLater(res, state.slowResponseMs, () => answerJson(record, res, 200, { metrics }));
       return;
     }
     default:
@@ -89,12 +76,7 @@ export function serveMetrics(
   }
 }
 
-function answerJson(
-  record: TargetRequestRecord,
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-): void {
+function answerJson(record: TargetRequestRecord, res: ServerResponse, status: number, body: unknown): void {
   record.lastStatus = status;
   sendJson(res, status, body);
 }

@@ -14,12 +14,7 @@ export const FORCEABLE_MODES = [
 export type ForceableMode = (typeof FORCEABLE_MODES)[number];
 
 /** Incidents the schedule can play on a target (configurable per target name). */
-export const INCIDENT_KINDS = [
-  'error_burst',
-  'cpu_saturation',
-  'memory_creep',
-  'outage',
-] as const;
+export const INCIDENT_KINDS = ['error_burst', 'cpu_saturation', 'memory_creep', 'outage'] as const;
 
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -53,25 +48,16 @@ export const BASELINE_MODE: ActiveMode = Object.freeze({
 });
 
 export function isForceableMode(value: unknown): value is ForceableMode {
-  return (
-    typeof value === 'string' &&
-    (FORCEABLE_MODES as readonly string[]).includes(value)
-  );
+  return typeof value === 'string' && (FORCEABLE_MODES as readonly string[]).includes(value);
 }
 
 export function isIncidentKind(value: unknown): value is IncidentKind {
-  return (
-    typeof value === 'string' &&
-    (INCIDENT_KINDS as readonly string[]).includes(value)
-  );
+  return typeof value === 'string' && (INCIDENT_KINDS as readonly string[]).includes(value);
 }
 
 /** 0..1 strength of a mode now: linear ramp up, plateau, linear ramp down before its end. */
 export function modeIntensity(active: ActiveMode): number {
   const up = active.rampUpMs > 0 ? active.elapsedMs / active.rampUpMs : 1;
-  const down =
-    active.durationMs !== null && active.rampDownMs > 0
-      ? (active.durationMs - active.elapsedMs) / active.rampDownMs
-      : 1;
+  const down = active.durationMs !== null && active.rampDownMs > 0 ? (active.durationMs - active.elapsedMs) / active.rampDownMs : 1;
   return Math.max(0, Math.min(1, up, down));
 }

@@ -33,11 +33,7 @@ export class PendingResponses {
     this.timers.clear();
   }
 
-  private track(
-    res: ServerResponse,
-    delayMs: number,
-    onTimeout: () => void,
-  ): void {
+  private track(res: ServerResponse, delayMs: number, onTimeout: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(res);
       onTimeout();

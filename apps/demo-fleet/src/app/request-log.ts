@@ -17,11 +17,7 @@ export class RequestLog {
 
   constructor(private readonly maxTargets = 50_000) {}
 
-  record(
-    name: string,
-    headers: IncomingHttpHeaders,
-    nowMs: number,
-  ): TargetRequestRecord {
+  record(name: string, headers: IncomingHttpHeaders, nowMs: number): TargetRequestRecord {
     let entry = this.byTarget.get(name);
     if (entry === undefined) {
       entry = {

@@ -16,9 +16,6 @@ export function targetNameFromMetricsPath(path: string): string | undefined {
   if (!path.startsWith(METRICS_PREFIX)) return undefined;
   const trimmed = path.endsWith('/') ? path.slice(0, -1) : path;
   if (!trimmed.endsWith(METRICS_SUFFIX)) return undefined;
-  const name = trimmed.slice(
-    METRICS_PREFIX.length,
-    trimmed.length - METRICS_SUFFIX.length,
-  );
+  const name = trimmed.slice(METRICS_PREFIX.length, trimmed.length - METRICS_SUFFIX.length);
   return name.includes('/') ? undefined : name;
 }

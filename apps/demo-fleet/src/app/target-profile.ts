@@ -24,9 +24,7 @@ export function targetProfile(name: string): TargetProfile {
   return {
     seed,
     // Log-uniform: many small services, a few busy ones (5 to 400 req/s).
-    baseRequestsPerSec: Math.exp(
-      hashRange(seed, 1, Math.log(5), Math.log(400)),
-    ),
+    baseRequestsPerSec: Math.exp(hashRange(seed, 1, Math.log(5), Math.log(400))),
     baseLatencyMs: hashRange(seed, 2, 60, 220),
     baseErrorRate: hashRange(seed, 3, 0.0005, 0.004),
     baseCpu: hashRange(seed, 4, 0.18, 0.45),

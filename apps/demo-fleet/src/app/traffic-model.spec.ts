@@ -1,11 +1,7 @@
 import { METRIC_NAMES, validateMetricValues } from '@seqpulse/contracts';
 import { ActiveMode, BASELINE_MODE, TargetMode } from './modes';
 import { targetProfile } from './target-profile';
-import {
-  baselineMetrics,
-  computeMetrics,
-  dailyLoadFactor,
-} from './traffic-model';
+import { baselineMetrics, computeMetrics, dailyLoadFactor } from './traffic-model';
 
 const T0 = Date.UTC(2026, 10, 28, 10, 0, 0);
 const MINUTE = 60_000;
@@ -33,83 +29,44 @@ const NAMES = [
 ];
 
 describe('traffic model', () => {
-  it.each([
-    'normal',
-    'error_burst',
-    'cpu_saturation',
-    'memory_creep',
-    'memory_restart',
-  ] as TargetMode[])(
+  it.each(['normal', 'error_burst', 'cpu_saturation', 'memory_creep', 'memory_restart'] as TargetMode[])(
     'stays inside the contract ranges in mode %s for many names over two days',
     (mode) => {
       for (const name of NAMES) {
         const profile = targetProfile(name);
-        for (
-          let t = T0;
-          t < T0 + 2 * 24 * 60 * MINUTE;
-          t += 37 * MINUTE + 13_000
-        ) {
-          const result = validateMetricValues(
-            computeMetrics(profile, t, fullIntensity(mode)),
-          );
-          if (!result.ok)
-            throw new Error(
-              `${name} @ ${new Date(t).toISOString()}: ${result.reason}`,
-            );
+        for (let t = T0; t < T0 + 2 * 24 * 60 * MINUTE; t += 37 * MINUTE + 13_000) {
+          const result = validateMetricValues(computeMetrics(profile, t, fullIntensity(mode)));
+          if (!result.ok) throw new Error(`${name} @ ${new Date(t).toISOString()}: ${result.reason}`);
         }
       }
     },
   );
 
   it('is deterministic for a (name, time) pair', () => {
-    const a = computeMetrics(
-      targetProfile('shop-prod'),
-      T0 + 12_345,
-      BASELINE_MODE,
-    );
-    const b = computeMetrics(
-      targetProfile('shop-prod'),
-      T0 + 12_345,
-      BASELINE_MODE,
-    );
+    const a = computeMetrics(targetProfile('shop-prod'), T0 + 12_345, BASELINE_MODE);
+    const b = computeMetrics(targetProfile('shop-prod'), T0 + 12_345, BASELINE_MODE);
     expect(a).toEqual(b);
   });
 
   it('gives different targets different levels', () => {
-    const levels = new Set(
-      NAMES.map(
-        (n) =>
-          computeMetrics(targetProfile(n), T0, BASELINE_MODE).requests_per_sec,
-      ),
-    );
+    const levels = new Set(NAMES.map((n) => computeMetrics(targetProfile(n), T0, BASELINE_MODE).requests_per_sec));
     expect(levels.size).toBeGreaterThan(NAMES.length * 0.9);
   });
 
   it('moves with noise from one poll to the next, but smoothly', () => {
     const profile = targetProfile('shop-prod');
-    const series = Array.from(
-      { length: 40 },
-      (_, i) => baselineMetrics(profile, T0 + i * 15_000).requests_per_sec,
-    );
+    const series = Array.from({ length: 40 }, (_, i) => baselineMetrics(profile, T0 + i * 15_000).requests_per_sec);
     expect(new Set(series).size).toBe(series.length);
     for (let i = 1; i < series.length; i++) {
-      expect(Math.abs(series[i] - series[i - 1]) / series[i - 1]).toBeLessThan(
-        0.2,
-      );
+      expect(Math.abs(series[i] - series[i - 1]) / series[i - 1]).toBeLessThan(0.2);
     }
   });
 
   it('follows a daily curve peaking at the profile peak hour', () => {
     const profile = targetProfile('shop-prod');
     const midnight = Date.UTC(2026, 10, 28);
-    const atPeak = dailyLoadFactor(
-      profile,
-      midnight + profile.peakHourUtc * 3_600_000,
-    );
-    const atTrough = dailyLoadFactor(
-      profile,
-      midnight + (profile.peakHourUtc + 12) * 3_600_000,
-    );
+    const atPeak = dailyLoadFactor(profile, midnight + profile.peakHourUtc * 3_600_000);
+    const atTrough = dailyLoadFactor(profile, midnight + (profile.peakHourUtc + 12) * 3_600_000);
     expect(atPeak).toBeCloseTo(1 + profile.dailyAmplitude, 6);
     expect(atTrough).toBeCloseTo(1 - profile.dailyAmplitude, 6);
   });
@@ -120,12 +77,7 @@ describe('traffic model', () => {
       const profile = targetProfile(name);
       for (let t = T0; t < T0 + 24 * 60 * MINUTE; t += 7 * MINUTE) {
         const v = computeMetrics(profile, t, BASELINE_MODE);
-        const quiet =
-          v.error_rate < 0.01 &&
-          v.latency_p95 < 500 &&
-          v.cpu_usage < 0.8 &&
-          v.memory_usage < 0.85 &&
-          v.requests_per_sec > 0;
+        const quiet = v.error_rate < 0.01 && v.latency_p95 < 500 && v.cpu_usage < 0.8 && v.memory_usage < 0.85 && v.requests_per_sec > 0;
         if (!quiet) breaches.push(`${name} @ ${t}: ${JSON.stringify(v)}`);
       }
     }
@@ -134,8 +86,7 @@ describe('traffic model', () => {
 
   describe('incidents at full intensity', () => {
     const profile = targetProfile('shop-prod');
-    const at = (mode: TargetMode) =>
-      computeMetrics(profile, T0, fullIntensity(mode));
+    const at = (mode: TargetMode) => computeMetrics(profile, T0, fullIntensity(mode));
 
     it('error burst: error_rate 0.05..0.1', () => {
       for (let t = T0; t < T0 + 3 * MINUTE; t += 15_000) {
@@ -155,9 +106,7 @@ describe('traffic model', () => {
     });
 
     it('memory restart: memory well below normal', () => {
-      expect(at('memory_restart').memory_usage).toBeLessThan(
-        at('normal').memory_usage - 0.2,
-      );
+      expect(at('memory_restart').memory_usage).toBeLessThan(at('normal').memory_usage - 0.2);
     });
   });
 
@@ -169,17 +118,11 @@ describe('traffic model', () => {
       elapsedMs: 60_000,
       rampUpMs: 120_000,
     }).cpu_usage;
-    const full = computeMetrics(
-      profile,
-      T0,
-      fullIntensity('cpu_saturation'),
-    ).cpu_usage;
+    const full = computeMetrics(profile, T0, fullIntensity('cpu_saturation')).cpu_usage;
     expect(half).toBeCloseTo((normal + full) / 2, 1);
   });
 
   it('reports exactly the contract metric names', () => {
-    expect(
-      Object.keys(computeMetrics(targetProfile('x'), T0, BASELINE_MODE)).sort(),
-    ).toEqual([...METRIC_NAMES].sort());
+    expect(Object.keys(computeMetrics(targetProfile('x'), T0, BASELINE_MODE)).sort()).toEqual([...METRIC_NAMES].sort());
   });
 });

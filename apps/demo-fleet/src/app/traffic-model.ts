@@ -1,9 +1,4 @@
-import {
-  METRIC_NAMES,
-  METRICS,
-  MetricName,
-  MetricValues,
-} from '@seqpulse/contracts';
+import { METRIC_NAMES, METRICS, MetricName, MetricValues } from '@seqpulse/contracts';
 import { metricNoise } from './hash';
 import { ActiveMode, modeIntensity } from './modes';
 import { TargetProfile } from './target-profile';
@@ -38,27 +33,15 @@ export function dailyLoadFactor(profile: TargetProfile, nowMs: number): number {
 }
 
 /** Healthy-service values: daily shape plus smooth noise; latency and CPU follow the load. */
-export function baselineMetrics(
-  profile: TargetProfile,
-  nowMs: number,
-): MetricValues {
+export function baselineMetrics(profile: TargetProfile, nowMs: number): MetricValues {
   const load = dailyLoadFactor(profile, nowMs);
-  const noise = (name: MetricName) =>
-    metricNoise(profile.seed, NOISE_CHANNEL[name], nowMs);
+  const noise = (name: MetricName) => metricNoise(profile.seed, NOISE_CHANNEL[name], nowMs);
   return {
-    requests_per_sec:
-      profile.baseRequestsPerSec *
-      load *
-      (1 + 0.08 * noise('requests_per_sec')),
-    latency_p95:
-      profile.baseLatencyMs *
-      (0.85 + 0.25 * load) *
-      (1 + 0.1 * noise('latency_p95')),
+    requests_per_sec: profile.baseRequestsPerSec * load * (1 + 0.08 * noise('requests_per_sec')),
+    latency_p95: profile.baseLatencyMs * (0.85 + 0.25 * load) * (1 + 0.1 * noise('latency_p95')),
     error_rate: profile.baseErrorRate * (1 + 0.6 * noise('error_rate')),
-    cpu_usage:
-      profile.baseCpu * (0.55 + 0.45 * load) + 0.03 * noise('cpu_usage'),
-    memory_usage:
-      profile.baseMemory + 0.02 * (load - 1) + 0.03 * noise('memory_usage'),
+    cpu_usage: profile.baseCpu * (0.55 + 0.45 * load) + 0.03 * noise('cpu_usage'),
+    memory_usage: profile.baseMemory + 0.02 * (load - 1) + 0.03 * noise('memory_usage'),
   };
 }
 
@@ -67,39 +50,22 @@ function lerp(from: number, to: number, t: number): number {
 }
 
 /** Bends the baseline (in place) according to the active incident. */
-export function applyIncident(
-  values: MetricValues,
-  profile: TargetProfile,
-  nowMs: number,
-  active: ActiveMode,
-): void {
+export function applyIncident(values: MetricValues, profile: TargetProfile, nowMs: number, active: ActiveMode): void {
   const intensity = modeIntensity(active);
   const noise = metricNoise(profile.seed, INCIDENT_NOISE_CHANNEL, nowMs);
   switch (active.mode) {
     case 'error_burst':
-      values.error_rate = lerp(
-        values.error_rate,
-        0.075 + 0.025 * noise,
-        intensity,
-      );
+      values.error_rate = lerp(values.error_rate, 0.075 + 0.025 * noise, intensity);
       values.latency_p95 *= 1 + 0.25 * intensity;
       break;
     case 'cpu_saturation':
       values.cpu_usage = lerp(values.cpu_usage, 0.95 + 0.03 * noise, intensity);
       // A saturated CPU queues requests: latency climbs and throughput sags.
-      values.latency_p95 = lerp(
-        values.latency_p95,
-        Math.max(values.latency_p95, 700 + 100 * noise),
-        intensity,
-      );
+      values.latency_p95 = lerp(values.latency_p95, Math.max(values.latency_p95, 700 + 100 * noise), intensity);
       values.requests_per_sec *= 1 - 0.15 * intensity;
       break;
     case 'memory_creep':
-      values.memory_usage = lerp(
-        values.memory_usage,
-        0.955 + 0.01 * noise,
-        intensity,
-      );
+      values.memory_usage = lerp(values.memory_usage, 0.955 + 0.01 * noise, intensity);
       // Garbage-collection pressure.
       values.cpu_usage += 0.05 * intensity;
       values.latency_p95 *= 1 + 0.2 * intensity;
@@ -126,11 +92,7 @@ export function toValidRange(values: MetricValues): MetricValues {
 }
 
 /** The five metrics a target reports at `nowMs` in the given mode. Pure and deterministic. */
-export function computeMetrics(
-  profile: TargetProfile,
-  nowMs: number,
-  active: ActiveMode,
-): MetricValues {
+export function computeMetrics(profile: TargetProfile, nowMs: number, active: ActiveMode): MetricValues {
   const values = baselineMetrics(profile, nowMs);
   applyIncident(values, profile, nowMs, active);
   return toValidRange(values);

@@ -20,13 +20,8 @@ export interface TestRequest {
  * Minimal HTTP client for the fleet's tests: a fresh connection per call (no keep-alive
  * agent left behind), a hard timeout, and the raw text so non-JSON answers can be checked.
  */
-export function httpRequest(
-  baseUrl: string,
-  path: string,
-  options: TestRequest = {},
-): Promise<TestResponse> {
-  const payload =
-    options.body === undefined ? undefined : JSON.stringify(options.body);
+export function httpRequest(baseUrl: string, path: string, options: TestRequest = {}): Promise<TestResponse> {
+  const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
     const req = request(
       new URL(path, baseUrl),
@@ -34,9 +29,7 @@ export function httpRequest(
         method: options.method ?? 'GET',
         agent: false,
         headers: {
-          ...(payload === undefined
-            ? {}
-            : { 'content-type': 'application/json' }),
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
           ...options.headers,
         },
       },
@@ -55,10 +48,7 @@ export function httpRequest(
         });
       },
     );
-    const timer = setTimeout(
-      () => req.destroy(new Error('timeout')),
-      options.timeoutMs ?? 5_000,
-    );
+    const timer = setTimeout(() => req.destroy(new Error('timeout')), options.timeoutMs ?? 5_000);
     req.on('close', () => clearTimeout(timer));
     req.on('error', reject);
     req.end(payload);

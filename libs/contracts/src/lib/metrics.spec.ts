@@ -52,6 +52,6 @@ describe('defaultStepFor', () => {
   });
   it('never exceeds the point limit for a year', () => {
     const step = defaultStepFor(365 * 86400);
-    expect(365 * 86400 / STEP_SECONDS[step]).toBeLessThanOrEqual(MAX_POINTS_PER_SERIES);
+    expect((365 * 86400) / STEP_SECONDS[step]).toBeLessThanOrEqual(MAX_POINTS_PER_SERIES);
   });
 });

@@ -2,13 +2,7 @@
  * The five realtime metrics: the single source of their names, units, valid ranges
  * and per-step aggregation (api-contract.md, "The five metrics").
  */
-export const METRIC_NAMES = [
-  'requests_per_sec',
-  'latency_p95',
-  'error_rate',
-  'cpu_usage',
-  'memory_usage',
-] as const;
+export const METRIC_NAMES = ['requests_per_sec', 'latency_p95', 'error_rate', 'cpu_usage', 'memory_usage'] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];
 

@@ -69,13 +69,7 @@ export interface SampleEvent {
   values: MetricValues;
 }
 
-export const ALERT_RULES = [
-  'error_rate_high',
-  'latency_p95_high',
-  'cpu_high',
-  'memory_high',
-  'no_data',
-] as const;
+export const ALERT_RULES = ['error_rate_high', 'latency_p95_high', 'cpu_high', 'memory_high', 'no_data'] as const;
 export type AlertRuleName = (typeof ALERT_RULES)[number];
 
 /** Threshold rules: mean over the window of one metric above the threshold. */

@@ -15,10 +15,7 @@ describe('canonicalPath', () => {
     ['https://shop.example.com/api/v1/metrics?token=abc', '/api/v1/metrics'],
     ['https://shop.example.com', '/'],
     ['https://shop.example.com/', '/'],
-    [
-      'http://127.0.0.1:4100/targets/shop-prod/metrics/',
-      '/targets/shop-prod/metrics',
-    ],
+    ['http://127.0.0.1:4100/targets/shop-prod/metrics/', '/targets/shop-prod/metrics'],
     ['HTTPS://Shop.Example.com/Metrics', '/Metrics'],
   ])('%j -> %j', (input, expected) => {
     expect(canonicalPath(input)).toBe(expected);

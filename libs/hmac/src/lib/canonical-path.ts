@@ -11,9 +11,7 @@ const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
  * string the sender got from `new URL(url).pathname`.
  */
 export function canonicalPath(pathOrUrl: string): string {
-  const rawPath = ABSOLUTE_URL.test(pathOrUrl)
-    ? new URL(pathOrUrl).pathname
-    : stripQueryAndFragment(pathOrUrl);
+  const rawPath = ABSOLUTE_URL.test(pathOrUrl) ? new URL(pathOrUrl).pathname : stripQueryAndFragment(pathOrUrl);
   const withLeadingSlash = rawPath.startsWith('/') ? rawPath : `/${rawPath}`;
   return removeTrailingSlashes(withLeadingSlash);
 }

@@ -12,13 +12,9 @@ export const HMAC_HEADERS = {
 export const SIGNATURE_VERSION = 'v2';
 
 /** Node's `IncomingHttpHeaders`, a plain record, or a Fetch `Headers` instance. */
-export type HeaderSource =
-  | Readonly<Record<string, string | readonly string[] | undefined>>
-  | { get(name: string): string | null };
+export type HeaderSource = Readonly<Record<string, string | readonly string[] | undefined>> | { get(name: string): string | null };
 
-function isFetchHeaders(
-  headers: HeaderSource,
-): headers is { get(name: string): string | null } {
+function isFetchHeaders(headers: HeaderSource): headers is { get(name: string): string | null } {
   return typeof (headers as { get?: unknown }).get === 'function';
 }
 
@@ -26,10 +22,7 @@ function isFetchHeaders(
  * Reads one header case-insensitively. A repeated header (array value) yields `undefined`:
  * an ambiguous security header is treated as absent rather than guessing which one counts.
  */
-export function readHeader(
-  headers: HeaderSource,
-  name: string,
-): string | undefined {
+export function readHeader(headers: HeaderSource, name: string): string | undefined {
   if (isFetchHeaders(headers)) return headers.get(name) ?? undefined;
   const lower = name.toLowerCase();
   // Fast path: Node already lowercases incoming header names.

@@ -7,9 +7,7 @@ describe('NonceStore', () => {
     const store = new NonceStore();
     expect(store.checkAndRemember('nonce-aaaa', t0)).toBe(true);
     expect(store.checkAndRemember('nonce-aaaa', t0 + 1000)).toBe(false);
-    expect(store.checkAndRemember('nonce-aaaa', t0 + NONCE_TTL_MS - 1)).toBe(
-      false,
-    );
+    expect(store.checkAndRemember('nonce-aaaa', t0 + NONCE_TTL_MS - 1)).toBe(false);
     expect(store.checkAndRemember('nonce-bbbb', t0 + 1000)).toBe(true);
   });
 
@@ -33,8 +31,7 @@ describe('NonceStore', () => {
 
   it('never holds more than maxEntries (oldest evicted first)', () => {
     const store = new NonceStore({ maxEntries: 3 });
-    for (const n of ['n1', 'n2', 'n3', 'n4', 'n5'])
-      store.checkAndRemember(n, t0);
+    for (const n of ['n1', 'n2', 'n3', 'n4', 'n5']) store.checkAndRemember(n, t0);
     expect(store.size).toBe(3);
     expect(store.has('n1', t0)).toBe(false);
     expect(store.has('n5', t0)).toBe(true);

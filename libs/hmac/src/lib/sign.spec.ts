@@ -10,14 +10,11 @@ describe('signPoll', () => {
   const headers = signPoll({ secret, url, projectId: 'prj_1', now, nonce });
 
   it('matches an independently computed HMAC-SHA256 (known-answer vector)', () => {
-    const message =
-      '2026-11-28T10:15:00Z|GET|/targets/shop-prod/metrics|q1w2e3r4t5y6u7i8o9p0aa';
+    const message = '2026-11-28T10:15:00Z|GET|/targets/shop-prod/metrics|q1w2e3r4t5y6u7i8o9p0aa';
     const expected = createHmac('sha256', secret).update(message).digest('hex');
     expect(headers['X-SeqPulse-Signature']).toBe(`sha256=${expected}`);
     // Pinned value (computed with `openssl dgst -sha256 -hmac`): guards against a change of scheme.
-    expect(expected).toBe(
-      '26c499fc6186c8cf6db014c24ac4653ebb56950a5c4a5a9226cf453597d29214',
-    );
+    expect(expected).toBe('26c499fc6186c8cf6db014c24ac4653ebb56950a5c4a5a9226cf453597d29214');
   });
 
   it('sends every contract header', () => {
@@ -33,9 +30,7 @@ describe('signPoll', () => {
   });
 
   it('truncates the timestamp to seconds with a Z', () => {
-    expect(headers['X-SeqPulse-Timestamp']).toMatch(
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/,
-    );
+    expect(headers['X-SeqPulse-Timestamp']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });
 
   it('generates a fresh URL-safe nonce per call', () => {
@@ -47,17 +42,13 @@ describe('signPoll', () => {
 
   it('defaults the time to now', () => {
     const before = Math.floor(Date.now() / 1000) * 1000;
-    const signedAt = Date.parse(
-      signPoll({ secret, url, projectId: 'p' })['X-SeqPulse-Timestamp'],
-    );
+    const signedAt = Date.parse(signPoll({ secret, url, projectId: 'p' })['X-SeqPulse-Timestamp']);
     expect(signedAt).toBeGreaterThanOrEqual(before);
     expect(signedAt).toBeLessThanOrEqual(Date.now());
   });
 
   it('refuses an empty secret', () => {
-    expect(() => signPoll({ secret: '', url, projectId: 'p' })).toThrow(
-      /secret/,
-    );
+    expect(() => signPoll({ secret: '', url, projectId: 'p' })).toThrow(/secret/);
   });
 });
 
@@ -71,9 +62,7 @@ describe('signRequest', () => {
       now,
       nonce,
     });
-    const expected = createHmac('sha256', secret)
-      .update(`2026-11-28T10:15:00Z|POST|/seqpulse|${nonce}`)
-      .digest('hex');
+    const expected = createHmac('sha256', secret).update(`2026-11-28T10:15:00Z|POST|/seqpulse|${nonce}`).digest('hex');
     expect(headers['X-SeqPulse-Signature']).toBe(`sha256=${expected}`);
     expect(headers['X-SeqPulse-Method']).toBe('POST');
     expect(headers['X-SeqPulse-Canonical-Path']).toBe('/seqpulse');
@@ -88,8 +77,6 @@ describe('signRequest', () => {
       now,
       nonce,
     });
-    expect(fromBuffer['X-SeqPulse-Signature']).toBe(
-      fromString['X-SeqPulse-Signature'],
-    );
+    expect(fromBuffer['X-SeqPulse-Signature']).toBe(fromString['X-SeqPulse-Signature']);
   });
 });

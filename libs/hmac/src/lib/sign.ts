@@ -29,20 +29,13 @@ export type SignPollOptions = Omit<SignRequestOptions, 'method'>;
  * Builds the HMAC v2 headers for any outgoing request (polls today, POST webhooks later).
  * Returns a plain record that can be spread into `fetch`/undici/node:http headers.
  */
-export function signRequest(
-  options: SignRequestOptions,
-): Record<string, string> {
+export function signRequest(options: SignRequestOptions): Record<string, string> {
   assertUsableSecret(options.secret);
   const method = options.method.toUpperCase();
   const path = canonicalPath(options.url);
   const timestamp = formatTimestamp(options.now ?? new Date());
   const nonce = options.nonce ?? generateNonce();
-  const signature = formatSignature(
-    computeSignatureBytes(
-      options.secret,
-      signingString(timestamp, method, path, nonce),
-    ),
-  );
+  const signature = formatSignature(computeSignatureBytes(options.secret, signingString(timestamp, method, path, nonce)));
   return {
     [HMAC_HEADERS.timestamp]: timestamp,
     [HMAC_HEADERS.nonce]: nonce,

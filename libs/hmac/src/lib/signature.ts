@@ -3,20 +3,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 export type HmacSecret = string | Buffer;
 
 /** `<timestamp>|<METHOD>|<canonical path>|<nonce>` — the exact string HMAC v2 signs. */
-export function signingString(
-  timestamp: string,
-  method: string,
-  path: string,
-  nonce: string,
-): string {
+export function signingString(timestamp: string, method: string, path: string, nonce: string): string {
   return `${timestamp}|${method.toUpperCase()}|${path}|${nonce}`;
 }
 
 /** Raw 32-byte HMAC-SHA256 of the signing string. */
-export function computeSignatureBytes(
-  secret: HmacSecret,
-  message: string,
-): Buffer {
+export function computeSignatureBytes(secret: HmacSecret, message: string): Buffer {
   return createHmac('sha256', secret).update(message, 'utf8').digest();
 }
 

@@ -8,25 +8,15 @@ const path = '/targets/shop-prod/metrics';
 const signedAt = new Date('2026-11-28T10:15:00Z');
 
 /** Node lowercases incoming header names: mimic what a receiver really sees. */
-function asNodeHeaders(
-  headers: Record<string, string>,
-): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]),
-  );
+function asNodeHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-function signedHeaders(
-  overrides: Partial<Parameters<typeof signPoll>[0]> = {},
-) {
-  return asNodeHeaders(
-    signPoll({ secret, url, projectId: 'prj_1', now: signedAt, ...overrides }),
-  );
+function signedHeaders(overrides: Partial<Parameters<typeof signPoll>[0]> = {}) {
+  return asNodeHeaders(signPoll({ secret, url, projectId: 'prj_1', now: signedAt, ...overrides }));
 }
 
-function verify(
-  options: Partial<VerifyPollOptions> & Pick<VerifyPollOptions, 'headers'>,
-) {
+function verify(options: Partial<VerifyPollOptions> & Pick<VerifyPollOptions, 'headers'>) {
   return verifyPoll({
     secret,
     method: 'GET',
@@ -37,8 +27,7 @@ function verify(
   });
 }
 
-const secondsAfterSigning = (s: number) =>
-  new Date(signedAt.getTime() + s * 1000);
+const secondsAfterSigning = (s: number) => new Date(signedAt.getTime() + s * 1000);
 
 describe('verifyPoll', () => {
   it('accepts a valid signature', () => {
@@ -72,12 +61,7 @@ describe('verifyPoll', () => {
   });
 
   describe('missing_headers', () => {
-    it.each([
-      'x-seqpulse-timestamp',
-      'x-seqpulse-nonce',
-      'x-seqpulse-signature',
-      'x-seqpulse-signature-version',
-    ])('without %s', (name) => {
+    it.each(['x-seqpulse-timestamp', 'x-seqpulse-nonce', 'x-seqpulse-signature', 'x-seqpulse-signature-version'])('without %s', (name) => {
       const headers = signedHeaders();
       delete headers[name];
       expect(verify({ headers })).toEqual({
@@ -133,18 +117,14 @@ describe('verifyPoll', () => {
       const headers = signedHeaders();
       const sig = headers['x-seqpulse-signature'];
       const flipped = sig.slice(0, -1) + (sig.endsWith('0') ? '1' : '0');
-      expect(
-        verify({ headers: { ...headers, 'x-seqpulse-signature': flipped } }),
-      ).toEqual({
+      expect(verify({ headers: { ...headers, 'x-seqpulse-signature': flipped } })).toEqual({
         ok: false,
         reason: 'bad_signature',
       });
     });
 
     it('with a wrong secret', () => {
-      expect(
-        verify({ headers: signedHeaders(), secret: 'another-secret' }),
-      ).toEqual({
+      expect(verify({ headers: signedHeaders(), secret: 'another-secret' })).toEqual({
         ok: false,
         reason: 'bad_signature',
       });
@@ -161,23 +141,20 @@ describe('verifyPoll', () => {
       });
     });
 
-    it.each([
-      'sha256=abc',
-      'sha1=' + 'a'.repeat(64),
-      'a'.repeat(64),
-      'sha256=' + 'z'.repeat(64),
-    ])('with a malformed signature %j', (signature) => {
-      const headers = { ...signedHeaders(), 'x-seqpulse-signature': signature };
-      expect(verify({ headers })).toEqual({
-        ok: false,
-        reason: 'bad_signature',
-      });
-    });
+    it.each(['sha256=abc', 'sha1=' + 'a'.repeat(64), 'a'.repeat(64), 'sha256=' + 'z'.repeat(64)])(
+      'with a malformed signature %j',
+      (signature) => {
+        const headers = { ...signedHeaders(), 'x-seqpulse-signature': signature };
+        expect(verify({ headers })).toEqual({
+          ok: false,
+          reason: 'bad_signature',
+        });
+      },
+    );
 
     it('accepts upper-case hex', () => {
       const headers = signedHeaders();
-      headers['x-seqpulse-signature'] =
-        'sha256=' + headers['x-seqpulse-signature'].slice(7).toUpperCase();
+      headers['x-seqpulse-signature'] = 'sha256=' + headers['x-seqpulse-signature'].slice(7).toUpperCase();
       expect(verify({ headers })).toEqual({ ok: true });
     });
   });
@@ -195,23 +172,19 @@ describe('verifyPoll', () => {
         headers: signedHeaders(),
         now: secondsAfterSigning(ageSeconds),
       });
-      expect(result).toEqual(
-        accepted ? { ok: true } : { ok: false, reason: 'timestamp_skew' },
-      );
+      expect(result).toEqual(accepted ? { ok: true } : { ok: false, reason: 'timestamp_skew' });
     });
 
-    it.each([
-      '2026-11-28T10:15:00.000Z',
-      '2026-11-28 10:15:00Z',
-      '1764324900',
-      'garbage',
-    ])('rejects the malformed timestamp %j', (timestamp) => {
-      const headers = { ...signedHeaders(), 'x-seqpulse-timestamp': timestamp };
-      expect(verify({ headers })).toEqual({
-        ok: false,
-        reason: 'timestamp_skew',
-      });
-    });
+    it.each(['2026-11-28T10:15:00.000Z', '2026-11-28 10:15:00Z', '1764324900', 'garbage'])(
+      'rejects the malformed timestamp %j',
+      (timestamp) => {
+        const headers = { ...signedHeaders(), 'x-seqpulse-timestamp': timestamp };
+        expect(verify({ headers })).toEqual({
+          ok: false,
+          reason: 'timestamp_skew',
+        });
+      },
+    );
   });
 
   describe('replay', () => {
@@ -219,9 +192,7 @@ describe('verifyPoll', () => {
       const nonceStore = new NonceStore();
       const headers = signedHeaders();
       expect(verify({ headers, nonceStore })).toEqual({ ok: true });
-      expect(
-        verify({ headers, nonceStore, now: secondsAfterSigning(10) }),
-      ).toEqual({
+      expect(verify({ headers, nonceStore, now: secondsAfterSigning(10) })).toEqual({
         ok: false,
         reason: 'nonce_reused',
       });
@@ -230,16 +201,12 @@ describe('verifyPoll', () => {
     it('does not remember the nonce of a request with a bad signature', () => {
       const nonceStore = new NonceStore();
       const headers = signedHeaders();
-      expect(verify({ headers, nonceStore, secret: 'wrong-secret' }).ok).toBe(
-        false,
-      );
+      expect(verify({ headers, nonceStore, secret: 'wrong-secret' }).ok).toBe(false);
       expect(verify({ headers, nonceStore })).toEqual({ ok: true });
     });
   });
 
   it('refuses to verify with an empty secret', () => {
-    expect(() => verify({ headers: signedHeaders(), secret: '' })).toThrow(
-      /secret/,
-    );
+    expect(() => verify({ headers: signedHeaders(), secret: '' })).toThrow(/secret/);
   });
 });

@@ -1,35 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
 import { canonicalPath } from './canonical-path';
-import {
-  HeaderSource,
-  HMAC_HEADERS,
-  readHeader,
-  SIGNATURE_VERSION,
-} from './headers';
+import { HeaderSource, HMAC_HEADERS, readHeader, SIGNATURE_VERSION } from './headers';
 import { NonceStore } from './nonce-store';
-import {
-  assertUsableSecret,
-  computeSignatureBytes,
-  HmacSecret,
-  signingString,
-} from './signature';
+import { assertUsableSecret, computeSignatureBytes, HmacSecret, signingString } from './signature';
 
 /** A receiver accepts timestamps up to this old … */
 export const MAX_TIMESTAMP_AGE_MS = 300_000;
 /** … and up to this far in the future (clock drift of the sender). */
 export const MAX_TIMESTAMP_LEAD_MS = 30_000;
 
-export type VerifyFailureReason =
-  | 'missing_headers'
-  | 'bad_version'
-  | 'bad_signature'
-  | 'timestamp_skew'
-  | 'nonce_reused'
-  | 'path_mismatch';
+export type VerifyFailureReason = 'missing_headers' | 'bad_version' | 'bad_signature' | 'timestamp_skew' | 'nonce_reused' | 'path_mismatch';
 
-export type VerifyResult =
-  | { ok: true }
-  | { ok: false; reason: VerifyFailureReason };
+export type VerifyResult = { ok: true } | { ok: false; reason: VerifyFailureReason };
 
 export interface VerifyPollOptions {
   secret: HmacSecret;
@@ -68,44 +50,31 @@ export function verifyPoll(options: VerifyPollOptions): VerifyResult {
   const signature = readHeader(headers, HMAC_HEADERS.signature);
   const version = readHeader(headers, HMAC_HEADERS.version);
 
-  if (
-    !timestamp ||
-    !nonce ||
-    !signature ||
-    !version ||
-    !NONCE_FORMAT.test(nonce)
-  ) {
+  if (!timestamp || !nonce || !signature || !version || !NONCE_FORMAT.test(nonce)) {
     return fail('missing_headers');
   }
   if (version !== SIGNATURE_VERSION) return fail('bad_version');
 
   const path = canonicalPath(options.path);
   const claimedPath = readHeader(headers, HMAC_HEADERS.canonicalPath);
-  if (claimedPath !== undefined && claimedPath !== path)
-    return fail('path_mismatch');
+  if (claimedPath !== undefined && claimedPath !== path) return fail('path_mismatch');
 
   const nowMs = (options.now ?? new Date()).getTime();
   if (!isTimestampWithinWindow(timestamp, nowMs)) return fail('timestamp_skew');
 
   const message = signingString(timestamp, options.method, path, nonce);
-  if (
-    !signatureMatches(signature, computeSignatureBytes(options.secret, message))
-  ) {
+  if (!signatureMatches(signature, computeSignatureBytes(options.secret, message))) {
     return fail('bad_signature');
   }
 
-  if (!options.nonceStore.checkAndRemember(nonce, nowMs))
-    return fail('nonce_reused');
+  if (!options.nonceStore.checkAndRemember(nonce, nowMs)) return fail('nonce_reused');
   return { ok: true };
 }
 
 /** Same scheme for any method (e.g. incoming webhooks); `verifyPoll` already takes the method. */
 export const verifyRequest = verifyPoll;
 
-export function isTimestampWithinWindow(
-  timestamp: string,
-  nowMs: number,
-): boolean {
+export function isTimestampWithinWindow(timestamp: string, nowMs: number): boolean {
   if (!TIMESTAMP_FORMAT.test(timestamp)) return false;
   const signedAtMs = Date.parse(timestamp);
   if (Number.isNaN(signedAtMs)) return false;
@@ -119,10 +88,7 @@ function signatureMatches(received: string, expected: Buffer): boolean {
   if (!match) return false;
   const receivedBytes = Buffer.from(match[1], 'hex');
   // Both are 32 bytes here (64 hex chars enforced), as timingSafeEqual requires.
-  return (
-    receivedBytes.length === expected.length &&
-    timingSafeEqual(receivedBytes, expected)
-  );
+  return receivedBytes.length === expected.length && timingSafeEqual(receivedBytes, expected);
 }
 
 function fail(reason: VerifyFailureReason): VerifyResult {

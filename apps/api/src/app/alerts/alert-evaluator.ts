@@ -184,7 +184,10 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     const everyS = this.config.SEQPULSE_ALERT_EVAL_INTERVAL_S;
     if (!this.config.runsWorker || everyS === 0) return;
-    this.scheduler.addInterval(TICK, setInterval(() => void this.tick(), everyS * 1000));
+    this.scheduler.addInterval(
+      TICK,
+      setInterval(() => void this.tick(), everyS * 1000),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -237,7 +240,14 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const durationMs = Math.round(performance.now() - started);
     if (events.length) {
-      this.logger.log({ fired: events.filter((e) => e.transition === 'firing').length, resolved: events.filter((e) => e.transition === 'resolved').length, duration_ms: durationMs }, 'Alert transitions');
+      this.logger.log(
+        {
+          fired: events.filter((e) => e.transition === 'firing').length,
+          resolved: events.filter((e) => e.transition === 'resolved').length,
+          duration_ms: durationMs,
+        },
+        'Alert transitions',
+      );
       if (this.dispatcher.automatic) this.dispatcher.kick();
     }
     return {

@@ -1,10 +1,4 @@
-import {
-  ALERT_RULE_DEFAULTS,
-  ALERT_RULES,
-  NO_DATA_MINUTES_MAX,
-  NO_DATA_MINUTES_MIN,
-  THRESHOLD_RULE_METRIC,
-} from '@seqpulse/contracts';
+import { ALERT_RULE_DEFAULTS, ALERT_RULES, NO_DATA_MINUTES_MAX, NO_DATA_MINUTES_MIN, THRESHOLD_RULE_METRIC } from '@seqpulse/contracts';
 import type { AlertRuleName, AlertRuleUpdate, AlertRuleView } from '@seqpulse/contracts';
 
 export type ThresholdRuleName = Exclude<AlertRuleName, 'no_data'>;
@@ -34,7 +28,8 @@ export function thresholdProblem(rule: AlertRuleName, threshold: number): string
     return null;
   }
   if (rule === 'latency_p95_high') {
-    if (threshold <= 0 || threshold > LATENCY_THRESHOLD_MAX_MS) return `threshold of latency_p95_high must be > 0 and at most ${LATENCY_THRESHOLD_MAX_MS} (milliseconds)`;
+    if (threshold <= 0 || threshold > LATENCY_THRESHOLD_MAX_MS)
+      return `threshold of latency_p95_high must be > 0 and at most ${LATENCY_THRESHOLD_MAX_MS} (milliseconds)`;
     return null;
   }
   if (threshold < 0 || threshold > 1) return `threshold of ${rule} must be a ratio from 0 to 1`;
@@ -88,5 +83,7 @@ export function ruleViews(stored: StoredRule[], envs: readonly string[]): AlertR
 
 /** SQL `VALUES` rows `(rule, metric, default_threshold)` for the threshold rules, from the contract constants. */
 export function thresholdDefaultsSql(): string {
-  return THRESHOLD_RULES.map((rule) => `('${rule}', '${THRESHOLD_RULE_METRIC[rule]}', ${Number(ALERT_RULE_DEFAULTS[rule])}::float8)`).join(', ');
+  return THRESHOLD_RULES.map((rule) => `('${rule}', '${THRESHOLD_RULE_METRIC[rule]}', ${Number(ALERT_RULE_DEFAULTS[rule])}::float8)`).join(
+    ', ',
+  );
 }

@@ -3,7 +3,20 @@ import type { MetricValues } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
 import type { NewSample } from '../samples/samples.store';
 import { AlertEvaluator } from './alert-evaluator';
-import { ALERT_TEST_ENV, alertsOf, at, monitoredProject, NORMAL, owner, Owner, series, setPilot, store, windowMean, yesterday } from './alerts.test-helpers';
+import {
+  ALERT_TEST_ENV,
+  alertsOf,
+  at,
+  monitoredProject,
+  NORMAL,
+  owner,
+  Owner,
+  series,
+  setPilot,
+  store,
+  windowMean,
+  yesterday,
+} from './alerts.test-helpers';
 import type { ThresholdRuleName } from './alert-rules';
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -89,14 +102,24 @@ describe('Alert evaluation (real Postgres, controlled clock)', () => {
     const listed = await t.call('GET', `/monitoring/enterprise/alerts?project_id=${id}`, { token: o.token });
     expect(listed.status).toBe(200);
     expect(listed.body).toEqual([
-      expect.objectContaining({ rule: 'latency_p95_high', env: 'prod', state: 'resolved', threshold: 500, started_at: iso(fireAt), resolved_at: iso(resolveAt) }),
+      expect.objectContaining({
+        rule: 'latency_p95_high',
+        env: 'prod',
+        state: 'resolved',
+        threshold: 500,
+        started_at: iso(fireAt),
+        resolved_at: iso(resolveAt),
+      }),
     ]);
     await t.call('DELETE', `/projects/${id}`, { token: o.token });
   });
 
   it('no_data fires N minutes after the last sample (env override N = 7, other env default 5) and resolves on the next sample', async () => {
     const { id } = await monitoredProject(t, o, { envs: ['prod', 'staging'] });
-    const put = await t.call('PUT', `/monitoring/enterprise/alert-rules?project_id=${id}`, { token: o.token, body: { rules: [{ rule: 'no_data', env: 'prod', threshold: 7 }] } });
+    const put = await t.call('PUT', `/monitoring/enterprise/alert-rules?project_id=${id}`, {
+      token: o.token,
+      body: { rules: [{ rule: 'no_data', env: 'prod', threshold: 7 }] },
+    });
     expect(put.status).toBe(200);
     const T0 = yesterday(7);
     const samples = [...series(id, 'prod', T0, 40, () => ({})), ...series(id, 'staging', T0, 40, () => ({}))];
@@ -105,7 +128,10 @@ describe('Alert evaluation (real Postgres, controlled clock)', () => {
     const last = samples[39].collectedAt;
 
     const evaluations = Array.from({ length: 40 }, (_, k) => at(T0, 39 * 15 + 5 + k * 15));
-    const expected = { prod: evaluations.find((e) => e.getTime() - last.getTime() >= 7 * 60_000)!, staging: evaluations.find((e) => e.getTime() - last.getTime() >= 5 * 60_000)! };
+    const expected = {
+      prod: evaluations.find((e) => e.getTime() - last.getTime() >= 7 * 60_000)!,
+      staging: evaluations.find((e) => e.getTime() - last.getTime() >= 5 * 60_000)!,
+    };
     for (const now of evaluations) {
       await evaluator.evaluate(now);
       const open = (await alertsOf(t, id)).filter((a) => a.state === 'firing');
@@ -122,11 +148,16 @@ describe('Alert evaluation (real Postgres, controlled clock)', () => {
     }
     // The next sample of prod arrives: prod resolves at the next evaluation, staging (still silent) stays open.
     const end = evaluations[evaluations.length - 1];
-    await store(t, series(id, 'prod', at(end, 10), 1, () => ({})));
+    await store(
+      t,
+      series(id, 'prod', at(end, 10), 1, () => ({})),
+    );
     await evaluator.evaluate(at(end, 5)); // before the sample's collection time: nothing changes
     expect((await alertsOf(t, id)).filter((a) => a.state === 'firing')).toHaveLength(2);
     const result = await evaluator.evaluate(at(end, 15));
-    expect(result.resolved.filter((a) => a.env === 'prod')).toEqual([expect.objectContaining({ rule: 'no_data', state: 'resolved', resolution_reason: 'sample_received' })]);
+    expect(result.resolved.filter((a) => a.env === 'prod')).toEqual([
+      expect.objectContaining({ rule: 'no_data', state: 'resolved', resolution_reason: 'sample_received' }),
+    ]);
     const alerts = await alertsOf(t, id);
     expect(alerts.find((a) => a.env === 'prod')).toMatchObject({ state: 'resolved', resolution_reason: 'sample_received' });
     expect(alerts.find((a) => a.env === 'staging')).toMatchObject({ state: 'firing' });
@@ -138,7 +169,10 @@ describe('Alert evaluation (real Postgres, controlled clock)', () => {
     const start = at(yesterday(8), 3);
     for (let k = 0; k <= 28; k++) {
       const now = at(start, k * 15);
-      await t.db.query(`INSERT INTO collection_failures (project_id, env, slot_at, at, reason) VALUES ($1, 'prod', $2, $2, 'timeout')`, [id, now]);
+      await t.db.query(`INSERT INTO collection_failures (project_id, env, slot_at, at, reason) VALUES ($1, 'prod', $2, $2, 'timeout')`, [
+        id,
+        now,
+      ]);
       await evaluator.evaluate(now);
       const alerts = await alertsOf(t, id);
       if (k * 15 < 300) expect(alerts).toHaveLength(0);
@@ -153,7 +187,10 @@ describe('Alert evaluation (real Postgres, controlled clock)', () => {
 
   it('window means count only stored samples: three samples in a window are their own mean; an empty window fires no threshold rule even at threshold 0', async () => {
     const { id } = await monitoredProject(t, o);
-    const put = await t.call('PUT', `/monitoring/enterprise/alert-rules?project_id=${id}`, { token: o.token, body: { rules: [{ rule: 'error_rate_high', threshold: 0 }] } });
+    const put = await t.call('PUT', `/monitoring/enterprise/alert-rules?project_id=${id}`, {
+      token: o.token,
+      body: { rules: [{ rule: 'error_rate_high', threshold: 0 }] },
+    });
     expect(put.status).toBe(200);
     const T0 = yesterday(9);
     await evaluator.evaluate(T0); // monitoring starts: an empty window
@@ -179,12 +216,20 @@ describe('Alert evaluation (real Postgres, controlled clock)', () => {
     const now = at(T0, 19 * 15 + 1);
     const fired = await evaluator.evaluate(now);
     expect(fired.fired.filter((x) => x.rule === 'cpu_high')).toHaveLength(5);
-    for (const p of [a, b, c, d, e]) expect((await alertsOf(t, p.id)).filter((x) => x.state === 'firing').map((x) => x.rule)).toEqual(['cpu_high']);
+    for (const p of [a, b, c, d, e])
+      expect((await alertsOf(t, p.id)).filter((x) => x.state === 'firing').map((x) => x.rule)).toEqual(['cpu_high']);
 
     expect((await t.call('PUT', `/admin/projects/${a.id}/plan`, { token: o.admin, body: { plan: 'pro' } })).status).toBe(200);
     await setPilot(t, o, b.id, false);
     expect((await t.call('PATCH', `/projects/${c.id}`, { token: o.token, body: { envs: ['prod'] } })).status).toBe(200);
-    expect((await t.call('PUT', `/monitoring/enterprise/alert-rules?project_id=${d.id}`, { token: o.token, body: { rules: [{ rule: 'cpu_high', threshold: 0.8, enabled: false }] } })).status).toBe(200);
+    expect(
+      (
+        await t.call('PUT', `/monitoring/enterprise/alert-rules?project_id=${d.id}`, {
+          token: o.token,
+          body: { rules: [{ rule: 'cpu_high', threshold: 0.8, enabled: false }] },
+        })
+      ).status,
+    ).toBe(200);
 
     const later = at(now, 15);
     const result = await evaluator.evaluate(later);
@@ -194,7 +239,12 @@ describe('Alert evaluation (real Postgres, controlled clock)', () => {
     expect(await reason(c.id)).toEqual([['resolved', 'env_removed', later.getTime()]]);
     expect(await reason(d.id)).toEqual([['resolved', 'rule_disabled', later.getTime()]]);
     expect(await reason(e.id)).toEqual([['firing', null, undefined]]);
-    expect(result.resolved.map((x) => x.resolution_reason).sort()).toEqual(['env_removed', 'monitoring_not_enabled', 'plan_not_enterprise', 'rule_disabled']);
+    expect(result.resolved.map((x) => x.resolution_reason).sort()).toEqual([
+      'env_removed',
+      'monitoring_not_enabled',
+      'plan_not_enterprise',
+      'rule_disabled',
+    ]);
 
     // e: its samples stop; once the 5-minute window is empty the mean is unknown and the alert resolves.
     const lastCollected = hot(e.id)[19].collectedAt;
@@ -202,7 +252,10 @@ describe('Alert evaluation (real Postgres, controlled clock)', () => {
     await evaluator.evaluate(at(lastCollected, 299));
     expect((await alertsOf(t, e.id)).find((x) => x.rule === 'cpu_high')).toMatchObject({ state: 'firing' });
     await evaluator.evaluate(empty);
-    expect((await alertsOf(t, e.id)).find((x) => x.rule === 'cpu_high')).toMatchObject({ state: 'resolved', resolution_reason: 'no_samples_in_window' });
+    expect((await alertsOf(t, e.id)).find((x) => x.rule === 'cpu_high')).toMatchObject({
+      state: 'resolved',
+      resolution_reason: 'no_samples_in_window',
+    });
     for (const p of [a, b, c, d, e]) await t.call('DELETE', `/projects/${p.id}`, { token: o.token });
   });
 
@@ -239,7 +292,9 @@ describe('Alert evaluation with two evaluator processes on one database, and a r
     for (let i = 0; i < 3; i++) projects.push(await monitoredProject(one, o, { envs: ['prod', 'staging', 'dev'] })); // one pilot-list update at a time
     const T0 = yesterday(14);
     const samples: NewSample[] = projects.flatMap((p) =>
-      ['prod', 'staging', 'dev'].flatMap((env) => series(p.id, env, T0, 40, () => ({ cpu_usage: 0.95, memory_usage: 0.95, error_rate: 0.2, latency_p95: 5000 }))),
+      ['prod', 'staging', 'dev'].flatMap((env) =>
+        series(p.id, env, T0, 40, () => ({ cpu_usage: 0.95, memory_usage: 0.95, error_rate: 0.2, latency_p95: 5000 })),
+      ),
     );
     await store(one, samples);
     const e1 = one.app.get(AlertEvaluator);
@@ -261,20 +316,34 @@ describe('Alert evaluation with two evaluator processes on one database, and a r
     // The partial unique index itself refuses a second open alert.
     const anyAlert = (await alertsOf(one, projects[0].id))[0];
     await expect(
-      one.db.query(`INSERT INTO alerts (project_id, env, rule, state, value, threshold, started_at) VALUES ($1, $2, $3, 'firing', 1, 0.5, now())`, [projects[0].id, anyAlert.env, anyAlert.rule]),
+      one.db.query(
+        `INSERT INTO alerts (project_id, env, rule, state, value, threshold, started_at) VALUES ($1, $2, $3, 'firing', 1, 0.5, now())`,
+        [projects[0].id, anyAlert.env, anyAlert.rule],
+      ),
     ).rejects.toThrow(/alerts_one_open_idx/);
 
     // Restart: process two stops, a third starts on the same database; the open alerts are the same rows.
-    const openBefore = (await one.db.query(`SELECT id FROM alerts WHERE project_id = ANY($1::uuid[]) AND state = 'firing' ORDER BY id`, [projects.map((p) => p.id)])).rows;
+    const openBefore = (
+      await one.db.query(`SELECT id FROM alerts WHERE project_id = ANY($1::uuid[]) AND state = 'firing' ORDER BY id`, [
+        projects.map((p) => p.id),
+      ])
+    ).rows;
     await two.close();
     two = await startTestApp(ALERT_TEST_ENV, { databaseUrl: one.config.DATABASE_URL });
     const e3 = two.app.get(AlertEvaluator);
     const again = await e3.evaluate(at(T0, 39 * 15 + 1));
     expect([...again.fired, ...again.resolved].map((a) => `${a.rule}/${a.env}/${a.state}/${a.resolution_reason}`)).toEqual([]);
-    const openAfter = (await one.db.query(`SELECT id FROM alerts WHERE project_id = ANY($1::uuid[]) AND state = 'firing' ORDER BY id`, [projects.map((p) => p.id)])).rows;
+    const openAfter = (
+      await one.db.query(`SELECT id FROM alerts WHERE project_id = ANY($1::uuid[]) AND state = 'firing' ORDER BY id`, [
+        projects.map((p) => p.id),
+      ])
+    ).rows;
     expect(openAfter).toEqual(openBefore);
     // The condition clears: the restarted process resolves those same alerts.
-    await store(two, projects.flatMap((p) => ['prod', 'staging', 'dev'].flatMap((env) => series(p.id, env, at(T0, 600), 21, () => ({ ...NORMAL })))));
+    await store(
+      two,
+      projects.flatMap((p) => ['prod', 'staging', 'dev'].flatMap((env) => series(p.id, env, at(T0, 600), 21, () => ({ ...NORMAL })))),
+    );
     const cleared = await e3.evaluate(at(T0, 600 + 20 * 15 + 1));
     expect(cleared.resolved.map((a) => a.id).sort()).toEqual(openBefore.map((r: { id: string }) => r.id).sort());
   });

@@ -63,13 +63,29 @@ describe('Alert routes: rules and history behind the Enterprise gate', () => {
       [{ rules: [{ rule: 'no_data', threshold: 4 }] }, 'rules.0.threshold'],
       [{ rules: [{ rule: 'no_data', threshold: 11 }] }, 'rules.0.threshold'],
       [{ rules: [{ rule: 'no_data', threshold: 5.5 }] }, 'rules.0.threshold'],
-      [{ rules: [{ rule: 'error_rate_high', threshold: 0.02 }, { rule: 'no_data', threshold: 3 }] }, 'rules.1.threshold'],
+      [
+        {
+          rules: [
+            { rule: 'error_rate_high', threshold: 0.02 },
+            { rule: 'no_data', threshold: 3 },
+          ],
+        },
+        'rules.1.threshold',
+      ],
       [{ rules: [{ rule: 'error_rate_high', threshold: '0.02' }] }, 'rules.0.threshold'],
       [{ rules: [{ rule: 'error_rate_high' }] }, 'rules.0.threshold'],
       [{ rules: [{ rule: 'disk_full', threshold: 0.5 }] }, 'rules.0.rule'],
       [{ rules: [{ rule: 'cpu_high', env: 'qa', threshold: 0.5 }] }, 'rules.0'],
       [{ rules: [{ rule: 'cpu_high', env: 'PROD!', threshold: 0.5 }] }, 'rules.0.env'],
-      [{ rules: [{ rule: 'cpu_high', threshold: 0.5 }, { rule: 'cpu_high', env: null, threshold: 0.6 }] }, 'rules.1'],
+      [
+        {
+          rules: [
+            { rule: 'cpu_high', threshold: 0.5 },
+            { rule: 'cpu_high', env: null, threshold: 0.6 },
+          ],
+        },
+        'rules.1',
+      ],
       [{ rules: [{ rule: 'cpu_high', threshold: 0.5, severity: 'high' }] }, 'rules.0.severity'],
       [{ rules: 'all' }, 'rules'],
       [{}, 'rules'],
@@ -104,14 +120,19 @@ describe('Alert routes: rules and history behind the Enterprise gate', () => {
       expect((await t.call('GET', url(f.enterprise))).status).toBe(401);
     }
     // A free project with an invalid body is refused by the gate first.
-    expect((await t.call('PUT', rulesUrl(f.free), { token: f.owner.token, body: { rules: [{ rule: 'no_data', threshold: 99 }] } })).body.code).toBe('plan_not_enterprise');
+    expect(
+      (await t.call('PUT', rulesUrl(f.free), { token: f.owner.token, body: { rules: [{ rule: 'no_data', threshold: 99 }] } })).body.code,
+    ).toBe('plan_not_enterprise');
     expect((await t.call('GET', '/monitoring/enterprise/alert-rules', { token: f.owner.token })).status).toBe(400);
 
     // Access records are written in batches (every 250 ms): wait for them.
     const recorded = async () => {
       const audit = await t.call('GET', `/admin/audit?project_id=${f.enterprise}&limit=1000`, { token: f.admin });
       const records = (audit.status === 200 ? audit.body : []) as { route: string; status: number }[];
-      return records.some((r) => r.route.includes('alert-rules') && r.status === 403) && records.some((r) => r.route.includes('alert-rules') && r.status === 200);
+      return (
+        records.some((r) => r.route.includes('alert-rules') && r.status === 403) &&
+        records.some((r) => r.route.includes('alert-rules') && r.status === 200)
+      );
     };
     let seen = await recorded();
     for (let i = 0; i < 40 && !seen; i++) {
@@ -123,7 +144,14 @@ describe('Alert routes: rules and history behind the Enterprise gate', () => {
 
   it('documents the alert and notification routes in the OpenAPI page', async () => {
     const doc = (await t.call('GET', '/docs/openapi.json')).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/monitoring/enterprise/alerts', '/monitoring/enterprise/alert-rules', '/projects/{id}/notifications', '/projects/{id}/notifications/deliveries']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/monitoring/enterprise/alerts',
+        '/monitoring/enterprise/alert-rules',
+        '/projects/{id}/notifications',
+        '/projects/{id}/notifications/deliveries',
+      ]),
+    );
     expect(Object.keys(doc.paths['/monitoring/enterprise/alert-rules'])).toEqual(expect.arrayContaining(['get', 'put']));
     expect(Object.keys(doc.paths['/projects/{id}/notifications'])).toEqual(expect.arrayContaining(['get', 'put']));
   });
@@ -145,22 +173,54 @@ describe('Alert routes: rules and history behind the Enterprise gate', () => {
     expect(all.status).toBe(200);
     const mine = all.body.filter((a: { rule: string }) => a.rule !== 'no_data');
     expect(mine).toEqual([
-      { id: expect.any(String), rule: 'memory_high', env: 'prod', state: 'firing', value: 0.95, threshold: 0.85, started_at: iso(fire2), resolved_at: null, resolution_reason: null },
-      { id: expect.any(String), rule: 'cpu_high', env: 'prod', state: 'resolved', value: expect.any(Number), threshold: 0.8, started_at: iso(fire1), resolved_at: iso(fire2), resolution_reason: 'recovered' },
+      {
+        id: expect.any(String),
+        rule: 'memory_high',
+        env: 'prod',
+        state: 'firing',
+        value: 0.95,
+        threshold: 0.85,
+        started_at: iso(fire2),
+        resolved_at: null,
+        resolution_reason: null,
+      },
+      {
+        id: expect.any(String),
+        rule: 'cpu_high',
+        env: 'prod',
+        state: 'resolved',
+        value: expect.any(Number),
+        threshold: 0.8,
+        started_at: iso(fire1),
+        resolved_at: iso(fire2),
+        resolution_reason: 'recovered',
+      },
     ]);
     const firing = await t.call('GET', `${base}&state=firing`, { token: f.owner.token });
     expect(firing.body.map((a: { rule: string }) => a.rule).filter((r: string) => r !== 'no_data')).toEqual(['memory_high']);
-    const resolved = await t.call('GET', `${base}&state=resolved&from=${iso(at(fire1, -60))}&to=${iso(at(fire2, 60))}`, { token: f.owner.token });
+    const resolved = await t.call('GET', `${base}&state=resolved&from=${iso(at(fire1, -60))}&to=${iso(at(fire2, 60))}`, {
+      token: f.owner.token,
+    });
     expect(resolved.body.map((a: { rule: string }) => a.rule)).toEqual(['cpu_high']);
     // A range before the first alert started holds none; Unix seconds are accepted.
-    const before = await t.call('GET', `${base}&from=${Math.floor(T0.getTime() / 1000) - 3600}&to=${Math.floor(T0.getTime() / 1000)}`, { token: f.owner.token });
+    const before = await t.call('GET', `${base}&from=${Math.floor(T0.getTime() / 1000) - 3600}&to=${Math.floor(T0.getTime() / 1000)}`, {
+      token: f.owner.token,
+    });
     expect(before.status).toBe(200);
     expect(before.body).toEqual([]);
     // After cpu resolved, only memory (still open) overlaps.
     const after = await t.call('GET', `${base}&from=${iso(at(fire2, 10))}`, { token: f.owner.token });
     expect(after.body.map((a: { rule: string }) => a.rule).filter((r: string) => r !== 'no_data')).toEqual(['memory_high']);
 
-    for (const query of ['&state=open', '&from=yesterday', `&from=${iso(fire2)}&to=${iso(fire1)}`, '&limit=0', '&env=PROD', '&colour=red', '&state=firing&state=resolved']) {
+    for (const query of [
+      '&state=open',
+      '&from=yesterday',
+      `&from=${iso(fire2)}&to=${iso(fire1)}`,
+      '&limit=0',
+      '&env=PROD',
+      '&colour=red',
+      '&state=firing&state=resolved',
+    ]) {
       const res = await t.call('GET', `${base}${query}`, { token: f.owner.token });
       expect({ query, status: res.status, code: res.body?.code }).toEqual({ query, status: 400, code: 'validation_failed' });
     }

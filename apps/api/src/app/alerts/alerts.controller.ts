@@ -16,7 +16,9 @@ export class AlertsController {
 
   @Get('alerts')
   @EnterpriseRoute()
-  @ApiOperation({ summary: 'Alert instances of the project, newest first: open ones and the history (start, end, the value that crossed, the threshold).' })
+  @ApiOperation({
+    summary: 'Alert instances of the project, newest first: open ones and the history (start, end, the value that crossed, the threshold).',
+  })
   @ApiOkResponse({ type: [AlertDto] })
   list(@GatedProject() project: ProjectEntity, @Query() query: AlertsQueryDto): Promise<AlertView[]> {
     return this.alerts.list(project.id, query);
@@ -34,7 +36,8 @@ export class AlertsController {
   @Put('alert-rules')
   @EnterpriseRoute('alerts:write')
   @ApiOperation({
-    summary: 'Replace the rule set (needs `alerts:write`). Ratios 0..1, latency > 0 ms, no_data 5..10 minutes; any invalid entry → 400 and nothing changes.',
+    summary:
+      'Replace the rule set (needs `alerts:write`). Ratios 0..1, latency > 0 ms, no_data 5..10 minutes; any invalid entry → 400 and nothing changes.',
   })
   @ApiOkResponse({ type: AlertRulesDto })
   putRules(

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { ALERT_RESOLUTION_REASONS, ALERT_RULES, ENV_NAME_PATTERN, MAX_ENVS_BY_PLAN } from '@seqpulse/contracts';
 import type { AlertRuleName } from '@seqpulse/contracts';
 
@@ -12,23 +26,34 @@ export class AlertsQueryDto {
   project_id!: string;
 
   @ApiPropertyOptional({ enum: ['firing', 'resolved'] })
-  @IsOptional() @IsIn(['firing', 'resolved'])
+  @IsOptional()
+  @IsIn(['firing', 'resolved'])
   state?: 'firing' | 'resolved';
 
-  @ApiPropertyOptional({ description: 'ISO-8601 or Unix seconds: alerts still open at or after this instant (`resolved_at >= from` or firing).' })
-  @IsOptional() @IsString()
+  @ApiPropertyOptional({
+    description: 'ISO-8601 or Unix seconds: alerts still open at or after this instant (`resolved_at >= from` or firing).',
+  })
+  @IsOptional()
+  @IsString()
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601 or Unix seconds: alerts started at or before this instant.' })
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only this env.' })
-  @IsOptional() @IsString() @Matches(ENV_NAME_PATTERN, { message: 'env must match [a-z0-9-]{1,32}' })
+  @IsOptional()
+  @IsString()
+  @Matches(ENV_NAME_PATTERN, { message: 'env must match [a-z0-9-]{1,32}' })
   env?: string;
 
   @ApiPropertyOptional({ default: 500, minimum: 1, maximum: 1000, description: 'Newest first; at most this many.' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 }
 
@@ -43,9 +68,13 @@ export class AlertDto {
   @ApiProperty({ enum: ALERT_RULES }) rule!: AlertRuleName;
   @ApiProperty() env!: string;
   @ApiProperty({ enum: ['firing', 'resolved'] }) state!: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'The value that crossed: the 5-min mean (threshold rules) or the minutes without a sample (`no_data`).' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'The value that crossed: the 5-min mean (threshold rules) or the minutes without a sample (`no_data`).',
+  })
   value!: number | null;
-  @ApiProperty({ description: 'Threshold in the metric\'s unit (ratio, ms) or minutes for `no_data`.' }) threshold!: number;
+  @ApiProperty({ description: "Threshold in the metric's unit (ratio, ms) or minutes for `no_data`." }) threshold!: number;
   @ApiProperty({ example: '2026-11-28T10:15:00Z' }) started_at!: string;
   @ApiProperty({ type: String, nullable: true }) resolved_at!: string | null;
   @ApiPropertyOptional({ enum: ALERT_RESOLUTION_REASONS, nullable: true }) resolution_reason?: string | null;
@@ -53,8 +82,12 @@ export class AlertDto {
 
 export class AlertRuleDto {
   @ApiProperty({ enum: ALERT_RULES }) rule!: AlertRuleName;
-  @ApiProperty({ type: String, nullable: true, description: 'null = the project-wide rule; otherwise an override for that env.' }) env!: string | null;
-  @ApiProperty({ description: 'Ratio 0..1 (error_rate_high, cpu_high, memory_high), milliseconds > 0 (latency_p95_high), whole minutes 5..10 (no_data).' })
+  @ApiProperty({ type: String, nullable: true, description: 'null = the project-wide rule; otherwise an override for that env.' }) env!:
+    | string
+    | null;
+  @ApiProperty({
+    description: 'Ratio 0..1 (error_rate_high, cpu_high, memory_high), milliseconds > 0 (latency_p95_high), whole minutes 5..10 (no_data).',
+  })
   threshold!: number;
   @ApiProperty() enabled!: boolean;
 }
@@ -69,16 +102,21 @@ export class AlertRuleUpdateDto {
   @IsIn(ALERT_RULES)
   rule!: AlertRuleName;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Absent/null = project-wide; otherwise one of the project\'s envs.' })
-  @IsOptional() @IsString() @Matches(ENV_NAME_PATTERN, { message: 'env must match [a-z0-9-]{1,32}' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: "Absent/null = project-wide; otherwise one of the project's envs." })
+  @IsOptional()
+  @IsString()
+  @Matches(ENV_NAME_PATTERN, { message: 'env must match [a-z0-9-]{1,32}' })
   env?: string | null;
 
-  @ApiProperty({ description: 'Ratio 0..1 (error_rate_high, cpu_high, memory_high), milliseconds > 0 (latency_p95_high), whole minutes 5..10 (no_data).' })
+  @ApiProperty({
+    description: 'Ratio 0..1 (error_rate_high, cpu_high, memory_high), milliseconds > 0 (latency_p95_high), whole minutes 5..10 (no_data).',
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   threshold!: number;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   enabled?: boolean;
 }
 
@@ -87,6 +125,9 @@ export class PutAlertRulesDto {
     type: [AlertRuleUpdateDto],
     description: 'The whole rule set: a project-wide rule not listed goes back to its default, an env override not listed is removed.',
   })
-  @IsArray() @ArrayMaxSize(MAX_RULE_ENTRIES) @ValidateNested({ each: true }) @Type(() => AlertRuleUpdateDto)
+  @IsArray()
+  @ArrayMaxSize(MAX_RULE_ENTRIES)
+  @ValidateNested({ each: true })
+  @Type(() => AlertRuleUpdateDto)
   rules!: AlertRuleUpdateDto[];
 }

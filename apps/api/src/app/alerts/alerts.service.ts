@@ -27,7 +27,9 @@ export class AlertsService {
     const from = query.from === undefined ? null : new Date(parseInstant('from', query.from));
     const to = query.to === undefined ? null : new Date(parseInstant('to', query.to));
     if (from && to && from.getTime() >= to.getTime()) {
-      throw ApiError.validation('Invalid request: from must be before to.', { fields: [{ field: 'from', problems: ['from must be before to'] }] });
+      throw ApiError.validation('Invalid request: from must be before to.', {
+        fields: [{ field: 'from', problems: ['from must be before to'] }],
+      });
     }
     const rows: AlertRow[] = await this.db.query(
       `SELECT id, project_id, env, rule, state, value, threshold, started_at, resolved_at, resolution_reason
@@ -45,7 +47,9 @@ export class AlertsService {
   }
 
   async getRules(project: RulesProject): Promise<AlertRulesResponse> {
-    const stored: StoredRule[] = await this.db.query(`SELECT env, rule, threshold, enabled FROM alert_rules WHERE project_id = $1`, [project.id]);
+    const stored: StoredRule[] = await this.db.query(`SELECT env, rule, threshold, enabled FROM alert_rules WHERE project_id = $1`, [
+      project.id,
+    ]);
     return { project_id: project.id, rules: ruleViews(stored, project.envs) };
   }
 
@@ -56,7 +60,9 @@ export class AlertsService {
   async putRules(project: RulesProject, principal: Principal, body: PutAlertRulesDto): Promise<AlertRulesResponse> {
     const { rows, problems } = validateRuleSet(body.rules, project.envs);
     if (problems.length) {
-      throw ApiError.validation(`Invalid alert rules: ${problems.map((p) => `${p.field}: ${p.problems[0]}`).join('; ')}.`, { fields: problems });
+      throw ApiError.validation(`Invalid alert rules: ${problems.map((p) => `${p.field}: ${p.problems[0]}`).join('; ')}.`, {
+        fields: problems,
+      });
     }
     await this.db.transaction(async (tx) => {
       await tx.query(`SELECT 1 FROM projects WHERE id = $1 FOR UPDATE`, [project.id]); // two concurrent PUTs: last one wins whole
@@ -66,7 +72,14 @@ export class AlertsService {
           `INSERT INTO alert_rules (project_id, env, rule, threshold, enabled, updated_by)
            SELECT $1, u.env, u.rule, u.threshold, u.enabled, $6
              FROM unnest($2::text[], $3::text[], $4::float8[], $5::boolean[]) AS u(env, rule, threshold, enabled)`,
-          [project.id, rows.map((r) => r.env), rows.map((r) => r.rule), rows.map((r) => r.threshold), rows.map((r) => r.enabled), principal.userId],
+          [
+            project.id,
+            rows.map((r) => r.env),
+            rows.map((r) => r.rule),
+            rows.map((r) => r.threshold),
+            rows.map((r) => r.enabled),
+            principal.userId,
+          ],
         );
       }
     });

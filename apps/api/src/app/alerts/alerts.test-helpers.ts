@@ -24,11 +24,20 @@ export async function owner(t: TestApp): Promise<Owner> {
 }
 
 /** A project Realtime monitors: created, moved to Enterprise, envs set, added to the pilot list. */
-export async function monitoredProject(t: TestApp, o: Owner, options: { envs?: string[]; hmac?: boolean } = {}): Promise<{ id: string; secret?: string }> {
+export async function monitoredProject(
+  t: TestApp,
+  o: Owner,
+  options: { envs?: string[]; hmac?: boolean } = {},
+): Promise<{ id: string; secret?: string }> {
   const envs = options.envs ?? ['prod'];
   const created = await t.call('POST', '/projects', {
     token: o.token,
-    body: { name: `Alerted ${Math.random().toString(36).slice(2, 7)}`, envs: [envs[0]], metrics_endpoint: 'https://8.8.8.8/m', hmac_enabled: options.hmac ?? false },
+    body: {
+      name: `Alerted ${Math.random().toString(36).slice(2, 7)}`,
+      envs: [envs[0]],
+      metrics_endpoint: 'https://8.8.8.8/m',
+      hmac_enabled: options.hmac ?? false,
+    },
   });
   if (created.status !== 201) throw new Error(`create: ${created.status} ${created.text}`);
   const id = created.body.id as string;
@@ -45,7 +54,10 @@ export async function monitoredProject(t: TestApp, o: Owner, options: { envs?: s
 export async function setPilot(t: TestApp, o: Owner, projectId: string, inPilot: boolean): Promise<void> {
   const current = await t.call('GET', '/admin/rollout', { token: o.admin });
   const ids = (current.body.pilot_project_ids as string[]).filter((p) => p !== projectId);
-  const res = await t.call('PUT', '/admin/rollout', { token: o.admin, body: { stage: 'pilot', pilot_project_ids: inPilot ? [...ids, projectId] : ids } });
+  const res = await t.call('PUT', '/admin/rollout', {
+    token: o.admin,
+    body: { stage: 'pilot', pilot_project_ids: inPilot ? [...ids, projectId] : ids },
+  });
   if (res.status !== 200) throw new Error(`rollout: ${res.status} ${res.text}`);
 }
 
@@ -61,7 +73,15 @@ export function yesterday(hours: number): Date {
 }
 
 /** `count` samples every `stepS` seconds from `from`, collected `lagMs` after their slot. */
-export function series(projectId: string, env: string, from: Date, count: number, values: (i: number) => Partial<MetricValues>, stepS = 15, lagMs = 400): NewSample[] {
+export function series(
+  projectId: string,
+  env: string,
+  from: Date,
+  count: number,
+  values: (i: number) => Partial<MetricValues>,
+  stepS = 15,
+  lagMs = 400,
+): NewSample[] {
   return Array.from({ length: count }, (_, i) => {
     const slotAt = at(from, i * stepS);
     return { projectId, env, slotAt, collectedAt: new Date(slotAt.getTime() + lagMs), values: { ...NORMAL, ...values(i) } };
@@ -74,12 +94,29 @@ export async function store(t: TestApp, samples: NewSample[]): Promise<void> {
 
 /** What the rule computes, computed independently: the mean of the stored samples with `now - 300 s < collected_at <= now`. */
 export function windowMean(samples: NewSample[], metric: MetricName, now: Date): number | null {
-  const inside = samples.filter((s) => s.collectedAt.getTime() > now.getTime() - ALERT_WINDOW_SECONDS * 1000 && s.collectedAt.getTime() <= now.getTime());
+  const inside = samples.filter(
+    (s) => s.collectedAt.getTime() > now.getTime() - ALERT_WINDOW_SECONDS * 1000 && s.collectedAt.getTime() <= now.getTime(),
+  );
   if (inside.length === 0) return null;
   return inside.reduce((sum, s) => sum + s.values[metric], 0) / inside.length;
 }
 
-export async function alertsOf(t: TestApp, projectId: string): Promise<{ id: string; env: string; rule: string; state: string; value: number | null; threshold: number; started_at: Date; resolved_at: Date | null; resolution_reason: string | null }[]> {
+export async function alertsOf(
+  t: TestApp,
+  projectId: string,
+): Promise<
+  {
+    id: string;
+    env: string;
+    rule: string;
+    state: string;
+    value: number | null;
+    threshold: number;
+    started_at: Date;
+    resolved_at: Date | null;
+    resolution_reason: string | null;
+  }[]
+> {
   const { rows } = await t.db.query(
     `SELECT id, env, rule, state, value, threshold, started_at, resolved_at, resolution_reason FROM alerts WHERE project_id = $1 ORDER BY started_at, rule`,
     [projectId],

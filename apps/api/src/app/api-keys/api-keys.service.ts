@@ -30,7 +30,16 @@ export class ApiKeysService {
     if (projectIds) await this.assertVisible(owner, projectIds);
     const key = randomToken(API_KEY_PREFIX);
     const saved = await this.keys.save(
-      this.keys.create({ userId: owner.userId, name, scopes, projectIds: projectIds ?? null, keyHash: hashToken(key), prefix: key.slice(0, 10), lastUsedAt: null, revokedAt: null }),
+      this.keys.create({
+        userId: owner.userId,
+        name,
+        scopes,
+        projectIds: projectIds ?? null,
+        keyHash: hashToken(key),
+        prefix: key.slice(0, 10),
+        lastUsedAt: null,
+        revokedAt: null,
+      }),
     );
     return { ...toView(saved), key };
   }
@@ -59,7 +68,16 @@ export class ApiKeysService {
     }
     // A key never holds more than its owner: `admin` only counts while the owner is an admin.
     const scopes = new Set(row.scopes.filter((s) => s !== 'admin' || user.role === 'admin'));
-    return { kind: 'api_key', userId: user.id, email: user.email, role: user.role, scopes, projectIds: row.projectIds, apiKeyId: row.id, sessionId: null };
+    return {
+      kind: 'api_key',
+      userId: user.id,
+      email: user.email,
+      role: user.role,
+      scopes,
+      projectIds: row.projectIds,
+      apiKeyId: row.id,
+      sessionId: null,
+    };
   }
 
   private async assertVisible(owner: Principal, projectIds: string[]): Promise<void> {

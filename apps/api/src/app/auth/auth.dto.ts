@@ -5,21 +5,26 @@ import type { Role } from '@seqpulse/contracts';
 
 export class LoginDto {
   @ApiProperty({ example: 'demo@seqpulse.local' })
-  @IsEmail() @MaxLength(254)
+  @IsEmail()
+  @MaxLength(254)
   email!: string;
 
   @ApiProperty({ example: 'seqpulse-demo-2026' })
-  @IsString() @MaxLength(PASSWORD_MAX_LENGTH)
+  @IsString()
+  @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
 }
 
 export class SignupDto {
   @ApiProperty({ example: 'alice@example.com' })
-  @IsEmail() @MaxLength(254)
+  @IsEmail()
+  @MaxLength(254)
   email!: string;
 
   @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
-  @IsString() @MinLength(PASSWORD_MIN_LENGTH) @MaxLength(PASSWORD_MAX_LENGTH)
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
+  @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
 }
 

@@ -51,7 +51,12 @@ describe('accounts and sessions (real Postgres, real HTTP)', () => {
   });
 
   it('rejects missing, malformed and unknown credentials with 401 unauthenticated', async () => {
-    const cases: Record<string, string>[] = [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer sps_forged' }, { 'x-api-key': 'sp_forged' }];
+    const cases: Record<string, string>[] = [
+      {},
+      { authorization: 'Basic abc' },
+      { authorization: 'Bearer sps_forged' },
+      { 'x-api-key': 'sp_forged' },
+    ];
     for (const headers of cases) {
       const res = await t.call('GET', '/auth/me', { headers });
       expect(res.status).toBe(401);
@@ -68,7 +73,10 @@ describe('accounts and sessions (real Postgres, real HTTP)', () => {
   it('refuses an expired session, and the session of a deleted user', async () => {
     const expiring = await t.signupAndLogin();
     expect((await t.call('GET', '/auth/me', { token: expiring.token })).status).toBe(200);
-    await t.db.query(`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE lower(email) = lower($1))`, [expiring.email]);
+    await t.db.query(
+      `UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = (SELECT id FROM users WHERE lower(email) = lower($1))`,
+      [expiring.email],
+    );
     expect((await t.call('GET', '/auth/me', { token: expiring.token })).status).toBe(401);
     const deleted = await t.signupAndLogin();
     await t.db.query(`DELETE FROM users WHERE lower(email) = lower($1)`, [deleted.email]);
@@ -83,14 +91,23 @@ describe('accounts and sessions (real Postgres, real HTTP)', () => {
 
   it('lets only admins create users of either role', async () => {
     const admin = await t.login(TEST_ADMIN.email, TEST_ADMIN.password);
-    const created = await t.call('POST', '/admin/users', { token: admin, body: { email: 'ops@example.com', password: 'ops-password-123', role: 'admin' } });
+    const created = await t.call('POST', '/admin/users', {
+      token: admin,
+      body: { email: 'ops@example.com', password: 'ops-password-123', role: 'admin' },
+    });
     expect(created.status).toBe(201);
     expect(created.body.role).toBe('admin');
     const { token: member } = await t.signupAndLogin();
-    const refused = await t.call('POST', '/admin/users', { token: member, body: { email: 'x@example.com', password: 'ops-password-123', role: 'admin' } });
+    const refused = await t.call('POST', '/admin/users', {
+      token: member,
+      body: { email: 'x@example.com', password: 'ops-password-123', role: 'admin' },
+    });
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe('insufficient_scope');
-    const bad = await t.call('POST', '/admin/users', { token: admin, body: { email: 'y@example.com', password: 'ops-password-123', role: 'owner' } });
+    const bad = await t.call('POST', '/admin/users', {
+      token: admin,
+      body: { email: 'y@example.com', password: 'ops-password-123', role: 'owner' },
+    });
     expect(bad.status).toBe(400);
   });
 

@@ -65,7 +65,12 @@ export class AuthService implements OnApplicationBootstrap {
     if (!user || !ok) throw ApiError.unauthenticated('Wrong email or password.');
     const token = randomToken(SESSION_TOKEN_PREFIX);
     const ttl = this.config.SEQPULSE_SESSION_TTL_S;
-    await this.sessions.insert({ userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + ttl * 1000), revokedAt: null });
+    await this.sessions.insert({
+      userId: user.id,
+      tokenHash: hashToken(token),
+      expiresAt: new Date(Date.now() + ttl * 1000),
+      revokedAt: null,
+    });
     return { access_token: token, token_type: 'Bearer', expires_in: ttl };
   }
 

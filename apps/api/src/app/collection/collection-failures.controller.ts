@@ -11,10 +11,15 @@ import { ProjectsService } from '../projects/projects.service';
 import { CollectionFailureView, FailureLog } from './failure-log';
 
 class FailuresQuery {
-  @IsOptional() @Matches(ENV_NAME_PATTERN)
+  @IsOptional()
+  @Matches(ENV_NAME_PATTERN)
   env?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit?: number;
 }
 
@@ -22,7 +27,10 @@ class FailuresQuery {
 @ApiBearerAuth()
 @Controller('projects')
 export class CollectionFailuresController {
-  constructor(private readonly projects: ProjectsService, private readonly failures: FailureLog) {}
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly failures: FailureLog,
+  ) {}
 
   @Get(':id/collection-failures')
   @ApiOperation({
@@ -33,7 +41,11 @@ export class CollectionFailuresController {
   @ApiQuery({ name: 'limit', required: false, description: '1..500, default 50' })
   @ApiOkResponse({ description: 'Array of {project_id, env, slot_at, at, reason, detail}' })
   @ApiErrors(400, 401, 404)
-  async list(@CurrentPrincipal() principal: Principal, @Param('id', uuidPipe('project')) id: string, @Query() query: FailuresQuery): Promise<CollectionFailureView[]> {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuidPipe('project')) id: string,
+    @Query() query: FailuresQuery,
+  ): Promise<CollectionFailureView[]> {
     await this.projects.findVisible(principal, id);
     return this.failures.recent({ projectId: id, env: query.env, limit: query.limit ?? 50 });
   }

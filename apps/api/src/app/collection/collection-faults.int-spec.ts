@@ -14,7 +14,12 @@ const metrics = JSON.stringify({ metrics: { requests_per_sec: 5, latency_p95: 10
 async function monitoredProject(t: TestApp, endpoint: string, pollIntervalS = 15): Promise<string> {
   const admin = await t.login(TEST_ADMIN.email, TEST_ADMIN.password);
   const member = (await t.signupAndLogin()).token;
-  const id = (await t.call('POST', '/projects', { token: member, body: { name: 'P', envs: ['prod'], metrics_endpoint: endpoint, poll_interval_s: pollIntervalS } })).body.id;
+  const id = (
+    await t.call('POST', '/projects', {
+      token: member,
+      body: { name: 'P', envs: ['prod'], metrics_endpoint: endpoint, poll_interval_s: pollIntervalS },
+    })
+  ).body.id;
   await t.call('PUT', `/admin/projects/${id}/plan`, { token: admin, body: { plan: 'enterprise' } });
   await t.call('PUT', '/admin/rollout', { token: admin, body: { stage: 'pilot', pilot_project_ids: [id] } });
   return id;
@@ -63,20 +68,34 @@ describe('a worker killed in the middle of a job', () => {
     await waitFor('the worker to start the first poll', async () => requests >= 1, 45_000, 100);
     worker.kill('SIGKILL');
 
-    const stuck = await waitFor('stuck_running in /health/scheduler', async () => {
-      const health = (await api.call('GET', '/health/scheduler')).body;
-      return health.stuck_running >= 1 && health;
-    }, 15_000);
+    const stuck = await waitFor(
+      'stuck_running in /health/scheduler',
+      async () => {
+        const health = (await api.call('GET', '/health/scheduler')).body;
+        return health.stuck_running >= 1 && health;
+      },
+      15_000,
+    );
     expect(stuck.status).toBe('degraded');
     expect(stuck.jobs.running).toBeGreaterThanOrEqual(1);
 
-    survivor = await startTestApp({ SEQPULSE_ROLE: 'worker', SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true', SEQPULSE_JOB_LEASE_S: '3' }, { databaseUrl: api.config.DATABASE_URL });
-    const job = await waitFor('the dead worker\'s job to succeed', async () => {
-      const { rows } = await api.db.query(`SELECT * FROM jobs WHERE project_id = $1 AND requeued_count > 0`, [projectId]);
-      return rows[0]?.state === 'succeeded' && rows[0];
-    }, 20_000);
+    survivor = await startTestApp(
+      { SEQPULSE_ROLE: 'worker', SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true', SEQPULSE_JOB_LEASE_S: '3' },
+      { databaseUrl: api.config.DATABASE_URL },
+    );
+    const job = await waitFor(
+      "the dead worker's job to succeed",
+      async () => {
+        const { rows } = await api.db.query(`SELECT * FROM jobs WHERE project_id = $1 AND requeued_count > 0`, [projectId]);
+        return rows[0]?.state === 'succeeded' && rows[0];
+      },
+      20_000,
+    );
     expect(job.attempts).toBe(2);
-    const { rows } = await api.db.query(`SELECT count(*)::int AS n FROM samples WHERE project_id = $1 AND slot_at = $2`, [projectId, job.slot_at]);
+    const { rows } = await api.db.query(`SELECT count(*)::int AS n FROM samples WHERE project_id = $1 AND slot_at = $2`, [
+      projectId,
+      job.slot_at,
+    ]);
     expect(rows[0].n).toBe(1);
     const health = (await api.call('GET', '/health/scheduler')).body;
     expect(health.stuck_running).toBe(0);
@@ -104,7 +123,10 @@ describe('the database restarting under the collector', () => {
 
   it('loses at most the polls that fell in the outage and resumes by itself', async () => {
     const projectId = await monitoredProject(t, `${fleet.url}/targets/restart-prod/metrics`);
-    const slots = async () => (await t.db.query(`SELECT slot_at FROM samples WHERE project_id = $1 ORDER BY slot_at`, [projectId])).rows.map((r) => new Date(r.slot_at).getTime());
+    const slots = async () =>
+      (await t.db.query(`SELECT slot_at FROM samples WHERE project_id = $1 ORDER BY slot_at`, [projectId])).rows.map((r) =>
+        new Date(r.slot_at).getTime(),
+      );
     await waitFor('two samples before the outage', async () => (await slots()).length >= 2, 45_000);
 
     await proxy.down();
@@ -116,10 +138,14 @@ describe('the database restarting under the collector', () => {
     const outageEnd = Date.now();
 
     await waitFor('/health ok again', async () => (await t.call('GET', '/health')).status === 200, 20_000);
-    const resumed = await waitFor('two samples after the outage', async () => {
-      const after = (await slots()).filter((s) => s > outageEnd);
-      return after.length >= 2 && after;
-    }, 60_000);
+    const resumed = await waitFor(
+      'two samples after the outage',
+      async () => {
+        const after = (await slots()).filter((s) => s > outageEnd);
+        return after.length >= 2 && after;
+      },
+      60_000,
+    );
     expect(resumed.length).toBeGreaterThanOrEqual(2);
 
     // Every slot outside the outage has its sample; only slots inside it may be missing.

@@ -16,8 +16,15 @@ describe('realtime collection', () => {
   let admin: string;
   const ids: Record<string, string> = {};
 
-  async function project(name: string, endpoint: string, options: { envs?: string[]; plan?: string; pilot?: boolean; hmac?: boolean } = {}): Promise<string> {
-    const created = await t.call('POST', '/projects', { token: member, body: { name, envs: ['prod'], metrics_endpoint: endpoint, hmac_enabled: options.hmac ?? false } });
+  async function project(
+    name: string,
+    endpoint: string,
+    options: { envs?: string[]; plan?: string; pilot?: boolean; hmac?: boolean } = {},
+  ): Promise<string> {
+    const created = await t.call('POST', '/projects', {
+      token: member,
+      body: { name, envs: ['prod'], metrics_endpoint: endpoint, hmac_enabled: options.hmac ?? false },
+    });
     expect(created.status).toBe(201);
     const id = created.body.id;
     if (options.plan) await t.call('PUT', `/admin/projects/${id}/plan`, { token: admin, body: { plan: options.plan } });
@@ -60,8 +67,12 @@ describe('realtime collection', () => {
     await fleetControl(f, 'hang-prod', 'outage');
     // Simulates a DNS answer that changed after validation: the stored endpoint now points at the metadata address.
     await t.db.query(`UPDATE projects SET metrics_endpoint = 'http://169.254.169.254/latest/meta-data' WHERE id = $1`, [ids.metadata]);
-    const monitored = Object.entries(ids).filter(([n]) => !['free', 'pro', 'outside'].includes(n)).map(([, id]) => id);
-    expect((await t.call('PUT', '/admin/rollout', { token: admin, body: { stage: 'pilot', pilot_project_ids: monitored } })).status).toBe(200);
+    const monitored = Object.entries(ids)
+      .filter(([n]) => !['free', 'pro', 'outside'].includes(n))
+      .map(([, id]) => id);
+    expect((await t.call('PUT', '/admin/rollout', { token: admin, body: { stage: 'pilot', pilot_project_ids: monitored } })).status).toBe(
+      200,
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -71,8 +82,14 @@ describe('realtime collection', () => {
   });
 
   const samplesOf = async (name: string) =>
-    (await t.db.query(`SELECT env, phase, slot_at, collected_at, requests_per_sec, error_rate FROM samples WHERE project_id = $1 ORDER BY slot_at`, [ids[name]])).rows;
-  const failuresOf = async (name: string) => (await t.call('GET', `/projects/${ids[name]}/collection-failures`, { token: member })).body as any[];
+    (
+      await t.db.query(
+        `SELECT env, phase, slot_at, collected_at, requests_per_sec, error_rate FROM samples WHERE project_id = $1 ORDER BY slot_at`,
+        [ids[name]],
+      )
+    ).rows;
+  const failuresOf = async (name: string) =>
+    (await t.call('GET', `/projects/${ids[name]}/collection-failures`, { token: member })).body as any[];
 
   it('stores signed polls of every env with project, env and phase labels only', async () => {
     await waitFor('samples of both checkout envs', async () => {
@@ -82,7 +99,9 @@ describe('realtime collection', () => {
     const rows = await samplesOf('checkout');
     expect(rows.every((r: any) => r.phase === 'pre')).toBe(true);
     expect(rows.every((r: any) => r.requests_per_sec > 0 && r.error_rate >= 0 && r.error_rate <= 1)).toBe(true);
-    const columns = (await t.db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'samples'`)).rows.map((r) => r.column_name);
+    const columns = (await t.db.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'samples'`)).rows.map(
+      (r) => r.column_name,
+    );
     expect(columns).not.toContain('deployment_id');
     const last = await (await fetch(`${fleet.url}/control/targets/checkout-prod/requests`)).json();
     expect(last.last_status).toBe(200);
@@ -117,32 +136,55 @@ describe('realtime collection', () => {
   it('keeps earlier samples intact when a target starts answering garbage', async () => {
     const before = await samplesOf('checkout');
     await fleetControl(fleet.url, 'checkout-staging', 'garbage', 30);
-    await waitFor('a staging failure', async () => (await failuresOf('checkout')).some((f) => f.env === 'staging' && f.reason === 'invalid_payload'));
+    await waitFor('a staging failure', async () =>
+      (await failuresOf('checkout')).some((f) => f.env === 'staging' && f.reason === 'invalid_payload'),
+    );
     const after = await samplesOf('checkout');
     for (const row of before) expect(after).toContainEqual(row);
   }, 60_000);
 
   it('is not delayed by a target that hangs', async () => {
-    const { rows } = await t.db.query(
-      `SELECT max(lag_ms) AS worst FROM jobs WHERE project_id = $1 AND state = 'succeeded'`,
-      [ids.checkout],
-    );
+    const { rows } = await t.db.query(`SELECT max(lag_ms) AS worst FROM jobs WHERE project_id = $1 AND state = 'succeeded'`, [
+      ids.checkout,
+    ]);
     expect(Number(rows[0].worst)).toBeLessThan(1000);
   });
 
   it('never polls free, pro or non-rollout projects', async () => {
     for (const target of ['free-prod', 'pro-prod', 'outside-prod']) expect(await fleetRequestCount(fleet.url, target)).toBe(0);
-    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM jobs WHERE project_id = ANY($1::uuid[])`, [[ids.free, ids.pro, ids.outside]]);
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM jobs WHERE project_id = ANY($1::uuid[])`, [
+      [ids.free, ids.pro, ids.outside],
+    ]);
     expect(rows[0].n).toBe(0);
   });
 
   it('labels samples post after a finished deployment, for that env only', async () => {
-    const trigger = await t.call('POST', '/deployments/trigger', { token: member, body: { project_id: ids.checkout, env: 'prod', idempotency_key: 'build-1' } });
+    const trigger = await t.call('POST', '/deployments/trigger', {
+      token: member,
+      body: { project_id: ids.checkout, env: 'prod', idempotency_key: 'build-1' },
+    });
     expect(trigger.body.status).toBe('created');
-    const again = await t.call('POST', '/deployments/trigger', { token: member, body: { project_id: ids.checkout, env: 'prod', idempotency_key: 'build-1' } });
+    const again = await t.call('POST', '/deployments/trigger', {
+      token: member,
+      body: { project_id: ids.checkout, env: 'prod', idempotency_key: 'build-1' },
+    });
     expect(again.body).toEqual({ deployment_id: trigger.body.deployment_id, status: 'existing' });
-    expect((await t.call('POST', '/deployments/finish', { token: member, body: { deployment_id: trigger.body.deployment_id, result: 'success' } })).body.status).toBe('accepted');
-    expect((await t.call('POST', '/deployments/finish', { token: member, body: { deployment_id: trigger.body.deployment_id, result: 'failed' } })).body.status).toBe('ignored');
+    expect(
+      (
+        await t.call('POST', '/deployments/finish', {
+          token: member,
+          body: { deployment_id: trigger.body.deployment_id, result: 'success' },
+        })
+      ).body.status,
+    ).toBe('accepted');
+    expect(
+      (
+        await t.call('POST', '/deployments/finish', {
+          token: member,
+          body: { deployment_id: trigger.body.deployment_id, result: 'failed' },
+        })
+      ).body.status,
+    ).toBe('ignored');
     const finishedAt = Date.now();
     await waitFor('a post sample on prod', async () => (await samplesOf('checkout')).some((r: any) => r.phase === 'post'));
     const rows = await samplesOf('checkout');
@@ -162,15 +204,26 @@ describe('realtime collection', () => {
   }, 30_000);
 
   it('polls each slot once with two collector processes on one database', async () => {
-    const second = await startTestApp({ SEQPULSE_ROLE: 'worker', SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true', SEQPULSE_POLL_TIMEOUT_MS: '1500' }, { databaseUrl: t.config.DATABASE_URL });
+    const second = await startTestApp(
+      { SEQPULSE_ROLE: 'worker', SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true', SEQPULSE_POLL_TIMEOUT_MS: '1500' },
+      { databaseUrl: t.config.DATABASE_URL },
+    );
     try {
       const startCount = await fleetRequestCount(fleet.url, 'checkout-prod');
       const since = new Date();
       // Both processes run their ticks; wait until at least three slots have been polled since the second started.
-      await waitFor('three slots polled with two workers', async () => {
-        const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM jobs WHERE project_id = $1 AND env = 'prod' AND started_at >= $2 AND state = 'succeeded'`, [ids.checkout, since]);
-        return rows[0].n >= 3;
-      }, 90_000, 500);
+      await waitFor(
+        'three slots polled with two workers',
+        async () => {
+          const { rows } = await t.db.query(
+            `SELECT count(*)::int AS n FROM jobs WHERE project_id = $1 AND env = 'prod' AND started_at >= $2 AND state = 'succeeded'`,
+            [ids.checkout, since],
+          );
+          return rows[0].n >= 3;
+        },
+        90_000,
+        500,
+      );
       // Freeze: nothing new gets enqueued or claimed, in-flight polls finish.
       await t.call('PUT', '/admin/rollout', { token: admin, body: { stage: 'pilot', pilot_project_ids: [] } });
       await new Promise((r) => setTimeout(r, 3000));
@@ -184,7 +237,10 @@ describe('realtime collection', () => {
       expect(rows[0].jobs).toBe(rows[0].slots);
       expect(polled).toBe(rows[0].jobs);
       expect(polled).toBeGreaterThanOrEqual(3);
-      const dup = await t.db.query(`SELECT slot_at, count(*) FROM samples WHERE project_id = $1 GROUP BY env, slot_at HAVING count(*) > 1`, [ids.checkout]);
+      const dup = await t.db.query(
+        `SELECT slot_at, count(*) FROM samples WHERE project_id = $1 GROUP BY env, slot_at HAVING count(*) > 1`,
+        [ids.checkout],
+      );
       expect(dup.rows).toEqual([]);
       const workers = await t.db.query(`SELECT DISTINCT locked_by FROM jobs WHERE locked_by IS NOT NULL`);
       expect(workers.rows.length).toBeLessThanOrEqual(2);

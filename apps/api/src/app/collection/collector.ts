@@ -39,7 +39,11 @@ export class Collector implements BeforeApplicationShutdown {
     private readonly failureLog: FailureLog,
     private readonly identity: WorkerIdentity,
   ) {
-    this.poller = new Poller({ timeoutMs: config.SEQPULSE_POLL_TIMEOUT_MS, maxBytes: config.SEQPULSE_POLL_MAX_BYTES, allowPrivate: config.allowPrivateTargets });
+    this.poller = new Poller({
+      timeoutMs: config.SEQPULSE_POLL_TIMEOUT_MS,
+      maxBytes: config.SEQPULSE_POLL_MAX_BYTES,
+      allowPrivate: config.allowPrivateTargets,
+    });
   }
 
   get pollsInFlight(): number {
@@ -78,7 +82,14 @@ export class Collector implements BeforeApplicationShutdown {
       project = await this.directory.get(job.projectId);
     } catch {
       // Database trouble while loading settings: try the job again rather than drop it.
-      this.outcomes.push({ id: job.id, ok: false, durationMs: 0, lagMs, error: 'settings_unavailable', retryAt: new Date(Date.now() + 1000) });
+      this.outcomes.push({
+        id: job.id,
+        ok: false,
+        durationMs: 0,
+        lagMs,
+        error: 'settings_unavailable',
+        retryAt: new Date(Date.now() + 1000),
+      });
       return;
     }
     if (!project) {
@@ -87,17 +98,47 @@ export class Collector implements BeforeApplicationShutdown {
       return;
     }
     if (project.secretUnreadable) {
-      this.failures.push({ projectId: job.projectId, env: job.env, slotAt: job.slotAt, reason: 'configuration_error', detail: { message: 'HMAC secret unreadable by this worker (SEQPULSE_SECRET_KEY differs)', attempt: job.attempts } });
+      this.failures.push({
+        projectId: job.projectId,
+        env: job.env,
+        slotAt: job.slotAt,
+        reason: 'configuration_error',
+        detail: { message: 'HMAC secret unreadable by this worker (SEQPULSE_SECRET_KEY differs)', attempt: job.attempts },
+      });
       this.outcomes.push({ id: job.id, ok: false, durationMs: 0, lagMs, error: 'configuration_error' });
       return;
     }
-    const result = await this.poller.poll({ projectId: job.projectId, env: job.env, url: pollUrl(project.endpoint, job.env), hmacSecret: project.hmacSecret });
+    const result = await this.poller.poll({
+      projectId: job.projectId,
+      env: job.env,
+      url: pollUrl(project.endpoint, job.env),
+      hmacSecret: project.hmacSecret,
+    });
     if (result.ok) {
-      this.samples.push({ projectId: job.projectId, env: job.env, slotAt: job.slotAt, collectedAt: result.collectedAt, values: result.values });
+      this.samples.push({
+        projectId: job.projectId,
+        env: job.env,
+        slotAt: job.slotAt,
+        collectedAt: result.collectedAt,
+        values: result.values,
+      });
       this.outcomes.push({ id: job.id, ok: true, durationMs: result.durationMs, lagMs });
     } else {
-      this.failures.push({ projectId: job.projectId, env: job.env, slotAt: job.slotAt, reason: result.reason, detail: { ...result.detail, attempt: job.attempts } });
-      this.outcomes.push({ id: job.id, ok: false, durationMs: result.durationMs, lagMs, error: result.reason, retryAt: this.retryTime(job, project.intervalS) });
+      this.failures.push({
+        projectId: job.projectId,
+        env: job.env,
+        slotAt: job.slotAt,
+        reason: result.reason,
+        detail: { ...result.detail, attempt: job.attempts },
+      });
+      this.outcomes.push({
+        id: job.id,
+        ok: false,
+        durationMs: result.durationMs,
+        lagMs,
+        error: result.reason,
+        retryAt: this.retryTime(job, project.intervalS),
+      });
     }
     if (this.samples.length + this.outcomes.length >= FLUSH_AT) void this.flush();
   }
@@ -122,7 +163,10 @@ export class Collector implements BeforeApplicationShutdown {
       await this.jobs.complete(this.identity.id, outcomes);
     } catch (error) {
       this.requeue(samples, failures, outcomes);
-      this.logger.warn({ err: (error as Error).message, buffered: this.samples.length }, 'Could not write poll results; keeping them for the next flush');
+      this.logger.warn(
+        { err: (error as Error).message, buffered: this.samples.length },
+        'Could not write poll results; keeping them for the next flush',
+      );
     } finally {
       this.flushing = false;
     }

@@ -29,18 +29,32 @@ export class FailureLog {
     await this.db.query(
       `INSERT INTO collection_failures (project_id, env, slot_at, reason, detail)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::jsonb[])`,
-      [failures.map((f) => f.projectId), failures.map((f) => f.env), failures.map((f) => f.slotAt), failures.map((f) => f.reason), failures.map((f) => JSON.stringify(f.detail))],
+      [
+        failures.map((f) => f.projectId),
+        failures.map((f) => f.env),
+        failures.map((f) => f.slotAt),
+        failures.map((f) => f.reason),
+        failures.map((f) => JSON.stringify(f.detail)),
+      ],
     );
   }
 
   async recent(options: { projectId?: string; env?: string; limit: number }): Promise<CollectionFailureView[]> {
-    const rows: { project_id: string; env: string; slot_at: Date; at: Date; reason: FailureReason; detail: Record<string, unknown> }[] = await this.db.query(
-      `SELECT project_id, env, slot_at, at, reason, detail FROM collection_failures
+    const rows: { project_id: string; env: string; slot_at: Date; at: Date; reason: FailureReason; detail: Record<string, unknown> }[] =
+      await this.db.query(
+        `SELECT project_id, env, slot_at, at, reason, detail FROM collection_failures
         WHERE ($1::uuid IS NULL OR project_id = $1) AND ($2::text IS NULL OR env = $2)
         ORDER BY at DESC, id DESC LIMIT $3`,
-      [options.projectId ?? null, options.env ?? null, options.limit],
-    );
-    return rows.map((r) => ({ project_id: r.project_id, env: r.env, slot_at: iso(r.slot_at), at: iso(r.at), reason: r.reason, detail: r.detail }));
+        [options.projectId ?? null, options.env ?? null, options.limit],
+      );
+    return rows.map((r) => ({
+      project_id: r.project_id,
+      env: r.env,
+      slot_at: iso(r.slot_at),
+      at: iso(r.at),
+      reason: r.reason,
+      detail: r.detail,
+    }));
   }
 
   async prune(retentionDays: number): Promise<void> {

@@ -41,7 +41,13 @@ describe('Poller over real HTTP', () => {
   it('signs with HMAC v2 so that a receiver accepts it', async () => {
     let verdict: unknown;
     handler = (req, res) => {
-      verdict = verifyPoll({ secret: 's3cret-s3cret-s3cret', method: 'GET', path: req.url ?? '/', headers: req.headers, nonceStore: new NonceStore() });
+      verdict = verifyPoll({
+        secret: 's3cret-s3cret-s3cret',
+        method: 'GET',
+        path: req.url ?? '/',
+        headers: req.headers,
+        nonceStore: new NonceStore(),
+      });
       res.end(JSON.stringify(good));
     };
     await poll('s3cret-s3cret-s3cret');
@@ -50,11 +56,29 @@ describe('Poller over real HTTP', () => {
 
   it.each([
     ['not JSON', (_q: IncomingMessage, r: ServerResponse) => r.end('<html>'), 'invalid_payload'],
-    ['a metric out of range', (_q: IncomingMessage, r: ServerResponse) => r.end(JSON.stringify({ metrics: { ...good.metrics, cpu_usage: 2 } })), 'invalid_payload'],
+    [
+      'a metric out of range',
+      (_q: IncomingMessage, r: ServerResponse) => r.end(JSON.stringify({ metrics: { ...good.metrics, cpu_usage: 2 } })),
+      'invalid_payload',
+    ],
     ['no metrics key', (_q: IncomingMessage, r: ServerResponse) => r.end('{}'), 'invalid_payload'],
-    ['a 503', (_q: IncomingMessage, r: ServerResponse) => { r.statusCode = 503; r.end(); }, 'http_status'],
+    [
+      'a 503',
+      (_q: IncomingMessage, r: ServerResponse) => {
+        r.statusCode = 503;
+        r.end();
+      },
+      'http_status',
+    ],
     ['a body over the cap', (_q: IncomingMessage, r: ServerResponse) => r.end('x'.repeat(5000)), 'too_large'],
-    ['a chunked body over the cap', (_q: IncomingMessage, r: ServerResponse) => { r.write('x'.repeat(800)); r.end('y'.repeat(800)); }, 'too_large'],
+    [
+      'a chunked body over the cap',
+      (_q: IncomingMessage, r: ServerResponse) => {
+        r.write('x'.repeat(800));
+        r.end('y'.repeat(800));
+      },
+      'too_large',
+    ],
     ['no answer', () => undefined, 'timeout'],
   ])('classifies %s', async (_label, h, reason) => {
     handler = h as typeof handler;
@@ -62,14 +86,25 @@ describe('Poller over real HTTP', () => {
   });
 
   it('reports hmac_rejected when a signed poll is refused', async () => {
-    handler = (_req, res) => { res.statusCode = 401; res.end(); };
+    handler = (_req, res) => {
+      res.statusCode = 401;
+      res.end();
+    };
     expect(await poll('secret-secret-secret')).toMatchObject({ ok: false, reason: 'hmac_rejected', detail: { status: 401 } });
   });
 
   it('reports connection_refused and blocked_address', async () => {
-    expect(await poller.poll({ projectId: 'p', env: 'prod', url: 'http://127.0.0.1:1/m', hmacSecret: null })).toMatchObject({ reason: 'connection_refused' });
-    expect(await strict.poll({ projectId: 'p', env: 'prod', url: `${base}/metrics`, hmacSecret: null })).toMatchObject({ reason: 'blocked_address' });
-    expect(await strict.poll({ projectId: 'p', env: 'prod', url: 'http://localhost:1/m', hmacSecret: null })).toMatchObject({ reason: 'blocked_address' });
-    expect(await poller.poll({ projectId: 'p', env: 'prod', url: 'http://169.254.169.254/latest', hmacSecret: null })).toMatchObject({ reason: 'blocked_address' });
+    expect(await poller.poll({ projectId: 'p', env: 'prod', url: 'http://127.0.0.1:1/m', hmacSecret: null })).toMatchObject({
+      reason: 'connection_refused',
+    });
+    expect(await strict.poll({ projectId: 'p', env: 'prod', url: `${base}/metrics`, hmacSecret: null })).toMatchObject({
+      reason: 'blocked_address',
+    });
+    expect(await strict.poll({ projectId: 'p', env: 'prod', url: 'http://localhost:1/m', hmacSecret: null })).toMatchObject({
+      reason: 'blocked_address',
+    });
+    expect(await poller.poll({ projectId: 'p', env: 'prod', url: 'http://169.254.169.254/latest', hmacSecret: null })).toMatchObject({
+      reason: 'blocked_address',
+    });
   });
 });

@@ -83,8 +83,13 @@ export class Poller {
     if (isIP(host) && !isAddressAllowed(host, this.options.allowPrivate)) {
       return { ok: false, reason: 'blocked_address', detail: { address: host }, durationMs: elapsed() };
     }
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'SeqPulse-Realtime/1.0', 'x-seqpulse-env': target.env };
-    if (target.hmacSecret) Object.assign(headers, signPoll({ secret: target.hmacSecret, url: url.toString(), projectId: target.projectId }));
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': 'SeqPulse-Realtime/1.0',
+      'x-seqpulse-env': target.env,
+    };
+    if (target.hmacSecret)
+      Object.assign(headers, signPoll({ secret: target.hmacSecret, url: url.toString(), projectId: target.projectId }));
     try {
       const response = await request(url, {
         method: 'GET',
@@ -96,7 +101,12 @@ export class Poller {
       if (response.statusCode !== 200) {
         await response.body.dump().catch(() => undefined);
         const hmacRefused = target.hmacSecret !== null && (response.statusCode === 401 || response.statusCode === 403);
-        return { ok: false, reason: hmacRefused ? 'hmac_rejected' : 'http_status', detail: { status: response.statusCode }, durationMs: elapsed() };
+        return {
+          ok: false,
+          reason: hmacRefused ? 'hmac_rejected' : 'http_status',
+          detail: { status: response.statusCode },
+          durationMs: elapsed(),
+        };
       }
       const body = await this.readCapped(response.body, response.headers['content-length']);
       if (body === null) return { ok: false, reason: 'too_large', detail: { max_bytes: this.options.maxBytes }, durationMs: elapsed() };
@@ -111,7 +121,10 @@ export class Poller {
   }
 
   /** The body as text, or null past the size cap (the connection is dropped, not drained). */
-  private async readCapped(body: AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', listener: () => void): unknown }, contentLength: string | string[] | undefined): Promise<string | null> {
+  private async readCapped(
+    body: AsyncIterable<Buffer> & { destroy(): void; on(event: 'error', listener: () => void): unknown },
+    contentLength: string | string[] | undefined,
+  ): Promise<string | null> {
     // Destroying the body emits an abort error on it; without a listener that error would crash the process.
     body.on('error', () => undefined);
     if (Number(contentLength) > this.options.maxBytes) {
@@ -132,7 +145,9 @@ export class Poller {
   }
 }
 
-function parseMetrics(body: string): { ok: true; values: MetricValues } | { ok: false; reason: FailureReason; detail: Record<string, unknown> } {
+function parseMetrics(
+  body: string,
+): { ok: true; values: MetricValues } | { ok: false; reason: FailureReason; detail: Record<string, unknown> } {
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -151,11 +166,17 @@ function classify(error: unknown, timeoutMs: number): { reason: FailureReason; d
   const e = error as { name?: string; code?: string; message?: string; cause?: unknown };
   const cause = (e.cause ?? {}) as { code?: string };
   if (error instanceof BlockedAddressError || e.cause instanceof BlockedAddressError) {
-    return { reason: 'blocked_address', detail: { address: (error instanceof BlockedAddressError ? error : (e.cause as BlockedAddressError)).address } };
+    return {
+      reason: 'blocked_address',
+      detail: { address: (error instanceof BlockedAddressError ? error : (e.cause as BlockedAddressError)).address },
+    };
   }
   if (
-    e.name === 'TimeoutError' || e.name === 'AbortError' ||
-    error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError || error instanceof errors.ConnectTimeoutError
+    e.name === 'TimeoutError' ||
+    e.name === 'AbortError' ||
+    error instanceof errors.HeadersTimeoutError ||
+    error instanceof errors.BodyTimeoutError ||
+    error instanceof errors.ConnectTimeoutError
   ) {
     return { reason: 'timeout', detail: { timeout_ms: timeoutMs } };
   }

@@ -24,7 +24,10 @@ export class TargetDirectory {
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
 
-  constructor(private readonly db: DataSource, private readonly secrets: SecretBox) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly secrets: SecretBox,
+  ) {}
 
   async get(projectId: string): Promise<ProjectPollConfig | undefined> {
     if (Date.now() - this.loadedAt > REFRESH_MS || !this.projects.has(projectId)) await this.refresh(!this.projects.has(projectId));
@@ -38,13 +41,19 @@ export class TargetDirectory {
   }
 
   private async load(): Promise<void> {
-    const rows: { id: string; metrics_endpoint: string; hmac_enabled: boolean; hmac_secret_enc: string | null; poll_interval_s: number }[] = await this.db.query(
-      `SELECT p.id, p.metrics_endpoint, p.hmac_enabled, p.hmac_secret_enc, p.poll_interval_s FROM projects p WHERE ${MONITORED_PROJECTS_SQL}`,
-    );
+    const rows: { id: string; metrics_endpoint: string; hmac_enabled: boolean; hmac_secret_enc: string | null; poll_interval_s: number }[] =
+      await this.db.query(
+        `SELECT p.id, p.metrics_endpoint, p.hmac_enabled, p.hmac_secret_enc, p.poll_interval_s FROM projects p WHERE ${MONITORED_PROJECTS_SQL}`,
+      );
     const next = new Map<string, ProjectPollConfig>();
     for (const r of rows) {
       const secret = r.hmac_enabled && r.hmac_secret_enc ? this.openSecret(r.id, r.hmac_secret_enc) : null;
-      next.set(r.id, { endpoint: r.metrics_endpoint, hmacSecret: secret === false ? null : secret, secretUnreadable: secret === false, intervalS: r.poll_interval_s });
+      next.set(r.id, {
+        endpoint: r.metrics_endpoint,
+        hmacSecret: secret === false ? null : secret,
+        secretUnreadable: secret === false,
+        intervalS: r.poll_interval_s,
+      });
     }
     this.projects = next;
     this.loadedAt = Date.now();

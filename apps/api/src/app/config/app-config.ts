@@ -1,16 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
 import { PASSWORD_MIN_LENGTH } from '@seqpulse/contracts';
 
 export const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
@@ -18,60 +7,80 @@ export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(String(value).toLowerCase());
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
 /**
  * Every setting the product reads from the environment, typed and validated once at start-up.
  * docs/operations.md lists them; keep both in step.
  */
 export class AppConfig {
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   /** Absent: the embedded Postgres under SEQPULSE_DATA_DIR. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   DATABASE_URL?: string;
 
   @IsString()
   SEQPULSE_DATA_DIR = '.data';
 
   /** Port of the embedded Postgres (ignored with DATABASE_URL); 0 picks a free one at each start. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   SEQPULSE_PG_PORT = 0;
 
-  @IsOptional() @IsEmail()
+  @IsOptional()
+  @IsEmail()
   SEQPULSE_ADMIN_EMAIL?: string;
 
-  @IsOptional() @IsString() @MinLength(PASSWORD_MIN_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH)
   SEQPULSE_ADMIN_PASSWORD?: string;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   SEQPULSE_DEMO = true;
 
   /** Defaults to the value of SEQPULSE_DEMO: the demo fleet listens on 127.0.0.1. */
-  @Transform(toBool) @IsOptional() @IsBoolean()
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
   SEQPULSE_ALLOW_PRIVATE_TARGETS?: boolean;
 
   @IsIn(PROCESS_ROLES)
   SEQPULSE_ROLE: ProcessRole = 'all';
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   SEQPULSE_SIGNUP = true;
 
-  @Transform(toInt) @IsInt() @Min(60) @Max(30 * 86400)
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86400)
   SEQPULSE_SESSION_TTL_S = 12 * 3600;
 
   /** Login/sign-up attempts per client address per minute. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   SEQPULSE_LOGIN_RATE_LIMIT = 10;
 
   /** 32-byte key (base64 or hex) encrypting HMAC secrets at rest; generated into the data dir when absent. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   SEQPULSE_SECRET_KEY?: string;
 
   /** Built dashboard to serve at `/`; default: next to the built API. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   SEQPULSE_DASHBOARD_DIR?: string;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -82,54 +91,91 @@ export class AppConfig {
   SEQPULSE_DEMO_FLEET_URL = 'http://127.0.0.1:4100';
 
   /** JSON file `{target: secret}` shared with the demo fleet for HMAC. */
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   SEQPULSE_DEMO_SECRETS_FILE?: string;
 
   /** Days of raw samples kept; older partitions (or hypertable chunks) are dropped. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   SEQPULSE_RETENTION_DAYS = 30;
 
   /** Days of collection failures and finished-job history kept. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(365)
   SEQPULSE_FAILURE_RETENTION_DAYS = 7;
 
   /** Seconds between two alert evaluations in a worker process; 0 = no automatic evaluation (tests drive it). */
-  @Transform(toInt) @IsInt() @Min(0) @Max(15)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(15)
   SEQPULSE_ALERT_EVAL_INTERVAL_S = 15;
 
   /** Milliseconds between two passes over the notification outbox in a worker process; 0 = none. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
   SEQPULSE_NOTIFY_INTERVAL_MS = 1_000;
 
   /** Timeout of one webhook/Slack delivery attempt. */
-  @Transform(toInt) @IsInt() @Min(100) @Max(30_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
   SEQPULSE_NOTIFY_TIMEOUT_MS = 5_000;
 
   /** Attempts per notification before it is marked failed. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
   SEQPULSE_NOTIFY_MAX_ATTEMPTS = 10;
 
   /** Delay before the first retry; it doubles at each attempt, up to 15 minutes. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   SEQPULSE_NOTIFY_BACKOFF_S = 5;
 
   /** A running job whose lease is older than this is stuck: counted, then re-queued. */
-  @Transform(toInt) @IsInt() @Min(2) @Max(600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(600)
   SEQPULSE_JOB_LEASE_S = 15;
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(30_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
   SEQPULSE_POLL_TIMEOUT_MS = 5_000;
 
   /** Polls in flight at once per worker process. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   SEQPULSE_POLL_CONCURRENCY = 1_000;
 
   /** Largest metrics answer accepted (bytes); larger is `too_large`. */
-  @Transform(toInt) @IsInt() @Min(256) @Max(10_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(256)
+  @Max(10_000_000)
   SEQPULSE_POLL_MAX_BYTES = 65_536;
 
   /** Days of access records (audit of the realtime routes) kept; older ones are deleted hourly. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(3650)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
   SEQPULSE_AUDIT_RETENTION_DAYS = 90;
 
   get allowPrivateTargets(): boolean {

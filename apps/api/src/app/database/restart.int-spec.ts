@@ -21,12 +21,25 @@ function freePort(): Promise<number> {
   });
 }
 
-interface Server { child: ChildProcess; port: number; output: () => string; exited: Promise<number | null> }
+interface Server {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  exited: Promise<number | null>;
+}
 
 function startServer(dataDir: string, port: number): Server {
   let output = '';
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: String(port), SEQPULSE_DATA_DIR: dataDir, SEQPULSE_DEMO: 'false', SEQPULSE_ADMIN_EMAIL: 'admin@restart.test', SEQPULSE_ADMIN_PASSWORD: 'restart-admin-pw', LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SEQPULSE_DATA_DIR: dataDir,
+      SEQPULSE_DEMO: 'false',
+      SEQPULSE_ADMIN_EMAIL: 'admin@restart.test',
+      SEQPULSE_ADMIN_PASSWORD: 'restart-admin-pw',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (c) => (output += c));
@@ -42,7 +55,9 @@ async function waitHealthy(server: Server, timeoutMs = 45_000): Promise<void> {
     try {
       const res = await fetch(`http://127.0.0.1:${server.port}/health`);
       if (res.status === 200) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`server not healthy in time: ${server.output()}`);
@@ -61,7 +76,11 @@ describe('the built server on the embedded Postgres', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'seqpulse-restart-'));
   const running: Server[] = [];
   afterAll(async () => {
-    for (const s of running) if (s.child.exitCode === null) { s.child.kill('SIGTERM'); await s.exited; }
+    for (const s of running)
+      if (s.child.exitCode === null) {
+        s.child.kill('SIGTERM');
+        await s.exited;
+      }
   });
 
   it('keeps data across a kill -9, and refuses a second server on the same data directory', async () => {
@@ -70,8 +89,15 @@ describe('the built server on the embedded Postgres', () => {
     running.push(first);
     await waitHealthy(first);
     await api(first.port, 'POST', '/auth/signup', { email: 'keep@example.com', password: 'keep-password-123' });
-    const token = (await api(first.port, 'POST', '/auth/login', { email: 'keep@example.com', password: 'keep-password-123' })).body.access_token;
-    const created = await api(first.port, 'POST', '/projects', { name: 'Durable', envs: ['prod'], metrics_endpoint: 'https://93.184.215.14/m' }, token);
+    const token = (await api(first.port, 'POST', '/auth/login', { email: 'keep@example.com', password: 'keep-password-123' })).body
+      .access_token;
+    const created = await api(
+      first.port,
+      'POST',
+      '/projects',
+      { name: 'Durable', envs: ['prod'], metrics_endpoint: 'https://93.184.215.14/m' },
+      token,
+    );
     expect(created.status).toBe(201);
 
     const second = startServer(dataDir, await freePort());
@@ -87,7 +113,8 @@ describe('the built server on the embedded Postgres', () => {
     const third = startServer(dataDir, await freePort());
     running.push(third);
     await waitHealthy(third);
-    const token2 = (await api(third.port, 'POST', '/auth/login', { email: 'keep@example.com', password: 'keep-password-123' })).body.access_token;
+    const token2 = (await api(third.port, 'POST', '/auth/login', { email: 'keep@example.com', password: 'keep-password-123' })).body
+      .access_token;
     const projects = await api(third.port, 'GET', '/projects', undefined, token2);
     expect(projects.body.map((p: { name: string }) => p.name)).toEqual(['Durable']);
     // The session issued before the kill is still valid too: sessions live in Postgres.

@@ -16,7 +16,10 @@ const DEMO_LOCK = 7_301_010;
 export class DemoDeployments {
   private readonly logger = new Logger(DemoDeployments.name);
 
-  constructor(private readonly config: AppConfig, private readonly db: DataSource) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: DataSource,
+  ) {}
 
   @Interval('demo-deployments', 60_000)
   async tick(): Promise<void> {
@@ -38,7 +41,10 @@ export class DemoDeployments {
         );
         const [{ last }] = await tx.query(`SELECT max(started_at) AS last FROM deployments WHERE project_id = $1`, [project.id]);
         if (!last || Date.now() - new Date(last).getTime() >= EVERY_MINUTES * 60_000 - 5_000) {
-          await tx.query(`INSERT INTO deployments (project_id, env, branch, idempotency_key) VALUES ($1, $2, 'main', 'demo-' || extract(epoch FROM now())::bigint)`, [project.id, project.env]);
+          await tx.query(
+            `INSERT INTO deployments (project_id, env, branch, idempotency_key) VALUES ($1, $2, 'main', 'demo-' || extract(epoch FROM now())::bigint)`,
+            [project.id, project.env],
+          );
           this.logger.log({ project: project.id }, 'Demo deployment started');
         }
         return finished;

@@ -20,7 +20,12 @@ export class DeploymentsController {
   @ApiOkResponse({ type: TriggerDeploymentResponseDto })
   @ApiErrors(400, 401, 403, 404)
   trigger(@CurrentPrincipal() principal: Principal, @Body() body: TriggerDeploymentDto): Promise<TriggerDeploymentResponse> {
-    return this.deployments.trigger(principal, { projectId: body.project_id, env: body.env, idempotencyKey: body.idempotency_key, branch: body.branch });
+    return this.deployments.trigger(principal, {
+      projectId: body.project_id,
+      env: body.env,
+      idempotencyKey: body.idempotency_key,
+      branch: body.branch,
+    });
   }
 
   @Post('finish')

@@ -4,17 +4,29 @@ import { DEPLOYMENT_RESULTS, ENV_NAME_PATTERN } from '@seqpulse/contracts';
 import type { DeploymentResult } from '@seqpulse/contracts';
 
 export class TriggerDeploymentDto {
-  @ApiProperty() @IsUUID('all', { message: 'project_id must be a project id' })
+  @ApiProperty()
+  @IsUUID('all', { message: 'project_id must be a project id' })
   project_id!: string;
 
-  @ApiProperty({ example: 'prod' }) @IsString() @Matches(ENV_NAME_PATTERN, { message: 'env must match [a-z0-9-]{1,32}' })
+  @ApiProperty({ example: 'prod' })
+  @IsString()
+  @Matches(ENV_NAME_PATTERN, { message: 'env must match [a-z0-9-]{1,32}' })
   env!: string;
 
-  @ApiPropertyOptional({ description: 'The same key for the same project returns the existing deployment (status `existing`).', maxLength: 200 })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @ApiPropertyOptional({
+    description: 'The same key for the same project returns the existing deployment (status `existing`).',
+    maxLength: 200,
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   idempotency_key?: string;
 
-  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200)
+  @ApiPropertyOptional({ maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   branch?: string;
 }
 
@@ -24,14 +36,20 @@ export class TriggerDeploymentResponseDto {
 }
 
 export class FinishDeploymentDto {
-  @ApiProperty() @IsString() @MaxLength(100)
+  @ApiProperty()
+  @IsString()
+  @MaxLength(100)
   deployment_id!: string;
 
-  @ApiProperty({ enum: DEPLOYMENT_RESULTS }) @IsIn(DEPLOYMENT_RESULTS)
+  @ApiProperty({ enum: DEPLOYMENT_RESULTS })
+  @IsIn(DEPLOYMENT_RESULTS)
   result!: DeploymentResult;
 }
 
 export class FinishDeploymentResponseDto {
-  @ApiProperty({ enum: ['accepted', 'ignored', 'not_found'], description: '`ignored`: already finished; `not_found`: unknown or not yours.' })
+  @ApiProperty({
+    enum: ['accepted', 'ignored', 'not_found'],
+    description: '`ignored`: already finished; `not_found`: unknown or not yours.',
+  })
   status!: 'accepted' | 'ignored' | 'not_found';
 }

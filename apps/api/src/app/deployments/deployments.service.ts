@@ -11,12 +11,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The CI integration. A finished deployment makes the env's next samples `post` for the project's window. */
 @Injectable()
 export class DeploymentsService {
-  constructor(private readonly db: DataSource, private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly projects: ProjectsService,
+  ) {}
 
-  async trigger(principal: Principal, input: { projectId: string; env: string; idempotencyKey?: string; branch?: string }): Promise<TriggerDeploymentResponse> {
+  async trigger(
+    principal: Principal,
+    input: { projectId: string; env: string; idempotencyKey?: string; branch?: string },
+  ): Promise<TriggerDeploymentResponse> {
     const project = await this.projects.findVisible(principal, input.projectId);
     if (!project.envs.includes(input.env)) {
-      throw ApiError.validation(`Project has no env "${input.env}" (envs: ${project.envs.join(', ')}).`, { fields: [{ field: 'env', problems: ['unknown env'] }] });
+      throw ApiError.validation(`Project has no env "${input.env}" (envs: ${project.envs.join(', ')}).`, {
+        fields: [{ field: 'env', problems: ['unknown env'] }],
+      });
     }
     const inserted: { id: string }[] = await this.db.query(
       `INSERT INTO deployments (project_id, env, idempotency_key, branch, created_by) VALUES ($1, $2, $3, $4, $5)
@@ -24,7 +32,10 @@ export class DeploymentsService {
       [project.id, input.env, input.idempotencyKey ?? null, input.branch ?? null, principal.userId],
     );
     if (inserted.length) return { deployment_id: inserted[0].id, status: 'created' };
-    const [existing] = await this.db.query(`SELECT id FROM deployments WHERE project_id = $1 AND idempotency_key = $2`, [project.id, input.idempotencyKey]);
+    const [existing] = await this.db.query(`SELECT id FROM deployments WHERE project_id = $1 AND idempotency_key = $2`, [
+      project.id,
+      input.idempotencyKey,
+    ]);
     return { deployment_id: existing.id, status: 'existing' };
   }
 
@@ -35,7 +46,11 @@ export class DeploymentsService {
       [deploymentId],
     );
     if (!row || !canSeeProject(principal, { id: row.project_id, ownerId: row.owner_id })) return { status: 'not_found' };
-    const updated = await queryRows(this.db, `UPDATE deployments SET finished_at = now(), result = $2 WHERE id = $1 AND finished_at IS NULL RETURNING id`, [deploymentId, result]);
+    const updated = await queryRows(
+      this.db,
+      `UPDATE deployments SET finished_at = now(), result = $2 WHERE id = $1 AND finished_at IS NULL RETURNING id`,
+      [deploymentId, result],
+    );
     return { status: updated.length ? 'accepted' : 'ignored' };
   }
 }

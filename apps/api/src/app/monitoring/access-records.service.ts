@@ -57,7 +57,10 @@ export class AccessRecordsService implements OnModuleInit, OnModuleDestroy, Befo
     this.timer = setInterval(() => void this.flush(), ACCESS_FLUSH_MS);
     this.timer.unref();
     if (this.config.runsWorker) {
-      this.pruneTimer = setInterval(() => void this.prune().catch((err) => this.logger.warn({ err }, 'Access record pruning failed')), PRUNE_EVERY_MS);
+      this.pruneTimer = setInterval(
+        () => void this.prune().catch((err) => this.logger.warn({ err }, 'Access record pruning failed')),
+        PRUNE_EVERY_MS,
+      );
       this.pruneTimer.unref();
     }
   }
@@ -93,7 +96,8 @@ export class AccessRecordsService implements OnModuleInit, OnModuleDestroy, Befo
     tracking.recorded = true;
     // A client that went away before any answer: nginx's 499 (client closed request).
     const status = response.headersSent ? response.statusCode : 499;
-    const projectId = typeof req.query?.project_id === 'string' && UUID.test(req.query.project_id) ? req.query.project_id.toLowerCase() : null;
+    const projectId =
+      typeof req.query?.project_id === 'string' && UUID.test(req.query.project_id) ? req.query.project_id.toLowerCase() : null;
     this.push({
       at: new Date(tracking.startedAt),
       userId: req.principal?.userId ?? null,
@@ -170,8 +174,15 @@ export class AccessRecordsService implements OnModuleInit, OnModuleDestroy, Befo
     if (query.from !== undefined) where.push(`at >= $${params.push(new Date(query.from))}`);
     if (query.to !== undefined) where.push(`at <= $${params.push(new Date(query.to))}`);
     const rows: {
-      id: string; at: Date; user_id: string | null; api_key_id: string | null; project_id: string | null;
-      route: string; params: Record<string, unknown>; status: number; client_ip: string | null;
+      id: string;
+      at: Date;
+      user_id: string | null;
+      api_key_id: string | null;
+      project_id: string | null;
+      route: string;
+      params: Record<string, unknown>;
+      status: number;
+      client_ip: string | null;
     }[] = await this.db.query(
       `SELECT id::text, at, user_id, api_key_id, project_id, route, params, status, client_ip
          FROM access_records ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -213,5 +224,9 @@ function bound(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return value.slice(0, MAX_PARAM_LENGTH);
   if (depth > 2 || value === null || typeof value !== 'object') return value === undefined ? null : typeof value === 'object' ? '…' : value;
   if (Array.isArray(value)) return value.slice(0, MAX_PARAMS).map((v) => bound(v, depth + 1));
-  return Object.fromEntries(Object.entries(value).slice(0, MAX_PARAMS).map(([k, v]) => [k.slice(0, 64), bound(v, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .slice(0, MAX_PARAMS)
+      .map(([k, v]) => [k.slice(0, 64), bound(v, depth + 1)]),
+  );
 }

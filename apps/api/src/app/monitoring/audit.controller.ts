@@ -17,7 +17,8 @@ export class AuditRecordDto implements AuditRecordView {
   @ApiPropertyOptional({ nullable: true }) api_key_id!: string | null;
   @ApiPropertyOptional({ nullable: true, description: 'The requested project_id when it was a well-formed id' }) project_id!: string | null;
   @ApiProperty({ example: 'GET /monitoring/enterprise/timeseries' }) route!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The query parameters as sent (strings cut at 200 characters)' }) params!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The query parameters as sent (strings cut at 200 characters)' })
+  params!: Record<string, unknown>;
   @ApiProperty({ example: 200, description: 'Final HTTP status (499: the client left before any answer)' }) status!: number;
   @ApiPropertyOptional({ nullable: true }) client_ip!: string | null;
 }

@@ -28,11 +28,16 @@ export function EnterpriseRoute(...extraScopes: Scope[]) {
     UseGuards(EnterpriseGateGuard),
     ApiBearerAuth(),
     ApiSecurity('api-key'),
-    ApiQuery({ name: 'project_id', required: true, type: String, format: 'uuid', description: 'The project (Enterprise plan, in the rollout).' }),
+    ApiQuery({
+      name: 'project_id',
+      required: true,
+      type: String,
+      format: 'uuid',
+      description: 'The project (Enterprise plan, in the rollout).',
+    }),
     ApiErrors(400, 401, 403, 404),
   );
 }
-
 
 /** The project the gate loaded and checked (only on `@EnterpriseRoute()` handlers). */
 export const GatedProject = createParamDecorator((_: unknown, ctx: ExecutionContext): ProjectEntity => {

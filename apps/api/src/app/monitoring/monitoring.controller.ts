@@ -1,5 +1,14 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
@@ -15,7 +24,12 @@ import { StreamHub } from './stream-hub';
 
 class PointDto implements TimeseriesPoint {
   @ApiProperty({ example: '2026-11-28T10:00:00Z', description: 'Start of the bucket [t, t + step)' }) t!: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'Aggregate of the bucket (mean; max for latency_p95); null when the bucket has no sample' }) v!: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Aggregate of the bucket (mean; max for latency_p95); null when the bucket has no sample',
+  })
+  v!: number | null;
 }
 
 class SeriesDto {
@@ -41,8 +55,10 @@ class TimeseriesResponseDto implements TimeseriesResponse {
   @ApiProperty({ enum: STEPS }) step!: Step;
   @ApiProperty({ example: '2026-11-28T10:00:00Z' }) from!: string;
   @ApiProperty({ example: '2026-11-28T11:00:00Z' }) to!: string;
-  @ApiProperty({ type: SeriesDto, description: `One series per metric (${METRIC_NAMES.join(', ')}), same timestamps in each` }) series!: SeriesDto;
-  @ApiProperty({ type: [DeploymentMarkerDto], description: 'Deployments of this env that started or finished in the range' }) deployments!: DeploymentMarkerDto[];
+  @ApiProperty({ type: SeriesDto, description: `One series per metric (${METRIC_NAMES.join(', ')}), same timestamps in each` })
+  series!: SeriesDto;
+  @ApiProperty({ type: [DeploymentMarkerDto], description: 'Deployments of this env that started or finished in the range' })
+  deployments!: DeploymentMarkerDto[];
 }
 
 const brotliAsync = promisify(brotliCompress);
@@ -65,7 +81,8 @@ export class MonitoringController {
   @Get('timeseries')
   @EnterpriseRoute()
   @ApiOperation({
-    summary: 'The five metrics of one env, aggregated per epoch-aligned step (mean; max for latency_p95), with the deployments of the range.',
+    summary:
+      'The five metrics of one env, aggregated per epoch-aligned step (mean; max for latency_p95), with the deployments of the range.',
     description:
       'Point `t` aggregates the samples with `t ≤ collected_at < t + step`; points run from the bucket containing `from` to the bucket containing `to`; an empty bucket is `{"v": null}`. More than 11,000 points per series is 400 `range_too_large`. Unknown parameters are refused.',
   })
@@ -86,7 +103,8 @@ export class MonitoringController {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.vary('Accept-Encoding');
     // brotli whenever it is acceptable (browsers list it after gzip with the same weight), else gzip
-    const encoding = body.length < COMPRESS_FROM_CHARS ? null : req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : null;
+    const encoding =
+      body.length < COMPRESS_FROM_CHARS ? null : req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : null;
     if (encoding === 'br' || encoding === 'gzip') {
       // One call in the thread pool for the whole body (the global middleware streams it in 16 kB chunks, which
       // costs the event loop a callback and a socket write per chunk); the middleware leaves it alone then.

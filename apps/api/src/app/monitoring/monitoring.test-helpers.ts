@@ -20,7 +20,10 @@ export async function monitoringFixture(t: TestApp, envs = ['prod', 'staging']):
   const owner = await t.signupAndLogin();
   const stranger = await t.signupAndLogin();
   const create = async (name: string, plan: string) => {
-    const res = await t.call('POST', '/projects', { token: owner.token, body: { name, envs: [envs[0]], metrics_endpoint: 'https://8.8.8.8/metrics' } });
+    const res = await t.call('POST', '/projects', {
+      token: owner.token,
+      body: { name, envs: [envs[0]], metrics_endpoint: 'https://8.8.8.8/metrics' },
+    });
     if (res.status !== 201) throw new Error(`create project: ${res.status} ${res.text}`);
     const id = res.body.id as string;
     if (plan !== 'free') {
@@ -41,7 +44,10 @@ export async function monitoringFixture(t: TestApp, envs = ['prod', 'staging']):
   const r = await t.call('PUT', '/admin/rollout', { token: admin, body: { stage: 'pilot', pilot_project_ids: pilots } });
   if (r.status !== 200) throw new Error(`rollout: ${r.status} ${r.text}`);
   const key = async (scopes: string[], projectIds?: string[]) => {
-    const res = await t.call('POST', '/api-keys', { token: owner.token, body: { name: `k-${randomBytes(3).toString('hex')}`, scopes, ...(projectIds ? { project_ids: projectIds } : {}) } });
+    const res = await t.call('POST', '/api-keys', {
+      token: owner.token,
+      body: { name: `k-${randomBytes(3).toString('hex')}`, scopes, ...(projectIds ? { project_ids: projectIds } : {}) },
+    });
     if (res.status !== 201) throw new Error(`api key: ${res.status} ${res.text}`);
     return res.body.key as string;
   };
@@ -66,7 +72,18 @@ export async function insertSamples(t: TestApp, projectId: string, samples: Hand
     const collected = new Date(s.at).getTime();
     const slot = collected - (s.lagS ?? 3) * 1000;
     const v = { requests_per_sec: 10, latency_p95: 100, error_rate: 0.01, cpu_usage: 0.5, memory_usage: 0.5, ...s.values };
-    return [projectId, s.env ?? 'prod', s.phase ?? 'pre', new Date(slot), new Date(collected), v.requests_per_sec, v.latency_p95, v.error_rate, v.cpu_usage, v.memory_usage];
+    return [
+      projectId,
+      s.env ?? 'prod',
+      s.phase ?? 'pre',
+      new Date(slot),
+      new Date(collected),
+      v.requests_per_sec,
+      v.latency_p95,
+      v.error_rate,
+      v.cpu_usage,
+      v.memory_usage,
+    ];
   });
   const slots = rows.map((r) => (r[3] as Date).getTime());
   await store.ensurePartitions(new Date(Math.min(...slots)), new Date(Math.max(...slots)));

@@ -32,7 +32,10 @@ export class RollupMaintenance implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     if (!this.config.runsWorker) return;
-    const catchUp = setInterval(() => void this.catchUp().catch((err) => this.logger.warn({ err }, 'Rollup catch-up failed')), CATCH_UP_EVERY_MS);
+    const catchUp = setInterval(
+      () => void this.catchUp().catch((err) => this.logger.warn({ err }, 'Rollup catch-up failed')),
+      CATCH_UP_EVERY_MS,
+    );
     const prune = setInterval(() => void this.prune().catch((err) => this.logger.warn({ err }, 'Rollup pruning failed')), PRUNE_EVERY_MS);
     this.timers = [catchUp, prune];
     this.timers.forEach((t) => t.unref());

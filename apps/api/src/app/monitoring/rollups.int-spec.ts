@@ -21,7 +21,9 @@ describe('the samples_1m rollup', () => {
       )
     ).rows;
   const get = (params: Record<string, string>) =>
-    t.call('GET', `/monitoring/enterprise/timeseries?${new URLSearchParams({ project_id: f.enterprise, ...params })}`, { token: f.owner.token });
+    t.call('GET', `/monitoring/enterprise/timeseries?${new URLSearchParams({ project_id: f.enterprise, ...params })}`, {
+      token: f.owner.token,
+    });
 
   it('marks inserted minutes pending; the catch-up computes count, sum and max per metric and phase from the raw samples', async () => {
     await insertSamples(t, f.enterprise, [
@@ -30,7 +32,9 @@ describe('the samples_1m rollup', () => {
       { at: '2026-04-01T10:00:31Z', phase: 'post', values: { requests_per_sec: 5, latency_p95: 200 } },
       { at: '2026-04-01T10:14:59Z', values: { requests_per_sec: 7, latency_p95: 50 } },
     ]);
-    const { rows: pending } = await t.db.query(`SELECT DISTINCT to_char(minute AT TIME ZONE 'UTC', 'MM-DD HH24:MI') AS m FROM samples_rollup_pending ORDER BY 1`);
+    const { rows: pending } = await t.db.query(
+      `SELECT DISTINCT to_char(minute AT TIME ZONE 'UTC', 'MM-DD HH24:MI') AS m FROM samples_rollup_pending ORDER BY 1`,
+    );
     expect(pending.map((r) => r.m)).toEqual(expect.arrayContaining(['04-01 10:00', '04-01 10:14']));
     // before the catch-up, the route answers from the raw samples of the pending minutes
     const before = await get({ from: '2026-04-01T10:00:00Z', to: '2026-04-01T10:15:00Z', step: '5m' });
@@ -41,8 +45,14 @@ describe('the samples_1m rollup', () => {
       { b: '04-01 10:00', phase: 'pre', n: 2, s: 4, m: 300 },
       { b: '04-01 10:14', phase: 'pre', n: 1, s: 7, m: 50 },
     ]);
-    const { rows: quarter } = await t.db.query(`SELECT phase, n, requests_per_sec_sum AS s, latency_p95_max AS m FROM samples_15m WHERE project_id = $1 ORDER BY phase`, [f.enterprise]);
-    expect(quarter).toEqual([{ phase: 'post', n: 1, s: 5, m: 200 }, { phase: 'pre', n: 3, s: 11, m: 300 }]);
+    const { rows: quarter } = await t.db.query(
+      `SELECT phase, n, requests_per_sec_sum AS s, latency_p95_max AS m FROM samples_15m WHERE project_id = $1 ORDER BY phase`,
+      [f.enterprise],
+    );
+    expect(quarter).toEqual([
+      { phase: 'post', n: 1, s: 5, m: 200 },
+      { phase: 'pre', n: 3, s: 11, m: 300 },
+    ]);
     const { rows: left } = await t.db.query(`SELECT count(*)::int AS n FROM samples_rollup_pending WHERE minute < '2026-04-02'`);
     expect(left[0].n).toBe(0);
     const after = await get({ from: '2026-04-01T10:00:00Z', to: '2026-04-01T10:15:00Z', step: '5m' });
@@ -64,7 +74,10 @@ describe('the samples_1m rollup', () => {
       { b: '04-01 10:00', phase: 'pre', n: 3, s: 15, m: 900 },
     ]);
     expect((await get({ from: '2026-04-01T10:00:00Z', to: '2026-04-01T10:00:59Z', step: '60s' })).body).toEqual(res.body);
-    const { rows: quarter } = await t.db.query(`SELECT sum(n)::int AS n, max(latency_p95_max) AS m FROM samples_15m WHERE project_id = $1 AND bucket = '2026-04-01T10:00:00Z'`, [f.enterprise]);
+    const { rows: quarter } = await t.db.query(
+      `SELECT sum(n)::int AS n, max(latency_p95_max) AS m FROM samples_15m WHERE project_id = $1 AND bucket = '2026-04-01T10:00:00Z'`,
+      [f.enterprise],
+    );
     expect(quarter).toEqual([{ n: 5, m: 900 }]);
   });
 
@@ -72,7 +85,9 @@ describe('the samples_1m rollup', () => {
     const now = Date.now();
     await insertSamples(t, f.enterprise, [{ at: now - 5_000 }]);
     await t.app.get(RollupMaintenance).catchUp();
-    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM samples_rollup_pending WHERE minute >= to_timestamp($1)`, [Math.floor((now - 5_000) / 60_000) * 60]);
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM samples_rollup_pending WHERE minute >= to_timestamp($1)`, [
+      Math.floor((now - 5_000) / 60_000) * 60,
+    ]);
     expect(rows[0].n).toBeGreaterThan(0);
     const res = await get({ from: new Date(now - 120_000).toISOString(), to: new Date(now).toISOString(), step: '60s' });
     expect(res.body.series.requests_per_sec.filter((p: { v: number | null }) => p.v !== null)).toHaveLength(1);

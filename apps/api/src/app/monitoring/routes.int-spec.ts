@@ -15,7 +15,12 @@ interface FoundRoute {
 }
 
 const join = (...parts: (string | string[] | undefined)[]) =>
-  '/' + parts.flatMap((p) => (Array.isArray(p) ? p[0] : p) ?? '').map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+  '/' +
+  parts
+    .flatMap((p) => (Array.isArray(p) ? p[0] : p) ?? '')
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/');
 
 /** Every handler Nest registered, from the controllers' metadata. */
 function nestRoutes(t: TestApp): FoundRoute[] {
@@ -43,7 +48,11 @@ function expressRoutes(t: TestApp): { method: string; path: string }[] {
   const app = t.app.getHttpAdapter().getInstance();
   const router = app._router ?? app.router;
   return (router.stack as { route?: { path: string; methods: Record<string, boolean> } }[]).flatMap(({ route }) =>
-    route ? Object.keys(route.methods).filter((m) => m !== '_all').map((m) => ({ method: m.toUpperCase(), path: route.path })) : [],
+    route
+      ? Object.keys(route.methods)
+          .filter((m) => m !== '_all')
+          .map((m) => ({ method: m.toUpperCase(), path: route.path }))
+      : [],
   );
 }
 
@@ -70,9 +79,18 @@ describe('every route under /monitoring/enterprise is behind the Enterprise gate
   it('each carries the gate metadata, the gate guard and the monitoring:read scope', () => {
     for (const route of gated) {
       const where = `${route.method} ${route.path}`;
-      const guards = [...(Reflect.getMetadata(GUARDS_METADATA, route.handler) ?? []), ...(Reflect.getMetadata(GUARDS_METADATA, route.controller) ?? [])];
-      const scopes = [...(Reflect.getMetadata(REQUIRED_SCOPES, route.handler) ?? []), ...(Reflect.getMetadata(REQUIRED_SCOPES, route.controller) ?? [])];
-      expect({ where, gate: Reflect.getMetadata(ENTERPRISE_GATE, route.handler) ?? Reflect.getMetadata(ENTERPRISE_GATE, route.controller) }).toEqual({ where, gate: true });
+      const guards = [
+        ...(Reflect.getMetadata(GUARDS_METADATA, route.handler) ?? []),
+        ...(Reflect.getMetadata(GUARDS_METADATA, route.controller) ?? []),
+      ];
+      const scopes = [
+        ...(Reflect.getMetadata(REQUIRED_SCOPES, route.handler) ?? []),
+        ...(Reflect.getMetadata(REQUIRED_SCOPES, route.controller) ?? []),
+      ];
+      expect({
+        where,
+        gate: Reflect.getMetadata(ENTERPRISE_GATE, route.handler) ?? Reflect.getMetadata(ENTERPRISE_GATE, route.controller),
+      }).toEqual({ where, gate: true });
       expect({ where, guarded: guards.includes(EnterpriseGateGuard) }).toEqual({ where, guarded: true });
       expect({ where, scopes: scopes.includes('monitoring:read') }).toEqual({ where, scopes: true });
     }
@@ -82,7 +100,10 @@ describe('every route under /monitoring/enterprise is behind the Enterprise gate
     for (const route of gated) {
       const path = route.path;
       const call = (projectId: string | null, token?: string) =>
-        t.call(route.method, projectId ? `${path}?project_id=${projectId}` : path, { token, ...(route.method === 'GET' ? {} : { body: {} }) });
+        t.call(route.method, projectId ? `${path}?project_id=${projectId}` : path, {
+          token,
+          ...(route.method === 'GET' ? {} : { body: {} }),
+        });
       const where = `${route.method} ${path}`;
       expect({ where, status: (await call(f.enterprise)).status }).toEqual({ where, status: 401 });
       expect({ where, body: (await call(null, f.owner.token)).body?.code }).toEqual({ where, body: 'validation_failed' });

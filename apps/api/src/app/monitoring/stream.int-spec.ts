@@ -68,9 +68,18 @@ async function openStream(url: string, headers: Record<string, string>) {
   const samples = () => events.filter((e) => e.event === 'sample').map((e) => JSON.parse(e.data as string));
   const alerts = () => events.filter((e) => e.event === 'alert').map((e) => JSON.parse(e.data as string));
   return {
-    res, events, samples, alerts, waitFor,
-    get ended() { return ended; },
-    close: async () => { controller.abort(); await pump; },
+    res,
+    events,
+    samples,
+    alerts,
+    waitFor,
+    get ended() {
+      return ended;
+    },
+    close: async () => {
+      controller.abort();
+      await pump;
+    },
     done: pump,
   };
 }
@@ -88,10 +97,13 @@ describe('GET /monitoring/enterprise/stream (two API processes on one database)'
   let b: TestApp; // writes the samples (stands for a worker)
   let f: Fixture;
   let hub: StreamHub;
-  const url = (params: Record<string, string>) => `${a.url}/monitoring/enterprise/stream?${new URLSearchParams({ project_id: f.enterprise, ...params })}`;
+  const url = (params: Record<string, string>) =>
+    `${a.url}/monitoring/enterprise/stream?${new URLSearchParams({ project_id: f.enterprise, ...params })}`;
   const auth = () => ({ authorization: `Bearer ${f.owner.token}` });
   const write = (env: string, at: Date, v: Partial<MetricValues> = {}) =>
-    b.app.get(SamplesStore).insertBatch([{ projectId: f.enterprise, env, slotAt: new Date(at.getTime() - 2000), collectedAt: at, values: { ...values, ...v } }]);
+    b.app
+      .get(SamplesStore)
+      .insertBatch([{ projectId: f.enterprise, env, slotAt: new Date(at.getTime() - 2000), collectedAt: at, values: { ...values, ...v } }]);
 
   beforeAll(async () => {
     a = await startTestApp();
@@ -131,15 +143,24 @@ describe('GET /monitoring/enterprise/stream (two API processes on one database)'
     const t0 = Date.now() - 60_000;
     await write('prod', new Date(t0), { requests_per_sec: 1 });
     await write('staging', new Date(t0 + 1000), { requests_per_sec: 2 });
-    await b.app.get(SamplesStore).insertBatch([{ projectId: f.outside, env: 'prod', slotAt: new Date(t0), collectedAt: new Date(t0), values }]);
+    await b.app
+      .get(SamplesStore)
+      .insertBatch([{ projectId: f.outside, env: 'prod', slotAt: new Date(t0), collectedAt: new Date(t0), values }]);
     await all.waitFor((e) => e.filter((x) => x.event === 'sample').length >= 2);
     await staging.waitFor((e) => e.some((x) => x.event === 'sample'));
     await new Promise((r) => setTimeout(r, 300));
-    expect(all.samples().map((x) => [x.env, x.values.requests_per_sec])).toEqual([['prod', 1], ['staging', 2]]);
+    expect(all.samples().map((x) => [x.env, x.values.requests_per_sec])).toEqual([
+      ['prod', 1],
+      ['staging', 2],
+    ]);
     expect(staging.samples().map((x) => x.env)).toEqual(['staging']);
     expect(post.samples()).toEqual([]);
     // a post sample: a finished deployment just before it
-    await a.db.query(`INSERT INTO deployments (project_id, env, started_at, finished_at, result) VALUES ($1, 'prod', $2, $3, 'success')`, [f.enterprise, new Date(t0 + 1500), new Date(t0 + 2000)]);
+    await a.db.query(`INSERT INTO deployments (project_id, env, started_at, finished_at, result) VALUES ($1, 'prod', $2, $3, 'success')`, [
+      f.enterprise,
+      new Date(t0 + 1500),
+      new Date(t0 + 2000),
+    ]);
     await write('prod', new Date(t0 + 3000), { requests_per_sec: 3 });
     await post.waitFor((e) => e.some((x) => x.event === 'sample'));
     expect(post.samples().map((x) => [x.phase, x.values.requests_per_sec])).toEqual([['post', 3]]);
@@ -150,7 +171,16 @@ describe('GET /monitoring/enterprise/stream (two API processes on one database)'
     const prod = await openStream(url({ env: 'prod' }), auth());
     const staging = await openStream(url({ env: 'staging' }), auth());
     await until(() => hub.subscriberCount() === 2);
-    const alert: AlertView = { id: 'a1', rule: 'cpu_high', env: 'prod', state: 'firing', value: 0.93, threshold: 0.8, started_at: '2026-11-28T10:15:00Z', resolved_at: null };
+    const alert: AlertView = {
+      id: 'a1',
+      rule: 'cpu_high',
+      env: 'prod',
+      state: 'firing',
+      value: 0.93,
+      threshold: 0.8,
+      started_at: '2026-11-28T10:15:00Z',
+      resolved_at: null,
+    };
     const notice = (n: AlertStreamNotice) => b.db.query(`SELECT pg_notify('seqpulse_alerts', $1)`, [JSON.stringify(n)]);
     await notice({ project_id: f.outside, alert: { ...alert, id: 'other' } });
     await notice({ project_id: f.enterprise, alert });
@@ -199,18 +229,26 @@ describe('GET /monitoring/enterprise/stream (two API processes on one database)'
     expect([outside.status, outside.body.code]).toEqual([403, 'monitoring_not_enabled']);
     const stranger = await a.call('GET', `/monitoring/enterprise/stream?project_id=${f.enterprise}`, { token: f.stranger.token });
     expect([stranger.status, stranger.body.code]).toEqual([404, 'project_not_found']);
-    const bad = await a.call('GET', `/monitoring/enterprise/stream?project_id=${f.enterprise}&phase=${encodeURIComponent("pre' OR 1=1")}`, { token: f.owner.token });
+    const bad = await a.call('GET', `/monitoring/enterprise/stream?project_id=${f.enterprise}&phase=${encodeURIComponent("pre' OR 1=1")}`, {
+      token: f.owner.token,
+    });
     expect([bad.status, bad.body.code]).toEqual([400, 'validation_failed']);
     const env = await a.call('GET', `/monitoring/enterprise/stream?project_id=${f.enterprise}&env=qa`, { token: f.owner.token });
     expect(env.status).toBe(400);
-    const noScope = await a.call('GET', `/monitoring/enterprise/stream?project_id=${f.enterprise}`, { apiKey: await f.key(['alerts:write']) });
+    const noScope = await a.call('GET', `/monitoring/enterprise/stream?project_id=${f.enterprise}`, {
+      apiKey: await f.key(['alerts:write']),
+    });
     expect([noScope.status, noScope.body.code]).toEqual([403, 'insufficient_scope']);
     expect(hub.subscriberCount()).toBe(0);
 
     const s = await openStream(url({ env: 'prod' }), auth());
     await until(() => hub.subscriberCount() === 1);
     const recs = await auditOf(a, f.admin, f.enterprise);
-    expect(recs[0]).toMatchObject({ route: 'GET /monitoring/enterprise/stream', status: 200, params: { project_id: f.enterprise, env: 'prod' } });
+    expect(recs[0]).toMatchObject({
+      route: 'GET /monitoring/enterprise/stream',
+      status: 200,
+      params: { project_id: f.enterprise, env: 'prod' },
+    });
     expect(recs.slice(1, 5).map((r) => r.status)).toEqual([403, 400, 400, 404]);
     expect(recs[1]).toMatchObject({ api_key_id: expect.any(String) });
     expect((await auditOf(a, f.admin, f.free))[0]).toMatchObject({ route: 'GET /monitoring/enterprise/stream', status: 403 });
@@ -220,7 +258,9 @@ describe('GET /monitoring/enterprise/stream (two API processes on one database)'
   it('survives losing its LISTEN connection: open streams end, the hub reconnects, new streams get samples', async () => {
     const s = await openStream(url({}), auth());
     await until(() => hub.subscriberCount() === 1);
-    await b.db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'seqpulse-listen' AND datname = current_database()`);
+    await b.db.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'seqpulse-listen' AND datname = current_database()`,
+    );
     await s.done; // the server ended it so the client reconnects and refills the gap
     expect(s.ended).toBe(true);
     await until(() => hub.listening, 15_000);

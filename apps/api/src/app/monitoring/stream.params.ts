@@ -5,11 +5,15 @@ import { assertKnownParams, invalid } from './time-params';
 export const STREAM_PARAMS = ['project_id', 'env', 'phase'] as const;
 
 /** `env` (default: every env of the project) and `phase` (default: both) of the live stream. */
-export function parseStreamQuery(query: Record<string, unknown>, projectEnvs: readonly string[]): { env: string | null; phase: Phase | null } {
+export function parseStreamQuery(
+  query: Record<string, unknown>,
+  projectEnvs: readonly string[],
+): { env: string | null; phase: Phase | null } {
   assertKnownParams(query, STREAM_PARAMS);
   let env: string | null = null;
   if (query.env !== undefined) {
-    if (!projectEnvs.includes(query.env as string)) throw invalid('env', `is not an environment of this project (${projectEnvs.join(', ')})`);
+    if (!projectEnvs.includes(query.env as string))
+      throw invalid('env', `is not an environment of this project (${projectEnvs.join(', ')})`);
     env = query.env as string;
   }
   let phase: Phase | null = null;

@@ -29,7 +29,12 @@ export function parseInstant(field: string, value: unknown): number {
   const m = ISO_8601.exec(value);
   if (!m) throw invalid(field, 'must be an ISO-8601 timestamp (2026-11-28T10:15:00Z) or Unix seconds');
   const [, y, mo, d, h = '00', mi = '00', s = '00', fraction, zone] = m;
-  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d),
+    hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
     throw invalid(field, 'is not a valid date and time');
@@ -38,7 +43,8 @@ export function parseInstant(field: string, value: unknown): number {
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    const offH = Number(digits.slice(0, 2)), offM = Number(digits.slice(2, 4));
+    const offH = Number(digits.slice(0, 2)),
+      offM = Number(digits.slice(2, 4));
     if (offH > 23 || offM > 59) throw invalid(field, 'has an invalid time zone offset');
     ms -= sign * (offH * 60 + offM) * 60_000;
   }
@@ -50,9 +56,12 @@ export function parseInstant(field: string, value: unknown): number {
 export function assertKnownParams(query: Record<string, unknown>, known: readonly string[]): void {
   const unknown = Object.keys(query).filter((k) => !known.includes(k));
   if (unknown.length) {
-    throw ApiError.validation(`Unknown query parameter${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => k.slice(0, 40)).join(', ')}.`, {
-      fields: unknown.map((field) => ({ field: field.slice(0, 40), problems: ['unknown parameter'] })),
-    });
+    throw ApiError.validation(
+      `Unknown query parameter${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => k.slice(0, 40)).join(', ')}.`,
+      {
+        fields: unknown.map((field) => ({ field: field.slice(0, 40), problems: ['unknown parameter'] })),
+      },
+    );
   }
   for (const k of known) {
     const v = query[k];

@@ -22,12 +22,25 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
     beforeAll(async () => {
       await insertSamples(t, f.enterprise, [
         // bucket 10:00:00 (15 s): two samples, one exactly on the edge
-        { at: '2026-03-10T10:00:00.000Z', values: { requests_per_sec: 10, latency_p95: 100, error_rate: 0.01, cpu_usage: 0.2, memory_usage: 0.4 } },
-        { at: '2026-03-10T10:00:14.999Z', values: { requests_per_sec: 20, latency_p95: 300, error_rate: 0.03, cpu_usage: 0.4, memory_usage: 0.6 } },
+        {
+          at: '2026-03-10T10:00:00.000Z',
+          values: { requests_per_sec: 10, latency_p95: 100, error_rate: 0.01, cpu_usage: 0.2, memory_usage: 0.4 },
+        },
+        {
+          at: '2026-03-10T10:00:14.999Z',
+          values: { requests_per_sec: 20, latency_p95: 300, error_rate: 0.03, cpu_usage: 0.4, memory_usage: 0.6 },
+        },
         // exactly on the next edge: belongs to 10:00:15, not 10:00:00
-        { at: '2026-03-10T10:00:15.000Z', values: { requests_per_sec: 7, latency_p95: 50, error_rate: 0, cpu_usage: 0.1, memory_usage: 0.1 } },
+        {
+          at: '2026-03-10T10:00:15.000Z',
+          values: { requests_per_sec: 7, latency_p95: 50, error_rate: 0, cpu_usage: 0.1, memory_usage: 0.1 },
+        },
         // 10:00:30 stays empty
-        { at: '2026-03-10T10:00:50.000Z', lagS: 39, values: { requests_per_sec: 1, latency_p95: 1, error_rate: 0.5, cpu_usage: 1, memory_usage: 1 } },
+        {
+          at: '2026-03-10T10:00:50.000Z',
+          lagS: 39,
+          values: { requests_per_sec: 1, latency_p95: 1, error_rate: 0.5, cpu_usage: 1, memory_usage: 1 },
+        },
         { at: '2026-03-10T10:01:00.000Z', values: { requests_per_sec: 3, latency_p95: 900, error_rate: 0, cpu_usage: 0, memory_usage: 0 } },
         // another env and outside the range: never counted here
         { at: '2026-03-10T10:00:05.000Z', env: 'staging', values: { requests_per_sec: 999, latency_p95: 999 } },
@@ -38,7 +51,15 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
     it('aggregates per epoch-aligned bucket: mean, max for latency_p95, null for empty buckets', async () => {
       const res = await get({ from: '2026-03-10T10:00:00Z', to: '2026-03-10T10:01:00Z', step: '15s' });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ project_id: f.enterprise, env: 'prod', phase: null, step: '15s', from: '2026-03-10T10:00:00Z', to: '2026-03-10T10:01:00Z', deployments: [] });
+      expect(res.body).toMatchObject({
+        project_id: f.enterprise,
+        env: 'prod',
+        phase: null,
+        step: '15s',
+        from: '2026-03-10T10:00:00Z',
+        to: '2026-03-10T10:01:00Z',
+        deployments: [],
+      });
       const ts = ['10:00:00', '10:00:15', '10:00:30', '10:00:45', '10:01:00'].map((h) => `2026-03-10T${h}Z`);
       const s = res.body.series;
       expect(Object.keys(s).sort()).toEqual(['cpu_usage', 'error_rate', 'latency_p95', 'memory_usage', 'requests_per_sec']);
@@ -80,7 +101,10 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
       ]);
       expect(h.body.series.latency_p95[1].v).toBe(900);
       const m5 = await get({ from: '2026-03-10T10:00:00Z', to: '2026-03-10T10:05:00Z', step: '5m' });
-      expect(m5.body.series.cpu_usage.map((p: { v: number }) => p.v)).toEqual([expect.closeTo((0.2 + 0.4 + 0.1 + 1 + 0 + 0.5) / 6, 12), null]);
+      expect(m5.body.series.cpu_usage.map((p: { v: number }) => p.v)).toEqual([
+        expect.closeTo((0.2 + 0.4 + 0.1 + 1 + 0 + 0.5) / 6, 12),
+        null,
+      ]);
     });
 
     it('selects the env (default: the first env of the project)', async () => {
@@ -91,7 +115,11 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
 
     it('accepts Unix seconds and gives the same answer as ISO-8601', async () => {
       const iso = await get({ from: '2026-03-10T10:00:00Z', to: '2026-03-10T10:01:00Z', step: '15s' });
-      const unix = await get({ from: String(Date.UTC(2026, 2, 10, 10) / 1000), to: String(Date.UTC(2026, 2, 10, 10, 1) / 1000), step: '15s' });
+      const unix = await get({
+        from: String(Date.UTC(2026, 2, 10, 10) / 1000),
+        to: String(Date.UTC(2026, 2, 10, 10, 1) / 1000),
+        step: '15s',
+      });
       expect(unix.body).toEqual(iso.body);
     });
   });
@@ -143,14 +171,26 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
     const samples = Array.from({ length: 600 }, (_, i) => ({
       at: base + i * 15_000 + Math.floor(rnd(i) * 14_000),
       phase: (i % 7 === 0 ? 'post' : 'pre') as 'pre' | 'post',
-      values: { requests_per_sec: 100 * rnd(i), latency_p95: 1000 * rnd(i + 1), error_rate: rnd(i + 2) / 10, cpu_usage: rnd(i + 3), memory_usage: rnd(i + 4) },
+      values: {
+        requests_per_sec: 100 * rnd(i),
+        latency_p95: 1000 * rnd(i + 1),
+        error_rate: rnd(i + 2) / 10,
+        cpu_usage: rnd(i + 3),
+        memory_usage: rnd(i + 4),
+      },
     }));
     await insertSamples(t, f.enterprise, samples);
     // the same slots again through the store: ON CONFLICT DO NOTHING, so the rollups must not move
     const { SamplesStore } = await import('../samples/samples.store');
-    const again = await t.app.get(SamplesStore).insertBatch(samples.slice(0, 50).map((s) => ({
-      projectId: f.enterprise, env: 'prod', slotAt: new Date(s.at - 3000), collectedAt: new Date(s.at), values: { requests_per_sec: 1e6, latency_p95: 1e6, error_rate: 1, cpu_usage: 1, memory_usage: 1 },
-    })));
+    const again = await t.app.get(SamplesStore).insertBatch(
+      samples.slice(0, 50).map((s) => ({
+        projectId: f.enterprise,
+        env: 'prod',
+        slotAt: new Date(s.at - 3000),
+        collectedAt: new Date(s.at),
+        values: { requests_per_sec: 1e6, latency_p95: 1e6, error_rate: 1, cpu_usage: 1, memory_usage: 1 },
+      })),
+    );
     expect(again).toBe(0);
     const { TimeseriesService, buildTimeseriesSql, renderTimeseries } = await import('./timeseries.service');
     const { parseTimeseriesQuery } = await import('./timeseries.params');
@@ -203,7 +243,13 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
     );
     const res = await get({ from: '2026-03-10T10:00:00Z', to: '2026-03-10T10:01:00Z', step: '15s' });
     expect(res.body.deployments).toEqual([
-      { deployment_id: rows[0].id, env: 'prod', started_at: '2026-03-10T10:00:20Z', finished_at: '2026-03-10T10:00:40Z', result: 'success' },
+      {
+        deployment_id: rows[0].id,
+        env: 'prod',
+        started_at: '2026-03-10T10:00:20Z',
+        finished_at: '2026-03-10T10:00:40Z',
+        result: 'success',
+      },
       { deployment_id: rows[1].id, env: 'prod', started_at: '2026-03-10T10:00:50Z', finished_at: null, result: null },
     ]);
   });
@@ -214,13 +260,17 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
     ['br;q=0, gzip', 'gzip', gunzipSync],
     ['identity', undefined, (b: Buffer) => b],
   ])('compresses the response (Accept-Encoding: %s → %s)', async (accept, encoding, decode) => {
-    const url = new URL(`${t.url}${q({ project_id: f.enterprise, from: '2026-03-10T00:00:00Z', to: '2026-03-10T12:00:00Z', step: '60s' })}`);
+    const url = new URL(
+      `${t.url}${q({ project_id: f.enterprise, from: '2026-03-10T00:00:00Z', to: '2026-03-10T12:00:00Z', step: '60s' })}`,
+    );
     const { headers, body } = await new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
       httpRequest(url, { headers: { authorization: `Bearer ${f.owner.token}`, 'accept-encoding': accept } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     expect(headers['content-encoding']).toBe(encoding);
     expect(headers['vary']).toMatch(/Accept-Encoding/i);
@@ -232,9 +282,19 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
   describe('bad parameters: 400, never 500', () => {
     const base = { from: '2026-03-10T10:00:00Z', to: '2026-03-10T11:00:00Z' };
     it.each([
-      [{ from: 'yesterday' }], [{ to: '2026-13-01T00:00:00Z' }], [{ from: '2026-02-30T00:00:00Z' }], [{ from: '' }], [{ to: '1e9' }],
-      [{ step: '10s' }], [{ step: '' }], [{ step: '1H' }], [{ phase: 'during' }], [{ env: 'qa' }], [{ env: 'PROD' }],
-      [{ from: '2026-03-10T11:00:00Z', to: '2026-03-10T11:00:00Z' }], [{ from: '2026-03-10T12:00:00Z', to: '2026-03-10T11:00:00Z' }],
+      [{ from: 'yesterday' }],
+      [{ to: '2026-13-01T00:00:00Z' }],
+      [{ from: '2026-02-30T00:00:00Z' }],
+      [{ from: '' }],
+      [{ to: '1e9' }],
+      [{ step: '10s' }],
+      [{ step: '' }],
+      [{ step: '1H' }],
+      [{ phase: 'during' }],
+      [{ env: 'qa' }],
+      [{ env: 'PROD' }],
+      [{ from: '2026-03-10T11:00:00Z', to: '2026-03-10T11:00:00Z' }],
+      [{ from: '2026-03-10T12:00:00Z', to: '2026-03-10T11:00:00Z' }],
       [{ metric: 'cpu_usage' }],
     ])('%j → 400 validation_failed', async (params) => {
       const res = await get({ ...base, ...(params as Record<string, string>) });
@@ -255,11 +315,14 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
     });
 
     const sqlish = ["1' OR '1'='1", "x'); DROP TABLE samples; --", 'prod; SELECT pg_sleep(5)', '$1::text', "2026-03-10T10:00:00Z' --"];
-    it.each(['project_id', 'from', 'to', 'step', 'env', 'phase'].flatMap((k) => sqlish.map((v) => [k, v])))('SQL-ish %s=%j → 400', async (key, value) => {
-      const res = await t.call('GET', q({ project_id: f.enterprise, ...base, [key]: value }), { token: f.owner.token });
-      expect(res.status).toBe(400);
-      expect(res.body.code).toBe('validation_failed');
-    });
+    it.each(['project_id', 'from', 'to', 'step', 'env', 'phase'].flatMap((k) => sqlish.map((v) => [k, v])))(
+      'SQL-ish %s=%j → 400',
+      async (key, value) => {
+        const res = await t.call('GET', q({ project_id: f.enterprise, ...base, [key]: value }), { token: f.owner.token });
+        expect(res.status).toBe(400);
+        expect(res.body.code).toBe('validation_failed');
+      },
+    );
 
     it('repeated parameters and a missing project_id → 400', async () => {
       const rep = await t.call('GET', `${TS}?project_id=${f.enterprise}&step=15s&step=60s`, { token: f.owner.token });
@@ -282,7 +345,15 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
       expect(res.status).toBe(403);
       expect(res.body).toMatchObject({ statusCode: 403, code: 'plan_not_enterprise' });
       const [rec] = await auditOf(t, f.admin, f.free);
-      expect(rec).toMatchObject({ route: `GET ${TS}`, status: 403, project_id: f.free, params: { project_id: f.free, step: 'bogus' }, api_key_id: null, user_id: expect.any(String), client_ip: expect.stringMatching(/127\.0\.0\.1/) });
+      expect(rec).toMatchObject({
+        route: `GET ${TS}`,
+        status: 403,
+        project_id: f.free,
+        params: { project_id: f.free, step: 'bogus' },
+        api_key_id: null,
+        user_id: expect.any(String),
+        client_ip: expect.stringMatching(/127\.0\.0\.1/),
+      });
     });
 
     it('enterprise outside the pilot → 403 monitoring_not_enabled', async () => {
@@ -335,7 +406,11 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
       const before = Date.now();
       await get({ from: '2026-03-10T10:00:00Z', to: '2026-03-10T10:01:00Z', step: '15s' });
       const [rec] = await auditOf(t, f.admin, f.enterprise);
-      expect(rec).toMatchObject({ route: `GET ${TS}`, status: 200, params: { project_id: f.enterprise, from: '2026-03-10T10:00:00Z', to: '2026-03-10T10:01:00Z', step: '15s' } });
+      expect(rec).toMatchObject({
+        route: `GET ${TS}`,
+        status: 200,
+        params: { project_id: f.enterprise, from: '2026-03-10T10:00:00Z', to: '2026-03-10T10:01:00Z', step: '15s' },
+      });
       expect(Math.abs(Date.parse(rec.at) - before)).toBeLessThan(5000);
     });
 
@@ -373,12 +448,17 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
       expect(past.body).toEqual([]);
     });
 
-    it.each(['limit=0', 'limit=1001', 'limit=abc', 'from=yesterday', "project_id=1' OR '1'='1", 'from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 'user=x'])(
-      '%s → 400',
-      async (query) => {
-        const res = await t.call('GET', `/admin/audit?${query}`, { token: f.admin });
-        expect([res.status, res.body.code]).toEqual([400, 'validation_failed']);
-      },
-    );
+    it.each([
+      'limit=0',
+      'limit=1001',
+      'limit=abc',
+      'from=yesterday',
+      "project_id=1' OR '1'='1",
+      'from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z',
+      'user=x',
+    ])('%s → 400', async (query) => {
+      const res = await t.call('GET', `/admin/audit?${query}`, { token: f.admin });
+      expect([res.status, res.body.code]).toEqual([400, 'validation_failed']);
+    });
   });
 });

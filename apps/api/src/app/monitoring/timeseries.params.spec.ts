@@ -47,7 +47,9 @@ describe('parseTimeseriesQuery: defaults', () => {
   });
 
   it('accepts Unix seconds', () => {
-    expect(parse({ from: String(Date.UTC(2026, 10, 28, 10) / 1000), to: String(Date.UTC(2026, 10, 28, 11) / 1000), step: '60s' }).points).toBe(61);
+    expect(
+      parse({ from: String(Date.UTC(2026, 10, 28, 10) / 1000), to: String(Date.UTC(2026, 10, 28, 11) / 1000), step: '60s' }).points,
+    ).toBe(61);
   });
 });
 
@@ -60,7 +62,9 @@ describe('parseTimeseriesQuery: refusals', () => {
 
   it(`allows ${MAX_POINTS_PER_SERIES} points and refuses one more with range_too_large`, () => {
     const from = Date.UTC(2026, 0, 1) / 1000;
-    expect(parse({ from: String(from), to: String(from + (MAX_POINTS_PER_SERIES - 1) * 15), step: '15s' }).points).toBe(MAX_POINTS_PER_SERIES);
+    expect(parse({ from: String(from), to: String(from + (MAX_POINTS_PER_SERIES - 1) * 15), step: '15s' }).points).toBe(
+      MAX_POINTS_PER_SERIES,
+    );
     const e = err({ from: String(from), to: String(from + MAX_POINTS_PER_SERIES * 15), step: '15s' });
     expect([e.code, e.getStatus()]).toEqual(['range_too_large', 400]);
     expect(err({ from: '2026-11-21T11:00:00Z', to: '2026-11-28T11:00:00Z', step: '15s' }).code).toBe('range_too_large');
@@ -68,9 +72,21 @@ describe('parseTimeseriesQuery: refusals', () => {
   });
 
   it.each([
-    ['step', '10s'], ['step', '1H'], ['step', ''], ['step', '60'], ['phase', 'during'], ['phase', 'PRE'], ['phase', ''],
-    ['env', 'qa'], ['env', 'Prod'], ['env', ''], ['from', 'yesterday'], ['to', '2026-02-30T00:00:00Z'], ['from', ''],
-    ['metric', 'cpu_usage'], ['limit', '10'],
+    ['step', '10s'],
+    ['step', '1H'],
+    ['step', ''],
+    ['step', '60'],
+    ['phase', 'during'],
+    ['phase', 'PRE'],
+    ['phase', ''],
+    ['env', 'qa'],
+    ['env', 'Prod'],
+    ['env', ''],
+    ['from', 'yesterday'],
+    ['to', '2026-02-30T00:00:00Z'],
+    ['from', ''],
+    ['metric', 'cpu_usage'],
+    ['limit', '10'],
   ])('refuses %s=%j with 400 validation_failed', (key, value) => {
     const e = err({ [key]: value });
     expect([e.code, e.getStatus()]).toEqual(['validation_failed', 400]);
@@ -158,7 +174,12 @@ describe('renderTimeseries', () => {
       memory_usage: [0, null, 0.25, null],
     };
     expect(JSON.parse(text)).toEqual({
-      project_id: 'p"1', env: 'prod', phase: 'pre', step: '15s', from: '2026-11-28T10:00:00Z', to: '2026-11-28T10:00:45Z',
+      project_id: 'p"1',
+      env: 'prod',
+      phase: 'pre',
+      step: '15s',
+      from: '2026-11-28T10:00:00Z',
+      to: '2026-11-28T10:00:45Z',
       series: Object.fromEntries(Object.entries(want).map(([m, vs]) => [m, vs.map((v, i) => ({ t: ts[i], v }))])),
       deployments,
     });
@@ -168,15 +189,33 @@ describe('renderTimeseries', () => {
 
   it('writes every bucket time exactly, across midnight and month ends', () => {
     const req = parse({ from: '2026-02-28T23:00:00Z', to: '2026-03-01T01:00:00Z', step: '15s' });
-    const empty = { offsets: null, requests_per_sec: null, latency_p95: null, error_rate: null, cpu_usage: null, memory_usage: null, deployments: [] };
+    const empty = {
+      offsets: null,
+      requests_per_sec: null,
+      latency_p95: null,
+      error_rate: null,
+      cpu_usage: null,
+      memory_usage: null,
+      deployments: [],
+    };
     const times = JSON.parse(renderTimeseries('p', req, empty)).series.latency_p95.map((p: { t: string }) => p.t);
-    expect(times).toEqual(Array.from({ length: req.points }, (_, i) => new Date((req.firstBucket + i * 15) * 1000).toISOString().replace('.000Z', 'Z')));
+    expect(times).toEqual(
+      Array.from({ length: req.points }, (_, i) => new Date((req.firstBucket + i * 15) * 1000).toISOString().replace('.000Z', 'Z')),
+    );
     expect(times).toContain('2026-03-01T00:00:00Z');
   });
 
   it('answers every bucket null when no bucket has a sample', () => {
     const req = parse({ from: '2026-11-28T10:00:00Z', to: '2026-11-28T10:01:00Z', step: '15s' });
-    const empty = { offsets: null, requests_per_sec: null, latency_p95: null, error_rate: null, cpu_usage: null, memory_usage: null, deployments: [] };
+    const empty = {
+      offsets: null,
+      requests_per_sec: null,
+      latency_p95: null,
+      error_rate: null,
+      cpu_usage: null,
+      memory_usage: null,
+      deployments: [],
+    };
     const body = JSON.parse(renderTimeseries('p', req, empty));
     expect(body.series.cpu_usage).toHaveLength(5);
     expect(body.series.cpu_usage.every((p: { v: unknown }) => p.v === null)).toBe(true);

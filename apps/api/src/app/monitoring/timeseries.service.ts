@@ -243,7 +243,11 @@ function aggregationSql(rollup: Rollup | null, phaseParam: string | null): strin
 }
 
 /** Exported for the unit tests and the benchmark's EXPLAIN. */
-export function buildTimeseriesSql(projectId: string, req: TimeseriesRequest, rollup: Rollup | null = null): { sql: string; params: unknown[] } {
+export function buildTimeseriesSql(
+  projectId: string,
+  req: TimeseriesRequest,
+  rollup: Rollup | null = null,
+): { sql: string; params: unknown[] } {
   const start = req.firstBucket;
   const end = req.lastBucket + req.stepS; // exclusive
   const params: unknown[] = [projectId, req.env, req.stepS, start, end];

@@ -27,7 +27,9 @@ export function slackMessage(event: AlertTransitionEvent, projectName: string): 
   const a = event.alert;
   const where = `*${escapeSlack(projectName)}* (${a.env})`;
   if (event.transition === 'firing') {
-    return { text: `:rotating_light: *FIRING* \`${a.rule}\` on ${where}: ${describeValue(a.rule, a.value, a.threshold)} (since ${a.started_at})` };
+    return {
+      text: `:rotating_light: *FIRING* \`${a.rule}\` on ${where}: ${describeValue(a.rule, a.value, a.threshold)} (since ${a.started_at})`,
+    };
   }
   const minutes = a.resolved_at ? Math.max(0, Math.round((Date.parse(a.resolved_at) - Date.parse(a.started_at)) / 60_000)) : 0;
   const reason = a.resolution_reason ? `, ${a.resolution_reason.replace(/_/g, ' ')}` : '';

@@ -65,8 +65,14 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
 
   onApplicationBootstrap(): void {
     if (!this.automatic) return;
-    this.scheduler.addInterval(TICK, setInterval(() => this.kick(), this.config.SEQPULSE_NOTIFY_INTERVAL_MS));
-    this.scheduler.addInterval(PRUNE, setInterval(() => void this.prune().catch((error) => this.logger.error({ err: error }, 'Outbox prune failed')), 3_600_000));
+    this.scheduler.addInterval(
+      TICK,
+      setInterval(() => this.kick(), this.config.SEQPULSE_NOTIFY_INTERVAL_MS),
+    );
+    this.scheduler.addInterval(
+      PRUNE,
+      setInterval(() => void this.prune().catch((error) => this.logger.error({ err: error }, 'Outbox prune failed')), 3_600_000),
+    );
   }
 
   /** Delivered and failed notifications (with their attempts) are kept SEQPULSE_FAILURE_RETENTION_DAYS. */
@@ -163,10 +169,23 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
           SET status = $8, delivered_at = CASE WHEN $8 = 'delivered' THEN $3 ELSE NULL END,
               next_attempt_at = CASE WHEN $8 = 'pending' THEN $9 ELSE next_attempt_at END
         WHERE id = $1`,
-      [d.id, d.attempts, at, result.durationMs, result.httpStatus, result.ok, result.error, outcome === 'retrying' ? 'pending' : outcome, retryAt],
+      [
+        d.id,
+        d.attempts,
+        at,
+        result.durationMs,
+        result.httpStatus,
+        result.ok,
+        result.error,
+        outcome === 'retrying' ? 'pending' : outcome,
+        retryAt,
+      ],
     );
     if (!result.ok) {
-      this.logger.warn({ delivery_id: d.id, channel: d.channel, attempt: d.attempts, http_status: result.httpStatus, error: result.error, outcome }, 'Notification attempt failed');
+      this.logger.warn(
+        { delivery_id: d.id, channel: d.channel, attempt: d.attempts, http_status: result.httpStatus, error: result.error, outcome },
+        'Notification attempt failed',
+      );
     }
     return outcome;
   }
@@ -174,7 +193,11 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
 
 /** HMAC v2 headers (method POST, the webhook URL's path) plus a signature of the body; unsigned without a secret. */
 function webhookHeaders(d: ClaimedDelivery, secret: string | null): Record<string, string> {
-  const headers: Record<string, string> = { 'X-SeqPulse-Delivery': d.id, 'X-SeqPulse-Event': `alert.${d.transition}`, [HMAC_HEADERS.projectId]: d.project_id };
+  const headers: Record<string, string> = {
+    'X-SeqPulse-Delivery': d.id,
+    'X-SeqPulse-Event': `alert.${d.transition}`,
+    [HMAC_HEADERS.projectId]: d.project_id,
+  };
   if (!secret) return headers;
   const signed = signRequest({ secret, method: 'POST', url: d.url, projectId: d.project_id });
   const content = computeSignatureBytes(secret, `${signed[HMAC_HEADERS.timestamp]}|${signed[HMAC_HEADERS.nonce]}|${d.body}`);

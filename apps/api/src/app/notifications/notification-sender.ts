@@ -68,7 +68,10 @@ function checkedLookup(allowPrivate: () => boolean) {
       const list = addresses as LookupAddress[];
       const blocked = list.find((a) => !isAddressAllowed(a.address, allowPrivate()));
       if (blocked || list.length === 0) {
-        const refused = Object.assign(new Error(`${hostname} resolves to ${blocked?.address ?? 'nothing'}, an address SeqPulse does not call`), { code: 'EADDRREFUSED' });
+        const refused = Object.assign(
+          new Error(`${hostname} resolves to ${blocked?.address ?? 'nothing'}, an address SeqPulse does not call`),
+          { code: 'EADDRREFUSED' },
+        );
         return callback(refused, []);
       }
       if (options.all) return callback(null, list);
@@ -79,7 +82,13 @@ function checkedLookup(allowPrivate: () => boolean) {
 
 function describeError(error: unknown): string {
   const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_CONNECT_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
+  if (
+    e?.name === 'TimeoutError' ||
+    e?.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    e?.code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    e?.code === 'UND_ERR_BODY_TIMEOUT'
+  )
+    return 'timeout';
   const code = e?.code ?? e?.cause?.code;
   const message = e?.message ?? e?.cause?.message ?? String(error);
   return (code ? `${code}: ${message}` : message).slice(0, 300);

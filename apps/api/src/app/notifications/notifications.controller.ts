@@ -17,7 +17,7 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The project\'s alert notification targets (outgoing webhook, Slack-compatible webhook).' })
+  @ApiOperation({ summary: "The project's alert notification targets (outgoing webhook, Slack-compatible webhook)." })
   @ApiOkResponse({ type: NotificationSettingsDto })
   @ApiErrors(401, 403, 404)
   get(@CurrentPrincipal() principal: Principal, @Param('id', uuidPipe('project')) id: string): Promise<NotificationSettingsView> {
@@ -26,11 +26,16 @@ export class NotificationsController {
 
   @Put()
   @ApiOperation({
-    summary: 'Replace the notification targets. Each URL gets the same address checks as metrics endpoints (400 when refused); an absent or null field turns that channel off.',
+    summary:
+      'Replace the notification targets. Each URL gets the same address checks as metrics endpoints (400 when refused); an absent or null field turns that channel off.',
   })
   @ApiOkResponse({ type: NotificationSettingsDto })
   @ApiErrors(400, 401, 403, 404)
-  put(@CurrentPrincipal() principal: Principal, @Param('id', uuidPipe('project')) id: string, @Body() body: UpdateNotificationSettingsDto): Promise<NotificationSettingsView> {
+  put(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuidPipe('project')) id: string,
+    @Body() body: UpdateNotificationSettingsDto,
+  ): Promise<NotificationSettingsView> {
     return this.notifications.putSettings(principal, id, body);
   }
 
@@ -38,7 +43,11 @@ export class NotificationsController {
   @ApiOperation({ summary: 'The notification outbox of the project, newest first, each delivery with every attempt and its status.' })
   @ApiOkResponse({ type: [NotificationDeliveryDto] })
   @ApiErrors(400, 401, 403, 404)
-  deliveries(@CurrentPrincipal() principal: Principal, @Param('id', uuidPipe('project')) id: string, @Query() query: DeliveriesQueryDto): Promise<NotificationDeliveryView[]> {
+  deliveries(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuidPipe('project')) id: string,
+    @Query() query: DeliveriesQueryDto,
+  ): Promise<NotificationDeliveryView[]> {
     return this.notifications.listDeliveries(principal, id, query.limit ?? 50);
   }
 }

@@ -10,7 +10,9 @@ export class UpdateNotificationSettingsDto {
     example: 'https://hooks.example.com/seqpulse',
     description: 'Outgoing webhook: one JSON POST per alert transition, HMAC v2 signed with the project secret. Absent or null = off.',
   })
-  @IsOptional() @IsString() @MaxLength(METRICS_ENDPOINT_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(METRICS_ENDPOINT_MAX_LENGTH)
   webhook_url?: string | null;
 
   @ApiPropertyOptional({
@@ -19,7 +21,9 @@ export class UpdateNotificationSettingsDto {
     example: 'https://hooks.slack.com/services/T000/B000/XXXX',
     description: 'Slack-compatible incoming webhook (`{"text": …}`). Absent or null = off.',
   })
-  @IsOptional() @IsString() @MaxLength(METRICS_ENDPOINT_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(METRICS_ENDPOINT_MAX_LENGTH)
   slack_webhook_url?: string | null;
 }
 
@@ -32,14 +36,20 @@ export class NotificationSettingsDto {
 
 export class DeliveriesQueryDto {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   limit?: number;
 }
 
 export class DeliveryAttemptDto {
   @ApiProperty() attempt!: number;
   @ApiProperty() at!: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'HTTP status received; null when there was no response.' }) http_status!: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'HTTP status received; null when there was no response.' }) http_status!:
+    | number
+    | null;
   @ApiProperty() ok!: boolean;
   @ApiProperty({ type: String, nullable: true }) error!: string | null;
   @ApiProperty() duration_ms!: number;

@@ -49,12 +49,16 @@ export class NotificationsService {
     const webhook = dto.webhook_url ?? null;
     const slack = dto.slack_webhook_url ?? null;
     const problems: { field: string; problems: string[] }[] = [];
-    for (const [field, url] of [['webhook_url', webhook], ['slack_webhook_url', slack]] as const) {
+    for (const [field, url] of [
+      ['webhook_url', webhook],
+      ['slack_webhook_url', slack],
+    ] as const) {
       if (url === null) continue;
       const check = await this.targets.check(url);
       if (check.ok === false) problems.push({ field, problems: [`${field} ${check.reason}`] });
     }
-    if (problems.length) throw ApiError.validation(`Invalid request: ${problems.map((p) => p.problems[0]).join('; ')}.`, { fields: problems });
+    if (problems.length)
+      throw ApiError.validation(`Invalid request: ${problems.map((p) => p.problems[0]).join('; ')}.`, { fields: problems });
     await this.db.query(
       `INSERT INTO notification_settings (project_id, webhook_url, slack_webhook_url, updated_at, updated_by)
        VALUES ($1, $2, $3, now(), $4)
@@ -100,7 +104,10 @@ export class NotificationsService {
   async announce(tx: Queryable, events: AlertTransitionEvent[], now: Date): Promise<number> {
     if (events.length === 0) return 0;
     const notices = events.map((e) => JSON.stringify({ project_id: e.projectId, alert: e.alert } satisfies AlertStreamNotice));
-    await tx.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) WITH ORDINALITY AS u(n, i) ORDER BY i`, [ALERTS_NOTIFY_CHANNEL, notices]);
+    await tx.query(`SELECT pg_notify($1, n) FROM unnest($2::text[]) WITH ORDINALITY AS u(n, i) ORDER BY i`, [
+      ALERTS_NOTIFY_CHANNEL,
+      notices,
+    ]);
 
     const projectIds = [...new Set(events.map((e) => e.projectId))];
     const settings: SettingsRow[] = await tx.query(
@@ -120,7 +127,13 @@ export class NotificationsService {
         rows.push({ ...base, id, channel: 'webhook', url: s.webhook_url, body: JSON.stringify(webhookPayload(id, event, s.name)) });
       }
       if (s.slack_webhook_url) {
-        rows.push({ ...base, id: randomUUID(), channel: 'slack', url: s.slack_webhook_url, body: JSON.stringify(slackMessage(event, s.name)) });
+        rows.push({
+          ...base,
+          id: randomUUID(),
+          channel: 'slack',
+          url: s.slack_webhook_url,
+          body: JSON.stringify(slackMessage(event, s.name)),
+        });
       }
     }
     if (rows.length === 0) return 0;
@@ -146,7 +159,10 @@ export class NotificationsService {
   }
 
   private async settingsView(projectId: string): Promise<NotificationSettingsView> {
-    const [row] = await this.db.query(`SELECT webhook_url, slack_webhook_url, updated_at FROM notification_settings WHERE project_id = $1`, [projectId]);
+    const [row] = await this.db.query(
+      `SELECT webhook_url, slack_webhook_url, updated_at FROM notification_settings WHERE project_id = $1`,
+      [projectId],
+    );
     return {
       project_id: projectId,
       webhook_url: row?.webhook_url ?? null,

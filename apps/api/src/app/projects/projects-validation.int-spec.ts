@@ -79,7 +79,10 @@ describe('bad input is a 400 with the contract body, and changes nothing', () =>
   it('refuses unknown scopes and pilot ids', async () => {
     expect((await t.call('POST', '/api-keys', { token, body: { name: 'k', scopes: ['root'] } })).status).toBe(400);
     expect((await t.call('POST', '/api-keys', { token, body: { name: 'k', scopes: [] } })).status).toBe(400);
-    const rollout = await t.call('PUT', '/admin/rollout', { token: admin, body: { stage: 'pilot', pilot_project_ids: ['00000000-0000-4000-8000-000000000000'] } });
+    const rollout = await t.call('PUT', '/admin/rollout', {
+      token: admin,
+      body: { stage: 'pilot', pilot_project_ids: ['00000000-0000-4000-8000-000000000000'] },
+    });
     expect(rollout.status).toBe(400);
     expect(rollout.body.details.unknown_project_ids).toHaveLength(1);
     expect((await t.call('PUT', '/admin/rollout', { token: admin, body: { stage: 'everyone', pilot_project_ids: [] } })).status).toBe(400);

@@ -44,7 +44,11 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Change name, envs, endpoint, HMAC or poll interval. Turning HMAC on returns the new secret once.' })
   @ApiOkResponse({ type: ProjectWithSecretDto })
   @ApiErrors(400, 401, 403, 404)
-  update(@CurrentPrincipal() principal: Principal, @Param('id', uuidPipe('project')) id: string, @Body() body: UpdateProjectDto): Promise<ProjectWithSecret> {
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuidPipe('project')) id: string,
+    @Body() body: UpdateProjectDto,
+  ): Promise<ProjectWithSecret> {
     return this.projects.update(principal, id, body);
   }
 
@@ -83,7 +87,7 @@ export class AdminProjectsController {
   }
 
   @Put(':id/plan')
-  @ApiOperation({ summary: 'Change a project\'s plan.' })
+  @ApiOperation({ summary: "Change a project's plan." })
   @ApiOkResponse({ type: ProjectDto })
   @ApiErrors(400, 401, 403, 404)
   setPlan(@Param('id', uuidPipe('project')) id: string, @Body() body: SetPlanDto): Promise<ProjectView> {

@@ -1,5 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import {
   ENV_NAME_PATTERN,
   MAX_ENVS_BY_PLAN,
@@ -15,45 +30,78 @@ const MAX_ENVS = Math.max(...Object.values(MAX_ENVS_BY_PLAN));
 
 export class CreateProjectDto {
   @ApiProperty({ example: 'Checkout API', maxLength: PROJECT_NAME_MAX_LENGTH })
-  @IsString() @MinLength(1) @MaxLength(PROJECT_NAME_MAX_LENGTH)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PROJECT_NAME_MAX_LENGTH)
   name!: string;
 
-  @ApiProperty({ example: ['prod'], description: 'Lowercase `[a-z0-9-]{1,32}`; at most 1 on free, 3 on pro/enterprise. A new project is free.' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ENVS) @ArrayUnique() @IsString({ each: true }) @Matches(ENV_NAME_PATTERN, { each: true, message: 'each env must match [a-z0-9-]{1,32}' })
+  @ApiProperty({
+    example: ['prod'],
+    description: 'Lowercase `[a-z0-9-]{1,32}`; at most 1 on free, 3 on pro/enterprise. A new project is free.',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ENVS)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(ENV_NAME_PATTERN, { each: true, message: 'each env must match [a-z0-9-]{1,32}' })
   envs!: string[];
 
-  @ApiProperty({ example: 'https://checkout.example.com/seqpulse/metrics', description: 'http(s) URL SeqPulse polls; private and metadata addresses are refused.' })
-  @IsString() @MaxLength(METRICS_ENDPOINT_MAX_LENGTH)
+  @ApiProperty({
+    example: 'https://checkout.example.com/seqpulse/metrics',
+    description: 'http(s) URL SeqPulse polls; private and metadata addresses are refused.',
+  })
+  @IsString()
+  @MaxLength(METRICS_ENDPOINT_MAX_LENGTH)
   metrics_endpoint!: string;
 
   @ApiPropertyOptional({ default: false, description: 'Sign polls with HMAC v2; the secret is returned once in the response.' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   hmac_enabled?: boolean;
 
   @ApiPropertyOptional({ default: 15, minimum: POLL_INTERVAL_MIN_S, maximum: POLL_INTERVAL_MAX_S })
-  @IsOptional() @IsInt() @Min(POLL_INTERVAL_MIN_S) @Max(POLL_INTERVAL_MAX_S)
+  @IsOptional()
+  @IsInt()
+  @Min(POLL_INTERVAL_MIN_S)
+  @Max(POLL_INTERVAL_MAX_S)
   poll_interval_s?: number;
 }
 
 export class UpdateProjectDto {
   @ApiPropertyOptional({ maxLength: PROJECT_NAME_MAX_LENGTH })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(PROJECT_NAME_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(PROJECT_NAME_MAX_LENGTH)
   name?: string;
 
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_ENVS) @ArrayUnique() @IsString({ each: true }) @Matches(ENV_NAME_PATTERN, { each: true, message: 'each env must match [a-z0-9-]{1,32}' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ENVS)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(ENV_NAME_PATTERN, { each: true, message: 'each env must match [a-z0-9-]{1,32}' })
   envs?: string[];
 
   @ApiPropertyOptional()
-  @IsOptional() @IsString() @MaxLength(METRICS_ENDPOINT_MAX_LENGTH)
+  @IsOptional()
+  @IsString()
+  @MaxLength(METRICS_ENDPOINT_MAX_LENGTH)
   metrics_endpoint?: string;
 
   @ApiPropertyOptional({ description: 'Turning it on generates a secret, returned once.' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   hmac_enabled?: boolean;
 
   @ApiPropertyOptional({ minimum: POLL_INTERVAL_MIN_S, maximum: POLL_INTERVAL_MAX_S })
-  @IsOptional() @IsInt() @Min(POLL_INTERVAL_MIN_S) @Max(POLL_INTERVAL_MAX_S)
+  @IsOptional()
+  @IsInt()
+  @Min(POLL_INTERVAL_MIN_S)
+  @Max(POLL_INTERVAL_MAX_S)
   poll_interval_s?: number;
 }
 

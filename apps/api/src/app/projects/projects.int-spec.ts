@@ -15,8 +15,10 @@ describe('projects: ownership, keys and scopes', () => {
     alice = (await t.signupAndLogin('alice@example.com')).token;
     bob = (await t.signupAndLogin('bob@example.com')).token;
     admin = await t.login(TEST_ADMIN.email, TEST_ADMIN.password);
-    aliceProject = (await t.call('POST', '/projects', { token: alice, body: { name: 'Shop', envs: ['prod'], metrics_endpoint: endpoint } })).body;
-    aliceOther = (await t.call('POST', '/projects', { token: alice, body: { name: 'Other', envs: ['prod'], metrics_endpoint: endpoint } })).body;
+    aliceProject = (await t.call('POST', '/projects', { token: alice, body: { name: 'Shop', envs: ['prod'], metrics_endpoint: endpoint } }))
+      .body;
+    aliceOther = (await t.call('POST', '/projects', { token: alice, body: { name: 'Other', envs: ['prod'], metrics_endpoint: endpoint } }))
+      .body;
   });
   afterAll(() => t.close());
 
@@ -34,7 +36,7 @@ describe('projects: ownership, keys and scopes', () => {
     });
   });
 
-  it('never lets a member see, change or delete another member\'s project (404)', async () => {
+  it("never lets a member see, change or delete another member's project (404)", async () => {
     const path = `/projects/${aliceProject.id}`;
     for (const [method, body] of [['GET'], ['PATCH', { name: 'Pwned' }], ['DELETE'], ['POST', undefined]] as const) {
       const res = await t.call(method, method === 'POST' ? `${path}/hmac-secret` : path, { token: bob, body });
@@ -52,7 +54,10 @@ describe('projects: ownership, keys and scopes', () => {
   });
 
   it('limits a key with project_ids to those projects', async () => {
-    const created = await t.call('POST', '/api-keys', { token: alice, body: { name: 'shop only', scopes: ['monitoring:read'], project_ids: [aliceProject.id] } });
+    const created = await t.call('POST', '/api-keys', {
+      token: alice,
+      body: { name: 'shop only', scopes: ['monitoring:read'], project_ids: [aliceProject.id] },
+    });
     expect(created.status).toBe(201);
     expect(created.body.key).toMatch(/^sp_/);
     const key = created.body.key;
@@ -63,7 +68,10 @@ describe('projects: ownership, keys and scopes', () => {
   });
 
   it('refuses a key for a project the creator cannot see', async () => {
-    const res = await t.call('POST', '/api-keys', { token: bob, body: { name: 'steal', scopes: ['monitoring:read'], project_ids: [aliceProject.id] } });
+    const res = await t.call('POST', '/api-keys', {
+      token: bob,
+      body: { name: 'steal', scopes: ['monitoring:read'], project_ids: [aliceProject.id] },
+    });
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('project_not_found');
   });
@@ -79,7 +87,7 @@ describe('projects: ownership, keys and scopes', () => {
     expect(listed.revoked_at).not.toBeNull();
   });
 
-  it('does not let a member revoke another member\'s key', async () => {
+  it("does not let a member revoke another member's key", async () => {
     const { body } = await t.call('POST', '/api-keys', { token: alice, body: { name: 'mine', scopes: ['monitoring:read'] } });
     expect((await t.call('DELETE', `/api-keys/${body.id}`, { token: bob })).status).toBe(404);
     expect((await t.call('GET', '/projects', { apiKey: body.key })).status).toBe(200);
@@ -100,7 +108,8 @@ describe('projects: ownership, keys and scopes', () => {
     expect(asKey.status).toBe(403);
     expect(asKey.body.code).toBe('insufficient_scope');
 
-    const adminKeyNoScope = (await t.call('POST', '/api-keys', { token: admin, body: { name: 'admin read', scopes: ['monitoring:read'] } })).body.key;
+    const adminKeyNoScope = (await t.call('POST', '/api-keys', { token: admin, body: { name: 'admin read', scopes: ['monitoring:read'] } }))
+      .body.key;
     const adminKeyWithScope = (await t.call('POST', '/api-keys', { token: admin, body: { name: 'admin', scopes: ['admin'] } })).body.key;
     expect((await t.call('GET', '/admin/rollout', { apiKey: adminKeyNoScope })).body.code).toBe('insufficient_scope');
     expect((await t.call('GET', '/admin/rollout', { apiKey: adminKeyWithScope })).status).toBe(200);
@@ -129,7 +138,10 @@ describe('projects: ownership, keys and scopes', () => {
   });
 
   it('returns the HMAC secret once, stores it encrypted, and rotates it', async () => {
-    const created = await t.call('POST', '/projects', { token: alice, body: { name: 'Signed', envs: ['prod'], metrics_endpoint: endpoint, hmac_enabled: true } });
+    const created = await t.call('POST', '/projects', {
+      token: alice,
+      body: { name: 'Signed', envs: ['prod'], metrics_endpoint: endpoint, hmac_enabled: true },
+    });
     expect(created.status).toBe(201);
     const secret = created.body.hmac_secret;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -147,7 +159,8 @@ describe('projects: ownership, keys and scopes', () => {
   });
 
   it('deletes a project for its owner', async () => {
-    const p = (await t.call('POST', '/projects', { token: alice, body: { name: 'Gone', envs: ['prod'], metrics_endpoint: endpoint } })).body;
+    const p = (await t.call('POST', '/projects', { token: alice, body: { name: 'Gone', envs: ['prod'], metrics_endpoint: endpoint } }))
+      .body;
     expect((await t.call('DELETE', `/projects/${p.id}`, { token: alice })).status).toBe(204);
     expect((await t.call('GET', `/projects/${p.id}`, { token: alice })).status).toBe(404);
   });

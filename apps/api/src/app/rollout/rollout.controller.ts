@@ -9,12 +9,18 @@ import type { Principal } from '../auth/principal';
 import { RolloutService } from './rollout.service';
 
 export class RolloutDto {
-  @ApiProperty({ enum: ROLLOUT_STAGES, description: '`pilot`: only listed Enterprise projects are monitored; `general`: every Enterprise project.' })
+  @ApiProperty({
+    enum: ROLLOUT_STAGES,
+    description: '`pilot`: only listed Enterprise projects are monitored; `general`: every Enterprise project.',
+  })
   @IsIn(ROLLOUT_STAGES)
   stage!: RolloutStage;
 
   @ApiProperty({ type: [String] })
-  @IsArray() @ArrayMaxSize(1000) @ArrayUnique() @IsUUID('all', { each: true })
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
   pilot_project_ids!: string[];
 }
 

@@ -10,7 +10,9 @@ export class RolloutService {
 
   async get(): Promise<RolloutView> {
     const [settings] = await this.db.query(`SELECT stage FROM rollout_settings WHERE id = 1`);
-    const pilots: { project_id: string }[] = await this.db.query(`SELECT project_id FROM rollout_pilot_projects ORDER BY added_at, project_id`);
+    const pilots: { project_id: string }[] = await this.db.query(
+      `SELECT project_id FROM rollout_pilot_projects ORDER BY added_at, project_id`,
+    );
     return { stage: settings.stage, pilot_project_ids: pilots.map((p) => p.project_id) };
   }
 

@@ -14,7 +14,8 @@ describe('SamplesStore (real Postgres)', () => {
     t = await startTestApp();
     store = t.app.get(SamplesStore);
     const { token } = await t.signupAndLogin();
-    projectId = (await t.call('POST', '/projects', { token, body: { name: 'P', envs: ['prod'], metrics_endpoint: 'https://8.8.8.8/m' } })).body.id;
+    projectId = (await t.call('POST', '/projects', { token, body: { name: 'P', envs: ['prod'], metrics_endpoint: 'https://8.8.8.8/m' } }))
+      .body.id;
   });
   afterAll(() => t.close());
 
@@ -26,14 +27,18 @@ describe('SamplesStore (real Postgres)', () => {
       { projectId, env: 'prod', slotAt: afterMidnight, collectedAt: afterMidnight, values },
     ]);
     expect(stored).toBe(2);
-    const { rows } = await t.db.query(`SELECT tableoid::regclass::text AS part FROM samples WHERE project_id = $1 ORDER BY slot_at`, [projectId]);
+    const { rows } = await t.db.query(`SELECT tableoid::regclass::text AS part FROM samples WHERE project_id = $1 ORDER BY slot_at`, [
+      projectId,
+    ]);
     expect(rows.map((r) => r.part)).toEqual(['samples_20260301', 'samples_20260302']);
   });
 
   it('ignores a repeated write of the same slot and keeps the first value', async () => {
     const slot = new Date('2026-03-05T10:00:00Z');
     const first = await store.insertBatch([{ projectId, env: 'prod', slotAt: slot, collectedAt: slot, values }]);
-    const again = await store.insertBatch([{ projectId, env: 'prod', slotAt: slot, collectedAt: new Date(slot.getTime() + 1000), values: { ...values, cpu_usage: 0.99 } }]);
+    const again = await store.insertBatch([
+      { projectId, env: 'prod', slotAt: slot, collectedAt: new Date(slot.getTime() + 1000), values: { ...values, cpu_usage: 0.99 } },
+    ]);
     expect(first).toBe(1);
     expect(again).toBe(0);
     const { rows } = await t.db.query(`SELECT cpu_usage FROM samples WHERE project_id = $1 AND slot_at = $2`, [projectId, slot]);
@@ -42,11 +47,20 @@ describe('SamplesStore (real Postgres)', () => {
 
   it('labels a sample post inside the observation window after a finished deployment, pre otherwise', async () => {
     const finished = new Date('2026-03-06T12:00:00Z');
-    await t.db.query(`INSERT INTO deployments (project_id, env, started_at, finished_at, result) VALUES ($1, 'prod', $2, $3, 'success')`, [projectId, new Date(finished.getTime() - 60_000), finished]);
+    await t.db.query(`INSERT INTO deployments (project_id, env, started_at, finished_at, result) VALUES ($1, 'prod', $2, $3, 'success')`, [
+      projectId,
+      new Date(finished.getTime() - 60_000),
+      finished,
+    ]);
     const at = (offsetMin: number) => new Date(finished.getTime() + offsetMin * 60_000);
-    const stored = await store.insertBatch([-1, 0, 10, 29.9, 30, 45].map((m) => ({ projectId, env: 'prod', slotAt: at(m), collectedAt: at(m), values })));
+    const stored = await store.insertBatch(
+      [-1, 0, 10, 29.9, 30, 45].map((m) => ({ projectId, env: 'prod', slotAt: at(m), collectedAt: at(m), values })),
+    );
     expect(stored).toBe(6);
-    const { rows } = await t.db.query(`SELECT phase FROM samples WHERE project_id = $1 AND slot_at >= $2 AND slot_at <= $3 ORDER BY slot_at`, [projectId, at(-1), at(45)]);
+    const { rows } = await t.db.query(
+      `SELECT phase FROM samples WHERE project_id = $1 AND slot_at >= $2 AND slot_at <= $3 ORDER BY slot_at`,
+      [projectId, at(-1), at(45)],
+    );
     expect(rows.map((r) => r.phase)).toEqual(['pre', 'post', 'post', 'post', 'pre', 'pre']);
   });
 
@@ -80,8 +94,20 @@ describe('SamplesStore (real Postgres)', () => {
     const listening = await listenSamples();
     const base = Date.UTC(2026, 2, 8, 0, 0, 0);
     // long, exact float8 texts make the notices as large as they get
-    const odd = { requests_per_sec: 1234567.0123456789, latency_p95: 98765.43210987654, error_rate: 0.12345678901234568, cpu_usage: 0.9876543210987654, memory_usage: 0.3333333333333333 };
-    const batch = Array.from({ length: 2_500 }, (_, i) => ({ projectId, env: 'prod', slotAt: new Date(base + i * 15_000), collectedAt: new Date(base + i * 15_000 + 1_234), values: odd }));
+    const odd = {
+      requests_per_sec: 1234567.0123456789,
+      latency_p95: 98765.43210987654,
+      error_rate: 0.12345678901234568,
+      cpu_usage: 0.9876543210987654,
+      memory_usage: 0.3333333333333333,
+    };
+    const batch = Array.from({ length: 2_500 }, (_, i) => ({
+      projectId,
+      env: 'prod',
+      slotAt: new Date(base + i * 15_000),
+      collectedAt: new Date(base + i * 15_000 + 1_234),
+      values: odd,
+    }));
     expect(await store.insertBatch(batch.slice(0, 100))).toBe(100);
     const announced = () => listening.payloads.flatMap((p) => JSON.parse(p)).length;
     for (let i = 0; i < 50 && announced() < 100; i++) await new Promise((r) => setTimeout(r, 20));
@@ -94,16 +120,42 @@ describe('SamplesStore (real Postgres)', () => {
     const byTime = (a: number, b: number) => a - b;
     expect(notices.map((n: unknown[]) => n[3]).sort(byTime)).toEqual(batch.slice(100).map((s) => s.collectedAt.getTime()));
     expect(notices[0].slice(4)).toEqual(Object.values(odd));
-    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM samples WHERE project_id = $1 AND slot_at >= $2 AND slot_at < $3`, [projectId, new Date(base), new Date(base + 2_500 * 15_000)]);
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM samples WHERE project_id = $1 AND slot_at >= $2 AND slot_at < $3`, [
+      projectId,
+      new Date(base),
+      new Date(base + 2_500 * 15_000),
+    ]);
     expect(rows[0].n).toBe(2_500);
   });
 
   it('refuses a sample collected too long after its slot (range reads could not find it) and keeps the rest of the batch', async () => {
     const slot = new Date('2026-03-09T10:00:00Z');
-    const late = { projectId, env: 'prod', slotAt: new Date(slot.getTime() + 15_000), collectedAt: new Date(slot.getTime() + 15_000 + MAX_COLLECTION_LAG_S * 1000), values };
-    const early = { projectId, env: 'prod', slotAt: new Date(slot.getTime() + 30_000), collectedAt: new Date(slot.getTime() + 29_000), values };
-    expect(await store.insertBatch([{ projectId, env: 'prod', slotAt: slot, collectedAt: new Date(slot.getTime() + 39_000), values }, late, early])).toBe(1);
-    const { rows } = await t.db.query(`SELECT slot_at FROM samples WHERE project_id = $1 AND slot_at >= $2 AND slot_at < $3`, [projectId, slot, new Date(slot.getTime() + 60_000)]);
+    const late = {
+      projectId,
+      env: 'prod',
+      slotAt: new Date(slot.getTime() + 15_000),
+      collectedAt: new Date(slot.getTime() + 15_000 + MAX_COLLECTION_LAG_S * 1000),
+      values,
+    };
+    const early = {
+      projectId,
+      env: 'prod',
+      slotAt: new Date(slot.getTime() + 30_000),
+      collectedAt: new Date(slot.getTime() + 29_000),
+      values,
+    };
+    expect(
+      await store.insertBatch([
+        { projectId, env: 'prod', slotAt: slot, collectedAt: new Date(slot.getTime() + 39_000), values },
+        late,
+        early,
+      ]),
+    ).toBe(1);
+    const { rows } = await t.db.query(`SELECT slot_at FROM samples WHERE project_id = $1 AND slot_at >= $2 AND slot_at < $3`, [
+      projectId,
+      slot,
+      new Date(slot.getTime() + 60_000),
+    ]);
     expect(rows.map((r) => r.slot_at.getTime())).toEqual([slot.getTime()]);
   });
 

@@ -123,7 +123,10 @@ export class SamplesStore {
     if (samples.every(fits)) return samples;
     const refused = samples.filter((s) => !fits(s));
     this.logger.warn(
-      { refused: refused.length, example: { projectId: refused[0].projectId, env: refused[0].env, slotAt: refused[0].slotAt, collectedAt: refused[0].collectedAt } },
+      {
+        refused: refused.length,
+        example: { projectId: refused[0].projectId, env: refused[0].env, slotAt: refused[0].slotAt, collectedAt: refused[0].collectedAt },
+      },
       `Samples collected outside [slot, slot + ${MAX_COLLECTION_LAG_S} s) are not stored`,
     );
     return samples.filter(fits);
@@ -147,7 +150,9 @@ export class SamplesStore {
   async dropExpired(retentionDays: number, now = new Date()): Promise<string[]> {
     const cutoff = new Date(startOfUtcDay(new Date(now.getTime() - retentionDays * 86_400_000)));
     if (!(await this.isPartitioned())) {
-      const dropped: { drop_chunks: string }[] = await this.db.query(`SELECT drop_chunks('samples', older_than => $1::timestamptz)`, [cutoff]);
+      const dropped: { drop_chunks: string }[] = await this.db.query(`SELECT drop_chunks('samples', older_than => $1::timestamptz)`, [
+        cutoff,
+      ]);
       return dropped.map((d) => d.drop_chunks);
     }
     const partitions: { name: string }[] = await this.db.query(

@@ -11,7 +11,9 @@ describe('JobQueue missed slots', () => {
     t = await startTestApp({ SEQPULSE_ROLE: 'api' });
     queue = t.app.get(JobQueue);
     const { token } = await t.signupAndLogin();
-    projectId = (await t.call('POST', '/projects', { token, body: { name: 'Q', envs: ['prod', 'staging'], metrics_endpoint: 'https://8.8.8.8/m' } })).body.id;
+    projectId = (
+      await t.call('POST', '/projects', { token, body: { name: 'Q', envs: ['prod', 'staging'], metrics_endpoint: 'https://8.8.8.8/m' } })
+    ).body.id;
   });
   afterAll(() => t.close());
 
@@ -27,7 +29,9 @@ describe('JobQueue missed slots', () => {
     expect(claimed.map((j) => j.env)).toEqual(['staging']);
     expect(await queue.expireMissedSlots(30)).toBe(1);
     const old = rows.find((r) => r.env === 'prod');
-    const { rows: [job] } = await t.db.query(`SELECT state, attempts, last_error FROM jobs WHERE id = $1`, [old.id]);
+    const {
+      rows: [job],
+    } = await t.db.query(`SELECT state, attempts, last_error FROM jobs WHERE id = $1`, [old.id]);
     expect(job).toEqual({ state: 'failed', attempts: 0, last_error: 'missed: no worker polled this slot within 30 s' });
     expect(await queue.expireMissedSlots(30)).toBe(0);
   });

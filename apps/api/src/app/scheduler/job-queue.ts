@@ -63,7 +63,8 @@ export class JobQueue {
 
   /** Pending jobs of projects that left the plan, the rollout or an env: never polled. */
   async cancelUnmonitored(): Promise<number> {
-    const rows = await queryRows(this.db,
+    const rows = await queryRows(
+      this.db,
       `DELETE FROM jobs j WHERE j.state = 'pending' AND j.kind = 'poll'
           AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = j.project_id AND j.env = ANY(p.envs) AND ${MONITORED_PROJECTS_SQL})
        RETURNING id`,
@@ -77,7 +78,8 @@ export class JobQueue {
    */
   async claim(workerId: string, limit: number, leaseSeconds: number, maxAgeSeconds: number): Promise<ClaimedJob[]> {
     if (limit <= 0) return [];
-    const rows: { id: string; project_id: string; env: string; slot_at: Date; attempts: number; max_attempts: number }[] = await queryRows(this.db,
+    const rows: { id: string; project_id: string; env: string; slot_at: Date; attempts: number; max_attempts: number }[] = await queryRows(
+      this.db,
       `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = now(),
               lease_until = now() + make_interval(secs => $3), locked_by = $1
         WHERE id IN (
@@ -89,7 +91,14 @@ export class JobQueue {
         RETURNING id, project_id, env, slot_at, attempts, max_attempts`,
       [workerId, limit, leaseSeconds, maxAgeSeconds],
     );
-    return rows.map((r) => ({ id: String(r.id), projectId: r.project_id, env: r.env, slotAt: new Date(r.slot_at), attempts: r.attempts, maxAttempts: r.max_attempts }));
+    return rows.map((r) => ({
+      id: String(r.id),
+      projectId: r.project_id,
+      env: r.env,
+      slotAt: new Date(r.slot_at),
+      attempts: r.attempts,
+      maxAttempts: r.max_attempts,
+    }));
   }
 
   /** Records a batch of outcomes; only the worker holding the lease may finish a job. */
@@ -123,7 +132,8 @@ export class JobQueue {
    * The grace keeps them visible as `stuck_running` in /health/scheduler for a moment before.
    */
   async reapExpiredLeases(graceSeconds: number): Promise<{ requeued: number; failed: number }> {
-    const rows: { state: string }[] = await queryRows(this.db,
+    const rows: { state: string }[] = await queryRows(
+      this.db,
       `WITH stuck AS (
          SELECT j.id, j.slot_at + make_interval(secs => COALESCE(p.poll_interval_s, 15)) > now() + interval '1 second' AS fresh
            FROM jobs j LEFT JOIN projects p ON p.id = j.project_id
@@ -146,7 +156,8 @@ export class JobQueue {
 
   /** Pending polls whose slot is older than `maxAgeSeconds` (a worker backlog, a database outage) fail as missed. */
   async expireMissedSlots(maxAgeSeconds: number): Promise<number> {
-    const rows = await queryRows(this.db,
+    const rows = await queryRows(
+      this.db,
       `UPDATE jobs SET state = 'failed', finished_at = now(),
               last_error = 'missed: no worker polled this slot within ' || $1 || ' s'
         WHERE state = 'pending' AND kind = 'poll' AND slot_at < now() - make_interval(secs => $1)
@@ -158,7 +169,8 @@ export class JobQueue {
 
   /** Finished jobs are history: keep what /health/scheduler averages, and failures for a while longer. */
   async prune(failureRetentionDays: number): Promise<number> {
-    const rows = await queryRows(this.db,
+    const rows = await queryRows(
+      this.db,
       `DELETE FROM jobs WHERE ctid IN (
          SELECT ctid FROM jobs
           WHERE (state = 'succeeded' AND finished_at < now() - interval '20 minutes')

@@ -24,15 +24,28 @@ class SchedulerHealthDto {
   @ApiProperty({ enum: ['ok', 'degraded'] }) status!: 'ok' | 'degraded';
   @ApiProperty() timestamp!: string;
   @ApiProperty({ type: JobCountsDto, description: 'Job rows in each state (failed: kept for the failure retention).' }) jobs!: JobCountsDto;
-  @ApiProperty({ description: 'Running jobs whose lease has expired (their worker died or hangs); they are re-queued shortly.' }) stuck_running!: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Mean poll duration over the last 15 minutes.' }) avg_collection_ms!: number | null;
-  @ApiProperty({ nullable: true, type: Number, description: 'Mean alert evaluation duration over the last 15 minutes.' }) avg_analysis_ms!: number | null;
+  @ApiProperty({ description: 'Running jobs whose lease has expired (their worker died or hangs); they are re-queued shortly.' })
+  stuck_running!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Mean poll duration over the last 15 minutes.' }) avg_collection_ms!:
+    | number
+    | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Mean alert evaluation duration over the last 15 minutes.' }) avg_analysis_ms!:
+    | number
+    | null;
   @ApiProperty({ nullable: true, type: Number, description: 'Age of the freshest worker heartbeat.' }) heartbeat_age_s!: number | null;
   @ApiProperty({ description: 'Jobs recovered from dead workers in the last 15 minutes.' }) requeued_last_15m!: number;
-  @ApiProperty({ description: 'Polls finished in the last 15 minutes, by outcome.' }) polls_last_15m!: { succeeded: number; failed: number };
-  @ApiProperty({ nullable: true, type: Number, description: 'p99 of (poll start − scheduled slot) over the last 5 minutes.' }) schedule_lag_p99_ms!: number | null;
+  @ApiProperty({ description: 'Polls finished in the last 15 minutes, by outcome.' }) polls_last_15m!: {
+    succeeded: number;
+    failed: number;
+  };
+  @ApiProperty({ nullable: true, type: Number, description: 'p99 of (poll start − scheduled slot) over the last 5 minutes.' })
+  schedule_lag_p99_ms!: number | null;
   @ApiProperty({ description: 'Failed polls in the last 15 minutes by reason.' }) failures_by_reason!: Record<string, number>;
-  @ApiProperty({ description: 'Workers with a heartbeat in the last 30 s.' }) workers!: { id: string; role: string; heartbeat_age_s: number }[];
+  @ApiProperty({ description: 'Workers with a heartbeat in the last 30 s.' }) workers!: {
+    id: string;
+    role: string;
+    heartbeat_age_s: number;
+  }[];
   @ApiPropertyOptional({ description: 'The 20 latest collection failures; only for administrators.' }) recent_failures?: unknown[];
 }
 
@@ -48,7 +61,9 @@ export class SchedulerHealthController {
 
   @Get('scheduler')
   @Public()
-  @ApiOperation({ summary: 'The job system: counts, stuck jobs, mean collection and analysis time. Administrators also get the latest failures.' })
+  @ApiOperation({
+    summary: 'The job system: counts, stuck jobs, mean collection and analysis time. Administrators also get the latest failures.',
+  })
   @ApiOkResponse({ type: SchedulerHealthDto })
   async scheduler(@Req() request: Request): Promise<SchedulerHealth> {
     const [jobs] = await this.db.query(`
@@ -62,7 +77,9 @@ export class SchedulerHealthController {
              count(*) FILTER (WHERE state = 'failed' AND finished_at > now() - interval '15 minutes')::int AS failed_15m,
              percentile_cont(0.99) WITHIN GROUP (ORDER BY lag_ms) FILTER (WHERE started_at > now() - interval '5 minutes') AS lag_p99
         FROM jobs`);
-    const [analysis] = await this.db.query(`SELECT round(avg(duration_ms))::int AS avg_ms FROM analysis_runs WHERE started_at > now() - interval '15 minutes'`);
+    const [analysis] = await this.db.query(
+      `SELECT round(avg(duration_ms))::int AS avg_ms FROM analysis_runs WHERE started_at > now() - interval '15 minutes'`,
+    );
     const workers: { id: string; role: string; age: number }[] = await this.db.query(
       `SELECT id, role, extract(epoch FROM now() - heartbeat_at)::float AS age FROM workers ORDER BY heartbeat_at DESC`,
     );
@@ -94,7 +111,9 @@ export class SchedulerHealthController {
   private async isAdmin(request: Request): Promise<boolean> {
     const credential = extractCredential(request);
     if (!credential) return false;
-    const principal = credential.startsWith(API_KEY_PREFIX) ? await this.apiKeys.authenticate(credential) : await this.auth.authenticateSession(credential);
+    const principal = credential.startsWith(API_KEY_PREFIX)
+      ? await this.apiKeys.authenticate(credential)
+      : await this.auth.authenticateSession(credential);
     return principal?.role === 'admin' && principal.scopes.has('admin');
   }
 }

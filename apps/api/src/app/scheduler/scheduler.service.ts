@@ -101,7 +101,10 @@ export class SchedulerService implements OnApplicationBootstrap, BeforeApplicati
       if (!locked) return;
       try {
         const now = new Date();
-        await this.store.ensurePartitions(new Date(now.getTime() - 86_400_000), new Date(now.getTime() + PARTITIONS_AHEAD_DAYS * 86_400_000));
+        await this.store.ensurePartitions(
+          new Date(now.getTime() - 86_400_000),
+          new Date(now.getTime() + PARTITIONS_AHEAD_DAYS * 86_400_000),
+        );
         await this.store.dropExpired(this.config.SEQPULSE_RETENTION_DAYS, now);
         await this.jobs.prune(this.config.SEQPULSE_FAILURE_RETENTION_DAYS);
         await this.failures.prune(this.config.SEQPULSE_FAILURE_RETENTION_DAYS);

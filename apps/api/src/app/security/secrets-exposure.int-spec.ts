@@ -19,7 +19,12 @@ describe('no secret leaks to logs or later responses', () => {
     secrets.push(token, adminToken);
     await t.call('POST', '/auth/login', { body: { email: 'leak@example.com', password: 'wrong-password-456' } });
     secrets.push('wrong-password-456');
-    const project = (await t.call('POST', '/projects', { token, body: { name: 'P', envs: ['prod'], metrics_endpoint: 'http://127.0.0.1:9/m', hmac_enabled: true } })).body;
+    const project = (
+      await t.call('POST', '/projects', {
+        token,
+        body: { name: 'P', envs: ['prod'], metrics_endpoint: 'http://127.0.0.1:9/m', hmac_enabled: true },
+      })
+    ).body;
     secrets.push(project.hmac_secret);
     const rotated = (await t.call('POST', `/projects/${project.id}/hmac-secret`, { token })).body;
     secrets.push(rotated.hmac_secret);
@@ -30,7 +35,10 @@ describe('no secret leaks to logs or later responses', () => {
     await t.call('GET', `/projects?access_token=${token}`, { token });
     await t.call('GET', '/admin/rollout', { apiKey: key.key });
     await t.call('GET', '/does-not-exist', { token });
-    await t.call('POST', '/admin/users', { token: adminToken, body: { email: 'new-admin@example.com', password: 'new-admin-password-1', role: 'admin' } });
+    await t.call('POST', '/admin/users', {
+      token: adminToken,
+      body: { email: 'new-admin@example.com', password: 'new-admin-password-1', role: 'admin' },
+    });
     secrets.push('new-admin-password-1');
     for (const path of ['/projects', `/projects/${project.id}`, '/api-keys', '/auth/me', '/admin/projects']) {
       laterResponses.push((await t.call('GET', path, { token: path.startsWith('/admin') ? adminToken : token })).text);

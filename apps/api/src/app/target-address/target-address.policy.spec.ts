@@ -6,12 +6,24 @@ describe('isAddressAllowed', () => {
     expect(isAddressAllowed(ip, false)).toBe(true);
   });
 
-  it.each(['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.0.1', '169.254.169.254', '100.64.0.1', '::1', 'fe80::1', 'fc00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '0.0.0.0', '255.255.255.255', '224.0.0.1'])(
-    'refuses %s by default',
-    (ip) => {
-      expect(isAddressAllowed(ip, false)).toBe(false);
-    },
-  );
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '192.168.0.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '::1',
+    'fe80::1',
+    'fc00::1',
+    '::ffff:127.0.0.1',
+    '::ffff:10.0.0.1',
+    '0.0.0.0',
+    '255.255.255.255',
+    '224.0.0.1',
+  ])('refuses %s by default', (ip) => {
+    expect(isAddressAllowed(ip, false)).toBe(false);
+  });
 
   it('allows loopback and private ranges only when private targets are allowed', () => {
     expect(isAddressAllowed('127.0.0.1', true)).toBe(true);
@@ -26,7 +38,8 @@ describe('isAddressAllowed', () => {
 });
 
 describe('TargetAddressPolicy.check', () => {
-  const policy = (allowPrivate: boolean) => new TargetAddressPolicy(Object.assign(new AppConfig(), { SEQPULSE_DEMO: false, SEQPULSE_ALLOW_PRIVATE_TARGETS: allowPrivate }));
+  const policy = (allowPrivate: boolean) =>
+    new TargetAddressPolicy(Object.assign(new AppConfig(), { SEQPULSE_DEMO: false, SEQPULSE_ALLOW_PRIVATE_TARGETS: allowPrivate }));
 
   it('accepts http(s) on public addresses', async () => {
     expect((await policy(false).check('https://8.8.8.8:8443/metrics?x=1')).ok).toBe(true);

@@ -57,7 +57,10 @@ export class TargetAddressPolicy {
     }
     const blocked = addresses.find((a) => !isAddressAllowed(a, this.allowPrivate));
     if (blocked !== undefined) {
-      return { ok: false, reason: `resolves to ${blocked}, a loopback, private, link-local or metadata address that SeqPulse does not call` };
+      return {
+        ok: false,
+        reason: `resolves to ${blocked}, a loopback, private, link-local or metadata address that SeqPulse does not call`,
+      };
     }
     return { ok: true, url };
   }

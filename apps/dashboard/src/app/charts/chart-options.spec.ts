@@ -1,13 +1,5 @@
 import { METRIC_NAMES } from '@seqpulse/contracts';
-import {
-  buildChartOptions,
-  buildMetricOption,
-  niceCeil,
-  pointsFromResponse,
-  SERIES_ID,
-  thresholdFor,
-  toSeriesData,
-} from './chart-options';
+import { buildChartOptions, buildMetricOption, niceCeil, pointsFromResponse, SERIES_ID, thresholdFor, toSeriesData } from './chart-options';
 import { LIGHT_CHART_THEME } from './chart-theme';
 import { FIXTURE_T0, sampleResponse, sampleRules } from '../../testing/fixtures';
 
@@ -39,7 +31,13 @@ describe('chart options builder', () => {
     expect(Array.isArray(data[0])).toBe(true);
     expect(data[3]).toMatchObject({ value: [FIXTURE_T0 + 45_000, 50], symbol: 'circle' });
     expect(options['cpu_usage']['series'][0].symbol).toBe('none');
-    expect(toSeriesData([[0, null], [1, 2], [2, null]])[1]).toMatchObject({ symbol: 'circle' });
+    expect(
+      toSeriesData([
+        [0, null],
+        [1, 2],
+        [2, null],
+      ])[1],
+    ).toMatchObject({ symbol: 'circle' });
   });
 
   it('applies the display factor: ratios are shown in %', () => {
@@ -93,8 +91,7 @@ describe('chart options builder', () => {
   });
 
   it('draws the alert thresholds in display units, env override first', () => {
-    const threshold = (m: string) =>
-      (options[m]['series'][0].markLine.data as AnyOption[]).find((d) => d['name'] === 'Alert threshold');
+    const threshold = (m: string) => (options[m]['series'][0].markLine.data as AnyOption[]).find((d) => d['name'] === 'Alert threshold');
     expect(threshold('error_rate')?.['yAxis']).toBeCloseTo(1);
     expect(threshold('cpu_usage')?.['yAxis']).toBeCloseTo(80);
     expect(threshold('latency_p95')?.['yAxis']).toBe(400); // prod override

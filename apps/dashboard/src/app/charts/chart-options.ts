@@ -35,10 +35,7 @@ export const SERIES_ID = 'value';
 /** Response series → chart points: display factor applied, nulls kept as nulls (never 0). */
 export function pointsFromResponse(response: TimeseriesResponse, metric: MetricName): ChartPoint[] {
   const factor = METRICS[metric].displayFactor;
-  return (response.series[metric] ?? []).map((p) => [
-    Date.parse(p.t),
-    p.v === null || p.v === undefined ? null : p.v * factor,
-  ]);
+  return (response.series[metric] ?? []).map((p) => [Date.parse(p.t), p.v === null || p.v === undefined ? null : p.v * factor]);
 }
 
 /** A point with empty buckets on both sides would be invisible as a line: it gets a dot. */
@@ -151,8 +148,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
       borderColor: theme.grid,
       textStyle: { color: theme.tooltipText },
       axisPointer: { type: 'line', lineStyle: { color: theme.muted } },
-      valueFormatter: (value: unknown) =>
-        formatDisplay(input.metric, typeof value === 'number' ? value : null),
+      valueFormatter: (value: unknown) => formatDisplay(input.metric, typeof value === 'number' ? value : null),
     },
     xAxis: {
       type: 'time',

@@ -5,13 +5,7 @@
  */
 import * as echarts from 'echarts/core';
 import { LineChart } from 'echarts/charts';
-import {
-  AxisPointerComponent,
-  GridComponent,
-  MarkLineComponent,
-  MarkPointComponent,
-  TooltipComponent,
-} from 'echarts/components';
+import { AxisPointerComponent, GridComponent, MarkLineComponent, MarkPointComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
 echarts.use([

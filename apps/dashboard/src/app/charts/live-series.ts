@@ -42,9 +42,7 @@ export class LiveSeries {
       if (point[0] === bucket) {
         const a =
           this.acc.get(bucket) ??
-          (point[1] === null
-            ? { sum: 0, count: 0, max: Number.NEGATIVE_INFINITY }
-            : { sum: point[1], count: 1, max: point[1] });
+          (point[1] === null ? { sum: 0, count: 0, max: Number.NEGATIVE_INFINITY } : { sum: point[1], count: 1, max: point[1] });
         a.sum += value;
         a.count += 1;
         a.max = Math.max(a.max, value);

@@ -96,9 +96,7 @@ export class ApiService {
   }
 
   timeseries(query: TimeseriesQuery): Promise<TimeseriesResponse> {
-    return this.call(
-      this.http.get<TimeseriesResponse>('/monitoring/enterprise/timeseries', { params: toParams(query) }),
-    );
+    return this.call(this.http.get<TimeseriesResponse>('/monitoring/enterprise/timeseries', { params: toParams(query) }));
   }
 
   alerts(query: AlertsQuery): Promise<AlertView[]> {

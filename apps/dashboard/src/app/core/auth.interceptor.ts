@@ -13,8 +13,7 @@ export const authInterceptor: HttpInterceptorFn = (req, next) => {
   const auth = inject(AuthService);
   const router = inject(Router);
   const token = auth.token();
-  const request =
-    token && isApiUrl(req.url) ? req.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : req;
+  const request = token && isApiUrl(req.url) ? req.clone({ setHeaders: { Authorization: `Bearer ${token}` } }) : req;
   return next(request).pipe(
     catchError((err: unknown) => {
       const isLogin = req.url.startsWith('/auth/login') || req.url.startsWith('/auth/logout');

@@ -47,9 +47,7 @@ const flush = async () => {
 
 describe('backoffDelay', () => {
   it('doubles up to the maximum', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((a) => backoffDelay(a, 1000, 30000))).toEqual([
-      1000, 2000, 4000, 8000, 16000, 30000, 30000,
-    ]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((a) => backoffDelay(a, 1000, 30000))).toEqual([1000, 2000, 4000, 8000, 16000, 30000, 30000]);
   });
   it('applies jitter within ±ratio', () => {
     expect(backoffDelay(1, 1000, 30000, 0.2, () => 0)).toBe(800);

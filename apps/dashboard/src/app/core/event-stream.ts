@@ -158,13 +158,7 @@ export class EventStreamClient {
     this.clearTimers();
     const attempt = this.currentState.status === 'open' ? 1 : this.currentState.attempt + 1;
     const initial = Math.max(this.options.initialDelayMs ?? 1000, this.parser.retryMs ?? 0);
-    const delay = backoffDelay(
-      attempt,
-      initial,
-      this.options.maxDelayMs ?? 30_000,
-      this.options.jitter ?? 0.2,
-      this.options.random,
-    );
+    const delay = backoffDelay(attempt, initial, this.options.maxDelayMs ?? 30_000, this.options.jitter ?? 0.2, this.options.random);
     const now = (this.options.now ?? Date.now)();
     this.setState({ status: 'reconnecting', attempt, retryAt: now + delay, error: null });
     this.retryTimer = setTimeout(() => {

@@ -1,13 +1,4 @@
-import {
-  formatAlertValue,
-  formatDisplay,
-  formatDuration,
-  formatMetric,
-  formatThreshold,
-  isoSeconds,
-  ruleLabel,
-  toDisplay,
-} from './format';
+import { formatAlertValue, formatDisplay, formatDuration, formatMetric, formatThreshold, isoSeconds, ruleLabel, toDisplay } from './format';
 
 describe('format', () => {
   it('applies the display factor of the catalogue', () => {

@@ -11,10 +11,7 @@ export class StreamService {
   private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
 
-  open(
-    query: StreamQuery,
-    handlers: Pick<EventStreamOptions, 'onMessage' | 'onState' | 'onOpen'>,
-  ): EventStreamClient {
+  open(query: StreamQuery, handlers: Pick<EventStreamOptions, 'onMessage' | 'onState' | 'onOpen'>): EventStreamClient {
     const url = `/monitoring/enterprise/stream?${toParams(query).toString()}`;
     const client = new EventStreamClient({
       url,

@@ -117,7 +117,9 @@ async function createSamplesTable(q: QueryRunner): Promise<void> {
     await q.query(`CREATE EXTENSION IF NOT EXISTS timescaledb`);
     await q.query(`CREATE TABLE samples (${SAMPLE_COLUMNS})`);
     await q.query(`SELECT create_hypertable('samples', 'slot_at', chunk_time_interval => INTERVAL '1 day')`);
-    await q.query(`ALTER TABLE samples SET (timescaledb.compress, timescaledb.compress_segmentby = 'project_id, env', timescaledb.compress_orderby = 'slot_at')`);
+    await q.query(
+      `ALTER TABLE samples SET (timescaledb.compress, timescaledb.compress_segmentby = 'project_id, env', timescaledb.compress_orderby = 'slot_at')`,
+    );
     await q.query(`SELECT add_compression_policy('samples', INTERVAL '2 days')`);
     // Retention for hypertables is applied by SamplesMaintenance (drop_chunks) so one setting rules both modes.
   } else {

@@ -9,7 +9,10 @@ const columns = METRICS.map((m) => `${m}_sum double precision NOT NULL, ${m}_max
 const names = ['project_id', 'env', 'phase', 'bucket', 'n', ...METRICS.flatMap((m) => [`${m}_sum`, `${m}_max`])].join(', ');
 const bucketOf = (width: number, column: string) => `to_timestamp(floor(extract(epoch FROM ${column}) / ${width}) * ${width})`;
 const aggregates = METRICS.map((m) => `sum(${m}), max(${m})`).join(', ');
-const merge = ['n = r.n + excluded.n', ...METRICS.flatMap((m) => [`${m}_sum = r.${m}_sum + excluded.${m}_sum`, `${m}_max = greatest(r.${m}_max, excluded.${m}_max)`])].join(',\n          ');
+const merge = [
+  'n = r.n + excluded.n',
+  ...METRICS.flatMap((m) => [`${m}_sum = r.${m}_sum + excluded.${m}_sum`, `${m}_max = greatest(r.${m}_max, excluded.${m}_max)`]),
+].join(',\n          ');
 
 function upsert(table: string, width: number, source: string): string {
   return `
@@ -51,11 +54,15 @@ export class SamplesRollups1764400410000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION samples_rollup() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
-        ${Object.entries(LEVELS).map(([table, width]) => upsert(table, width, 'new_rows')).join('\n')}
+        ${Object.entries(LEVELS)
+          .map(([table, width]) => upsert(table, width, 'new_rows'))
+          .join('\n')}
         RETURN NULL;
       END
       $fn$`);
-    await q.query(`CREATE TRIGGER samples_rollup AFTER INSERT ON samples REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION samples_rollup()`);
+    await q.query(
+      `CREATE TRIGGER samples_rollup AFTER INSERT ON samples REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION samples_rollup()`,
+    );
     // Samples written before this migration.
     for (const [table, width] of Object.entries(LEVELS)) await q.query(upsert(table, width, 'samples'));
   }

@@ -16,7 +16,9 @@ export class RollupsCoveringKey1764400420000 implements MigrationInterface {
     for (const table of ['samples_1m', 'samples_15m']) {
       const [{ exists }] = await q.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table]);
       if (!exists) continue; // TimescaleDB mode: no rollups
-      await q.query(`ALTER TABLE ${table} DROP CONSTRAINT ${table}_pkey, ADD CONSTRAINT ${table}_pkey PRIMARY KEY (project_id, env, bucket, phase) INCLUDE (${INCLUDED})`);
+      await q.query(
+        `ALTER TABLE ${table} DROP CONSTRAINT ${table}_pkey, ADD CONSTRAINT ${table}_pkey PRIMARY KEY (project_id, env, bucket, phase) INCLUDE (${INCLUDED})`,
+      );
       await q.query(
         `ALTER TABLE ${table} SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_insert_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.05)`,
       );
@@ -27,8 +29,12 @@ export class RollupsCoveringKey1764400420000 implements MigrationInterface {
     for (const table of ['samples_1m', 'samples_15m']) {
       const [{ exists }] = await q.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table]);
       if (!exists) continue;
-      await q.query(`ALTER TABLE ${table} DROP CONSTRAINT ${table}_pkey, ADD CONSTRAINT ${table}_pkey PRIMARY KEY (project_id, env, bucket, phase)`);
-      await q.query(`ALTER TABLE ${table} RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor, autovacuum_analyze_scale_factor)`);
+      await q.query(
+        `ALTER TABLE ${table} DROP CONSTRAINT ${table}_pkey, ADD CONSTRAINT ${table}_pkey PRIMARY KEY (project_id, env, bucket, phase)`,
+      );
+      await q.query(
+        `ALTER TABLE ${table} RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_insert_scale_factor, autovacuum_analyze_scale_factor)`,
+      );
     }
   }
 }

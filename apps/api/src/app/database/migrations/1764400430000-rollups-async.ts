@@ -38,7 +38,9 @@ export class RollupsAsync1764400430000 implements MigrationInterface {
         RETURN NULL;
       END
       $fn$`);
-    await q.query(`CREATE TRIGGER samples_rollup AFTER INSERT ON samples REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION samples_rollup_mark()`);
+    await q.query(
+      `CREATE TRIGGER samples_rollup AFTER INSERT ON samples REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION samples_rollup_mark()`,
+    );
     // Recomputes up to max_minutes settled pending minutes (oldest first); one caller at a time; returns how many.
     await q.query(`
       CREATE FUNCTION samples_rollup_catch_up(max_minutes integer, settle interval) RETURNS integer LANGUAGE plpgsql AS $fn$

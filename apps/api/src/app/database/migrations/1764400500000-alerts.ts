@@ -89,6 +89,8 @@ export class Alerts1764400500000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE notification_attempts, notification_deliveries, notification_settings, alert_monitored_envs, alerts, alert_rules`);
+    await q.query(
+      `DROP TABLE notification_attempts, notification_deliveries, notification_settings, alert_monitored_envs, alerts, alert_rules`,
+    );
   }
 }

@@ -10,7 +10,9 @@ export class AlertsWindowIndex1764400510000 implements MigrationInterface {
   name = 'AlertsWindowIndex1764400510000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE INDEX IF NOT EXISTS samples_collected_brin ON samples USING brin (collected_at) WITH (pages_per_range = 32, autosummarize = on)`);
+    await q.query(
+      `CREATE INDEX IF NOT EXISTS samples_collected_brin ON samples USING brin (collected_at) WITH (pages_per_range = 32, autosummarize = on)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -10,4 +10,15 @@ import { AlertsWindowIndex1764400510000 } from './1764400510000-alerts-window-in
 import { SamplesLeanWrite1764400600000 } from './1764400600000-samples-lean-write';
 
 /** In order of application. A new migration is appended here. */
-export const ALL_MIGRATIONS = [Foundation1764400000000, RealtimeStore1764400100000, AccessRecords1764400400000, SamplesRollups1764400410000, RollupsCoveringKey1764400420000, RollupsAsync1764400430000, Rollups15m1764400440000, Alerts1764400500000, AlertsWindowIndex1764400510000, SamplesLeanWrite1764400600000];
+export const ALL_MIGRATIONS = [
+  Foundation1764400000000,
+  RealtimeStore1764400100000,
+  AccessRecords1764400400000,
+  SamplesRollups1764400410000,
+  RollupsCoveringKey1764400420000,
+  RollupsAsync1764400430000,
+  Rollups15m1764400440000,
+  Alerts1764400500000,
+  AlertsWindowIndex1764400510000,
+  SamplesLeanWrite1764400600000,
+];

@@ -8,8 +8,24 @@ import { AuditPage } from './audit.page';
 import { SchedulerHealthPage } from './scheduler-health.page';
 
 const PROJECTS = [
-  { id: 'p1', name: 'Checkout API', plan: 'enterprise', envs: ['prod'], owner_id: 'u1', monitoring: { enabled: true }, created_at: '2026-11-01T00:00:00Z' },
-  { id: 'p4', name: 'Blog', plan: 'free', envs: ['prod'], owner_id: 'u1', monitoring: { enabled: false, reason: 'plan_not_enterprise' }, created_at: '2026-11-01T00:00:00Z' },
+  {
+    id: 'p1',
+    name: 'Checkout API',
+    plan: 'enterprise',
+    envs: ['prod'],
+    owner_id: 'u1',
+    monitoring: { enabled: true },
+    created_at: '2026-11-01T00:00:00Z',
+  },
+  {
+    id: 'p4',
+    name: 'Blog',
+    plan: 'free',
+    envs: ['prod'],
+    owner_id: 'u1',
+    monitoring: { enabled: false, reason: 'plan_not_enterprise' },
+    created_at: '2026-11-01T00:00:00Z',
+  },
 ];
 
 function setup() {
@@ -100,7 +116,13 @@ describe('SchedulerHealthPage', () => {
         heartbeat_age_s: 4,
         recent_failures: [
           { project_id: 'p1', env: 'prod', reason: 'timeout', detail: 'no answer in 5 s', at: '2026-11-28T09:59:00Z' },
-          { project_id: 'p4', env: 'prod', reason: 'invalid_payload', detail: { metric: 'cpu_usage', value: 1.5 }, at: '2026-11-28T09:58:00Z' },
+          {
+            project_id: 'p4',
+            env: 'prod',
+            reason: 'invalid_payload',
+            detail: { metric: 'cpu_usage', value: 1.5 },
+            at: '2026-11-28T09:58:00Z',
+          },
         ],
         polls_last_15m: { succeeded: 118, failed: 2 },
         failures_by_reason: { invalid_payload: 1, timeout: 1 },

@@ -29,24 +29,33 @@ import { monitoringBadge } from '../projects/monitoring-status';
       } @else {
         <div class="table-wrap">
           <table class="table">
-            <caption class="sr-only">All projects with their plan</caption>
+            <caption class="sr-only">
+              All projects with their plan
+            </caption>
             <thead>
-              <tr><th scope="col">Project</th><th scope="col">Owner</th><th scope="col">Envs</th><th scope="col">Realtime</th><th scope="col">Plan</th><th scope="col">Created</th></tr>
+              <tr>
+                <th scope="col">Project</th>
+                <th scope="col">Owner</th>
+                <th scope="col">Envs</th>
+                <th scope="col">Realtime</th>
+                <th scope="col">Plan</th>
+                <th scope="col">Created</th>
+              </tr>
             </thead>
             <tbody>
               @for (p of list; track p.id) {
                 <tr [attr.data-project]="p.name">
-                  <th scope="row"><a [routerLink]="['/app/projects', p.id]">{{ p.name }}</a></th>
+                  <th scope="row">
+                    <a [routerLink]="['/app/projects', p.id]">{{ p.name }}</a>
+                  </th>
                   <td class="mono small">{{ p.owner_id }}</td>
                   <td>{{ p.envs.join(', ') }}</td>
-                  <td><span class="badge tone-{{ badge(p).tone }}">{{ badge(p).text }}</span></td>
+                  <td>
+                    <span class="badge tone-{{ badge(p).tone }}">{{ badge(p).text }}</span>
+                  </td>
                   <td>
                     <label class="sr-only" [for]="'plan-' + p.id">Plan of {{ p.name }}</label>
-                    <select
-                      [id]="'plan-' + p.id"
-                      [disabled]="saving() === p.id"
-                      (change)="setPlan(p, $any($event.target).value)"
-                    >
+                    <select [id]="'plan-' + p.id" [disabled]="saving() === p.id" (change)="setPlan(p, $any($event.target).value)">
                       @for (plan of plans; track plan) {
                         <option [value]="plan" [selected]="plan === p.plan">{{ plan }}</option>
                       }

@@ -49,9 +49,18 @@ import { fromLocalInput } from '../monitoring/view-state';
         <p class="muted small" role="status">{{ list.length }} records, newest first.</p>
         <div class="table-wrap">
           <table class="table">
-            <caption class="sr-only">Access records, newest first</caption>
+            <caption class="sr-only">
+              Access records, newest first
+            </caption>
             <thead>
-              <tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Project</th><th scope="col">Route</th><th scope="col">Parameters</th><th scope="col">Status</th></tr>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Who</th>
+                <th scope="col">Project</th>
+                <th scope="col">Route</th>
+                <th scope="col">Parameters</th>
+                <th scope="col">Status</th>
+              </tr>
             </thead>
             <tbody>
               @for (r of list; track r.id) {
@@ -61,7 +70,9 @@ import { fromLocalInput } from '../monitoring/view-state';
                   <td class="small">{{ projectName(r.project_id) }}</td>
                   <td class="mono small">{{ r.route }}</td>
                   <td class="mono small params">{{ params(r) }}</td>
-                  <td><span class="badge tone-{{ r.status < 400 ? 'ok' : 'bad' }}">{{ r.status }}</span></td>
+                  <td>
+                    <span class="badge tone-{{ r.status < 400 ? 'ok' : 'bad' }}">{{ r.status }}</span>
+                  </td>
                 </tr>
               }
             </tbody>

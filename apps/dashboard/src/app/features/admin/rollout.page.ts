@@ -33,7 +33,12 @@ import { ProjectsStore } from '../../core/projects.store';
           }
           @for (p of enterprise(); track p.id) {
             <label class="check">
-              <input type="checkbox" [checked]="pilot().has(p.id)" (change)="toggle(p.id, $any($event.target).checked)" [attr.data-project]="p.name" />
+              <input
+                type="checkbox"
+                [checked]="pilot().has(p.id)"
+                (change)="toggle(p.id, $any($event.target).checked)"
+                [attr.data-project]="p.name"
+              />
               <span>{{ p.name }}</span> <span class="muted small">({{ p.envs.join(', ') }})</span>
             </label>
           }
@@ -51,7 +56,9 @@ import { ProjectsStore } from '../../core/projects.store';
           <button type="submit" class="btn btn-primary" [disabled]="saving() || !dirty()">
             {{ saving() ? 'Saving…' : 'Save rollout' }}
           </button>
-          @if (dirty()) {<span class="muted small">Unsaved changes</span>}
+          @if (dirty()) {
+            <span class="muted small">Unsaved changes</span>
+          }
         </div>
       </form>
     }
@@ -70,7 +77,11 @@ export class RolloutPage implements OnInit {
   protected readonly message = signal<{ tone: 'ok' | 'error'; text: string } | null>(null);
 
   protected readonly enterprise = computed(() => this.projects().filter((p) => p.plan === 'enterprise'));
-  protected readonly others = computed(() => this.projects().filter((p) => p.plan !== 'enterprise').map((p) => p.name));
+  protected readonly others = computed(() =>
+    this.projects()
+      .filter((p) => p.plan !== 'enterprise')
+      .map((p) => p.name),
+  );
   protected readonly unknown = computed(() => {
     const known = new Set(this.projects().map((p) => p.id));
     return [...this.pilot()].filter((id) => !known.has(id));

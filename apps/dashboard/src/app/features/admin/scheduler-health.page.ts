@@ -22,26 +22,57 @@ const REFRESH_MS = 15_000;
     @if (health(); as h) {
       <p role="status">
         <span class="pill tone-{{ h.status === 'ok' ? 'ok' : 'bad' }}" data-testid="scheduler-status">
-          <span class="dot {{ h.status === 'ok' ? 'ok' : 'bad' }}" aria-hidden="true"></span>{{ h.status === 'ok' ? 'Healthy' : 'Degraded' }}
+          <span class="dot {{ h.status === 'ok' ? 'ok' : 'bad' }}" aria-hidden="true"></span
+          >{{ h.status === 'ok' ? 'Healthy' : 'Degraded' }}
         </span>
         <span class="muted small">as of {{ date(h.timestamp) }} · refreshes every 15 s</span>
       </p>
       <dl class="stats">
-        <div class="card stat"><dt>Pending jobs</dt><dd>{{ h.jobs.pending }}</dd></div>
-        <div class="card stat"><dt>Running jobs</dt><dd>{{ h.jobs.running }}</dd></div>
-        <div class="card stat" [class.bad]="h.jobs.failed > 0"><dt>Failed jobs</dt><dd>{{ h.jobs.failed }}</dd></div>
-        <div class="card stat" [class.bad]="h.stuck_running > 0"><dt>Stuck running</dt><dd>{{ h.stuck_running }}</dd></div>
-        <div class="card stat"><dt>Avg collection (15 min)</dt><dd>{{ ms(h.avg_collection_ms) }}</dd></div>
-        <div class="card stat"><dt>Avg analysis (15 min)</dt><dd>{{ ms(h.avg_analysis_ms) }}</dd></div>
-        <div class="card stat"><dt>Heartbeat age</dt><dd>{{ h.heartbeat_age_s === null ? '—' : h.heartbeat_age_s + ' s' }}</dd></div>
+        <div class="card stat">
+          <dt>Pending jobs</dt>
+          <dd>{{ h.jobs.pending }}</dd>
+        </div>
+        <div class="card stat">
+          <dt>Running jobs</dt>
+          <dd>{{ h.jobs.running }}</dd>
+        </div>
+        <div class="card stat" [class.bad]="h.jobs.failed > 0">
+          <dt>Failed jobs</dt>
+          <dd>{{ h.jobs.failed }}</dd>
+        </div>
+        <div class="card stat" [class.bad]="h.stuck_running > 0">
+          <dt>Stuck running</dt>
+          <dd>{{ h.stuck_running }}</dd>
+        </div>
+        <div class="card stat">
+          <dt>Avg collection (15 min)</dt>
+          <dd>{{ ms(h.avg_collection_ms) }}</dd>
+        </div>
+        <div class="card stat">
+          <dt>Avg analysis (15 min)</dt>
+          <dd>{{ ms(h.avg_analysis_ms) }}</dd>
+        </div>
+        <div class="card stat">
+          <dt>Heartbeat age</dt>
+          <dd>{{ h.heartbeat_age_s === null ? '—' : h.heartbeat_age_s + ' s' }}</dd>
+        </div>
         @if (h.polls_last_15m; as polls) {
-          <div class="card stat" [class.bad]="polls.failed > 0"><dt>Polls (15 min) ok / failed</dt><dd>{{ polls.succeeded }} / {{ polls.failed }}</dd></div>
+          <div class="card stat" [class.bad]="polls.failed > 0">
+            <dt>Polls (15 min) ok / failed</dt>
+            <dd>{{ polls.succeeded }} / {{ polls.failed }}</dd>
+          </div>
         }
         @if (h.schedule_lag_p99_ms !== undefined) {
-          <div class="card stat"><dt>Schedule lag p99 (5 min)</dt><dd>{{ ms(h.schedule_lag_p99_ms) }}</dd></div>
+          <div class="card stat">
+            <dt>Schedule lag p99 (5 min)</dt>
+            <dd>{{ ms(h.schedule_lag_p99_ms) }}</dd>
+          </div>
         }
         @if (h.requeued_last_15m !== undefined) {
-          <div class="card stat" [class.bad]="h.requeued_last_15m > 0"><dt>Re-queued jobs (15 min)</dt><dd>{{ h.requeued_last_15m }}</dd></div>
+          <div class="card stat" [class.bad]="h.requeued_last_15m > 0">
+            <dt>Re-queued jobs (15 min)</dt>
+            <dd>{{ h.requeued_last_15m }}</dd>
+          </div>
         }
       </dl>
       @if (h.workers) {
@@ -58,7 +89,8 @@ const REFRESH_MS = 15_000;
         <p class="small">
           <strong>Failures by reason (15 min):</strong>
           @for (r of reasons(h); track r[0]) {
-            <span class="badge tone-bad">{{ r[0] }}: {{ r[1] }}</span>{{ ' ' }}
+            <span class="badge tone-bad">{{ r[0] }}: {{ r[1] }}</span
+            >{{ ' ' }}
           }
         </p>
       }
@@ -68,15 +100,27 @@ const REFRESH_MS = 15_000;
       } @else {
         <div class="table-wrap">
           <table class="table">
-            <caption class="sr-only">Recent collection failures</caption>
-            <thead><tr><th scope="col">When</th><th scope="col">Project</th><th scope="col">Env</th><th scope="col">Reason</th><th scope="col">Detail</th></tr></thead>
+            <caption class="sr-only">
+              Recent collection failures
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Project</th>
+                <th scope="col">Env</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Detail</th>
+              </tr>
+            </thead>
             <tbody>
               @for (f of h.recent_failures; track $index) {
                 <tr>
                   <td class="small nowrap">{{ date(f.at) }}</td>
                   <td class="small">{{ projectName(f.project_id) }}</td>
                   <td class="small">{{ f.env }}</td>
-                  <td><span class="badge tone-bad">{{ f.reason }}</span></td>
+                  <td>
+                    <span class="badge tone-bad">{{ f.reason }}</span>
+                  </td>
                   <td class="small mono">{{ detail(f.detail) }}</td>
                 </tr>
               }

@@ -41,13 +41,26 @@ const SCOPE_HELP: Record<Scope, string> = {
         <h3 id="create-title">Create a key</h3>
         <div class="field">
           <label for="k-name">Name</label>
-          <input id="k-name" type="text" maxlength="100" placeholder="e.g. github-actions" required [value]="name()" (input)="name.set($any($event.target).value)" />
+          <input
+            id="k-name"
+            type="text"
+            maxlength="100"
+            placeholder="e.g. github-actions"
+            required
+            [value]="name()"
+            (input)="name.set($any($event.target).value)"
+          />
         </div>
         <fieldset class="field">
           <legend>Scopes</legend>
           @for (s of availableScopes(); track s) {
             <label class="check">
-              <input type="checkbox" [checked]="scopes().has(s)" (change)="toggleScope(s, $any($event.target).checked)" [attr.data-scope]="s" />
+              <input
+                type="checkbox"
+                [checked]="scopes().has(s)"
+                (change)="toggleScope(s, $any($event.target).checked)"
+                [attr.data-scope]="s"
+              />
               <span class="mono">{{ s }}</span> <span class="muted small">— {{ help[s] }}</span>
             </label>
           }
@@ -66,7 +79,12 @@ const SCOPE_HELP: Record<Scope, string> = {
             <div class="indent">
               @for (p of projects(); track p.id) {
                 <label class="check">
-                  <input type="checkbox" [checked]="projectIds().has(p.id)" (change)="toggleProject(p.id, $any($event.target).checked)" [attr.data-project]="p.name" />
+                  <input
+                    type="checkbox"
+                    [checked]="projectIds().has(p.id)"
+                    (change)="toggleProject(p.id, $any($event.target).checked)"
+                    [attr.data-project]="p.name"
+                  />
                   <span>{{ p.name }}</span>
                 </label>
               } @empty {
@@ -94,9 +112,19 @@ const SCOPE_HELP: Record<Scope, string> = {
         } @else {
           <div class="table-wrap">
             <table class="table">
-              <caption class="sr-only">API keys</caption>
+              <caption class="sr-only">
+                API keys
+              </caption>
               <thead>
-                <tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scopes</th><th scope="col">Projects</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Key</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Projects</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col"><span class="sr-only">Actions</span></th>
+                </tr>
               </thead>
               <tbody>
                 @for (k of list; track k.id) {
@@ -112,11 +140,20 @@ const SCOPE_HELP: Record<Scope, string> = {
                         <span class="badge tone-muted">revoked</span>
                       } @else if (confirming() === k.id) {
                         <span class="confirm">
-                          <button type="button" class="btn btn-danger btn-small" (click)="revoke(k)" [disabled]="revoking() === k.id">Confirm revoke</button>
+                          <button type="button" class="btn btn-danger btn-small" (click)="revoke(k)" [disabled]="revoking() === k.id">
+                            Confirm revoke
+                          </button>
                           <button type="button" class="btn btn-ghost btn-small" (click)="confirming.set(null)">Cancel</button>
                         </span>
                       } @else {
-                        <button type="button" class="btn btn-small" (click)="confirming.set(k.id)" [attr.aria-label]="'Revoke key ' + k.name">Revoke</button>
+                        <button
+                          type="button"
+                          class="btn btn-small"
+                          (click)="confirming.set(k.id)"
+                          [attr.aria-label]="'Revoke key ' + k.name"
+                        >
+                          Revoke
+                        </button>
                       }
                     </td>
                   </tr>
@@ -138,9 +175,7 @@ export class ApiKeysPage implements OnInit {
   private readonly api = inject(ApiService);
   private readonly auth = inject(AuthService);
   protected readonly help = SCOPE_HELP;
-  protected readonly availableScopes = computed(() =>
-    SCOPES.filter((s) => s !== 'admin' || this.auth.isAdmin()),
-  );
+  protected readonly availableScopes = computed(() => SCOPES.filter((s) => s !== 'admin' || this.auth.isAdmin()));
   protected readonly keys = signal<ApiKeyView[] | null>(null);
   protected readonly projects = signal<ProjectView[]>([]);
   protected readonly loading = signal(false);
@@ -171,11 +206,7 @@ export class ApiKeysPage implements OnInit {
     this.error.set(null);
     try {
       const list = await this.api.listApiKeys();
-      this.keys.set(
-        [...list].sort(
-          (a, b) => Number(!!a.revoked_at) - Number(!!b.revoked_at) || b.created_at.localeCompare(a.created_at),
-        ),
-      );
+      this.keys.set([...list].sort((a, b) => Number(!!a.revoked_at) - Number(!!b.revoked_at) || b.created_at.localeCompare(a.created_at)));
     } catch (err) {
       this.error.set(isApiError(err) ? err.message : 'Keys could not be loaded.');
     } finally {

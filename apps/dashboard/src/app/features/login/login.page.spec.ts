@@ -56,9 +56,7 @@ describe('LoginPage', () => {
       .flush({ statusCode: 401, code: 'unauthenticated', message: 'Invalid credentials' }, { status: 401, statusText: 'x' });
     await new Promise((r) => setTimeout(r));
     await fixture.whenStable();
-    expect((fixture.nativeElement as HTMLElement).querySelector('[role="alert"]')?.textContent).toContain(
-      'Wrong email or password',
-    );
+    expect((fixture.nativeElement as HTMLElement).querySelector('[role="alert"]')?.textContent).toContain('Wrong email or password');
   });
 
   it('asks for both fields before calling the API', async () => {

@@ -9,8 +9,13 @@ import { formatAlertValue, formatDateTime, formatDuration, formatThreshold, rule
   template: `
     <section class="card alerts-panel" aria-labelledby="alerts-title">
       <h2 id="alerts-title">
-        Alerts @if (env()) {<span class="muted">· {{ env() }}</span>}
-        @if (firing().length) {<span class="badge tone-bad">{{ firing().length }} firing</span>}
+        Alerts
+        @if (env()) {
+          <span class="muted">· {{ env() }}</span>
+        }
+        @if (firing().length) {
+          <span class="badge tone-bad">{{ firing().length }} firing</span>
+        }
       </h2>
       @if (loading()) {
         <p class="state" role="status"><span class="spinner" aria-hidden="true"></span> Loading alerts…</p>
@@ -26,9 +31,18 @@ import { formatAlertValue, formatDateTime, formatDuration, formatThreshold, rule
                 <li class="alert-item firing" [attr.data-rule]="a.rule">
                   <div class="alert-title"><span class="dot bad" aria-hidden="true"></span>{{ label(a) }}</div>
                   <dl class="alert-facts">
-                    <div><dt>Value</dt><dd>{{ value(a) }}</dd></div>
-                    <div><dt>Threshold</dt><dd>{{ threshold(a) }}</dd></div>
-                    <div><dt>Firing for</dt><dd>{{ duration(a) }}</dd></div>
+                    <div>
+                      <dt>Value</dt>
+                      <dd>{{ value(a) }}</dd>
+                    </div>
+                    <div>
+                      <dt>Threshold</dt>
+                      <dd>{{ threshold(a) }}</dd>
+                    </div>
+                    <div>
+                      <dt>Firing for</dt>
+                      <dd>{{ duration(a) }}</dd>
+                    </div>
                   </dl>
                   <div class="muted small">since {{ when(a.started_at) }}</div>
                 </li>

@@ -52,9 +52,7 @@ export class MetricChartComponent {
 
   protected readonly def = computed(() => METRICS[this.metric()]);
   protected readonly initOpts = { renderer: inject(CHART_RENDERER) };
-  protected readonly summary = computed(
-    () => `${this.def().label} chart in ${this.def().displayUnit}; latest value ${this.latest()}`,
-  );
+  protected readonly summary = computed(() => `${this.def().label} chart in ${this.def().displayUnit}; latest value ${this.latest()}`);
 
   protected onInit(chart: ECharts): void {
     if (this.group()) chart.group = this.group();

@@ -106,10 +106,7 @@ describe('MonitoringPage', () => {
     const harness = await open('/app/projects/p1');
     http
       .expectOne((r) => r.url === '/monitoring/enterprise/timeseries')
-      .flush(
-        { statusCode: 403, code: 'monitoring_not_enabled', message: 'raw server text' },
-        { status: 403, statusText: 'Forbidden' },
-      );
+      .flush({ statusCode: 403, code: 'monitoring_not_enabled', message: 'raw server text' }, { status: 403, statusText: 'Forbidden' });
     http.match(() => true).forEach((r) => r.flush([]));
     await settle(5);
     await harness.fixture.whenStable();
@@ -186,7 +183,10 @@ describe('MonitoringPage', () => {
     await settle(40); // one chart per animation frame
     expect(setOption).toHaveBeenCalledTimes(1);
     const [update, opts] = setOption.mock.calls[0] as unknown as [
-      { series: { id: string; data: ([number, number | null] | { value: [number, number | null] })[] }[]; xAxis: { min: number; max: number } },
+      {
+        series: { id: string; data: ([number, number | null] | { value: [number, number | null] })[] }[];
+        xAxis: { min: number; max: number };
+      },
       { silent: boolean },
     ];
     expect(opts).toMatchObject({ silent: true });

@@ -1,14 +1,4 @@
-import {
-  ChangeDetectionStrategy,
-  Component,
-  computed,
-  DestroyRef,
-  effect,
-  inject,
-  input,
-  signal,
-  untracked,
-} from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, input, signal, untracked } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, ParamMap, Router, RouterLink } from '@angular/router';
 import {
@@ -25,14 +15,7 @@ import {
   TimeseriesResponse,
 } from '@seqpulse/contracts';
 import type { ECharts, EChartsCoreOption } from 'echarts/core';
-import {
-  buildMetricOption,
-  pointsFromResponse,
-  SERIES_ID,
-  thresholdFor,
-  toSeriesData,
-  TimeWindow,
-} from '../../charts/chart-options';
+import { buildMetricOption, pointsFromResponse, SERIES_ID, thresholdFor, toSeriesData, TimeWindow } from '../../charts/chart-options';
 import { LiveSeries } from '../../charts/live-series';
 import { ApiError, isApiError } from '../../core/api-error';
 import { ApiService } from '../../core/api.service';
@@ -472,12 +455,8 @@ export class MonitoringPage {
     this.pendingUpdates.clear();
     this.deployments = series.deployments ?? [];
     this.deploymentCount.set(this.deployments.length);
-    this.live = this.perMetric(
-      (m) => new LiveSeries(pointsFromResponse(series, m), stepMs, METRICS[m].aggregation),
-    );
-    this.window = win.live
-      ? { from: Date.now() - win.rangeSeconds * 1000, to: Date.now() }
-      : { from: win.from, to: win.to };
+    this.live = this.perMetric((m) => new LiveSeries(pointsFromResponse(series, m), stepMs, METRICS[m].aggregation));
+    this.window = win.live ? { from: Date.now() - win.rangeSeconds * 1000, to: Date.now() } : { from: win.from, to: win.to };
     const latest = Math.max(...METRIC_NAMES.map((m) => this.live?.[m].lastSampleAt() ?? -1));
     this.lastSampleAt.set(latest >= 0 ? latest : null);
     this.rebuildOptions();

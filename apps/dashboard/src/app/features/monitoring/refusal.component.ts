@@ -17,8 +17,7 @@ export type RefusalReason = 'plan_not_enterprise' | 'monitoring_not_enabled' | '
         @case ('plan_not_enterprise') {
           <h2 id="refusal-title">Realtime monitoring needs the Enterprise plan</h2>
           <p>
-            <strong>{{ projectName() }}</strong> is on the <strong>{{ planLabel() }}</strong> plan.
-            SeqPulse Realtime is part of Enterprise.
+            <strong>{{ projectName() }}</strong> is on the <strong>{{ planLabel() }}</strong> plan. SeqPulse Realtime is part of Enterprise.
           </p>
           <h3>What Realtime gives you</h3>
           <ul>
@@ -36,8 +35,8 @@ export type RefusalReason = 'plan_not_enterprise' | 'monitoring_not_enabled' | '
         @case ('monitoring_not_enabled') {
           <h2 id="refusal-title">Realtime is not enabled for this project yet</h2>
           <p>
-            <strong>{{ projectName() }}</strong> is on Enterprise, and Realtime monitoring is being rolled out
-            to Enterprise projects step by step. This project is not in the current rollout yet.
+            <strong>{{ projectName() }}</strong> is on Enterprise, and Realtime monitoring is being rolled out to Enterprise projects step
+            by step. This project is not in the current rollout yet.
           </p>
           <p>There is nothing to do on your side: the charts will appear here as soon as it is enabled.</p>
           @if (isAdmin()) {

@@ -33,15 +33,16 @@ describe('URL state mapping', () => {
   });
 
   it('writes a readable query', () => {
-    expect(
-      toQueryParams({ env: 'staging', phase: 'post', range: '6h', from: null, to: null, step: null, live: false }),
-    ).toEqual({ env: 'staging', phase: 'post', range: '6h', live: 'off' });
+    expect(toQueryParams({ env: 'staging', phase: 'post', range: '6h', from: null, to: null, step: null, live: false })).toEqual({
+      env: 'staging',
+      phase: 'post',
+      range: '6h',
+      live: 'off',
+    });
   });
 
   it('ignores invalid values field by field', () => {
-    expect(parseViewState({ env: 'PROD!', phase: 'during', range: '3y', step: '7s', live: 'maybe' })).toEqual(
-      DEFAULT_VIEW,
-    );
+    expect(parseViewState({ env: 'PROD!', phase: 'during', range: '3y', step: '7s', live: 'maybe' })).toEqual(DEFAULT_VIEW);
   });
 
   it('a custom range needs from < to and is never live', () => {

@@ -7,9 +7,7 @@ import { monitoringBadge } from './monitoring-status';
 import { ProjectsPage } from './projects.page';
 
 describe('ProjectsPage', () => {
-  beforeEach(() =>
-    TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()] }),
-  );
+  beforeEach(() => TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()] }));
 
   it('shows a loading state, then each project with its plan and realtime status', async () => {
     const fixture = TestBed.createComponent(ProjectsPage);
@@ -19,7 +17,13 @@ describe('ProjectsPage', () => {
     TestBed.inject(HttpTestingController)
       .expectOne('/projects')
       .flush([
-        { id: 'p2', name: 'Search API', plan: 'enterprise', envs: ['prod'], monitoring: { enabled: false, reason: 'monitoring_not_enabled' } },
+        {
+          id: 'p2',
+          name: 'Search API',
+          plan: 'enterprise',
+          envs: ['prod'],
+          monitoring: { enabled: false, reason: 'monitoring_not_enabled' },
+        },
         { id: 'p1', name: 'Checkout API', plan: 'enterprise', envs: ['prod', 'staging'], monitoring: { enabled: true } },
       ]);
     await flushMicrotasks();

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from './config/app-config';
@@ -30,7 +29,6 @@ export class AppModule {
           throttlers: [{ name: 'auth', ttl: 60_000, limit: config.SEQPULSE_LOGIN_RATE_LIMIT }],
           errorMessage: 'Too many attempts; retry in a minute.',
         }),
-        ScheduleModule.forRoot(),
         DatabaseModule,
         TargetAddressModule,
         AuthModule,

@@ -1,9 +1,10 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { ALERT_RULE_DEFAULTS, ALERT_WINDOW_SECONDS } from '@seqpulse/contracts';
 import type { AlertTransition, AlertView } from '@seqpulse/contracts';
 import { AppConfig } from '../config/app-config';
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
+import { TaskScheduler } from '../scheduler/task-scheduler';
 import { MONITORED_PROJECTS_SQL } from '../rollout/rollout.service';
 import type { AlertTransitionEvent } from '../notifications/messages';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher';
@@ -11,8 +12,6 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { thresholdDefaultsSql } from './alert-rules';
 import { AlertRow, toAlertView } from './alert-view';
 
-/** Advisory lock shared by every SeqPulse process: one evaluation at a time. */
-export const ALERTS_LOCK_KEY = 7_301_005;
 /**
  * The collector writes a sample's `slot_at` at or a little before its `collected_at`; this bounds the
  * difference so the window query prunes the day partitions on `slot_at` (a sample collected more than an
@@ -21,7 +20,6 @@ export const ALERTS_LOCK_KEY = 7_301_005;
 const SLOT_SLACK_S = 3600;
 /** How far back `no_data` looks for the last sample; older than that, the env counts as silent since it was first monitored. */
 const LAST_SAMPLE_LOOKBACK_S = 86_400;
-const TICK = 'alerts-evaluation';
 
 export interface EvaluationResult {
   /** False when another process held the evaluation lock (or, for the scheduled tick, ran moments ago). */
@@ -164,46 +162,43 @@ export const EVALUATE_SQL = `
 /**
  * The alert evaluator: every monitored project/env, all five rules, set-based (two statements per run over
  * all projects: the sweep and the evaluation), in one transaction with the notifications of its transitions, under a transaction-level
- * advisory lock so only one process evaluates at a time (a second one skips). Runs on a
- * `@nestjs/schedule` interval in worker processes; `evaluate(now)` takes the clock explicitly.
+ * advisory lock so only one process evaluates at a time (a second one skips). Runs as the `alert-evaluation`
+ * periodic task in worker processes; `evaluate(now)` takes the clock explicitly.
  */
 @Injectable()
-export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
+export class AlertEvaluator implements OnModuleInit {
   private readonly logger = new Logger(AlertEvaluator.name);
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
 
   constructor(
     private readonly db: DataSource,
     private readonly config: AppConfig,
-    private readonly scheduler: SchedulerRegistry,
+    private readonly tasks: TaskScheduler,
     private readonly notifications: NotificationsService,
     private readonly dispatcher: NotificationDispatcher,
   ) {}
 
-  onApplicationBootstrap(): void {
+  onModuleInit(): void {
     const everyS = this.config.SEQPULSE_ALERT_EVAL_INTERVAL_S;
-    if (!this.config.runsWorker || everyS === 0) return;
-    this.scheduler.addInterval(
-      TICK,
-      setInterval(() => void this.tick(), everyS * 1000),
-    );
+    this.tasks.register({
+      name: 'alert-evaluation',
+      everyMs: Math.max(1, everyS) * 1000,
+      runsIn: 'worker',
+      enabled: (config) => config.SEQPULSE_ALERT_EVAL_INTERVAL_S > 0,
+      // Skipped when another process ran moments ago: several workers evaluate once per interval between them.
+      run: () => this.evaluate(new Date(), { minGapMs: Math.max(1, everyS * 1000 - 2000) }),
+    });
+    this.tasks.register({ name: 'alert-runs-prune', everyMs: 3_600_000, runsIn: 'worker', run: () => this.pruneRuns() });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    if (this.scheduler.doesExist('interval', TICK)) this.scheduler.deleteInterval(TICK);
-    await this.running?.catch(() => undefined);
+  /** Evaluation timings are kept a day (`/health/scheduler` averages the last 15 minutes). */
+  async pruneRuns(): Promise<void> {
+    await this.db.query(`DELETE FROM analysis_runs WHERE started_at < now() - interval '1 day'`);
   }
 
-  /** The scheduled run: wall clock, skipped when a run is still going here or another process ran moments ago. */
-  async tick(): Promise<void> {
-    if (this.running || this.stopped) return;
-    const minGapMs = Math.max(1, this.config.SEQPULSE_ALERT_EVAL_INTERVAL_S * 1000 - 2000);
-    this.running = this.evaluate(new Date(), { minGapMs })
-      .catch((error) => this.logger.error({ err: error }, 'Alert evaluation failed'))
-      .finally(() => (this.running = null));
-    await this.running;
+  /** Mean evaluation time since `since`, or null without a run. */
+  async meanDurationMs(since: Date): Promise<number | null> {
+    const [row] = await this.db.query(`SELECT round(avg(duration_ms))::int AS avg_ms FROM analysis_runs WHERE started_at > $1`, [since]);
+    return row?.avg_ms ?? null;
   }
 
   /**
@@ -218,7 +213,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     let events: AlertTransitionEvent[] = [];
     try {
       await runner.startTransaction();
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [ALERTS_LOCK_KEY]);
+      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [ADVISORY_LOCKS.alertEvaluation]);
       if (!locked || (options.minGapMs && (await this.ranRecently(runner, options.minGapMs)))) {
         await runner.rollbackTransaction();
         return { ran: false, fired: [], resolved: [], durationMs: Math.round(performance.now() - started) };
@@ -248,7 +243,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
         },
         'Alert transitions',
       );
-      if (this.dispatcher.automatic) this.dispatcher.kick();
+      this.dispatcher.kick();
     }
     return {
       ran: true,

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
+import { EnterpriseGateModule } from '../monitoring/enterprise-gate.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { SchedulerModule } from '../scheduler/scheduler.module';
 import { AlertEvaluator } from './alert-evaluator';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
 
 /** Built-in alerts: rules and overrides, the set-based evaluator, the lifecycle and the alerts routes. */
 @Module({
-  imports: [NotificationsModule],
+  imports: [EnterpriseGateModule, NotificationsModule, SchedulerModule],
   providers: [AlertsService, AlertEvaluator],
   controllers: [AlertsController],
   exports: [AlertEvaluator],

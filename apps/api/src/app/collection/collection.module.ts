@@ -1,20 +1,19 @@
 import { Module } from '@nestjs/common';
 import { ProjectsModule } from '../projects/projects.module';
 import { SamplesModule } from '../samples/samples.module';
-import { JobQueue } from '../scheduler/job-queue';
-import { SchedulerService } from '../scheduler/scheduler.service';
-import { SchedulerHealthController } from '../scheduler/scheduler-health.controller';
-import { WorkerIdentity } from '../scheduler/worker-identity';
+import { SchedulerModule } from '../scheduler/scheduler.module';
+import { CollectionFailuresController } from './collection-failures.controller';
+import { CollectionTasks } from './collection-tasks';
 import { Collector } from './collector';
 import { FailureLog } from './failure-log';
+import { JobQueue } from './job-queue';
 import { TargetDirectory } from './target-directory';
-import { CollectionFailuresController } from './collection-failures.controller';
 
-/** Realtime collection: the job system, the poller, and what they report. */
+/** Realtime collection: the poll jobs (`jobs`), the poller, the failures per project, and their periodic work. */
 @Module({
-  imports: [ProjectsModule, SamplesModule],
-  providers: [JobQueue, SchedulerService, WorkerIdentity, Collector, FailureLog, TargetDirectory],
-  controllers: [SchedulerHealthController, CollectionFailuresController],
-  exports: [JobQueue, FailureLog, WorkerIdentity],
+  imports: [ProjectsModule, SamplesModule, SchedulerModule],
+  providers: [JobQueue, Collector, FailureLog, TargetDirectory, CollectionTasks],
+  controllers: [CollectionFailuresController],
+  exports: [JobQueue, FailureLog],
 })
 export class CollectionModule {}

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { MAX_COLLECTION_LAG_S, SamplesStore, NewSample } from '../samples/samples.store';
-import { ClaimedJob, JobOutcome, JobQueue } from '../scheduler/job-queue';
+import { ClaimedJob, JobOutcome, JobQueue } from './job-queue';
 import { WorkerIdentity } from '../scheduler/worker-identity';
 import { CollectionFailure, FailureLog } from './failure-log';
 import { Poller, pollUrl } from './poller';

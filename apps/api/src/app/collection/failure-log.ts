@@ -57,6 +57,14 @@ export class FailureLog {
     }));
   }
 
+  /** Failed polls of the last 15 minutes by reason. */
+  async countsByReason(): Promise<Record<string, number>> {
+    const rows: { reason: string; n: number }[] = await this.db.query(
+      `SELECT reason, count(*)::int AS n FROM collection_failures WHERE at > now() - interval '15 minutes' GROUP BY reason ORDER BY reason`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.reason, r.n]));
+  }
+
   async prune(retentionDays: number): Promise<void> {
     await this.db.query(`DELETE FROM collection_failures WHERE at < now() - make_interval(days => $1)`, [retentionDays]);
   }

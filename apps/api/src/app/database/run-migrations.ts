@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
+import { ADVISORY_LOCKS } from './advisory-locks';
 
-// Any constant shared by all SeqPulse processes: serialises migrations when several start at once.
-const MIGRATION_LOCK_KEY = 7_301_001;
+// Shared by all SeqPulse processes: serialises migrations when several start at once.
+const MIGRATION_LOCK_KEY = ADVISORY_LOCKS.migrations;
 
 /** Applies pending migrations under an advisory lock; a no-op when the schema is current. */
 export async function runMigrations(dataSource: DataSource): Promise<string[]> {

@@ -1,5 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AlertsModule } from '../alerts/alerts.module';
+import { CollectionModule } from '../collection/collection.module';
+import { SchedulerModule } from '../scheduler/scheduler.module';
 import { HealthController } from './health.controller';
+import { SchedulerHealthController } from './scheduler-health.controller';
+import { SchedulerHealthService } from './scheduler-health.service';
 
-@Module({ controllers: [HealthController] })
+/** `/health` and `/health/scheduler`: figures read from the modules that own them. */
+@Module({
+  imports: [CollectionModule, AlertsModule, SchedulerModule],
+  providers: [SchedulerHealthService],
+  controllers: [HealthController, SchedulerHealthController],
+})
 export class HealthModule {}

@@ -1,10 +1,11 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import type { AuditRecordView } from '@seqpulse/contracts';
 import { AppConfig } from '../config/app-config';
 import type { Principal } from '../auth/principal';
 import { isoSeconds } from '../common/time';
+import { TaskScheduler } from '../scheduler/task-scheduler';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRACKED = Symbol('seqpulse:access-tracked');
@@ -40,38 +41,25 @@ type TrackedRequest = Request & { principal?: Principal; [TRACKED]?: Tracking };
  * the buffer with one multi-row INSERT every 250 ms (and at shutdown), so auditing costs no round trip.
  */
 @Injectable()
-export class AccessRecordsService implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
+export class AccessRecordsService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(AccessRecordsService.name);
   private buffer: AccessRecord[] = [];
   private flushing: Promise<void> | null = null;
-  private timer?: NodeJS.Timeout;
-  private pruneTimer?: NodeJS.Timeout;
   private dropped = 0;
 
   constructor(
     private readonly db: DataSource,
     private readonly config: AppConfig,
+    private readonly tasks: TaskScheduler,
   ) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), ACCESS_FLUSH_MS);
-    this.timer.unref();
-    if (this.config.runsWorker) {
-      this.pruneTimer = setInterval(
-        () => void this.prune().catch((err) => this.logger.warn({ err }, 'Access record pruning failed')),
-        PRUNE_EVERY_MS,
-      );
-      this.pruneTimer.unref();
-    }
+    this.tasks.register({ name: 'access-records-flush', everyMs: ACCESS_FLUSH_MS, runsIn: 'every', run: () => this.flush() });
+    this.tasks.register({ name: 'access-records-prune', everyMs: PRUNE_EVERY_MS, runsIn: 'worker', run: () => this.prune() });
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
-    clearInterval(this.pruneTimer);
-  }
-
+  /** The last records are written before the process exits (the scheduler has stopped its timers by then). */
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
     await this.flush();
   }
 

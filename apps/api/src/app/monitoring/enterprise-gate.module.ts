@@ -1,19 +1,20 @@
-import { Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { ProjectsModule } from '../projects/projects.module';
 import { RolloutModule } from '../rollout/rollout.module';
+import { SchedulerModule } from '../scheduler/scheduler.module';
 import { AccessRecordsService } from './access-records.service';
 import { AccessTrackingMiddleware } from './access-tracking.middleware';
 import { AuditController } from './audit.controller';
 import { EnterpriseGateGuard } from './enterprise-gate.guard';
 
 /**
- * The Enterprise gate and the access records, reusable by every module serving a realtime route
- * (`@EnterpriseRoute()` / `@GatedProject()`, see docs/api.md "Enterprise gate"). Global, and it re-exports
- * what the guard needs, so a controller in any module can use `@EnterpriseRoute()` without more wiring.
+ * The Enterprise gate and the access records, for every module serving a realtime route
+ * (`@EnterpriseRoute()` / `@GatedProject()`, see docs/api.md "Enterprise gate"). A module with such a route
+ * imports this module; it re-exports the modules the guard depends on, since Nest builds a route's guard in the
+ * controller's own module.
  */
-@Global()
 @Module({
-  imports: [ProjectsModule, RolloutModule],
+  imports: [ProjectsModule, RolloutModule, SchedulerModule],
   providers: [EnterpriseGateGuard, AccessRecordsService, AccessTrackingMiddleware],
   controllers: [AuditController],
   exports: [EnterpriseGateGuard, AccessRecordsService, ProjectsModule, RolloutModule],

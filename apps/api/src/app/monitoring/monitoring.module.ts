@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SchedulerModule } from '../scheduler/scheduler.module';
 import { EnterpriseGateModule } from './enterprise-gate.module';
 import { MonitoringController } from './monitoring.controller';
 import { StreamHub } from './stream-hub';
@@ -7,7 +8,7 @@ import { RollupMaintenance } from './rollup-maintenance';
 
 /** Realtime monitoring: the Enterprise gate and access records, the timeseries query and the live stream. */
 @Module({
-  imports: [EnterpriseGateModule],
+  imports: [EnterpriseGateModule, SchedulerModule],
   providers: [TimeseriesService, StreamHub, RollupMaintenance],
   controllers: [MonitoringController],
   exports: [StreamHub, TimeseriesService],

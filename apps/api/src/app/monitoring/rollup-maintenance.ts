@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { TaskScheduler } from '../scheduler/task-scheduler';
 
 const CATCH_UP_EVERY_MS = 5_000;
 /** A minute is recomputed once it ended this long ago (later samples re-mark it, so they are not lost). */
@@ -19,30 +20,20 @@ const DAY_MS = 86_400_000;
  *   dropped by the samples maintenance at the same cutoff).
  */
 @Injectable()
-export class RollupMaintenance implements OnModuleInit, OnModuleDestroy {
+export class RollupMaintenance implements OnModuleInit {
   private readonly logger = new Logger(RollupMaintenance.name);
-  private timers: NodeJS.Timeout[] = [];
   private running = false;
   private available?: boolean;
 
   constructor(
     private readonly db: DataSource,
     private readonly config: AppConfig,
+    private readonly tasks: TaskScheduler,
   ) {}
 
   onModuleInit(): void {
-    if (!this.config.runsWorker) return;
-    const catchUp = setInterval(
-      () => void this.catchUp().catch((err) => this.logger.warn({ err }, 'Rollup catch-up failed')),
-      CATCH_UP_EVERY_MS,
-    );
-    const prune = setInterval(() => void this.prune().catch((err) => this.logger.warn({ err }, 'Rollup pruning failed')), PRUNE_EVERY_MS);
-    this.timers = [catchUp, prune];
-    this.timers.forEach((t) => t.unref());
-  }
-
-  onModuleDestroy(): void {
-    this.timers.forEach((t) => clearInterval(t));
+    this.tasks.register({ name: 'rollup-catch-up', everyMs: CATCH_UP_EVERY_MS, runsIn: 'worker', run: () => this.catchUp() });
+    this.tasks.register({ name: 'rollup-prune', everyMs: PRUNE_EVERY_MS, runsIn: 'worker', run: () => this.prune() });
   }
 
   private async rollupsExist(): Promise<boolean> {

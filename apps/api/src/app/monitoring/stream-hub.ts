@@ -1,8 +1,9 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Client } from 'pg';
 import { ALERTS_NOTIFY_CHANNEL, METRIC_NAMES, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
 import type { AlertStreamNotice, MetricValues, Phase, SampleEvent } from '@seqpulse/contracts';
 import { AppConfig } from '../config/app-config';
+import { TaskScheduler } from '../scheduler/task-scheduler';
 import { isoSeconds } from '../common/time';
 import { SAMPLES_CHANNEL, SampleNotice } from '../samples/samples.store';
 
@@ -34,13 +35,12 @@ export interface StreamSubscriber {
  * their clients reconnect and refill the gap from the timeseries route instead of silently missing samples.
  */
 @Injectable()
-export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(StreamHub.name);
   private readonly byProject = new Map<string, Set<StreamSubscriber>>();
   private client: Client | null = null;
   private connecting: Promise<void> | null = null;
   private reconnectTimer?: NodeJS.Timeout;
-  private probeTimer?: NodeJS.Timeout;
   private attempt = 0;
   private stopped = false;
   /** Heartbeat period of each stream (tests shorten it). */
@@ -49,8 +49,27 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
   ready: Promise<void>;
   private markReady!: () => void;
 
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly tasks: TaskScheduler,
+  ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  onModuleInit(): void {
+    this.tasks.register({
+      name: 'stream-listener-probe',
+      everyMs: PROBE_EVERY_MS,
+      runsIn: 'every',
+      enabled: (config) => config.runsApi,
+      run: () => this.probe(),
+    });
+  }
+
+  /** A quiet connection may be half-open: a round trip proves it, and a failure reconnects. */
+  private async probe(): Promise<void> {
+    const client = this.client;
+    if (client) await client.query('SELECT 1').catch((err) => this.lost(client, err));
   }
 
   onApplicationBootstrap(): void {
@@ -65,7 +84,6 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
 
   async onApplicationShutdown(): Promise<void> {
     clearTimeout(this.reconnectTimer);
-    clearInterval(this.probeTimer);
     const client = this.client;
     this.client = null;
     await client?.end().catch(() => undefined);
@@ -117,9 +135,6 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
       }
       this.client = client;
       this.attempt = 0;
-      clearInterval(this.probeTimer);
-      this.probeTimer = setInterval(() => void client.query('SELECT 1').catch((err) => this.lost(client, err)), PROBE_EVERY_MS);
-      this.probeTimer.unref();
       this.markReady();
       this.logger.log('Listening for samples and alerts');
     })()
@@ -136,7 +151,6 @@ export class StreamHub implements OnApplicationBootstrap, BeforeApplicationShutd
   private lost(client: Client, err?: Error): void {
     if (this.client !== client) return;
     this.client = null;
-    clearInterval(this.probeTimer);
     client.removeAllListeners('notification');
     client.on('error', () => undefined);
     void client.end().catch(() => undefined);

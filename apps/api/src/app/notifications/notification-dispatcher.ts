@@ -1,9 +1,9 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { computeSignatureBytes, formatSignature, HMAC_HEADERS, signRequest } from '@seqpulse/hmac';
 import { AppConfig } from '../config/app-config';
 import { ProjectsService } from '../projects/projects.service';
+import { TaskScheduler } from '../scheduler/task-scheduler';
 import { NotificationSender, SendResult } from './notification-sender';
 
 /** Header binding the webhook body to the v2 signature: HMAC-SHA256(secret, `<timestamp>|<nonce>|<body>`). */
@@ -12,8 +12,7 @@ export const CONTENT_SIGNATURE_HEADER = 'X-SeqPulse-Content-Signature';
 export const MAX_BACKOFF_S = 900;
 const BATCH = 100;
 const PARALLEL = 16;
-const TICK = 'notifications-outbox';
-const PRUNE = 'notifications-prune';
+const OUTBOX_TASK = 'notification-outbox';
 
 interface ClaimedDelivery {
   id: string;
@@ -45,34 +44,26 @@ export function backoffSeconds(attempt: number, baseS: number): number {
  * so a delivery whose sender died is picked up again. Alert state never depends on delivery.
  */
 @Injectable()
-export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+export class NotificationDispatcher implements OnModuleInit {
   private readonly logger = new Logger(NotificationDispatcher.name);
-  private running: Promise<DispatchReport> | null = null;
-  private again = false;
-  private stopped = false;
 
   constructor(
     private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly sender: NotificationSender,
     private readonly projects: ProjectsService,
-    private readonly scheduler: SchedulerRegistry,
+    private readonly tasks: TaskScheduler,
   ) {}
 
-  get automatic(): boolean {
-    return this.config.runsWorker && this.config.SEQPULSE_NOTIFY_INTERVAL_MS > 0;
-  }
-
-  onApplicationBootstrap(): void {
-    if (!this.automatic) return;
-    this.scheduler.addInterval(
-      TICK,
-      setInterval(() => this.kick(), this.config.SEQPULSE_NOTIFY_INTERVAL_MS),
-    );
-    this.scheduler.addInterval(
-      PRUNE,
-      setInterval(() => void this.prune().catch((error) => this.logger.error({ err: error }, 'Outbox prune failed')), 3_600_000),
-    );
+  onModuleInit(): void {
+    this.tasks.register({
+      name: OUTBOX_TASK,
+      everyMs: Math.max(1, this.config.SEQPULSE_NOTIFY_INTERVAL_MS),
+      runsIn: 'worker',
+      enabled: (config) => config.SEQPULSE_NOTIFY_INTERVAL_MS > 0,
+      run: () => this.processDue(new Date()),
+    });
+    this.tasks.register({ name: 'notification-outbox-prune', everyMs: 3_600_000, runsIn: 'worker', run: () => this.prune() });
   }
 
   /** Delivered and failed notifications (with their attempts) are kept SEQPULSE_FAILURE_RETENTION_DAYS. */
@@ -82,31 +73,9 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
     return Number(count ?? 0);
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    for (const name of [TICK, PRUNE]) if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
-    await this.running?.catch(() => undefined);
-  }
-
-  /** Runs a pass now (after an evaluation produced transitions) unless one is running; then one more. */
+  /** Runs a pass now (after an evaluation produced transitions), where the outbox runs on its own. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.processDue(new Date())
-      .catch((error) => {
-        this.logger.error({ err: error }, 'Notification outbox pass failed');
-        return { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
-      })
-      .finally(() => {
-        this.running = null;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.tasks.kick(OUTBOX_TASK);
   }
 
   /** One pass: every delivery due at `now` (in batches), sent in parallel. */
@@ -127,7 +96,7 @@ export class NotificationDispatcher implements OnApplicationBootstrap, OnModuleD
         }
       };
       await Promise.all(Array.from({ length: Math.min(PARALLEL, claimed.length) }, worker));
-      if (claimed.length < BATCH || this.stopped) break;
+      if (claimed.length < BATCH) break;
     }
     return report;
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProjectsModule } from '../projects/projects.module';
+import { SchedulerModule } from '../scheduler/scheduler.module';
 import { NotificationDispatcher } from './notification-dispatcher';
 import { NotificationSender } from './notification-sender';
 import { NotificationsController } from './notifications.controller';
@@ -7,7 +8,7 @@ import { NotificationsService } from './notifications.service';
 
 /** Alert notifications: per-project settings, the outbox (webhook, Slack) with retries, the live-stream NOTIFY. */
 @Module({
-  imports: [ProjectsModule],
+  imports: [ProjectsModule, SchedulerModule],
   providers: [NotificationsService, NotificationSender, NotificationDispatcher],
   controllers: [NotificationsController],
   exports: [NotificationsService, NotificationDispatcher],

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { METRIC_NAMES } from '@seqpulse/contracts';
 import type { MetricValues, Phase } from '@seqpulse/contracts';
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 
 export interface NewSample {
   projectId: string;
@@ -136,7 +137,7 @@ export class SamplesStore {
   async ensurePartitions(from: Date, to: Date): Promise<void> {
     if (!(await this.isPartitioned())) return;
     await this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(7301002)`); // two processes creating the same partition
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.samplePartitions]); // two processes creating the same partition
       for (let day = startOfUtcDay(from); day <= to.getTime(); day += 86_400_000) {
         const name = `samples_${new Date(day).toISOString().slice(0, 10).replace(/-/g, '')}`;
         await tx.query(

@@ -8,6 +8,7 @@ import { Rollups15m1764400440000 } from './1764400440000-rollups-15m';
 import { Alerts1764400500000 } from './1764400500000-alerts';
 import { AlertsWindowIndex1764400510000 } from './1764400510000-alerts-window-index';
 import { SamplesLeanWrite1764400600000 } from './1764400600000-samples-lean-write';
+import { WorkerTaskStats1764400900000 } from './1764400900000-worker-task-stats';
 
 /** In order of application. A new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   Alerts1764400500000,
   AlertsWindowIndex1764400510000,
   SamplesLeanWrite1764400600000,
+  WorkerTaskStats1764400900000,
 ];

@@ -12,6 +12,19 @@ export interface ClaimedJob {
   maxAttempts: number;
 }
 
+/** The job system's figures for `/health/scheduler`. */
+export interface JobFigures {
+  pending: number;
+  running: number;
+  failed: number;
+  stuck_running: number;
+  avg_collection_ms: number | null;
+  requeued: number;
+  succeeded_15m: number;
+  failed_15m: number;
+  lag_p99: number | null;
+}
+
 export interface JobOutcome {
   id: string;
   ok: boolean;
@@ -165,6 +178,22 @@ export class JobQueue {
       [maxAgeSeconds],
     );
     return rows.length;
+  }
+
+  /** Counts by state, stuck leases, and the last 15 minutes' polls (averages), in one scan. */
+  async figures(): Promise<JobFigures> {
+    const [row] = await this.db.query(`
+      SELECT count(*) FILTER (WHERE state = 'pending')::int AS pending,
+             count(*) FILTER (WHERE state = 'running')::int AS running,
+             count(*) FILTER (WHERE state = 'failed')::int AS failed,
+             count(*) FILTER (WHERE state = 'running' AND lease_until < now())::int AS stuck_running,
+             round(avg(duration_ms) FILTER (WHERE kind = 'poll' AND state IN ('succeeded', 'failed') AND finished_at > now() - interval '15 minutes'))::int AS avg_collection_ms,
+             coalesce(sum(requeued_count) FILTER (WHERE created_at > now() - interval '15 minutes'), 0)::int AS requeued,
+             count(*) FILTER (WHERE state = 'succeeded' AND finished_at > now() - interval '15 minutes')::int AS succeeded_15m,
+             count(*) FILTER (WHERE state = 'failed' AND finished_at > now() - interval '15 minutes')::int AS failed_15m,
+             percentile_cont(0.99) WITHIN GROUP (ORDER BY lag_ms) FILTER (WHERE started_at > now() - interval '5 minutes') AS lag_p99
+        FROM jobs`);
+    return row;
   }
 
   /** Finished jobs are history: keep what /health/scheduler averages, and failures for a while longer. */

@@ -1,0 +1,51 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { TaskScheduler } from '../scheduler/task-scheduler';
+import { Collector } from './collector';
+import { FailureLog } from './failure-log';
+import { JobQueue } from './job-queue';
+
+/** A lease must have expired this long before its job is re-queued: it shows as stuck_running meanwhile. */
+const REAP_GRACE_S = 5;
+
+/**
+ * The collection's periodic work in worker processes. Each task is safe in several processes at once
+ * (idempotent SQL, `SKIP LOCKED` claims).
+ */
+@Injectable()
+export class CollectionTasks implements OnModuleInit {
+  private readonly logger = new Logger(CollectionTasks.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly tasks: TaskScheduler,
+    private readonly jobs: JobQueue,
+    private readonly collector: Collector,
+    private readonly failures: FailureLog,
+  ) {}
+
+  onModuleInit(): void {
+    this.tasks.register({ name: 'enqueue-polls', everyMs: 1000, runsIn: 'worker', run: () => this.enqueue() });
+    this.tasks.register({ name: 'claim-polls', everyMs: 100, runsIn: 'worker', run: () => this.collector.claimAndPoll() });
+    this.tasks.register({ name: 'flush-results', everyMs: 100, runsIn: 'worker', run: () => this.collector.flush() });
+    this.tasks.register({ name: 'reap-leases', everyMs: 2500, runsIn: 'worker', run: () => this.reap() });
+    this.tasks.register({ name: 'collection-history-prune', everyMs: 60_000, runsIn: 'worker', run: () => this.prune() });
+  }
+
+  private async enqueue(): Promise<void> {
+    await this.jobs.enqueueDuePolls();
+    await this.jobs.cancelUnmonitored();
+  }
+
+  private async reap(): Promise<void> {
+    const { requeued, failed } = await this.jobs.reapExpiredLeases(REAP_GRACE_S);
+    if (requeued + failed > 0) this.logger.warn({ requeued, failed }, 'Recovered jobs of a worker that stopped mid-job');
+    const missed = await this.jobs.expireMissedSlots(this.collector.maxSlotAgeS);
+    if (missed > 0) this.logger.warn({ missed }, 'Poll slots missed: no worker polled them in time');
+  }
+
+  private async prune(): Promise<void> {
+    await this.jobs.prune(this.config.SEQPULSE_FAILURE_RETENTION_DAYS);
+    await this.failures.prune(this.config.SEQPULSE_FAILURE_RETENTION_DAYS);
+  }
+}

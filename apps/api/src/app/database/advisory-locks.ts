@@ -1,0 +1,22 @@
+/**
+ * Every Postgres advisory lock id SeqPulse takes, in one place so two kinds of work can never share an id by
+ * accident. Session locks (`pg_try_advisory_lock`) are held by `TaskScheduler` around a single-runner task;
+ * transaction locks (`pg_try_advisory_xact_lock`) by the statements named here. The values are frozen: older
+ * processes of a rolling upgrade take the same ids.
+ */
+export const ADVISORY_LOCKS = {
+  /** Schema migrations at start-up (database/run-migrations.ts). */
+  migrations: 7_301_001,
+  /** Creating the samples table's day partitions (samples repository). */
+  samplePartitions: 7_301_002,
+  /** Dropping expired sample partitions: one process at a time. */
+  samplesRetention: 7_301_003,
+  /** `samples_rollup_catch_up()` (taken inside the SQL function). */
+  rollupCatchUp: 7_301_004,
+  /** Alert evaluation: one evaluation at a time across processes (transaction lock). */
+  alertEvaluation: 7_301_005,
+  /** The demo's simulated CI. */
+  demoDeployments: 7_301_010,
+} as const;
+
+export type AdvisoryLockName = keyof typeof ADVISORY_LOCKS;

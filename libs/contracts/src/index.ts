@@ -6,3 +6,4 @@ export * from './lib/monitoring';
 export * from './lib/deployments';
 export * from './lib/dashboard';
 export * from './lib/alerts';
+export * from './lib/alert-rule-catalogue';

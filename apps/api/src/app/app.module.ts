@@ -9,7 +9,6 @@ import { AuthModule } from './auth/auth.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RolloutModule } from './rollout/rollout.module';
 import { HealthModule } from './health/health.module';
-import { TargetAddressModule } from './target-address/target-address.module';
 import { DemoModule } from './demo/demo.module';
 import { SamplesModule } from './samples/samples.module';
 import { MonitoringModule } from './monitoring/monitoring.module';
@@ -30,7 +29,6 @@ export class AppModule {
           errorMessage: 'Too many attempts; retry in a minute.',
         }),
         DatabaseModule,
-        TargetAddressModule,
         AuthModule,
         RolloutModule,
         ProjectsModule,

@@ -4,7 +4,8 @@
  * The fixed shapes (`AlertView`, `AlertRuleView`, `AlertRulesResponse`, rule names and defaults) live in
  * `monitoring.ts`.
  */
-import { AlertRuleName, AlertView } from './monitoring';
+import { AlertView } from './monitoring';
+import type { AlertRuleName } from './alert-rule-catalogue';
 
 /** Why an alert stopped firing (`AlertView.resolution_reason`). */
 export const ALERT_RESOLUTION_REASONS = [

@@ -24,6 +24,10 @@ export interface MetricDefinition {
   /** `null` means unbounded above. */
   max: number | null;
   aggregation: StepAggregation;
+  /** Decimals shown once the display factor is applied (tooltips, notifications). */
+  decimals: number;
+  /** Line colour of the metric's chart, per colour scheme. */
+  color: { light: string; dark: string };
 }
 
 export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
@@ -36,6 +40,8 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
     min: 0,
     max: null,
     aggregation: 'mean',
+    decimals: 1,
+    color: { light: '#2f6fdf', dark: '#6ea1ff' },
   },
   latency_p95: {
     name: 'latency_p95',
@@ -46,6 +52,8 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
     min: 0,
     max: null,
     aggregation: 'max',
+    decimals: 1,
+    color: { light: '#7b3fc4', dark: '#b58cff' },
   },
   error_rate: {
     name: 'error_rate',
@@ -56,6 +64,8 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
     min: 0,
     max: 1,
     aggregation: 'mean',
+    decimals: 2,
+    color: { light: '#d0342c', dark: '#ff7a70' },
   },
   cpu_usage: {
     name: 'cpu_usage',
@@ -66,6 +76,8 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
     min: 0,
     max: 1,
     aggregation: 'mean',
+    decimals: 2,
+    color: { light: '#0f8a80', dark: '#3fd1c2' },
   },
   memory_usage: {
     name: 'memory_usage',
@@ -76,10 +88,19 @@ export const METRICS: Readonly<Record<MetricName, MetricDefinition>> = {
     min: 0,
     max: 1,
     aggregation: 'mean',
+    decimals: 2,
+    color: { light: '#b8560b', dark: '#ffa45c' },
   },
 };
 
 export type MetricValues = Record<MetricName, number>;
+
+/** A value in the metric's display unit, e.g. `180.5 ms`, `1.25 %`. */
+export function formatMetricValue(metric: MetricName, value: number): string {
+  const def = METRICS[metric];
+  const f = 10 ** def.decimals;
+  return `${Math.round(value * def.displayFactor * f) / f} ${def.displayUnit}`;
+}
 
 export type MetricValidation =
   | { ok: true; values: MetricValues }

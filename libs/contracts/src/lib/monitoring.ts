@@ -1,4 +1,5 @@
 import { MetricName, MetricValues } from './metrics';
+import type { AlertRuleName } from './alert-rule-catalogue';
 
 export const PHASES = ['pre', 'post'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -68,29 +69,6 @@ export interface SampleEvent {
   phase: Phase;
   values: MetricValues;
 }
-
-export const ALERT_RULES = ['error_rate_high', 'latency_p95_high', 'cpu_high', 'memory_high', 'no_data'] as const;
-export type AlertRuleName = (typeof ALERT_RULES)[number];
-
-/** Threshold rules: mean over the window of one metric above the threshold. */
-export const THRESHOLD_RULE_METRIC: Readonly<Record<Exclude<AlertRuleName, 'no_data'>, MetricName>> = {
-  error_rate_high: 'error_rate',
-  latency_p95_high: 'latency_p95',
-  cpu_high: 'cpu_usage',
-  memory_high: 'memory_usage',
-};
-
-/** Contract defaults; `no_data`'s threshold is N minutes (5..10). */
-export const ALERT_RULE_DEFAULTS: Readonly<Record<AlertRuleName, number>> = {
-  error_rate_high: 0.01,
-  latency_p95_high: 500,
-  cpu_high: 0.8,
-  memory_high: 0.85,
-  no_data: 5,
-};
-export const ALERT_WINDOW_SECONDS = 300;
-export const NO_DATA_MINUTES_MIN = 5;
-export const NO_DATA_MINUTES_MAX = 10;
 
 export type AlertState = 'firing' | 'resolved';
 

@@ -1,11 +1,8 @@
-import { ALERT_RULE_DEFAULTS, ALERT_RULES, NO_DATA_MINUTES_MAX, NO_DATA_MINUTES_MIN, THRESHOLD_RULE_METRIC } from '@seqpulse/contracts';
+import { ALERT_RULE_DEFAULTS, ALERT_RULES, thresholdProblem } from '@seqpulse/contracts';
 import type { AlertRuleName, AlertRuleUpdate, AlertRuleView } from '@seqpulse/contracts';
 
-export type ThresholdRuleName = Exclude<AlertRuleName, 'no_data'>;
-export const THRESHOLD_RULES = Object.keys(THRESHOLD_RULE_METRIC) as ThresholdRuleName[];
-
-/** Highest latency threshold accepted (one hour in ms): beyond it the rule can never fire in practice. */
-export const LATENCY_THRESHOLD_MAX_MS = 3_600_000;
+export { thresholdProblem };
+export type { ThresholdRuleName } from '@seqpulse/contracts';
 
 /** A stored rule row: `env` '' = project-wide. */
 export interface StoredRule {
@@ -13,27 +10,6 @@ export interface StoredRule {
   rule: AlertRuleName;
   threshold: number;
   enabled: boolean;
-}
-
-/**
- * Why a threshold is refused for a rule, or null when it is fine: ratios 0..1, latency > 0 (ms),
- * `no_data` a whole number of minutes in 5..10.
- */
-export function thresholdProblem(rule: AlertRuleName, threshold: number): string | null {
-  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) return 'threshold must be a finite number';
-  if (rule === 'no_data') {
-    if (!Number.isInteger(threshold) || threshold < NO_DATA_MINUTES_MIN || threshold > NO_DATA_MINUTES_MAX) {
-      return `threshold of no_data must be a whole number of minutes from ${NO_DATA_MINUTES_MIN} to ${NO_DATA_MINUTES_MAX}`;
-    }
-    return null;
-  }
-  if (rule === 'latency_p95_high') {
-    if (threshold <= 0 || threshold > LATENCY_THRESHOLD_MAX_MS)
-      return `threshold of latency_p95_high must be > 0 and at most ${LATENCY_THRESHOLD_MAX_MS} (milliseconds)`;
-    return null;
-  }
-  if (threshold < 0 || threshold > 1) return `threshold of ${rule} must be a ratio from 0 to 1`;
-  return null;
 }
 
 export interface RuleProblem {
@@ -79,11 +55,4 @@ export function ruleViews(stored: StoredRule[], envs: readonly string[]): AlertR
     .sort((a, b) => envs.indexOf(a.env) - envs.indexOf(b.env) || ALERT_RULES.indexOf(a.rule) - ALERT_RULES.indexOf(b.rule))
     .map((r) => ({ rule: r.rule, env: r.env, threshold: r.threshold, enabled: r.enabled }));
   return [...projectWide, ...overrides];
-}
-
-/** SQL `VALUES` rows `(rule, metric, default_threshold)` for the threshold rules, from the contract constants. */
-export function thresholdDefaultsSql(): string {
-  return THRESHOLD_RULES.map((rule) => `('${rule}', '${THRESHOLD_RULE_METRIC[rule]}', ${Number(ALERT_RULE_DEFAULTS[rule])}::float8)`).join(
-    ', ',
-  );
 }

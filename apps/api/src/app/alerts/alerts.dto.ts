@@ -15,9 +15,10 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ALERT_RESOLUTION_REASONS, ALERT_RULES, ENV_NAME_PATTERN, MAX_ENVS_BY_PLAN } from '@seqpulse/contracts';
+import { ALERT_RESOLUTION_REASONS, ALERT_RULES, ENV_NAME_PATTERN, MAX_ENVS_BY_PLAN, thresholdUnitsDescription } from '@seqpulse/contracts';
 import type { AlertRuleName } from '@seqpulse/contracts';
 
+const THRESHOLD_DESCRIPTION = `Per rule: ${thresholdUnitsDescription()}.`;
 const MAX_RULE_ENTRIES = ALERT_RULES.length * (1 + Math.max(...Object.values(MAX_ENVS_BY_PLAN)));
 
 export class AlertsQueryDto {
@@ -86,7 +87,7 @@ export class AlertRuleDto {
     | string
     | null;
   @ApiProperty({
-    description: 'Ratio 0..1 (error_rate_high, cpu_high, memory_high), milliseconds > 0 (latency_p95_high), whole minutes 5..10 (no_data).',
+    description: THRESHOLD_DESCRIPTION,
   })
   threshold!: number;
   @ApiProperty() enabled!: boolean;
@@ -109,7 +110,7 @@ export class AlertRuleUpdateDto {
   env?: string | null;
 
   @ApiProperty({
-    description: 'Ratio 0..1 (error_rate_high, cpu_high, memory_high), milliseconds > 0 (latency_p95_high), whole minutes 5..10 (no_data).',
+    description: THRESHOLD_DESCRIPTION,
   })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   threshold!: number;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AlertRulesResponse, AlertView } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import type { Principal } from '../auth/principal';
 import { parseInstant } from '../monitoring/time-params';
 import { ruleViews, StoredRule, validateRuleSet } from './alert-rules';
@@ -65,7 +66,8 @@ export class AlertsService {
       });
     }
     await this.db.transaction(async (tx) => {
-      await tx.query(`SELECT 1 FROM projects WHERE id = $1 FOR UPDATE`, [project.id]); // two concurrent PUTs: last one wins whole
+      // Two concurrent PUTs of one project: the second waits, so the last one wins whole.
+      await tx.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [ADVISORY_LOCKS.alertRuleSet, project.id]);
       await tx.query(`DELETE FROM alert_rules WHERE project_id = $1`, [project.id]);
       if (rows.length) {
         await tx.query(

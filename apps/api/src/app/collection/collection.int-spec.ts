@@ -109,6 +109,19 @@ describe('realtime collection', () => {
     expect(await failuresOf('checkout')).toEqual([]);
   }, 60_000);
 
+  it('shows the periodic tasks of the worker, with their timing, in /health/scheduler', async () => {
+    const health = await waitFor('a heartbeat with task timings', async () => {
+      const body = (await t.call('GET', '/health/scheduler')).body;
+      const claim = body.tasks?.find((task: any) => task.name === 'claim-polls');
+      return claim?.runs > 0 && body;
+    });
+    const names = health.tasks.map((task: any) => task.name);
+    expect(names).toEqual(expect.arrayContaining(['enqueue-polls', 'claim-polls', 'flush-results', 'reap-leases', 'worker-heartbeat']));
+    const enqueue = health.tasks.find((task: any) => task.name === 'enqueue-polls');
+    expect(enqueue).toMatchObject({ every_ms: 1000, processes: 1, failures: 0 });
+    expect(enqueue.mean_duration_ms).toEqual(expect.any(Number));
+  }, 30_000);
+
   it('records each failure with its reason and stores no sample', async () => {
     const expected: Record<string, string> = {
       garbage: 'invalid_payload',

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { queryRows } from '../database/sql';
-import { MONITORED_PROJECTS_SQL } from '../rollout/rollout.service';
 
 export interface ClaimedJob {
   id: string;
@@ -55,10 +54,10 @@ export class JobQueue {
   async enqueueDuePolls(): Promise<number> {
     const rows = await this.db.query(
       `WITH targets AS (
-         SELECT p.id AS project_id, e.env, p.poll_interval_s AS interval_s,
-                (hashtextextended(p.id::text || '/' || e.env, 0) & 2147483647) % (p.poll_interval_s * 1000) / 1000.0 AS offset_s
-           FROM projects p CROSS JOIN LATERAL unnest(p.envs) AS e(env)
-          WHERE ${MONITORED_PROJECTS_SQL}
+         SELECT pm.project_id, e.env, pm.poll_interval_s AS interval_s,
+                (hashtextextended(pm.project_id::text || '/' || e.env, 0) & 2147483647) % (pm.poll_interval_s * 1000) / 1000.0 AS offset_s
+           FROM project_monitoring pm CROSS JOIN LATERAL unnest(pm.envs) AS e(env)
+          WHERE pm.monitored
        ), slots AS (
          SELECT project_id, env,
                 to_timestamp(ceil((extract(epoch FROM now()) - offset_s) / interval_s) * interval_s + offset_s) AS slot_at
@@ -79,7 +78,7 @@ export class JobQueue {
     const rows = await queryRows(
       this.db,
       `DELETE FROM jobs j WHERE j.state = 'pending' AND j.kind = 'poll'
-          AND NOT EXISTS (SELECT 1 FROM projects p WHERE p.id = j.project_id AND j.env = ANY(p.envs) AND ${MONITORED_PROJECTS_SQL})
+          AND NOT EXISTS (SELECT 1 FROM project_monitoring pm WHERE pm.project_id = j.project_id AND j.env = ANY(pm.envs) AND pm.monitored)
        RETURNING id`,
     );
     return rows.length;
@@ -148,8 +147,8 @@ export class JobQueue {
     const rows: { state: string }[] = await queryRows(
       this.db,
       `WITH stuck AS (
-         SELECT j.id, j.slot_at + make_interval(secs => COALESCE(p.poll_interval_s, 15)) > now() + interval '1 second' AS fresh
-           FROM jobs j LEFT JOIN projects p ON p.id = j.project_id
+         SELECT j.id, j.slot_at + make_interval(secs => COALESCE(pm.poll_interval_s, 15)) > now() + interval '1 second' AS fresh
+           FROM jobs j LEFT JOIN project_monitoring pm ON pm.project_id = j.project_id
           WHERE j.state = 'running' AND j.lease_until < now() - make_interval(secs => $1)
           FOR UPDATE OF j SKIP LOCKED)
        UPDATE jobs j SET

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { SecretBox } from '../projects/secret-box';
-import { MONITORED_PROJECTS_SQL } from '../rollout/rollout.service';
+import { ProjectsService } from '../projects/projects.service';
 
 export interface ProjectPollConfig {
   endpoint: string;
@@ -25,7 +24,7 @@ export class TargetDirectory {
   private loading: Promise<void> | null = null;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly projectsService: ProjectsService,
     private readonly secrets: SecretBox,
   ) {}
 
@@ -41,10 +40,7 @@ export class TargetDirectory {
   }
 
   private async load(): Promise<void> {
-    const rows: { id: string; metrics_endpoint: string; hmac_enabled: boolean; hmac_secret_enc: string | null; poll_interval_s: number }[] =
-      await this.db.query(
-        `SELECT p.id, p.metrics_endpoint, p.hmac_enabled, p.hmac_secret_enc, p.poll_interval_s FROM projects p WHERE ${MONITORED_PROJECTS_SQL}`,
-      );
+    const rows = await this.projectsService.monitoredPollSettings();
     const next = new Map<string, ProjectPollConfig>();
     for (const r of rows) {
       const secret = r.hmac_enabled && r.hmac_secret_enc ? this.openSecret(r.id, r.hmac_secret_enc) : null;

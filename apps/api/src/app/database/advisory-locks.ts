@@ -15,6 +15,8 @@ export const ADVISORY_LOCKS = {
   rollupCatchUp: 7_301_004,
   /** Alert evaluation: one evaluation at a time across processes (transaction lock). */
   alertEvaluation: 7_301_005,
+  /** `PUT alert-rules` of one project (two-key form: this id and the hash of the project id). */
+  alertRuleSet: 7_301_011,
   /** The demo's simulated CI. */
   demoDeployments: 7_301_010,
 } as const;

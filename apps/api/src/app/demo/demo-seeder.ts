@@ -68,6 +68,15 @@ export class DemoSeeder implements OnApplicationBootstrap {
     this.logger.log({ member: DEMO_MEMBER.email, projects: DEMO_PROJECTS.length }, 'Seeded the demo');
   }
 
+  /** The demo's pilot project (the one its simulated CI deploys), once seeded. */
+  async pilotProject(): Promise<{ id: string; env: string } | null> {
+    const member = await this.auth.findByEmail(DEMO_MEMBER.email);
+    const pilot = DEMO_PROJECTS.find((p) => p.pilot);
+    if (!member || !pilot) return null;
+    const project = await this.projects.findOne({ where: { ownerId: member.id, name: pilot.name } });
+    return project ? { id: project.id, env: project.envs[0] } : null;
+  }
+
   private readFleetSecrets(): Record<string, string> {
     const file = this.config.SEQPULSE_DEMO_SECRETS_FILE;
     if (!file || !existsSync(file)) return {};

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { queryRows } from '../database/sql';
 import type { DeploymentResult, FinishDeploymentResponse, TriggerDeploymentResponse } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
-import { canSeeProject, Principal } from '../auth/principal';
+import type { Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,16 +41,38 @@ export class DeploymentsService {
 
   async finish(principal: Principal, deploymentId: string, result: DeploymentResult): Promise<FinishDeploymentResponse> {
     if (!UUID.test(deploymentId)) return { status: 'not_found' };
-    const [row] = await this.db.query(
-      `SELECT d.id, d.finished_at, p.id AS project_id, p.owner_id FROM deployments d JOIN projects p ON p.id = d.project_id WHERE d.id = $1`,
-      [deploymentId],
-    );
-    if (!row || !canSeeProject(principal, { id: row.project_id, ownerId: row.owner_id })) return { status: 'not_found' };
+    const [row]: { project_id: string }[] = await this.db.query(`SELECT project_id FROM deployments WHERE id = $1`, [deploymentId]);
+    if (!row || !(await this.projects.isVisible(principal, row.project_id))) return { status: 'not_found' };
     const updated = await queryRows(
       this.db,
       `UPDATE deployments SET finished_at = now(), result = $2 WHERE id = $1 AND finished_at IS NULL RETURNING id`,
       [deploymentId, result],
     );
     return { status: updated.length ? 'accepted' : 'ignored' };
+  }
+
+  /** Deployments the server itself records (the demo's simulated CI): no caller, no idempotency key check. */
+  async record(projectId: string, env: string, fields: { branch: string; idempotencyKey: string }): Promise<string> {
+    const [row]: { id: string }[] = await this.db.query(
+      `INSERT INTO deployments (project_id, env, branch, idempotency_key) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [projectId, env, fields.branch, fields.idempotencyKey],
+    );
+    return row.id;
+  }
+
+  /** Finishes the project's open deployments started more than `ageS` ago; `failedRatio` of them as failed. */
+  async finishOpen(projectId: string, ageS: number, failedRatio: number): Promise<number> {
+    const rows = await queryRows(
+      this.db,
+      `UPDATE deployments SET finished_at = now(), result = CASE WHEN random() < $3 THEN 'failed' ELSE 'success' END
+        WHERE project_id = $1 AND finished_at IS NULL AND started_at < now() - make_interval(secs => $2) RETURNING id`,
+      [projectId, ageS, failedRatio],
+    );
+    return rows.length;
+  }
+
+  async lastStartedAt(projectId: string): Promise<Date | null> {
+    const [{ last }] = await this.db.query(`SELECT max(started_at) AS last FROM deployments WHERE project_id = $1`, [projectId]);
+    return last ? new Date(last) : null;
   }
 }

@@ -3,7 +3,6 @@ import type { Request, Response } from 'express';
 import { ApiError } from '../common/api-error';
 import type { Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
-import { monitoringStatus } from '../rollout/rollout.service';
 import { AccessRecordsService } from './access-records.service';
 import { GATE_CONTEXT, GateContext } from './gate-context';
 
@@ -29,9 +28,8 @@ export class EnterpriseGateGuard implements CanActivate {
     if (!principal) throw ApiError.unauthenticated();
 
     const projectId = parseProjectId(request.query?.project_id);
-    // One round trip for the project and the rollout (stage, and is this project in the pilot list).
-    const { project, stage, pilot } = await this.projects.findVisibleWithRollout(principal, projectId);
-    const status = monitoringStatus(project, stage, new Set(pilot ? [project.id] : []));
+    // One round trip for the project and whether Realtime monitors it (the rollout's one rule).
+    const { project, monitoring: status } = await this.projects.findVisibleWithMonitoring(principal, projectId);
     if (!status.enabled && status.reason === 'plan_not_enterprise') {
       throw new ApiError(403, 'plan_not_enterprise', 'Realtime monitoring needs the Enterprise plan for this project.');
     }

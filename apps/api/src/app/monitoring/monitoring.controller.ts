@@ -12,8 +12,8 @@ import {
 import type { Request, Response } from 'express';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
-import { METRIC_NAMES, PHASES, STEPS, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
-import type { DeploymentMarker, Phase, Step, TimeseriesPoint, TimeseriesResponse } from '@seqpulse/contracts';
+import { METRIC_NAMES, METRICS, PHASES, STEPS, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
+import type { DeploymentMarker, MetricName, Phase, Step, TimeseriesPoint, TimeseriesResponse } from '@seqpulse/contracts';
 import type { ProjectEntity } from '../projects/project.entity';
 import { AccessRecordsService } from './access-records.service';
 import { EnterpriseRoute, GatedProject } from './enterprise-gate';
@@ -22,22 +22,29 @@ import { TimeseriesService } from './timeseries.service';
 import { parseStreamQuery } from './stream.params';
 import { StreamHub } from './stream-hub';
 
+/** "mean; max for latency_p95": how each metric is aggregated inside a step, from the catalogue. */
+const STEP_AGGREGATIONS = ['mean', 'max']
+  .map((aggregation) => {
+    const metrics = METRIC_NAMES.filter((m) => METRICS[m].aggregation === aggregation);
+    return metrics.length === METRIC_NAMES.length ? aggregation : metrics.length ? `${aggregation} for ${metrics.join(', ')}` : '';
+  })
+  .filter(Boolean)
+  .join('; ');
+
 class PointDto implements TimeseriesPoint {
   @ApiProperty({ example: '2026-11-28T10:00:00Z', description: 'Start of the bucket [t, t + step)' }) t!: string;
   @ApiProperty({
     type: Number,
     nullable: true,
-    description: 'Aggregate of the bucket (mean; max for latency_p95); null when the bucket has no sample',
+    description: `Aggregate of the bucket (${STEP_AGGREGATIONS}); null when the bucket has no sample`,
   })
   v!: number | null;
 }
 
-class SeriesDto {
-  @ApiProperty({ type: [PointDto] }) requests_per_sec!: PointDto[];
-  @ApiProperty({ type: [PointDto] }) latency_p95!: PointDto[];
-  @ApiProperty({ type: [PointDto] }) error_rate!: PointDto[];
-  @ApiProperty({ type: [PointDto] }) cpu_usage!: PointDto[];
-  @ApiProperty({ type: [PointDto] }) memory_usage!: PointDto[];
+/** One property per metric of the catalogue, documented with its unit. */
+class SeriesDto {}
+for (const metric of METRIC_NAMES) {
+  ApiProperty({ type: [PointDto], description: `${METRICS[metric].label}, ${METRICS[metric].unit}` })(SeriesDto.prototype, metric);
 }
 
 class DeploymentMarkerDto implements DeploymentMarker {
@@ -56,7 +63,7 @@ class TimeseriesResponseDto implements TimeseriesResponse {
   @ApiProperty({ example: '2026-11-28T10:00:00Z' }) from!: string;
   @ApiProperty({ example: '2026-11-28T11:00:00Z' }) to!: string;
   @ApiProperty({ type: SeriesDto, description: `One series per metric (${METRIC_NAMES.join(', ')}), same timestamps in each` })
-  series!: SeriesDto;
+  series!: Record<MetricName, PointDto[]>;
   @ApiProperty({ type: [DeploymentMarkerDto], description: 'Deployments of this env that started or finished in the range' })
   deployments!: DeploymentMarkerDto[];
 }
@@ -81,8 +88,7 @@ export class MonitoringController {
   @Get('timeseries')
   @EnterpriseRoute()
   @ApiOperation({
-    summary:
-      'The five metrics of one env, aggregated per epoch-aligned step (mean; max for latency_p95), with the deployments of the range.',
+    summary: `The five metrics of one env, aggregated per epoch-aligned step (${STEP_AGGREGATIONS}), with the deployments of the range.`,
     description:
       'Point `t` aggregates the samples with `t ≤ collected_at < t + step`; points run from the bucket containing `from` to the bucket containing `to`; an empty bucket is `{"v": null}`. More than 11,000 points per series is 400 `range_too_large`. Unknown parameters are refused.',
   })

@@ -4,12 +4,11 @@ import { EnterpriseGateModule } from './enterprise-gate.module';
 import { MonitoringController } from './monitoring.controller';
 import { StreamHub } from './stream-hub';
 import { TimeseriesService } from './timeseries.service';
-import { RollupMaintenance } from './rollup-maintenance';
 
 /** Realtime monitoring: the Enterprise gate and access records, the timeseries query and the live stream. */
 @Module({
   imports: [EnterpriseGateModule, SchedulerModule],
-  providers: [TimeseriesService, StreamHub, RollupMaintenance],
+  providers: [TimeseriesService, StreamHub],
   controllers: [MonitoringController],
   exports: [StreamHub, TimeseriesService],
 })

@@ -1,6 +1,6 @@
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { Fixture, insertSamples, monitoringFixture } from './monitoring.test-helpers';
-import { RollupMaintenance } from './rollup-maintenance';
+import { RollupMaintenance } from '../samples/rollup-maintenance';
 
 describe('the samples_1m rollup', () => {
   let t: TestApp;

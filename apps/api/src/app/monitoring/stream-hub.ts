@@ -1,8 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { ALERTS_NOTIFY_CHANNEL, METRIC_NAMES, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
 import type { AlertStreamNotice, MetricValues, Phase, SampleEvent } from '@seqpulse/contracts';
 import { AppConfig } from '../config/app-config';
+import { createListenClient } from '../database/connections';
 import { TaskScheduler } from '../scheduler/task-scheduler';
 import { isoSeconds } from '../common/time';
 import { SAMPLES_CHANNEL, SampleNotice } from '../samples/samples.store';
@@ -115,7 +116,7 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
   private async connect(): Promise<void> {
     if (this.stopped || this.connecting) return this.connecting ?? undefined;
     this.connecting = (async () => {
-      const client = new Client({ connectionString: this.config.DATABASE_URL, application_name: 'seqpulse-listen', keepAlive: true });
+      const client = createListenClient(this.config);
       client.on('error', (err) => this.lost(client, err));
       client.on('end', () => this.lost(client));
       client.on('notification', (n) => this.dispatch(n.channel, n.payload));

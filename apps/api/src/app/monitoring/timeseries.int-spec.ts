@@ -195,7 +195,7 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
     const { TimeseriesService, buildTimeseriesSql, renderTimeseries } = await import('./timeseries.service');
     const { parseTimeseriesQuery } = await import('./timeseries.params');
     expect(await t.app.get(TimeseriesService).rollupsAvailable()).toBe(true);
-    const { RollupMaintenance } = await import('./rollup-maintenance');
+    const { RollupMaintenance } = await import('../samples/rollup-maintenance');
     // first with the minutes still pending (raw path), then after the catch-up (rollup path)
     for (const stage of ['pending', 'rolled up']) {
       if (stage === 'rolled up') await t.app.get(RollupMaintenance).catchUp('0 seconds');

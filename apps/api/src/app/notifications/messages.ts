@@ -1,6 +1,6 @@
-import { THRESHOLD_RULE_METRIC } from '@seqpulse/contracts';
+import { alertRule, formatMetricValue, windowLabel } from '@seqpulse/contracts';
 import { isoSeconds } from '../common/time';
-import type { AlertRuleName, AlertTransition, AlertView, AlertWebhookPayload } from '@seqpulse/contracts';
+import type { AlertRuleName, AlertTransition, AlertView, AlertWebhookPayload, ThresholdRuleName } from '@seqpulse/contracts';
 
 /** One alert transition produced by an evaluation, to announce on every channel. */
 export interface AlertTransitionEvent {
@@ -37,15 +37,11 @@ export function slackMessage(event: AlertTransitionEvent, projectName: string): 
 }
 
 export function describeValue(rule: AlertRuleName, value: number | null, threshold: number): string {
-  if (rule === 'no_data') return `no sample for ${value === null ? 'a while' : `${value} min`} (threshold ${threshold} min)`;
-  const metric = THRESHOLD_RULE_METRIC[rule];
-  const fmt = (v: number) => (metric === 'latency_p95' ? `${round(v, 1)} ms` : `${round(v * 100, 2)} %`);
-  return `5-min mean ${metric} ${value === null ? 'unknown' : fmt(value)} > threshold ${fmt(threshold)}`;
-}
-
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
+  const definition = alertRule(rule);
+  if (definition.kind === 'silence') return `no sample for ${value === null ? 'a while' : `${value} min`} (threshold ${threshold} min)`;
+  const fmt = (v: number) => formatMetricValue(definition.metric, v);
+  const comparison = definition.comparison === 'above' ? '>' : '<';
+  return `${windowLabel(rule as ThresholdRuleName)} ${definition.metric} ${value === null ? 'unknown' : fmt(value)} ${comparison} threshold ${fmt(threshold)}`;
 }
 
 /** Slack mrkdwn control characters in user-chosen names. */

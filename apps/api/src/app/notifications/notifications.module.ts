@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ProjectsModule } from '../projects/projects.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
+import { TargetAddressModule } from '../target-address/target-address.module';
 import { NotificationDispatcher } from './notification-dispatcher';
 import { NotificationSender } from './notification-sender';
 import { NotificationsController } from './notifications.controller';
@@ -8,7 +9,7 @@ import { NotificationsService } from './notifications.service';
 
 /** Alert notifications: per-project settings, the outbox (webhook, Slack) with retries, the live-stream NOTIFY. */
 @Module({
-  imports: [ProjectsModule, SchedulerModule],
+  imports: [ProjectsModule, SchedulerModule, TargetAddressModule],
   providers: [NotificationsService, NotificationSender, NotificationDispatcher],
   controllers: [NotificationsController],
   exports: [NotificationsService, NotificationDispatcher],

@@ -19,7 +19,6 @@ export interface Queryable {
 
 interface SettingsRow {
   project_id: string;
-  name: string;
   webhook_url: string | null;
   slack_webhook_url: string | null;
 }
@@ -111,12 +110,13 @@ export class NotificationsService {
 
     const projectIds = [...new Set(events.map((e) => e.projectId))];
     const settings: SettingsRow[] = await tx.query(
-      `SELECT ns.project_id, p.name, ns.webhook_url, ns.slack_webhook_url
-         FROM notification_settings ns JOIN projects p ON p.id = ns.project_id
+      `SELECT ns.project_id, ns.webhook_url, ns.slack_webhook_url
+         FROM notification_settings ns
         WHERE ns.project_id = ANY($1::uuid[]) AND (ns.webhook_url IS NOT NULL OR ns.slack_webhook_url IS NOT NULL)`,
       [projectIds],
     );
-    const byProject = new Map(settings.map((s) => [s.project_id, s]));
+    const names = settings.length ? await this.projects.namesOf(settings.map((s) => s.project_id)) : new Map<string, string>();
+    const byProject = new Map(settings.map((s) => [s.project_id, { ...s, name: names.get(s.project_id) ?? s.project_id }]));
     const rows: { id: string; projectId: string; alertId: string; channel: string; transition: string; url: string; body: string }[] = [];
     for (const event of events) {
       const s = byProject.get(event.projectId);

@@ -1,17 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { MAX_ENVS_BY_PLAN } from '@seqpulse/contracts';
-import type { Plan, ProjectView, ProjectWithSecret, RolloutStage } from '@seqpulse/contracts';
+import type { MonitoringStatus, Plan, ProjectView, ProjectWithSecret } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
 import { isoSeconds } from '../common/time';
 import { canSeeProject, Principal } from '../auth/principal';
 import { TargetAddressPolicy } from '../target-address/target-address.policy';
-import { RolloutService } from '../rollout/rollout.service';
+import { monitoringStatusOf, RolloutService } from '../rollout/rollout.service';
 import { ProjectEntity } from './project.entity';
 import { SecretBox } from './secret-box';
 import { CreateProjectDto, UpdateProjectDto } from './projects.dto';
+
+/** A monitored project's poll settings as stored (the secret sealed). */
+export interface PollSettingsRow {
+  id: string;
+  metrics_endpoint: string;
+  hmac_enabled: boolean;
+  hmac_secret_enc: string | null;
+  poll_interval_s: number;
+}
 
 @Injectable()
 export class ProjectsService {
@@ -29,20 +38,40 @@ export class ProjectsService {
     return project;
   }
 
+  /** Names of projects by id (for notification texts). */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    const rows = await this.projects.find({ where: { id: In(ids) }, select: { id: true, name: true } });
+    return new Map(rows.map((p) => [p.id, p.name]));
+  }
+
+  /** Whether the caller may see the project (404 semantics without the exception). */
+  async isVisible(principal: Principal, id: string): Promise<boolean> {
+    const project = await this.projects.findOne({ where: { id }, select: { id: true, ownerId: true } });
+    return project !== null && canSeeProject(principal, project);
+  }
+
   /**
-   * findVisible plus the rollout facts the Enterprise gate needs (stage, is the project a pilot), in one round
-   * trip: the gate runs on every realtime request.
+   * findVisible plus whether Realtime monitors the project (rollout's `project_monitoring` view), in one round
+   * trip: the Enterprise gate runs it on every realtime request.
    */
-  async findVisibleWithRollout(principal: Principal, id: string): Promise<{ project: ProjectEntity; stage: RolloutStage; pilot: boolean }> {
+  async findVisibleWithMonitoring(principal: Principal, id: string): Promise<{ project: ProjectEntity; monitoring: MonitoringStatus }> {
     const { entities, raw } = await this.projects
       .createQueryBuilder('p')
-      .addSelect('(SELECT stage FROM rollout_settings WHERE id = 1)', 'rollout_stage')
-      .addSelect('EXISTS (SELECT 1 FROM rollout_pilot_projects rp WHERE rp.project_id = p.id)', 'rollout_pilot')
+      .addSelect('(SELECT pm.monitored FROM project_monitoring pm WHERE pm.project_id = p.id)', 'monitored')
       .where('p.id = :id', { id })
-      .getRawAndEntities<{ rollout_stage: RolloutStage; rollout_pilot: boolean }>();
+      .getRawAndEntities<{ monitored: boolean }>();
     const project = entities[0];
     if (!project || !canSeeProject(principal, project)) throw ApiError.projectNotFound();
-    return { project, stage: raw[0].rollout_stage, pilot: raw[0].rollout_pilot };
+    return { project, monitoring: monitoringStatusOf(project.plan, raw[0].monitored) };
+  }
+
+  /** Poll settings of every project Realtime monitors (the collector's target directory refreshes them). */
+  monitoredPollSettings(): Promise<PollSettingsRow[]> {
+    return this.projects.query(
+      `SELECT p.id, p.metrics_endpoint, p.hmac_enabled, p.hmac_secret_enc, p.poll_interval_s
+         FROM projects p JOIN project_monitoring pm ON pm.project_id = p.id
+        WHERE pm.monitored`,
+    );
   }
 
   async list(principal: Principal): Promise<ProjectView[]> {

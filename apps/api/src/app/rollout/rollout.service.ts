@@ -19,7 +19,9 @@ export class RolloutService {
   async set(stage: RolloutStage, pilotProjectIds: string[], adminId: string): Promise<RolloutView> {
     const ids = [...new Set(pilotProjectIds)];
     await this.db.transaction(async (tx) => {
-      const known: { id: string }[] = ids.length ? await tx.query(`SELECT id FROM projects WHERE id = ANY($1::uuid[])`, [ids]) : [];
+      const known: { id: string }[] = ids.length
+        ? await tx.query(`SELECT project_id AS id FROM project_monitoring WHERE project_id = ANY($1::uuid[])`, [ids])
+        : [];
       const unknown = ids.filter((id) => !known.some((k) => k.id === id));
       if (unknown.length) throw ApiError.validation('Unknown project ids in pilot_project_ids.', { unknown_project_ids: unknown });
       await tx.query(`UPDATE rollout_settings SET stage = $1, updated_at = now(), updated_by = $2 WHERE id = 1`, [stage, adminId]);
@@ -29,23 +31,23 @@ export class RolloutService {
     return this.get();
   }
 
-  /** Monitoring status of many projects with one query. */
+  /** Monitoring status of many projects with one query of the `project_monitoring` view. */
   async statusOf(projects: { id: string; plan: Plan }[]): Promise<Map<string, MonitoringStatus>> {
-    const rollout = await this.get();
-    const pilots = new Set(rollout.pilot_project_ids);
-    return new Map(projects.map((p) => [p.id, monitoringStatus(p, rollout.stage, pilots)]));
+    const rows: { project_id: string; monitored: boolean }[] = projects.length
+      ? await this.db.query(`SELECT project_id, monitored FROM project_monitoring WHERE project_id = ANY($1::uuid[])`, [
+          projects.map((p) => p.id),
+        ])
+      : [];
+    const monitored = new Map(rows.map((r) => [r.project_id, r.monitored]));
+    return new Map(projects.map((p) => [p.id, monitoringStatusOf(p.plan, monitored.get(p.id) ?? false)]));
   }
 }
 
-export function monitoringStatus(project: { id: string; plan: Plan }, stage: RolloutStage, pilots: ReadonlySet<string>): MonitoringStatus {
-  if (project.plan !== 'enterprise') return { enabled: false, reason: 'plan_not_enterprise' };
-  if (stage === 'general' || pilots.has(project.id)) return { enabled: true };
-  return { enabled: false, reason: 'monitoring_not_enabled' };
+/**
+ * The status shown for a project, from its plan and the `monitored` column of the `project_monitoring` view: the
+ * rule itself ("enterprise, and in the pilot list unless the stage is general") exists only in that view.
+ */
+export function monitoringStatusOf(plan: Plan, monitored: boolean): MonitoringStatus {
+  if (plan !== 'enterprise') return { enabled: false, reason: 'plan_not_enterprise' };
+  return monitored ? { enabled: true } : { enabled: false, reason: 'monitoring_not_enabled' };
 }
-
-/** SQL predicate (over `projects p`) for projects Realtime monitors: the collector and the evaluators use it. */
-export const MONITORED_PROJECTS_SQL = `
-  p.plan = 'enterprise' AND (
-    (SELECT stage FROM rollout_settings WHERE id = 1) = 'general'
-    OR EXISTS (SELECT 1 FROM rollout_pilot_projects rp WHERE rp.project_id = p.id)
-  )`;

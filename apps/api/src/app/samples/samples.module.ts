@@ -2,7 +2,12 @@ import { Module } from '@nestjs/common';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { SamplesStore } from './samples.store';
 import { SamplesTasks } from './samples-tasks';
+import { RollupMaintenance } from './rollup-maintenance';
 
-/** The time-series store (`samples` and its partitions) and its upkeep. */
-@Module({ imports: [SchedulerModule], providers: [SamplesStore, SamplesTasks], exports: [SamplesStore] })
+/** The time-series store: `samples` (partitions), the rollups `samples_1m` / `samples_15m`, their upkeep and the time-series SQL. */
+@Module({
+  imports: [SchedulerModule],
+  providers: [SamplesStore, SamplesTasks, RollupMaintenance],
+  exports: [SamplesStore, RollupMaintenance],
+})
 export class SamplesModule {}

@@ -35,7 +35,7 @@ const PARALLEL_WRITE_MIN_ROWS = 1_000;
 
 /**
  * ONE statement per batch, so a batch costs one round trip and Node never parses rows back: unnest the columns
- * (sent as array literals: times as epoch ms), label the phase from the deployments table, insert idempotently
+ * (sent as array literals: times as epoch ms), label the phase from the deployments' published `deployment_windows`, insert idempotently
  * per poll slot, and announce the rows actually stored on `seqpulse_samples` in chunks, from the same statement.
  */
 const INSERT_SQL = `
@@ -48,10 +48,9 @@ const INSERT_SQL = `
     INSERT INTO samples (project_id, env, phase, slot_at, collected_at, ${METRIC_NAMES.join(', ')})
     SELECT i.project_id, i.env,
            CASE WHEN EXISTS (
-             SELECT 1 FROM deployments d JOIN projects p ON p.id = d.project_id
+             SELECT 1 FROM deployment_windows d
               WHERE d.project_id = i.project_id AND d.env = i.env
-                AND d.finished_at <= i.collected_at
-                AND d.finished_at > i.collected_at - make_interval(mins => p.post_window_min)
+                AND d.finished_at <= i.collected_at AND d.post_until > i.collected_at
            ) THEN 'post' ELSE 'pre' END,
            i.slot_at, i.collected_at, ${METRIC_NAMES.map((m) => `i.${m}`).join(', ')}
       FROM input i

@@ -1,6 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TargetAddressPolicy } from './target-address.policy';
 
-@Global()
+/** The one policy for every URL the server calls; imported by each module that calls out. */
 @Module({ providers: [TargetAddressPolicy], exports: [TargetAddressPolicy] })
 export class TargetAddressModule {}

@@ -1,4 +1,9 @@
-import { MetricName } from '@seqpulse/contracts';
+import { METRIC_NAMES, METRICS, MetricName } from '@seqpulse/contracts';
+
+/** Each metric's line colour comes from the metric catalogue. */
+function lineColors(scheme: 'light' | 'dark'): Record<MetricName, string> {
+  return Object.fromEntries(METRIC_NAMES.map((m) => [m, METRICS[m].color[scheme]])) as Record<MetricName, string>;
+}
 
 /** Colours the chart builder needs; one palette per colour scheme. */
 export interface ChartTheme {
@@ -26,13 +31,7 @@ export const LIGHT_CHART_THEME: ChartTheme = {
   success: '#1b7f3b',
   failed: '#c62828',
   pending: '#b26a00',
-  line: {
-    requests_per_sec: '#2f6fdf',
-    latency_p95: '#7b3fc4',
-    error_rate: '#d0342c',
-    cpu_usage: '#0f8a80',
-    memory_usage: '#b8560b',
-  },
+  line: lineColors('light'),
 };
 
 export const DARK_CHART_THEME: ChartTheme = {
@@ -46,11 +45,5 @@ export const DARK_CHART_THEME: ChartTheme = {
   success: '#4cc47a',
   failed: '#ff6b6b',
   pending: '#f0b429',
-  line: {
-    requests_per_sec: '#6ea1ff',
-    latency_p95: '#b58cff',
-    error_rate: '#ff7a70',
-    cpu_usage: '#3fd1c2',
-    memory_usage: '#ffa45c',
-  },
+  line: lineColors('dark'),
 };

@@ -1,4 +1,4 @@
-import { AlertRuleName, METRICS, MetricName, THRESHOLD_RULE_METRIC } from '@seqpulse/contracts';
+import { alertRule, AlertRuleName, METRICS, MetricName } from '@seqpulse/contracts';
 
 /** Stored value → displayed value (ratios become %), per the metric catalogue. */
 export function toDisplay(metric: MetricName, value: number | null): number | null {
@@ -22,13 +22,16 @@ export function formatMetric(metric: MetricName, raw: number | null | undefined)
   return formatDisplay(metric, raw === null || raw === undefined ? null : raw * METRICS[metric].displayFactor);
 }
 
+/** The metric a rule watches (silence rules watch none). */
 export function ruleMetric(rule: AlertRuleName): MetricName | null {
-  return rule === 'no_data' ? null : THRESHOLD_RULE_METRIC[rule];
+  const definition = alertRule(rule);
+  return definition.kind === 'threshold' ? definition.metric : null;
 }
 
 export function ruleLabel(rule: AlertRuleName): string {
-  const metric = ruleMetric(rule);
-  return metric ? `${METRICS[metric].label} high` : 'No data';
+  const definition = alertRule(rule);
+  if (definition.kind === 'silence') return 'No data';
+  return `${METRICS[definition.metric].label} ${definition.comparison === 'above' ? 'high' : 'low'}`;
 }
 
 /** The value of an alert instance (`no_data` has none). */

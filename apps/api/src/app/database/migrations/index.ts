@@ -9,6 +9,7 @@ import { Alerts1764400500000 } from './1764400500000-alerts';
 import { AlertsWindowIndex1764400510000 } from './1764400510000-alerts-window-index';
 import { SamplesLeanWrite1764400600000 } from './1764400600000-samples-lean-write';
 import { WorkerTaskStats1764400900000 } from './1764400900000-worker-task-stats';
+import { PublishedViews1764400900100 } from './1764400900100-published-views';
 
 /** In order of application. A new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const ALL_MIGRATIONS = [
   AlertsWindowIndex1764400510000,
   SamplesLeanWrite1764400600000,
   WorkerTaskStats1764400900000,
+  PublishedViews1764400900100,
 ];

@@ -1,7 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import { TaskScheduler } from '../scheduler/task-scheduler';
+import { ROLLUP_CATCH_UP_FUNCTION } from './rollup-sql';
 
 const CATCH_UP_EVERY_MS = 5_000;
 /** A minute is recomputed once it ended this long ago (later samples re-mark it, so they are not lost). */
@@ -31,9 +33,20 @@ export class RollupMaintenance implements OnModuleInit {
     private readonly tasks: TaskScheduler,
   ) {}
 
-  onModuleInit(): void {
+  /** The catch-up function is derived from the metric catalogue: (re)created at start-up, after the migrations. */
+  async onModuleInit(): Promise<void> {
+    await this.installCatchUpFunction();
     this.tasks.register({ name: 'rollup-catch-up', everyMs: CATCH_UP_EVERY_MS, runsIn: 'worker', run: () => this.catchUp() });
     this.tasks.register({ name: 'rollup-prune', everyMs: PRUNE_EVERY_MS, runsIn: 'worker', run: () => this.prune() });
+  }
+
+  private async installCatchUpFunction(): Promise<void> {
+    if (!(await this.rollupsExist())) return;
+    await this.db.transaction(async (tx) => {
+      // Several processes starting together: one replaces the function at a time.
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.migrations]);
+      await tx.query(ROLLUP_CATCH_UP_FUNCTION);
+    });
   }
 
   private async rollupsExist(): Promise<boolean> {

@@ -1,0 +1,43 @@
+/**
+ * Which module owns each table and view (docs/architecture.md, "Data access"). A module writes only its own
+ * tables, and reads another module's data only through that module's services or through a relation the owner
+ * publishes for set-based statements (`published: true`). `architecture.spec.ts` checks the SQL of every module
+ * against this list; `table-owners.int-spec.ts` checks the list against the schema.
+ */
+export interface TableOwner {
+  /** Folder under apps/api/src/app. */
+  module: string;
+  /** Other modules may read it in their own statements (never write it). */
+  published?: boolean;
+  view?: boolean;
+}
+
+export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
+  users: { module: 'auth' },
+  sessions: { module: 'auth' },
+  api_keys: { module: 'api-keys' },
+  projects: { module: 'projects' },
+  rollout_settings: { module: 'rollout' },
+  rollout_pilot_projects: { module: 'rollout' },
+  /** Every project with its plan, envs, poll interval and whether Realtime monitors it: THE "monitored" rule. */
+  project_monitoring: { module: 'rollout', published: true, view: true },
+  deployments: { module: 'deployments' },
+  /** Every deployment with the end of its post-deployment observation window. */
+  deployment_windows: { module: 'deployments', published: true, view: true },
+  /** The time-series store: read by the alert evaluator's window scan and other set-based readers. */
+  samples: { module: 'samples', published: true },
+  samples_1m: { module: 'samples' },
+  samples_15m: { module: 'samples' },
+  samples_rollup_pending: { module: 'samples' },
+  jobs: { module: 'collection' },
+  collection_failures: { module: 'collection' },
+  workers: { module: 'scheduler' },
+  analysis_runs: { module: 'alerts' },
+  alerts: { module: 'alerts' },
+  alert_rules: { module: 'alerts' },
+  alert_monitored_envs: { module: 'alerts' },
+  notification_settings: { module: 'notifications' },
+  notification_deliveries: { module: 'notifications' },
+  notification_attempts: { module: 'notifications' },
+  access_records: { module: 'monitoring' },
+};

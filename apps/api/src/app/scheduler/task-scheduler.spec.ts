@@ -1,0 +1,138 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { loadConfig } from '../config/app-config';
+import { mergeTasks } from '../health/scheduler-health.service';
+import { TaskScheduler } from './task-scheduler';
+
+/** A run that ends when the test says so. */
+function gate() {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  return { open, opened };
+}
+
+function scheduler(role: 'all' | 'api' | 'worker' = 'all') {
+  const config = loadConfig({ SEQPULSE_ROLE: role, SEQPULSE_DEMO: 'false', DATABASE_URL: 'postgres://unused/db' });
+  // No database: these tasks take no lock.
+  return new TaskScheduler(config, undefined as never, new SchedulerRegistry());
+}
+
+describe('TaskScheduler', () => {
+  it('never overlaps two runs of a task, counts the skipped one, and times each run', async () => {
+    const tasks = scheduler();
+    const g = gate();
+    let runs = 0;
+    tasks.register({ name: 'slow', everyMs: 60_000, runsIn: 'worker', run: () => (runs++, g.opened) });
+    await tasks.onApplicationBootstrap();
+    const first = tasks.runNow('slow');
+    const second = tasks.runNow('slow');
+    g.open();
+    await Promise.all([first, second]);
+    expect(runs).toBe(1);
+    const [stats] = tasks.stats();
+    expect(stats).toMatchObject({ name: 'slow', runs: 1, skipped: 1, failures: 0, every_ms: 60_000 });
+    expect(stats.last_started_at).not.toBeNull();
+    expect(stats.mean_duration_ms).toBe(stats.last_duration_ms);
+    await tasks.beforeApplicationShutdown();
+  });
+
+  it('a kick during a run asks for exactly one more run after it', async () => {
+    const tasks = scheduler();
+    const gates = [gate(), gate()];
+    let runs = 0;
+    tasks.register({ name: 'outbox', everyMs: 60_000, runsIn: 'worker', run: () => gates[runs++]?.opened ?? Promise.resolve() });
+    await tasks.onApplicationBootstrap();
+    tasks.kick('outbox');
+    tasks.kick('outbox');
+    tasks.kick('outbox');
+    gates[0].open();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(runs).toBe(2);
+    gates[1].open();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(runs).toBe(2);
+    await tasks.beforeApplicationShutdown();
+  });
+
+  it('logs a failure, keeps its message and runs again next time', async () => {
+    const tasks = scheduler();
+    let calls = 0;
+    tasks.register({
+      name: 'flaky',
+      everyMs: 60_000,
+      runsIn: 'worker',
+      run: async () => {
+        if (++calls === 1) throw new Error('connection terminated');
+      },
+    });
+    await tasks.onApplicationBootstrap();
+    await tasks.runNow('flaky');
+    expect(tasks.stats()[0]).toMatchObject({ runs: 1, failures: 1, last_error: 'connection terminated' });
+    await tasks.runNow('flaky');
+    expect(tasks.stats()[0]).toMatchObject({ runs: 2, failures: 1, last_error: null });
+    await tasks.beforeApplicationShutdown();
+  });
+
+  it('runs worker tasks only where the role runs workers, and skips disabled tasks', async () => {
+    const api = scheduler('api');
+    api.register({ name: 'claim', everyMs: 100, runsIn: 'worker', run: async () => undefined });
+    api.register({ name: 'flush-buffer', everyMs: 100, runsIn: 'every', run: async () => undefined });
+    api.register({ name: 'off', everyMs: 100, runsIn: 'every', enabled: () => false, run: async () => undefined });
+    expect(api.stats().map((s) => s.name)).toEqual(['flush-buffer']);
+    const worker = scheduler('worker');
+    worker.register({ name: 'claim', everyMs: 100, runsIn: 'worker', run: async () => undefined });
+    expect(worker.stats().map((s) => s.name)).toEqual(['claim']);
+  });
+
+  it('starts the interval at bootstrap and stops it at shutdown', async () => {
+    const tasks = scheduler();
+    let runs = 0;
+    tasks.register({ name: 'tick', everyMs: 5, runsIn: 'every', runAtStart: true, run: async () => void runs++ });
+    await tasks.onApplicationBootstrap();
+    expect(runs).toBe(1); // the start-up run finished before bootstrap returned
+    await new Promise((r) => setTimeout(r, 60));
+    await tasks.beforeApplicationShutdown();
+    const afterStop = runs;
+    expect(afterStop).toBeGreaterThan(2);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(runs).toBe(afterStop);
+  });
+
+  it('refuses a second task of the same name', () => {
+    const tasks = scheduler();
+    tasks.register({ name: 'x', everyMs: 1, runsIn: 'every', run: async () => undefined });
+    expect(() => tasks.register({ name: 'x', everyMs: 1, runsIn: 'every', run: async () => undefined })).toThrow(/twice/);
+  });
+});
+
+describe('/health/scheduler task figures across workers', () => {
+  const stats = (name: string, runs: number, last: string, mean: number, max: number, error: string | null = null) => ({
+    name,
+    every_ms: 100,
+    runs,
+    failures: error ? 1 : 0,
+    skipped: 0,
+    last_started_at: last,
+    last_duration_ms: mean,
+    mean_duration_ms: mean,
+    max_duration_ms: max,
+    last_error: error,
+  });
+
+  it('sums counts, keeps the latest run and the largest max, averages the means, in name order', () => {
+    const merged = mergeTasks([
+      [stats('claim-polls', 10, '2026-11-30T10:00:01Z', 2, 9), stats('alert-evaluation', 1, '2026-11-30T10:00:00Z', 40, 40)],
+      [stats('claim-polls', 5, '2026-11-30T10:00:02Z', 4, 5, 'timeout')],
+    ]);
+    expect(merged.map((m) => m.name)).toEqual(['alert-evaluation', 'claim-polls']);
+    expect(merged[1]).toMatchObject({
+      processes: 2,
+      runs: 15,
+      failures: 1,
+      last_started_at: '2026-11-30T10:00:02Z',
+      last_duration_ms: 4,
+      mean_duration_ms: 3,
+      max_duration_ms: 9,
+      last_error: 'timeout',
+    });
+  });
+});

@@ -3,10 +3,9 @@ import { DataSource } from 'typeorm';
 import { queryRows } from '../database/sql';
 import type { DeploymentResult, FinishDeploymentResponse, TriggerDeploymentResponse } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
+import { isUuid } from '../common/uuid-pipe';
 import { canSeeProject, Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The CI integration. A finished deployment makes the env's next samples `post` for the project's window. */
 @Injectable()
@@ -40,7 +39,7 @@ export class DeploymentsService {
   }
 
   async finish(principal: Principal, deploymentId: string, result: DeploymentResult): Promise<FinishDeploymentResponse> {
-    if (!UUID.test(deploymentId)) return { status: 'not_found' };
+    if (!isUuid(deploymentId)) return { status: 'not_found' };
     const [row] = await this.db.query(
       `SELECT d.id, d.finished_at, p.id AS project_id, p.owner_id FROM deployments d JOIN projects p ON p.id = d.project_id WHERE d.id = $1`,
       [deploymentId],

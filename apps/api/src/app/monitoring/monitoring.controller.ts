@@ -10,16 +10,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { promisify } from 'node:util';
-import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 import { METRIC_NAMES, PHASES, STEPS, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
 import type { DeploymentMarker, Phase, Step, TimeseriesPoint, TimeseriesResponse } from '@seqpulse/contracts';
+import { sendJson } from '../common/compression';
 import type { ProjectEntity } from '../projects/project.entity';
 import { AccessRecordsService } from './access-records.service';
 import { EnterpriseRoute, GatedProject } from './enterprise-gate';
-import { parseTimeseriesQuery } from './timeseries.params';
+import { resolveTimeseriesRequest, TimeseriesQuery } from './timeseries.query';
 import { TimeseriesService } from './timeseries.service';
-import { parseStreamQuery } from './stream.params';
+import { resolveStreamFilter, StreamQuery } from './stream.query';
 import { StreamHub } from './stream-hub';
 
 class PointDto implements TimeseriesPoint {
@@ -61,11 +60,6 @@ class TimeseriesResponseDto implements TimeseriesResponse {
   deployments!: DeploymentMarkerDto[];
 }
 
-const brotliAsync = promisify(brotliCompress);
-const gzipAsync = promisify(gzip);
-const BROTLI_FASTEST = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } };
-const COMPRESS_FROM_CHARS = 1024;
-
 const TIME_DOC = 'ISO-8601 (`2026-11-28T10:15:00Z`, or with an offset) or Unix seconds';
 
 @ApiTags('monitoring')
@@ -94,27 +88,12 @@ export class MonitoringController {
   @ApiOkResponse({ type: TimeseriesResponseDto })
   async get(
     @GatedProject() project: ProjectEntity,
-    @Query() query: Record<string, unknown>,
+    @Query() query: TimeseriesQuery,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const request = parseTimeseriesQuery(query, project.envs, Date.now());
-    const body = await this.timeseries.queryJson(project.id, request);
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.vary('Accept-Encoding');
-    // brotli whenever it is acceptable (browsers list it after gzip with the same weight), else gzip
-    const encoding =
-      body.length < COMPRESS_FROM_CHARS ? null : req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : null;
-    if (encoding === 'br' || encoding === 'gzip') {
-      // One call in the thread pool for the whole body (the global middleware streams it in 16 kB chunks, which
-      // costs the event loop a callback and a socket write per chunk); the middleware leaves it alone then.
-      const compressed = encoding === 'br' ? await brotliAsync(body, BROTLI_FASTEST) : await gzipAsync(body, { level: 1 });
-      res.setHeader('Content-Encoding', encoding);
-      res.setHeader('Content-Length', compressed.length);
-      res.status(200).end(compressed);
-      return;
-    }
-    res.status(200).end(body, 'utf8');
+    const request = resolveTimeseriesRequest(query, project.envs, Date.now());
+    await sendJson(req, res, await this.timeseries.queryJson(project.id, request));
   }
 
   @Get('stream')
@@ -128,8 +107,8 @@ export class MonitoringController {
   @ApiQuery({ name: 'phase', required: false, enum: PHASES, description: 'Only samples of this phase (default: both)' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
-  stream(@GatedProject() project: ProjectEntity, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): void {
-    const filter = parseStreamQuery(query, project.envs);
+  stream(@GatedProject() project: ProjectEntity, @Query() query: StreamQuery, @Req() req: Request, @Res() res: Response): void {
+    const filter = resolveStreamFilter(query, project.envs);
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');

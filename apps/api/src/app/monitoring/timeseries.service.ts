@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { METRIC_NAMES, METRICS } from '@seqpulse/contracts';
 import type { DeploymentMarker, StepAggregation, TimeseriesResponse } from '@seqpulse/contracts';
 import { isoSeconds } from '../common/time';
-import type { TimeseriesRequest } from './timeseries.params';
+import type { TimeseriesRequest } from './timeseries.query';
 import { MAX_COLLECTION_LAG_S } from '../samples/samples.store';
 import { AppConfig } from '../config/app-config';
 
@@ -19,7 +19,7 @@ const TIMESERIES_POOL_SIZE = 4;
  * bucket) and each metric the matching values, as the text of float8 arrays (shortest exact digits, valid JSON
  * numbers), so the driver parses neither 1,441 rows nor 7,000 numbers; Node lays them on the bucket grid.
  */
-export interface Row {
+interface Row {
   offsets: string | null;
   deployments: DeploymentMarker[];
   [metric: string]: string | null | DeploymentMarker[];
@@ -29,7 +29,7 @@ export interface Row {
  * Rollup levels (migrations SamplesRollups, RollupsAsync, Rollups15m), coarsest first: per project, env, phase and
  * bucket, the count and the sum and max of each metric, recomputed by the worker catch-up once a minute settles.
  */
-export const ROLLUPS = [
+const ROLLUPS = [
   { table: 'samples_15m', widthS: 900 },
   { table: 'samples_1m', widthS: 60 },
 ] as const;

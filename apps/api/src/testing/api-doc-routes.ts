@@ -6,7 +6,7 @@
 const ROUTE_ROW = /^\|\s*`(GET|POST|PUT|PATCH|DELETE) (\/[^`\s]*)`\s*\|/;
 const PLANNED_HEADING = 'planned: not yet served';
 
-export interface DocumentedRoutes {
+interface DocumentedRoutes {
   served: string[];
   planned: string[];
 }

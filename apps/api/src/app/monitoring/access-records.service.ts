@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import type { Principal } from '../auth/principal';
 import { isoSeconds } from '../common/time';
 import { isUuid } from '../common/uuid-pipe';
-import type { AuditFilter } from './audit.query';
+import type { AuditFilter } from './audit.dto';
 
 const TRACKED = Symbol('seqpulse:access-tracked');
 /** Flush period of the write buffer: records reach the table at most this late. */

@@ -4,7 +4,7 @@ import type { AuditRecordView } from '@seqpulse/contracts';
 import { AdminOnly } from '../auth/decorators';
 import { ApiErrors } from '../common/openapi';
 import { AccessRecordsService } from './access-records.service';
-import { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT, AuditQuery, resolveAuditFilter } from './audit.query';
+import { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT, AuditQuery, resolveAuditFilter } from './audit.dto';
 
 class AuditRecordDto implements AuditRecordView {
   @ApiProperty() id!: string;

@@ -1,64 +1,15 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { METRIC_NAMES, PHASES, STEPS, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
-import type { DeploymentMarker, Phase, Step, TimeseriesPoint, TimeseriesResponse } from '@seqpulse/contracts';
+import { PHASES, STEPS, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
 import { sendJson } from '../common/compression';
 import type { ProjectEntity } from '../projects/project.entity';
 import { AccessRecordsService } from './access-records.service';
 import { EnterpriseRoute, GatedProject } from './enterprise-gate';
-import { resolveTimeseriesRequest, TimeseriesQuery } from './timeseries.query';
+import { PointDto, resolveTimeseriesRequest, TimeseriesQuery, TimeseriesResponseDto } from './timeseries.dto';
 import { TimeseriesService } from './timeseries.service';
-import { resolveStreamFilter, StreamQuery } from './stream.query';
+import { resolveStreamFilter, StreamQuery } from './stream.dto';
 import { StreamHub } from './stream-hub';
-
-class PointDto implements TimeseriesPoint {
-  @ApiProperty({ example: '2026-11-28T10:00:00Z', description: 'Start of the bucket [t, t + step)' }) t!: string;
-  @ApiProperty({
-    type: Number,
-    nullable: true,
-    description: 'Aggregate of the bucket (mean; max for latency_p95); null when the bucket has no sample',
-  })
-  v!: number | null;
-}
-
-class SeriesDto {
-  @ApiProperty({ type: [PointDto] }) requests_per_sec!: PointDto[];
-  @ApiProperty({ type: [PointDto] }) latency_p95!: PointDto[];
-  @ApiProperty({ type: [PointDto] }) error_rate!: PointDto[];
-  @ApiProperty({ type: [PointDto] }) cpu_usage!: PointDto[];
-  @ApiProperty({ type: [PointDto] }) memory_usage!: PointDto[];
-}
-
-class DeploymentMarkerDto implements DeploymentMarker {
-  @ApiProperty() deployment_id!: string;
-  @ApiProperty() env!: string;
-  @ApiProperty({ example: '2026-11-28T10:12:00Z' }) started_at!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) finished_at!: string | null;
-  @ApiPropertyOptional({ enum: ['success', 'failed'], nullable: true }) result!: 'success' | 'failed' | null;
-}
-
-class TimeseriesResponseDto implements TimeseriesResponse {
-  @ApiProperty() project_id!: string;
-  @ApiProperty() env!: string;
-  @ApiProperty({ enum: PHASES, nullable: true }) phase!: Phase | null;
-  @ApiProperty({ enum: STEPS }) step!: Step;
-  @ApiProperty({ example: '2026-11-28T10:00:00Z' }) from!: string;
-  @ApiProperty({ example: '2026-11-28T11:00:00Z' }) to!: string;
-  @ApiProperty({ type: SeriesDto, description: `One series per metric (${METRIC_NAMES.join(', ')}), same timestamps in each` })
-  series!: SeriesDto;
-  @ApiProperty({ type: [DeploymentMarkerDto], description: 'Deployments of this env that started or finished in the range' })
-  deployments!: DeploymentMarkerDto[];
-}
 
 const TIME_DOC = 'ISO-8601 (`2026-11-28T10:15:00Z`, or with an offset) or Unix seconds';
 

@@ -193,7 +193,7 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
     );
     expect(again).toBe(0);
     const { TimeseriesService, buildTimeseriesSql, renderTimeseries } = await import('./timeseries.service');
-    const { resolveTimeseriesRequest } = await import('./timeseries.query');
+    const { resolveTimeseriesRequest } = await import('./timeseries.dto');
     expect(await t.app.get(TimeseriesService).rollupsAvailable()).toBe(true);
     const { RollupMaintenance } = await import('./rollup-maintenance');
     // first with the minutes still pending (raw path), then after the catch-up (rollup path)

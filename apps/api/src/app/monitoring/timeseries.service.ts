@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { METRIC_NAMES, METRICS } from '@seqpulse/contracts';
 import type { DeploymentMarker, StepAggregation, TimeseriesResponse } from '@seqpulse/contracts';
 import { isoSeconds } from '../common/time';
-import type { TimeseriesRequest } from './timeseries.query';
+import type { TimeseriesRequest } from './timeseries.dto';
 import { MAX_COLLECTION_LAG_S } from '../samples/samples.store';
 import { AppConfig } from '../config/app-config';
 

@@ -1,7 +1,7 @@
 import { MAX_POINTS_PER_SERIES } from '@seqpulse/contracts';
 import { contractValidationPipe } from '../common/validation';
-import { resolveTimeseriesRequest, TimeseriesQuery } from './timeseries.query';
-import type { TimeseriesRequest } from './timeseries.query';
+import { resolveTimeseriesRequest, TimeseriesQuery } from './timeseries.dto';
+import type { TimeseriesRequest } from './timeseries.dto';
 import { buildTimeseriesSql, renderTimeseries, rollupFor } from './timeseries.service';
 
 const envs = ['prod', 'staging'];

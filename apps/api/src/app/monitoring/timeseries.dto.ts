@@ -1,6 +1,7 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
-import { ENV_NAME_PATTERN, MAX_POINTS_PER_SERIES, PHASES, STEP_SECONDS, STEPS, defaultStepFor } from '@seqpulse/contracts';
-import type { Phase, Step } from '@seqpulse/contracts';
+import { ENV_NAME_PATTERN, MAX_POINTS_PER_SERIES, METRIC_NAMES, PHASES, STEP_SECONDS, STEPS, defaultStepFor } from '@seqpulse/contracts';
+import type { DeploymentMarker, Phase, Step, TimeseriesPoint, TimeseriesResponse } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
 import { QueryParam, QueryParams, instant, invalidParam, oneOf, parseInstant } from '../common/query-params';
 
@@ -59,4 +60,44 @@ export function resolveTimeseriesRequest(query: TimeseriesQuery, projectEnvs: re
     );
   }
   return { env, phase: query.phase ?? null, step, stepS, fromMs, toMs, firstBucket, lastBucket, points };
+}
+
+/** The response body (documentation: the service writes the JSON itself, see renderTimeseries). */
+export class PointDto implements TimeseriesPoint {
+  @ApiProperty({ example: '2026-11-28T10:00:00Z', description: 'Start of the bucket [t, t + step)' }) t!: string;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Aggregate of the bucket (mean; max for latency_p95); null when the bucket has no sample',
+  })
+  v!: number | null;
+}
+
+class SeriesDto {
+  @ApiProperty({ type: [PointDto] }) requests_per_sec!: PointDto[];
+  @ApiProperty({ type: [PointDto] }) latency_p95!: PointDto[];
+  @ApiProperty({ type: [PointDto] }) error_rate!: PointDto[];
+  @ApiProperty({ type: [PointDto] }) cpu_usage!: PointDto[];
+  @ApiProperty({ type: [PointDto] }) memory_usage!: PointDto[];
+}
+
+class DeploymentMarkerDto implements DeploymentMarker {
+  @ApiProperty() deployment_id!: string;
+  @ApiProperty() env!: string;
+  @ApiProperty({ example: '2026-11-28T10:12:00Z' }) started_at!: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) finished_at!: string | null;
+  @ApiPropertyOptional({ enum: ['success', 'failed'], nullable: true }) result!: 'success' | 'failed' | null;
+}
+
+export class TimeseriesResponseDto implements TimeseriesResponse {
+  @ApiProperty() project_id!: string;
+  @ApiProperty() env!: string;
+  @ApiProperty({ enum: PHASES, nullable: true }) phase!: Phase | null;
+  @ApiProperty({ enum: STEPS }) step!: Step;
+  @ApiProperty({ example: '2026-11-28T10:00:00Z' }) from!: string;
+  @ApiProperty({ example: '2026-11-28T11:00:00Z' }) to!: string;
+  @ApiProperty({ type: SeriesDto, description: `One series per metric (${METRIC_NAMES.join(', ')}), same timestamps in each` })
+  series!: SeriesDto;
+  @ApiProperty({ type: [DeploymentMarkerDto], description: 'Deployments of this env that started or finished in the range' })
+  deployments!: DeploymentMarkerDto[];
 }

@@ -17,8 +17,8 @@ export { FORCEABLE_MODES, INCIDENT_KINDS } from './app/modes';
 export type { ForceableMode, IncidentKind } from './app/modes';
 export { TARGET_NAME_PATTERN } from './app/target-names';
 
-export const DEFAULT_PORT = 4100;
-export const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_PORT = 4100;
+const DEFAULT_HOST = '127.0.0.1';
 
 export interface DemoFleetOptions {
   /** 0 picks a free port (tests). Default 4100. */
@@ -85,7 +85,7 @@ export async function startDemoFleet(options: DemoFleetOptions = {}): Promise<De
   };
 }
 
-export function createFleetState(options: DemoFleetOptions): FleetState {
+function createFleetState(options: DemoFleetOptions): FleetState {
   return {
     clock: options.clock ?? Date.now,
     secrets: new Map(Object.entries(options.secrets ?? {})),

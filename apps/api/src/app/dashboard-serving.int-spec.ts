@@ -33,10 +33,10 @@ describe('dashboard serving', () => {
   });
 
   it('leaves every other path to the API', async () => {
-    expect((await t.call('GET', '/health')).body.status).toBeDefined();
+    expect((await t.call('GET', '/health')).body.status).toBe('ok');
     const missing = await t.call('GET', '/main-OTHER.js');
     expect(missing.status).toBe(404);
-    expect(missing.body.code).toBeDefined();
+    expect(missing.body.code).toBe('not_found');
     expect((await t.call('POST', '/main-ABC123.js')).status).toBe(404);
   });
 });

@@ -2,7 +2,7 @@ import type { Params } from 'nestjs-pino';
 import pino from 'pino';
 
 /** Paths pino blanks in every log line: credentials never reach the logs. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers.cookie',

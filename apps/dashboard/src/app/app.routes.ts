@@ -3,7 +3,7 @@ import { adminGuard, authGuard, signedOutGuard } from './core/auth.guard';
 
 /**
  * Client-side routes live under `/app/…`: the API answers at the root of the same port,
- * so `/projects`, `/admin`, … belong to it (api-contract.md, "Operating the product").
+ * so `/projects`, `/admin`, … belong to it (docs/api.md, "Conventions").
  */
 export const appRoutes: Route[] = [
   { path: '', pathMatch: 'full', redirectTo: 'app/projects' },

@@ -45,7 +45,7 @@ export function loadSecretsFile(path: string): Record<string, string> {
   return validateSecrets(parsed, path);
 }
 
-export function validateSecrets(parsed: unknown, source: string): Record<string, string> {
+function validateSecrets(parsed: unknown, source: string): Record<string, string> {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new Error(`${source}: expected a JSON object { "<target-name>": "<secret>" }`);
   }

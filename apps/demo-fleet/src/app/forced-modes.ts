@@ -1,6 +1,6 @@
 import { ActiveMode, ForceableMode } from './modes';
 
-export interface ForcedMode {
+interface ForcedMode {
   mode: ForceableMode;
   sinceMs: number;
   /** null = until changed through the control API. */

@@ -10,10 +10,10 @@ import { computeMetrics } from './traffic-model';
 import { ActiveMode } from './modes';
 
 /** `invalid_metric` mode: a ratio outside 0..1, so the whole sample must be rejected. */
-export const INVALID_ERROR_RATE = 1.7;
+const INVALID_ERROR_RATE = 1.7;
 
 /** `garbage` mode: what a misconfigured proxy might return with a 200. */
-export const GARBAGE_BODY = '<html><body>502 Bad Gateway (not JSON) {"metrics": </body></html>';
+const GARBAGE_BODY = '<html><body>502 Bad Gateway (not JSON) {"metrics": </body></html>';
 
 /** The values a target reports now, as in a normal poll, without counting a request. */
 export function metricsFor(name: string, nowMs: number, active: ActiveMode): MetricValues {

@@ -50,7 +50,7 @@ function lerp(from: number, to: number, t: number): number {
 }
 
 /** Bends the baseline (in place) according to the active incident. */
-export function applyIncident(values: MetricValues, profile: TargetProfile, nowMs: number, active: ActiveMode): void {
+function applyIncident(values: MetricValues, profile: TargetProfile, nowMs: number, active: ActiveMode): void {
   const intensity = modeIntensity(active);
   const noise = metricNoise(profile.seed, INCIDENT_NOISE_CHANNEL, nowMs);
   switch (active.mode) {
@@ -81,7 +81,7 @@ export function applyIncident(values: MetricValues, profile: TargetProfile, nowM
 }
 
 /** Rounds to the wire precision and keeps every value inside the contract's valid range. */
-export function toValidRange(values: MetricValues): MetricValues {
+function toValidRange(values: MetricValues): MetricValues {
   for (const name of METRIC_NAMES) {
     const { min, max } = METRICS[name];
     const factor = 10 ** DECIMALS[name];

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 
-export interface TestResponse {
+interface TestResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;

@@ -1,4 +1,4 @@
-/** Machine-readable error codes of the public contract (api-contract.md, "Errors"). */
+/** Machine-readable error codes of the public contract (docs/api.md, "Errors"). */
 export const ERROR_CODES = [
   'validation_failed',
   'unauthenticated',

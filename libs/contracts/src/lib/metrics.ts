@@ -1,6 +1,6 @@
 /**
  * The five realtime metrics: the single source of their names, units, valid ranges
- * and per-step aggregation (api-contract.md, "The five metrics").
+ * and per-step aggregation (docs/api.md, "The five metrics").
  */
 export const METRIC_NAMES = ['requests_per_sec', 'latency_p95', 'error_rate', 'cpu_usage', 'memory_usage'] as const;
 

@@ -1,7 +1,7 @@
 export const PLANS = ['free', 'pro', 'enterprise'] as const;
 export type Plan = (typeof PLANS)[number];
 
-/** Envs per plan (api-contract.md, "Projects"). */
+/** Envs per plan (docs/api.md, "Projects"). */
 export const MAX_ENVS_BY_PLAN: Readonly<Record<Plan, number>> = { free: 1, pro: 3, enterprise: 3 };
 export const ENV_NAME_PATTERN = /^[a-z0-9-]{1,32}$/;
 export const PROJECT_NAME_MAX_LENGTH = 100;

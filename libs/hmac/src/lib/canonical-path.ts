@@ -2,7 +2,7 @@
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i;
 
 /**
- * The `<path>` part of the HMAC v2 string (api-contract.md): the URL path only, without query
+ * The `<path>` part of the HMAC v2 string (docs/api.md, "The customer's metrics endpoint"): the URL path only, without query
  * or fragment, leading `/` forced, trailing `/` removed unless the path is `/`.
  *
  * Accepts a full URL (what the poller holds) or a request target such as Node's `req.url`

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import { ERROR_CODES } from '@seqpulse/contracts';
 
-export class ErrorBodyDto {
+class ErrorBodyDto {
   @ApiProperty({ example: 403 }) statusCode!: number;
   @ApiProperty({ enum: ERROR_CODES, example: 'plan_not_enterprise' }) code!: string;
   @ApiProperty({ example: 'This project is not on the Enterprise plan.' }) message!: string;

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { POST_OBSERVATION_WINDOW_MIN_DEFAULT } from '@seqpulse/contracts';
 import type { FinishDeploymentResponse, TriggerDeploymentResponse } from '@seqpulse/contracts';
 import { ApiErrors } from '../common/openapi';
 import { CurrentPrincipal, RequireScopes } from '../auth/decorators';
@@ -30,7 +31,9 @@ export class DeploymentsController {
 
   @Post('finish')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The deployment finished; samples of its env are `post` for the observation window (30 min by default).' })
+  @ApiOperation({
+    summary: `The deployment finished; samples of its env are \`post\` for the observation window (${POST_OBSERVATION_WINDOW_MIN_DEFAULT} min by default).`,
+  })
   @ApiOkResponse({ type: FinishDeploymentResponseDto })
   @ApiErrors(400, 401, 403)
   finish(@CurrentPrincipal() principal: Principal, @Body() body: FinishDeploymentDto): Promise<FinishDeploymentResponse> {

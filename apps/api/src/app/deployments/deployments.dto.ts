@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsUuid } from '../common/uuid-pipe';
 import { DEPLOYMENT_RESULTS, ENV_NAME_PATTERN } from '@seqpulse/contracts';
-import type { DeploymentResult } from '@seqpulse/contracts';
+import type { DeploymentResult, FinishDeploymentRequest, TriggerDeploymentRequest } from '@seqpulse/contracts';
 
-export class TriggerDeploymentDto {
+export class TriggerDeploymentDto implements TriggerDeploymentRequest {
   @ApiProperty()
-  @IsUUID('all', { message: 'project_id must be a project id' })
+  @IsUuid({ message: 'project_id must be a project id' })
   project_id!: string;
 
   @ApiProperty({ example: 'prod' })
@@ -35,7 +36,7 @@ export class TriggerDeploymentResponseDto {
   @ApiProperty({ enum: ['created', 'existing'] }) status!: 'created' | 'existing';
 }
 
-export class FinishDeploymentDto {
+export class FinishDeploymentDto implements FinishDeploymentRequest {
   @ApiProperty()
   @IsString()
   @MaxLength(100)

@@ -4,9 +4,8 @@ import { queryRows } from '../database/sql';
 import type { DeploymentResult, FinishDeploymentResponse, TriggerDeploymentResponse } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
 import type { Principal } from '../auth/principal';
+import { isUuid } from '../common/uuid-pipe';
 import { ProjectsService } from '../projects/projects.service';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The CI integration. A finished deployment makes the env's next samples `post` for the project's window. */
 @Injectable()
@@ -40,7 +39,7 @@ export class DeploymentsService {
   }
 
   async finish(principal: Principal, deploymentId: string, result: DeploymentResult): Promise<FinishDeploymentResponse> {
-    if (!UUID.test(deploymentId)) return { status: 'not_found' };
+    if (!isUuid(deploymentId)) return { status: 'not_found' };
     const [row]: { project_id: string }[] = await this.db.query(`SELECT project_id FROM deployments WHERE id = $1`, [deploymentId]);
     if (!row || !(await this.projects.isVisible(principal, row.project_id))) return { status: 'not_found' };
     const updated = await queryRows(

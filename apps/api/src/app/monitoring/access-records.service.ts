@@ -6,18 +6,19 @@ import { AppConfig } from '../config/app-config';
 import type { Principal } from '../auth/principal';
 import { isoSeconds } from '../common/time';
 import { TaskScheduler } from '../scheduler/task-scheduler';
+import { isUuid } from '../common/uuid-pipe';
+import type { AuditFilter } from './audit.dto';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRACKED = Symbol('seqpulse:access-tracked');
 /** Flush period of the write buffer: records reach the table at most this late. */
-export const ACCESS_FLUSH_MS = 250;
+const ACCESS_FLUSH_MS = 250;
 /** Records kept in memory when Postgres is unreachable; beyond it the oldest are dropped (and counted). */
 const MAX_BUFFERED = 20_000;
 const MAX_PARAM_LENGTH = 200;
 const MAX_PARAMS = 20;
 const PRUNE_EVERY_MS = 3_600_000;
 
-export interface AccessRecord {
+interface AccessRecord {
   at: Date;
   userId: string | null;
   apiKeyId: string | null;
@@ -84,8 +85,7 @@ export class AccessRecordsService implements OnModuleInit, BeforeApplicationShut
     tracking.recorded = true;
     // A client that went away before any answer: nginx's 499 (client closed request).
     const status = response.headersSent ? response.statusCode : 499;
-    const projectId =
-      typeof req.query?.project_id === 'string' && UUID.test(req.query.project_id) ? req.query.project_id.toLowerCase() : null;
+    const projectId = isUuid(req.query?.project_id) ? req.query.project_id.toLowerCase() : null;
     this.push({
       at: new Date(tracking.startedAt),
       userId: req.principal?.userId ?? null,
@@ -155,7 +155,7 @@ export class AccessRecordsService implements OnModuleInit, BeforeApplicationShut
     return Number(count) || 0;
   }
 
-  async list(query: { projectId?: string; from?: number; to?: number; limit: number }): Promise<AuditRecordView[]> {
+  async list(query: AuditFilter): Promise<AuditRecordView[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.projectId) where.push(`project_id = $${params.push(query.projectId)}`);
@@ -200,7 +200,7 @@ function routeOf(req: Request): string {
 }
 
 /** The query as given, bounded in size (strings cut, at most 20 keys); nothing here is a secret. */
-export function sanitizeParams(query: Record<string, unknown> | undefined): Record<string, unknown> {
+function sanitizeParams(query: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query ?? {}).slice(0, MAX_PARAMS)) {
     out[key.slice(0, 64)] = bound(value, 0);

@@ -4,13 +4,9 @@ import type { AuditRecordView } from '@seqpulse/contracts';
 import { AdminOnly } from '../auth/decorators';
 import { ApiErrors } from '../common/openapi';
 import { AccessRecordsService } from './access-records.service';
-import { parseProjectId } from './enterprise-gate.guard';
-import { assertKnownParams, invalid, parseInstant } from './time-params';
+import { AUDIT_DEFAULT_LIMIT, AUDIT_MAX_LIMIT, AuditQuery, resolveAuditFilter } from './audit.dto';
 
-export const AUDIT_DEFAULT_LIMIT = 100;
-export const AUDIT_MAX_LIMIT = 1000;
-
-export class AuditRecordDto implements AuditRecordView {
+class AuditRecordDto implements AuditRecordView {
   @ApiProperty() id!: string;
   @ApiProperty({ example: '2026-11-28T10:15:00Z', description: 'When the request arrived' }) at!: string;
   @ApiPropertyOptional({ nullable: true, description: 'The calling user (also set for API keys: the key owner)' }) user_id!: string | null;
@@ -38,17 +34,7 @@ export class AuditController {
   @ApiQuery({ name: 'limit', required: false, description: `1..${AUDIT_MAX_LIMIT}, default ${AUDIT_DEFAULT_LIMIT}` })
   @ApiOkResponse({ type: [AuditRecordDto] })
   @ApiErrors(400, 401, 403)
-  async list(@Query() query: Record<string, unknown>): Promise<AuditRecordView[]> {
-    assertKnownParams(query, ['project_id', 'from', 'to', 'limit']);
-    const from = query.from === undefined ? undefined : parseInstant('from', query.from);
-    const to = query.to === undefined ? undefined : parseInstant('to', query.to);
-    if (from !== undefined && to !== undefined && from > to) throw invalid('from', 'must not be after to');
-    let limit = AUDIT_DEFAULT_LIMIT;
-    if (query.limit !== undefined) {
-      limit = /^\d{1,5}$/.test(String(query.limit)) ? Number(query.limit) : NaN;
-      if (!(limit >= 1 && limit <= AUDIT_MAX_LIMIT)) throw invalid('limit', `must be an integer from 1 to ${AUDIT_MAX_LIMIT}`);
-    }
-    const projectId = query.project_id === undefined ? undefined : parseProjectId(query.project_id);
-    return this.records.list({ projectId, from, to, limit });
+  list(@Query() query: AuditQuery): Promise<AuditRecordView[]> {
+    return this.records.list(resolveAuditFilter(query));
   }
 }

@@ -1,12 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiError } from '../common/api-error';
+import { isUuid } from '../common/uuid-pipe';
 import type { Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
 import { AccessRecordsService } from './access-records.service';
 import { GATE_CONTEXT, GateContext } from './gate-context';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The Enterprise gate. Runs after the global AuthGuard (authentication and the `monitoring:read` scope), then
@@ -42,11 +41,11 @@ export class EnterpriseGateGuard implements CanActivate {
 }
 
 /** `project_id` is required and must be one UUID; anything else is a 400 (it can name no project). */
-export function parseProjectId(value: unknown): string {
+function parseProjectId(value: unknown): string {
   if (value === undefined) {
     throw ApiError.validation('project_id is required.', { fields: [{ field: 'project_id', problems: ['project_id is required'] }] });
   }
-  if (typeof value !== 'string' || !UUID.test(value)) {
+  if (!isUuid(value)) {
     throw ApiError.validation('project_id must be a UUID.', { fields: [{ field: 'project_id', problems: ['project_id must be a UUID'] }] });
   }
   return value.toLowerCase();

@@ -1,77 +1,15 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import {
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { promisify } from 'node:util';
-import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
-import { METRIC_NAMES, METRICS, PHASES, STEPS, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
-import type { DeploymentMarker, MetricName, Phase, Step, TimeseriesPoint, TimeseriesResponse } from '@seqpulse/contracts';
+import { PHASES, STEPS, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
+import { sendJson } from '../common/compression';
 import type { ProjectEntity } from '../projects/project.entity';
 import { AccessRecordsService } from './access-records.service';
 import { EnterpriseRoute, GatedProject } from './enterprise-gate';
-import { parseTimeseriesQuery } from './timeseries.params';
+import { PointDto, resolveTimeseriesRequest, STEP_AGGREGATIONS, TimeseriesQuery, TimeseriesResponseDto } from './timeseries.dto';
 import { TimeseriesService } from './timeseries.service';
-import { parseStreamQuery } from './stream.params';
+import { resolveStreamFilter, StreamQuery } from './stream.dto';
 import { StreamHub } from './stream-hub';
-
-/** "mean; max for latency_p95": how each metric is aggregated inside a step, from the catalogue. */
-const STEP_AGGREGATIONS = ['mean', 'max']
-  .map((aggregation) => {
-    const metrics = METRIC_NAMES.filter((m) => METRICS[m].aggregation === aggregation);
-    return metrics.length === METRIC_NAMES.length ? aggregation : metrics.length ? `${aggregation} for ${metrics.join(', ')}` : '';
-  })
-  .filter(Boolean)
-  .join('; ');
-
-class PointDto implements TimeseriesPoint {
-  @ApiProperty({ example: '2026-11-28T10:00:00Z', description: 'Start of the bucket [t, t + step)' }) t!: string;
-  @ApiProperty({
-    type: Number,
-    nullable: true,
-    description: `Aggregate of the bucket (${STEP_AGGREGATIONS}); null when the bucket has no sample`,
-  })
-  v!: number | null;
-}
-
-/** One property per metric of the catalogue, documented with its unit. */
-class SeriesDto {}
-for (const metric of METRIC_NAMES) {
-  ApiProperty({ type: [PointDto], description: `${METRICS[metric].label}, ${METRICS[metric].unit}` })(SeriesDto.prototype, metric);
-}
-
-class DeploymentMarkerDto implements DeploymentMarker {
-  @ApiProperty() deployment_id!: string;
-  @ApiProperty() env!: string;
-  @ApiProperty({ example: '2026-11-28T10:12:00Z' }) started_at!: string;
-  @ApiPropertyOptional({ type: String, nullable: true }) finished_at!: string | null;
-  @ApiPropertyOptional({ enum: ['success', 'failed'], nullable: true }) result!: 'success' | 'failed' | null;
-}
-
-class TimeseriesResponseDto implements TimeseriesResponse {
-  @ApiProperty() project_id!: string;
-  @ApiProperty() env!: string;
-  @ApiProperty({ enum: PHASES, nullable: true }) phase!: Phase | null;
-  @ApiProperty({ enum: STEPS }) step!: Step;
-  @ApiProperty({ example: '2026-11-28T10:00:00Z' }) from!: string;
-  @ApiProperty({ example: '2026-11-28T11:00:00Z' }) to!: string;
-  @ApiProperty({ type: SeriesDto, description: `One series per metric (${METRIC_NAMES.join(', ')}), same timestamps in each` })
-  series!: Record<MetricName, PointDto[]>;
-  @ApiProperty({ type: [DeploymentMarkerDto], description: 'Deployments of this env that started or finished in the range' })
-  deployments!: DeploymentMarkerDto[];
-}
-
-const brotliAsync = promisify(brotliCompress);
-const gzipAsync = promisify(gzip);
-const BROTLI_FASTEST = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } };
-const COMPRESS_FROM_CHARS = 1024;
 
 const TIME_DOC = 'ISO-8601 (`2026-11-28T10:15:00Z`, or with an offset) or Unix seconds';
 
@@ -100,27 +38,12 @@ export class MonitoringController {
   @ApiOkResponse({ type: TimeseriesResponseDto })
   async get(
     @GatedProject() project: ProjectEntity,
-    @Query() query: Record<string, unknown>,
+    @Query() query: TimeseriesQuery,
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    const request = parseTimeseriesQuery(query, project.envs, Date.now());
-    const body = await this.timeseries.queryJson(project.id, request);
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.vary('Accept-Encoding');
-    // brotli whenever it is acceptable (browsers list it after gzip with the same weight), else gzip
-    const encoding =
-      body.length < COMPRESS_FROM_CHARS ? null : req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : null;
-    if (encoding === 'br' || encoding === 'gzip') {
-      // One call in the thread pool for the whole body (the global middleware streams it in 16 kB chunks, which
-      // costs the event loop a callback and a socket write per chunk); the middleware leaves it alone then.
-      const compressed = encoding === 'br' ? await brotliAsync(body, BROTLI_FASTEST) : await gzipAsync(body, { level: 1 });
-      res.setHeader('Content-Encoding', encoding);
-      res.setHeader('Content-Length', compressed.length);
-      res.status(200).end(compressed);
-      return;
-    }
-    res.status(200).end(body, 'utf8');
+    const request = resolveTimeseriesRequest(query, project.envs, Date.now());
+    await sendJson(req, res, await this.timeseries.queryJson(project.id, request));
   }
 
   @Get('stream')
@@ -134,8 +57,8 @@ export class MonitoringController {
   @ApiQuery({ name: 'phase', required: false, enum: PHASES, description: 'Only samples of this phase (default: both)' })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
-  stream(@GatedProject() project: ProjectEntity, @Query() query: Record<string, unknown>, @Req() req: Request, @Res() res: Response): void {
-    const filter = parseStreamQuery(query, project.envs);
+  stream(@GatedProject() project: ProjectEntity, @Query() query: StreamQuery, @Req() req: Request, @Res() res: Response): void {
+    const filter = resolveStreamFilter(query, project.envs);
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');

@@ -54,7 +54,7 @@ export async function monitoringFixture(t: TestApp, envs = ['prod', 'staging']):
   return { admin, owner, stranger, enterprise, outside, free, key };
 }
 
-export interface HandSample {
+interface HandSample {
   env?: string;
   phase?: 'pre' | 'post';
   /** collected_at, ISO or epoch ms */

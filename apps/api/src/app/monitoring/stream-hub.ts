@@ -9,7 +9,7 @@ import { isoSeconds } from '../common/time';
 import { SAMPLES_CHANNEL, SampleNotice } from '../samples/samples.store';
 
 /** Channel of alert transitions, payload `AlertStreamNotice` `{"project_id", "alert"}` (written by the alerts module). */
-export const ALERTS_CHANNEL = ALERTS_NOTIFY_CHANNEL;
+const ALERTS_CHANNEL = ALERTS_NOTIFY_CHANNEL;
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 10_000;
 /** A quiet LISTEN connection is probed this often, so a half-open TCP connection is noticed. */

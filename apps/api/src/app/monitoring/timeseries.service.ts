@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { METRIC_NAMES } from '@seqpulse/contracts';
 import type { TimeseriesResponse } from '@seqpulse/contracts';
 import { isoSeconds } from '../common/time';
-import type { TimeseriesRequest } from './timeseries.params';
+import type { TimeseriesRequest } from './timeseries.dto';
 import { buildTimeseriesSql, rollupFor, TimeseriesRow } from '../samples/timeseries-sql';
 import { AppConfig } from '../config/app-config';
 import { createQueryPool } from '../database/connections';

@@ -9,7 +9,7 @@ import { NotificationSender, SendResult } from './notification-sender';
 /** Header binding the webhook body to the v2 signature: HMAC-SHA256(secret, `<timestamp>|<nonce>|<body>`). */
 export const CONTENT_SIGNATURE_HEADER = 'X-SeqPulse-Content-Signature';
 /** Longest wait between two attempts. */
-export const MAX_BACKOFF_S = 900;
+const MAX_BACKOFF_S = 900;
 const BATCH = 100;
 const PARALLEL = 16;
 const OUTBOX_TASK = 'notification-outbox';
@@ -25,7 +25,7 @@ interface ClaimedDelivery {
   max_attempts: number;
 }
 
-export interface DispatchReport {
+interface DispatchReport {
   attempted: number;
   delivered: number;
   retrying: number;

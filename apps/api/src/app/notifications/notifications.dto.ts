@@ -2,8 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DELIVERY_STATUSES, NOTIFICATION_CHANNELS, METRICS_ENDPOINT_MAX_LENGTH } from '@seqpulse/contracts';
+import type { UpdateNotificationSettingsRequest } from '@seqpulse/contracts';
 
-export class UpdateNotificationSettingsDto {
+export class UpdateNotificationSettingsDto implements UpdateNotificationSettingsRequest {
   @ApiPropertyOptional({
     type: String,
     nullable: true,
@@ -44,7 +45,7 @@ export class DeliveriesQueryDto {
   limit?: number;
 }
 
-export class DeliveryAttemptDto {
+class DeliveryAttemptDto {
   @ApiProperty() attempt!: number;
   @ApiProperty() at!: string;
   @ApiProperty({ type: Number, nullable: true, description: 'HTTP status received; null when there was no response.' }) http_status!:

@@ -13,7 +13,7 @@ import { AlertTransitionEvent, slackMessage, webhookPayload } from './messages';
 import type { UpdateNotificationSettingsDto } from './notifications.dto';
 
 /** Anything that runs SQL: the DataSource, an EntityManager or a QueryRunner inside a transaction. */
-export interface Queryable {
+interface Queryable {
   query(sql: string, params?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 

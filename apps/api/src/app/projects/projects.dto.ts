@@ -24,7 +24,7 @@ import {
   POLL_INTERVAL_MIN_S,
   PROJECT_NAME_MAX_LENGTH,
 } from '@seqpulse/contracts';
-import type { MonitoringRefusal, Plan } from '@seqpulse/contracts';
+import type { MonitoringRefusal, Plan, SetPlanRequest, UpdateProjectRequest } from '@seqpulse/contracts';
 
 const MAX_ENVS = Math.max(...Object.values(MAX_ENVS_BY_PLAN));
 
@@ -68,7 +68,7 @@ export class CreateProjectDto {
   poll_interval_s?: number;
 }
 
-export class UpdateProjectDto {
+export class UpdateProjectDto implements UpdateProjectRequest {
   @ApiPropertyOptional({ maxLength: PROJECT_NAME_MAX_LENGTH })
   @IsOptional()
   @IsString()
@@ -105,13 +105,13 @@ export class UpdateProjectDto {
   poll_interval_s?: number;
 }
 
-export class SetPlanDto {
+export class SetPlanDto implements SetPlanRequest {
   @ApiProperty({ enum: PLANS })
   @IsIn(PLANS)
   plan!: Plan;
 }
 
-export class MonitoringStatusDto {
+class MonitoringStatusDto {
   @ApiProperty() enabled!: boolean;
   @ApiPropertyOptional({ enum: ['plan_not_enterprise', 'monitoring_not_enabled'] }) reason?: MonitoringRefusal;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { In, Repository } from 'typeorm';
-import { MAX_ENVS_BY_PLAN } from '@seqpulse/contracts';
+import { MAX_ENVS_BY_PLAN, POLL_INTERVAL_DEFAULT_S } from '@seqpulse/contracts';
 import type { MonitoringStatus, Plan, ProjectView, ProjectWithSecret } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
 import { isoSeconds } from '../common/time';
@@ -102,7 +102,7 @@ export class ProjectsService {
         metricsEndpoint: dto.metrics_endpoint,
         hmacEnabled: dto.hmac_enabled ?? false,
         hmacSecretEnc: secret ? this.secrets.seal(secret) : null,
-        pollIntervalS: dto.poll_interval_s ?? 15,
+        pollIntervalS: dto.poll_interval_s ?? POLL_INTERVAL_DEFAULT_S,
       }),
     );
     return { ...(await this.toViews([saved]))[0], ...(secret ? { hmac_secret: secret } : {}) };

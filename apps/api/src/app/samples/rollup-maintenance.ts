@@ -7,7 +7,7 @@ import { ROLLUP_CATCH_UP_FUNCTION } from './rollup-sql';
 
 const CATCH_UP_EVERY_MS = 5_000;
 /** A minute is recomputed once it ended this long ago (later samples re-mark it, so they are not lost). */
-export const ROLLUP_SETTLE = '90 seconds';
+const ROLLUP_SETTLE = '90 seconds';
 const MINUTES_PER_CALL = 60;
 const CALLS_PER_TICK = 50;
 const PRUNE_EVERY_MS = 3_600_000;

@@ -17,12 +17,8 @@ const ROOT = join(SRC, '..', '..', '..');
  * when a cycle disappears, so it is taken out here.
  * - auth ↔ api-keys/projects: `AuthModule` declares the API-key controller and service and the project entity,
  *   which import `auth/` back (principal, decorators); rollout joins through projects → rollout → auth.
- * - collection ↔ scheduler: the scheduler runs the collector, the collection module registers the scheduler.
  */
-const KNOWN_FOLDER_CYCLES: string[][] = [
-  ['api-keys', 'auth', 'projects', 'rollout'],
-  ['collection', 'scheduler'],
-];
+const KNOWN_FOLDER_CYCLES: string[][] = [['api-keys', 'auth', 'projects', 'rollout']];
 
 let tree: DependencyTree;
 let fileCycles: string[][];

@@ -71,7 +71,12 @@ describe('adapters over real HTTP', () => {
   });
 
   it('node:http wrap(): serves the endpoint, counts the rest', async () => {
-    const started = await listen(wrapHandler(() => core, (req, res) => appLogic(req.url, (s) => ((res.statusCode = s), res.end()))));
+    const started = await listen(
+      wrapHandler(
+        () => core,
+        (req, res) => appLogic(req.url, (s) => ((res.statusCode = s), res.end())),
+      ),
+    );
     server = started.server;
     await drive(started.url);
     await expectCounted(started.url);
@@ -140,7 +145,12 @@ describe('the endpoint refuses bad polls with a bare 401', () => {
   const rejected: string[] = [];
   beforeAll(async () => {
     core = new SeqPulse({ hmacSecret: secret, onRejected: (reason) => rejected.push(reason) });
-    ({ server, url } = await listen(wrapHandler(() => core, (_req, res) => res.end('app'))));
+    ({ server, url } = await listen(
+      wrapHandler(
+        () => core,
+        (_req, res) => res.end('app'),
+      ),
+    ));
   });
   afterAll(async () => {
     core.close();

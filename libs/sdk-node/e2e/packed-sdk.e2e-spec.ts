@@ -16,7 +16,7 @@ const WINDOW_S = 15;
  * Stated tolerances of a stored sample against the load that was applied:
  * - requests_per_sec within 10 % (requests in flight at the window's edges);
  * - error_rate within 0.02 of 10 % (where the window's edges fall in the 1-in-10 pattern);
- * - latency_p95 between the slow requests' delay (less the sketch's 1 %) and 25 % above it (timer lateness,
+ * - latency_p95 between the slow requests' delay (less the sketch's 1 %) and 40 % above it (timer lateness,
  *   two cores shared with the API, Postgres and the load generator);
  * - cpu_usage within 50 % (or 0.02) of the app's CPU time from /proc over its cores, memory_usage within a
  *   factor 2 of its resident memory over the host's (the machines this runs on set no cgroup limit).
@@ -126,7 +126,7 @@ describe('@seqpulse/node packed, installed outside the workspace, polled by the 
       expect(sample.requests_per_sec).toBeLessThan(LOAD.ratePerSec * 1.1);
       expect(Math.abs(sample.error_rate - LOAD.errorRatio)).toBeLessThanOrEqual(0.02);
       expect(sample.latency_p95).toBeGreaterThanOrEqual(LOAD.slowMs * 0.99);
-      expect(sample.latency_p95).toBeLessThanOrEqual(LOAD.slowMs * 1.25);
+      expect(sample.latency_p95).toBeLessThanOrEqual(LOAD.slowMs * 1.4);
       expect(Math.abs(sample.cpu_usage - expectedCpu)).toBeLessThanOrEqual(Math.max(0.02, expectedCpu * 0.5));
       expect(sample.memory_usage).toBeGreaterThan(expectedMemory / 2);
       expect(sample.memory_usage).toBeLessThan(expectedMemory * 2);

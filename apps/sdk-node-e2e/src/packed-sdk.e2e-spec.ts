@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 // The real API (real Postgres, real collector) as the API's own integration tests start it.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { startTestApp, TestApp, TEST_ADMIN } from '../../../apps/api/src/testing/test-app';
+import { startTestApp, TestApp, TEST_ADMIN } from '../../api/src/testing/test-app';
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { waitFor } from '../../../apps/api/src/testing/fleet';
+import { waitFor } from '../../api/src/testing/fleet';
 import { cpuSecondsOf, installPackedSdk, LOAD, RunningApp, rssBytesOf, startApp, startLoad } from './support/packed-apps';
 
 /** Short window so the test needs one window of load plus one poll interval, not minutes. */

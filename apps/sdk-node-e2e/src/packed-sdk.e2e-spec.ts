@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -7,17 +8,20 @@ import { promisify } from 'node:util';
 import { startTestApp, TestApp, TEST_ADMIN } from '../../api/src/testing/test-app';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { waitFor } from '../../api/src/testing/fleet';
-import { cpuSecondsOf, installPackedSdk, LOAD, RunningApp, rssBytesOf, startApp, startLoad } from './support/packed-apps';
+import { cpuSecondsOf, installPackedSdk, LOAD, observedWindow, RunningApp, rssBytesOf, startApp, startLoad } from './support/packed-apps';
 
 /** Short window so the test needs one window of load plus one poll interval, not minutes. */
 const WINDOW_S = 15;
 
 /**
- * Stated tolerances of a stored sample against the load that was applied:
- * - requests_per_sec within 10 % (requests in flight at the window's edges);
- * - error_rate within 0.02 of 10 % (where the window's edges fall in the 1-in-10 pattern);
- * - latency_p95 between the slow requests' delay (less the sketch's 1 %) and 40 % above it (timer lateness,
- *   two cores shared with the API, Postgres and the load generator);
+ * A stored sample is compared with what the load generator observed in the same window (the 15 s before
+ * `collected_at`), which on an idle machine is the planned load (40 req/s, 10 % 5xx, 15 % of requests at
+ * 80 ms) and on a loaded one is what the app really received. Stated tolerances:
+ * - requests_per_sec within 10 % of the observed rate (requests in flight at the window's edges, and the
+ *   generator's own timer lateness on a busy machine);
+ * - error_rate within 0.02 of the observed 5xx ratio;
+ * - latency_p95 at least the slow requests' delay (less the sketch's 1 %) and at most the p95 the client saw
+ *   (plus the sketch's 1 % and 1 ms): the server's part of a request cannot exceed the round trip;
  * - cpu_usage within 50 % (or 0.02) of the app's CPU time from /proc over its cores, memory_usage within a
  *   factor 2 of its resident memory over the host's (the machines this runs on set no cgroup limit).
  */
@@ -27,7 +31,7 @@ describe('@seqpulse/node packed, installed outside the workspace, polled by the 
   let admin: string;
   let appsDir: string;
   const apps: RunningApp[] = [];
-  const loads: { stop(): void }[] = [];
+  const loads: ReturnType<typeof startLoad>[] = [];
 
   beforeAll(async () => {
     [appsDir, api] = await Promise.all([
@@ -42,6 +46,7 @@ describe('@seqpulse/node packed, installed outside the workspace, polled by the 
     for (const load of loads) load.stop();
     for (const app of apps) app.stop();
     await api?.close();
+    if (appsDir) rmSync(appsDir, { recursive: true, force: true });
   });
 
   /** An enterprise project in the rollout with HMAC on; returns its id and secret. */
@@ -85,7 +90,8 @@ describe('@seqpulse/node packed, installed outside the workspace, polled by the 
 
     const loadStartedAt = Date.now();
     const cpuAtStart = targets.map(({ app }) => cpuSecondsOf(app.process.pid as number));
-    for (const { app } of targets) loads.push(startLoad(app.url, 90));
+    const targetLoads = targets.map(({ app }) => startLoad(app.url, 90));
+    loads.push(...targetLoads);
     for (const { project, app } of targets) await pointAt(project.id, app);
     const rollout = await api.call('PUT', '/admin/rollout', {
       token: admin,
@@ -119,14 +125,16 @@ describe('@seqpulse/node packed, installed outside the workspace, polled by the 
       const elapsedS = (Date.now() - loadStartedAt) / 1000;
       const expectedCpu = (cpuSecondsOf(pid) - cpuAtStart[i]) / elapsedS / availableParallelism();
       const expectedMemory = rssBytesOf(pid) / totalmem();
+      const seen = observedWindow(targetLoads[i].observed, new Date(sample.collected_at).getTime(), WINDOW_S);
       console.log(
-        `${name}: stored ${JSON.stringify(sample)}; expected cpu ≈ ${expectedCpu.toFixed(4)}, memory ≈ ${expectedMemory.toFixed(4)}`,
+        `${name}: stored ${JSON.stringify(sample)}; observed ${JSON.stringify(seen)}, cpu ≈ ${expectedCpu.toFixed(4)}, memory ≈ ${expectedMemory.toFixed(4)}`,
       );
-      expect(sample.requests_per_sec).toBeGreaterThan(LOAD.ratePerSec * 0.9);
-      expect(sample.requests_per_sec).toBeLessThan(LOAD.ratePerSec * 1.1);
-      expect(Math.abs(sample.error_rate - LOAD.errorRatio)).toBeLessThanOrEqual(0.02);
+      expect(seen.rate).toBeGreaterThan(LOAD.ratePerSec / 2); // the load really ran
+      expect(sample.requests_per_sec).toBeGreaterThan(seen.rate * 0.9);
+      expect(sample.requests_per_sec).toBeLessThan(seen.rate * 1.1);
+      expect(Math.abs(sample.error_rate - seen.errorRatio)).toBeLessThanOrEqual(0.02);
       expect(sample.latency_p95).toBeGreaterThanOrEqual(LOAD.slowMs * 0.99);
-      expect(sample.latency_p95).toBeLessThanOrEqual(LOAD.slowMs * 1.4);
+      expect(sample.latency_p95).toBeLessThanOrEqual(seen.p95 * 1.01 + 1);
       expect(Math.abs(sample.cpu_usage - expectedCpu)).toBeLessThanOrEqual(Math.max(0.02, expectedCpu * 0.5));
       expect(sample.memory_usage).toBeGreaterThan(expectedMemory / 2);
       expect(sample.memory_usage).toBeLessThan(expectedMemory * 2);

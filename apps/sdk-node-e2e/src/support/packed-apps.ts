@@ -99,20 +99,36 @@ function plannedRequest(i: number): { ms: number; status: number } {
   return { ms, status };
 }
 
+/** One answered request as the load generator saw it. */
+export interface Observed {
+  /** Wall-clock time the response ended (Date.now, the clock `collected_at` uses). */
+  doneAtMs: number;
+  latencyMs: number;
+  status: number;
+}
+
 /**
- * Sends requests at exactly LOAD.ratePerSec on average: each 10 ms tick sends whatever the schedule says
- * is due, so a late timer catches up instead of lowering the rate. Stops by itself after `maxSeconds`.
+ * Sends requests at LOAD.ratePerSec on average: each 10 ms tick sends whatever the schedule says is due, so a
+ * late timer catches up instead of lowering the rate. Records what it observed, so a stored sample can be
+ * compared with the load that really reached the app (on a loaded machine that differs from the plan).
+ * Stops by itself after `maxSeconds`.
  */
-export function startLoad(url: string, maxSeconds: number): { sent(): number; stop(): void } {
+export function startLoad(url: string, maxSeconds: number): { observed: Observed[]; stop(): void } {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const startedAt = performance.now();
+  const observed: Observed[] = [];
   let sent = 0;
   const tick = setInterval(() => {
     const elapsed = (performance.now() - startedAt) / 1000;
     if (elapsed > maxSeconds) return stop();
     while (sent < Math.floor(elapsed * LOAD.ratePerSec)) {
       const { ms, status } = plannedRequest(sent++);
-      request(`${url}/work?ms=${ms}&status=${status}`, { agent }, (res) => res.resume())
+      const sentAt = performance.now();
+      request(`${url}/work?ms=${ms}&status=${status}`, { agent }, (res) => {
+        res
+          .resume()
+          .on('end', () => observed.push({ doneAtMs: Date.now(), latencyMs: performance.now() - sentAt, status: res.statusCode ?? 0 }));
+      })
         .on('error', () => undefined)
         .end();
     }
@@ -121,7 +137,18 @@ export function startLoad(url: string, maxSeconds: number): { sent(): number; st
     clearInterval(tick);
     agent.destroy();
   };
-  return { sent: () => sent, stop };
+  return { observed, stop };
+}
+
+/** What the load generator saw in the window that ends at `endMs`: rate, error ratio, p95 of its latencies. */
+export function observedWindow(observed: Observed[], endMs: number, windowS: number): { rate: number; errorRatio: number; p95: number } {
+  const inWindow = observed.filter((o) => o.doneAtMs > endMs - windowS * 1000 && o.doneAtMs <= endMs);
+  const latencies = inWindow.map((o) => o.latencyMs).sort((a, b) => a - b);
+  return {
+    rate: inWindow.length / windowS,
+    errorRatio: inWindow.filter((o) => o.status >= 500).length / Math.max(1, inWindow.length),
+    p95: latencies[Math.floor(0.95 * (latencies.length - 1))] ?? 0,
+  };
 }
 
 /** CPU seconds (user + system) a process has used, from /proc (Linux). */

@@ -31,16 +31,22 @@ function build() {
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
-/** The HMAC secrets shared by the demo fleet (verifier) and the seeded demo project (signer). */
+/**
+ * The HMAC secrets shared by the demo's verifiers (the fleet's checkout targets, the storefront) and the seeded
+ * demo projects (signers). A secret missing from an older file is added.
+ */
 function demoSecretsFile() {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, 'demo-fleet-secrets.json');
-  if (!existsSync(file)) {
-    const secret = randomBytes(32).toString('base64url');
-    writeFileSync(file, JSON.stringify({ 'checkout-prod': secret, 'checkout-staging': secret }, null, 2), { mode: 0o600 });
+  const secrets = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const checkout = secrets['checkout-prod'] ?? randomBytes(32).toString('base64url');
+  const wanted = { 'checkout-prod': checkout, 'checkout-staging': checkout, 'storefront-prod': randomBytes(32).toString('base64url') };
+  const missing = Object.keys(wanted).filter((k) => !secrets[k]);
+  if (missing.length) {
+    for (const k of missing) secrets[k] = wanted[k];
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   }
-  JSON.parse(readFileSync(file, 'utf8'));
-  return file;
+  return { file, secrets };
 }
 
 function run(name, script, extraEnv) {
@@ -73,9 +79,19 @@ if (demo) {
   run('demo fleet', join(root, 'dist/apps/demo-fleet/main.js'), {
     DEMO_FLEET_PORT: fleetPort,
     DEMO_FLEET_HOST: '127.0.0.1',
-    DEMO_FLEET_SECRETS_FILE: secrets,
+    DEMO_FLEET_SECRETS_FILE: secrets.file,
   });
-  Object.assign(apiEnv, { SEQPULSE_DEMO_FLEET_URL: `http://127.0.0.1:${fleetPort}`, SEQPULSE_DEMO_SECRETS_FILE: secrets });
+  // The demo's customer service instrumented with @seqpulse/node, configured as docs/connect-a-service.md says.
+  const storefrontPort = env.SEQPULSE_DEMO_STOREFRONT_PORT ?? '4101';
+  run('demo storefront', join(root, 'dist/apps/demo-fleet/storefront.js'), {
+    DEMO_STOREFRONT_PORT: storefrontPort,
+    SEQPULSE_HMAC_SECRET: secrets.secrets['storefront-prod'],
+  });
+  Object.assign(apiEnv, {
+    SEQPULSE_DEMO_FLEET_URL: `http://127.0.0.1:${fleetPort}`,
+    SEQPULSE_DEMO_STOREFRONT_URL: `http://127.0.0.1:${storefrontPort}`,
+    SEQPULSE_DEMO_SECRETS_FILE: secrets.file,
+  });
 }
 run('api', join(root, 'dist/apps/api/main.js'), apiEnv);
 log(

@@ -16,6 +16,8 @@ module.exports = {
       target: 'node',
       compiler: 'tsc',
       main: './src/main.ts',
+      // The demo's SDK-instrumented service (a separate process, started by tools/start.mjs).
+      additionalEntryPoints: [{ entryName: 'storefront', entryPath: './src/storefront/main.ts' }],
       tsConfig: './tsconfig.app.json',
       assets: ['./src/assets'],
       optimization: false,

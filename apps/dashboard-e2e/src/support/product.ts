@@ -36,6 +36,7 @@ export interface Product {
 export async function startProduct(timeoutMs = 420_000): Promise<Product> {
   const port = await freePort();
   const fleetPort = await freePort();
+  const storefrontPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'seqpulse-e2e-'));
   chmodSync(dataDir, 0o755); // the embedded Postgres runs as another user when we are root
   const logDir = join(ROOT, 'dist/dashboard-e2e');
@@ -50,6 +51,7 @@ export async function startProduct(timeoutMs = 420_000): Promise<Product> {
       SEQPULSE_DATA_DIR: dataDir,
       SEQPULSE_DEMO: 'true',
       SEQPULSE_DEMO_FLEET_PORT: String(fleetPort),
+      SEQPULSE_DEMO_STOREFRONT_PORT: String(storefrontPort),
       // No scheduled incidents: the demo's half-hour cycle takes the prod targets down for 6 minutes (minutes
       // 22–28 and 52–58 of each hour), and a test waiting for live samples then would fail by the clock.
       // Tests that need an incident force it through the fleet's control API.

@@ -175,6 +175,19 @@ describe('verifyPoll', () => {
       expect(result).toEqual(accepted ? { ok: true } : { ok: false, reason: 'timestamp_skew' });
     });
 
+    it('honours a narrower window given by the receiver', () => {
+      const narrow = { maxAgeMs: 60_000, maxLeadMs: 5_000 };
+      expect(verify({ headers: signedHeaders(), now: secondsAfterSigning(60), ...narrow })).toEqual({ ok: true });
+      expect(verify({ headers: signedHeaders(), now: secondsAfterSigning(61), ...narrow })).toEqual({
+        ok: false,
+        reason: 'timestamp_skew',
+      });
+      expect(verify({ headers: signedHeaders(), now: secondsAfterSigning(-6), ...narrow })).toEqual({
+        ok: false,
+        reason: 'timestamp_skew',
+      });
+    });
+
     it.each(['2026-11-28T10:15:00.000Z', '2026-11-28 10:15:00Z', '1764324900', 'garbage'])(
       'rejects the malformed timestamp %j',
       (timestamp) => {

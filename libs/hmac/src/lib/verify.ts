@@ -23,6 +23,10 @@ export interface VerifyPollOptions {
   /** Verification time; defaults to now. */
   now?: Date;
   nonceStore: NonceStore;
+  /** Oldest accepted timestamp age; defaults to MAX_TIMESTAMP_AGE_MS (the contract's 300 s). */
+  maxAgeMs?: number;
+  /** Furthest accepted lead into the future; defaults to MAX_TIMESTAMP_LEAD_MS (30 s). */
+  maxLeadMs?: number;
 }
 
 const TIMESTAMP_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
@@ -38,7 +42,7 @@ const SIGNATURE_FORMAT = /^sha256=([0-9a-fA-F]{64})$/;
  * - `bad_version`: version is not `v2`;
  * - `path_mismatch`: `X-SeqPulse-Canonical-Path` differs from the path actually requested
  *   (e.g. a proxy rewrote it); the signature is always checked against the real path;
- * - `timestamp_skew`: older than 300 s, more than 30 s ahead, or not `YYYY-MM-DDTHH:MM:SSZ`;
+ * - `timestamp_skew`: older than 300 s, more than 30 s ahead (or the given `maxAgeMs`/`maxLeadMs`), or not `YYYY-MM-DDTHH:MM:SSZ`;
  * - `bad_signature`: malformed or not matching (wrong secret, tampered field);
  * - `nonce_reused`: nonce already seen within its lifetime.
  */
@@ -60,7 +64,7 @@ export function verifyPoll(options: VerifyPollOptions): VerifyResult {
   if (claimedPath !== undefined && claimedPath !== path) return fail('path_mismatch');
 
   const nowMs = (options.now ?? new Date()).getTime();
-  if (!isTimestampWithinWindow(timestamp, nowMs)) return fail('timestamp_skew');
+  if (!isTimestampWithinWindow(timestamp, nowMs, options.maxAgeMs, options.maxLeadMs)) return fail('timestamp_skew');
 
   const message = signingString(timestamp, options.method, path, nonce);
   if (!signatureMatches(signature, computeSignatureBytes(options.secret, message))) {
@@ -74,12 +78,17 @@ export function verifyPoll(options: VerifyPollOptions): VerifyResult {
 /** Same scheme for any method (e.g. incoming webhooks); `verifyPoll` already takes the method. */
 export const verifyRequest = verifyPoll;
 
-export function isTimestampWithinWindow(timestamp: string, nowMs: number): boolean {
+export function isTimestampWithinWindow(
+  timestamp: string,
+  nowMs: number,
+  maxAgeMs = MAX_TIMESTAMP_AGE_MS,
+  maxLeadMs = MAX_TIMESTAMP_LEAD_MS,
+): boolean {
   if (!TIMESTAMP_FORMAT.test(timestamp)) return false;
   const signedAtMs = Date.parse(timestamp);
   if (Number.isNaN(signedAtMs)) return false;
   const ageMs = nowMs - signedAtMs;
-  return ageMs <= MAX_TIMESTAMP_AGE_MS && ageMs >= -MAX_TIMESTAMP_LEAD_MS;
+  return ageMs <= maxAgeMs && ageMs >= -maxLeadMs;
 }
 
 /** Constant-time comparison of the received `sha256=<hex>` against the expected bytes. */

@@ -90,6 +90,10 @@ export class AppConfig {
   @IsString()
   SEQPULSE_DEMO_FLEET_URL = 'http://127.0.0.1:4100';
 
+  /** Base URL of the demo storefront, the demo service instrumented with @seqpulse/node. */
+  @IsString()
+  SEQPULSE_DEMO_STOREFRONT_URL = 'http://127.0.0.1:4101';
+
   /** JSON file `{target: secret}` shared with the demo fleet for HMAC. */
   @IsOptional()
   @IsString()

@@ -17,6 +17,8 @@ interface DemoProject {
   target: string;
   hmac: boolean;
   pilot: boolean;
+  /** A service of its own rather than a fleet target: its metrics endpoint. */
+  endpoint?: (config: AppConfig) => string;
 }
 
 export const DEMO_PROJECTS: DemoProject[] = [
@@ -24,6 +26,15 @@ export const DEMO_PROJECTS: DemoProject[] = [
   { name: 'Search API', plan: 'enterprise', envs: ['prod'], target: 'search-{env}', hmac: false, pilot: false },
   { name: 'Billing', plan: 'pro', envs: ['prod'], target: 'billing-{env}', hmac: false, pilot: false },
   { name: 'Blog', plan: 'free', envs: ['prod'], target: 'blog-{env}', hmac: false, pilot: false },
+  {
+    name: 'Storefront (Node SDK)',
+    plan: 'enterprise',
+    envs: ['prod'],
+    target: 'storefront-{env}',
+    hmac: true,
+    pilot: true,
+    endpoint: (config) => `${config.SEQPULSE_DEMO_STOREFRONT_URL}/seqpulse-metrics`,
+  },
 ];
 
 /**
@@ -55,7 +66,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
           name: demo.name,
           plan: demo.plan,
           envs: demo.envs,
-          metricsEndpoint: `${this.config.SEQPULSE_DEMO_FLEET_URL}/targets/${demo.target}/metrics`,
+          metricsEndpoint: demo.endpoint?.(this.config) ?? `${this.config.SEQPULSE_DEMO_FLEET_URL}/targets/${demo.target}/metrics`,
           hmacEnabled: Boolean(secret),
           hmacSecretEnc: secret ? this.secrets.seal(secret) : null,
           pollIntervalS: 15,

@@ -6,7 +6,7 @@ import { uuidPipe } from '../common/uuid-pipe';
 import { AdminOnly, CurrentPrincipal, SessionOnly } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { ProjectsService } from './projects.service';
-import { CreateProjectDto, ProjectDto, ProjectWithSecretDto, SetPlanDto, UpdateProjectDto } from './projects.dto';
+import { CreateProjectDto, ProjectDto, ProjectWithSecretDto, RotateSecretDto, SetPlanDto, UpdateProjectDto } from './projects.dto';
 
 @ApiTags('projects')
 @ApiBearerAuth()
@@ -54,11 +54,17 @@ export class ProjectsController {
 
   @Post(':id/hmac-secret')
   @SessionOnly()
-  @ApiOperation({ summary: 'Rotate the HMAC secret (turns HMAC on); the new secret is in this response only.' })
+  @ApiOperation({
+    summary: 'Rotate the HMAC secret (turns HMAC on), to a generated or a given secret; the new secret is in this response only.',
+  })
   @ApiCreatedResponse({ type: ProjectWithSecretDto })
-  @ApiErrors(401, 403, 404)
-  rotateSecret(@CurrentPrincipal() principal: Principal, @Param('id', uuidPipe('project')) id: string): Promise<ProjectWithSecret> {
-    return this.projects.rotateSecret(principal, id);
+  @ApiErrors(400, 401, 403, 404)
+  rotateSecret(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', uuidPipe('project')) id: string,
+    @Body() body: RotateSecretDto,
+  ): Promise<ProjectWithSecret> {
+    return this.projects.rotateSecret(principal, id, body.hmac_secret);
   }
 
   @Delete(':id')

@@ -132,3 +132,17 @@ export class ProjectDto {
 export class ProjectWithSecretDto extends ProjectDto {
   @ApiPropertyOptional({ description: 'The HMAC secret, present only in the response that created it.' }) hmac_secret?: string;
 }
+
+/** At least 256 bits' worth of URL-safe characters: what a generated secret has. */
+export const CHOSEN_HMAC_SECRET_PATTERN = /^[A-Za-z0-9_-]{43,256}$/;
+
+export class RotateSecretDto {
+  @ApiPropertyOptional({
+    description:
+      'The new secret, chosen by the caller (43–256 URL-safe characters), so services can accept it before SeqPulse signs with it (rotation without missed polls). Omitted: SeqPulse generates one.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(CHOSEN_HMAC_SECRET_PATTERN, { message: 'hmac_secret must be 43 to 256 URL-safe characters (A-Z a-z 0-9 _ -)' })
+  hmac_secret?: string;
+}

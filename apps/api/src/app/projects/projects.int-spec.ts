@@ -156,6 +156,14 @@ describe('projects: ownership, keys and scopes', () => {
     expect(rotated.status).toBe(201);
     expect(rotated.body.hmac_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(rotated.body.hmac_secret).not.toBe(secret);
+    const chosen = 'chosen-by-the-customer-0123456789abcdefghijklmnopq';
+    const rotatedTo = await t.call('POST', `/projects/${created.body.id}/hmac-secret`, { token: alice, body: { hmac_secret: chosen } });
+    expect(rotatedTo.status).toBe(201);
+    expect(rotatedTo.body.hmac_secret).toBe(chosen);
+    const weak = await t.call('POST', `/projects/${created.body.id}/hmac-secret`, { token: alice, body: { hmac_secret: 'short' } });
+    expect(weak.status).toBe(400);
+    expect(weak.body.code).toBe('validation_failed');
+    expect(weak.text).not.toContain('short"');
   });
 
   it('deletes a project for its owner', async () => {

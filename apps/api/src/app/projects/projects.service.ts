@@ -128,10 +128,13 @@ export class ProjectsService {
     return secret ? { ...view, hmac_secret: secret } : view;
   }
 
-  /** A new secret replaces the old at once; the response is the only place it is shown. */
-  async rotateSecret(principal: Principal, id: string): Promise<ProjectWithSecret> {
+  /**
+   * A new secret replaces the old at once; the response is the only place it is shown. A caller-chosen secret
+   * lets services accept it (beside the old one) before SeqPulse signs with it: a rotation without missed polls.
+   */
+  async rotateSecret(principal: Principal, id: string, chosen?: string): Promise<ProjectWithSecret> {
     await this.findVisible(principal, id);
-    const secret = newHmacSecret();
+    const secret = chosen ?? newHmacSecret();
     await this.projects.update({ id }, { hmacEnabled: true, hmacSecretEnc: this.secrets.seal(secret) });
     return { ...(await this.get(principal, id)), hmac_secret: secret };
   }

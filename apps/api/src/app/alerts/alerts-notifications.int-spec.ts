@@ -6,7 +6,18 @@ import type { AlertStreamNotice, AlertWebhookPayload } from '@seqpulse/contracts
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { CONTENT_SIGNATURE_HEADER, NotificationDispatcher } from '../notifications/notification-dispatcher';
 import { AlertEvaluator } from './alert-evaluator';
-import { ALERT_TEST_ENV, alertsOf, at, monitoredProject, NORMAL, owner, Owner, series, store, yesterday } from './alerts.test-helpers';
+import {
+  ALERT_TEST_ENV,
+  alertsOf,
+  at,
+  monitoredProject,
+  NORMAL,
+  owner,
+  Owner,
+  series,
+  store,
+  yesterday,
+} from '../../testing/alert-fixtures';
 
 interface Received {
   method: string;

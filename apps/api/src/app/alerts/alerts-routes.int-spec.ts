@@ -1,8 +1,8 @@
 import { ALERT_RULE_DEFAULTS, ALERT_RULES } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { monitoringFixture, Fixture } from '../monitoring/monitoring.test-helpers';
+import { monitoringFixture, Fixture } from '../../testing/monitoring-fixture';
 import { AlertEvaluator } from './alert-evaluator';
-import { ALERT_TEST_ENV, at, series, store, yesterday } from './alerts.test-helpers';
+import { ALERT_TEST_ENV, at, series, store, yesterday } from '../../testing/alert-fixtures';
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 

@@ -1,66 +1,49 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { Allow } from 'class-validator';
+import { QueryParam, QueryParams, instant, integerIn, oneOf } from '../common/query-params';
 import { ALERT_RESOLUTION_REASONS, ALERT_RULES, ENV_NAME_PATTERN, MAX_ENVS_BY_PLAN, thresholdUnitsDescription } from '@seqpulse/contracts';
 import type { AlertRuleName } from '@seqpulse/contracts';
 
 const THRESHOLD_DESCRIPTION = `Per rule: ${thresholdUnitsDescription()}.`;
 const MAX_RULE_ENTRIES = ALERT_RULES.length * (1 + Math.max(...Object.values(MAX_ENVS_BY_PLAN)));
 
-export class AlertsQueryDto {
+const envName = (value: string) => (ENV_NAME_PATTERN.test(value) ? null : 'must match [a-z0-9-]{1,32}');
+
+/** The query of `GET /monitoring/enterprise/alerts` (the gate checks `project_id` first). */
+export class AlertsQueryDto extends QueryParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all', { message: 'project_id must be a UUID' })
+  @Allow()
   project_id!: string;
 
   @ApiPropertyOptional({ enum: ['firing', 'resolved'] })
-  @IsOptional()
-  @IsIn(['firing', 'resolved'])
+  @QueryParam(oneOf(['firing', 'resolved']))
   state?: 'firing' | 'resolved';
 
   @ApiPropertyOptional({
     description: 'ISO-8601 or Unix seconds: alerts still open at or after this instant (`resolved_at >= from` or firing).',
   })
-  @IsOptional()
-  @IsString()
+  @QueryParam(instant)
   from?: string;
 
   @ApiPropertyOptional({ description: 'ISO-8601 or Unix seconds: alerts started at or before this instant.' })
-  @IsOptional()
-  @IsString()
+  @QueryParam(instant)
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only this env.' })
-  @IsOptional()
-  @IsString()
-  @Matches(ENV_NAME_PATTERN, { message: 'env must match [a-z0-9-]{1,32}' })
+  @QueryParam(envName)
   env?: string;
 
   @ApiPropertyOptional({ default: 500, minimum: 1, maximum: 1000, description: 'Newest first; at most this many.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
+  @QueryParam(integerIn(1, 1000))
+  limit?: string;
 }
 
-export class AlertRulesQueryDto {
+/** The query of `GET|PUT /monitoring/enterprise/alert-rules` (the gate checks `project_id`). */
+export class AlertRulesQueryDto extends QueryParams {
   @ApiProperty({ format: 'uuid' })
-  @IsUUID('all', { message: 'project_id must be a UUID' })
+  @Allow()
   project_id!: string;
 }
 

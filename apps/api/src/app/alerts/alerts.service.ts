@@ -4,7 +4,7 @@ import type { AlertRulesResponse, AlertView } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import type { Principal } from '../auth/principal';
-import { parseInstant } from '../monitoring/time-params';
+import { parseInstant } from '../common/query-params';
 import { ruleViews, StoredRule, validateRuleSet } from './alert-rules';
 import { AlertRow, toAlertView } from './alert-view';
 import type { AlertsQueryDto, PutAlertRulesDto } from './alerts.dto';
@@ -42,7 +42,7 @@ export class AlertsService {
           AND ($5::text IS NULL OR env = $5)
         ORDER BY started_at DESC, id
         LIMIT $6`,
-      [projectId, query.state ?? null, from, to, query.env ?? null, query.limit ?? 500],
+      [projectId, query.state ?? null, from, to, query.env ?? null, query.limit === undefined ? 500 : Number(query.limit)],
     );
     return rows.map(toAlertView);
   }

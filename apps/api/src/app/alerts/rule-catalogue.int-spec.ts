@@ -6,7 +6,7 @@
 import { ALERT_RULE_CATALOGUE } from '@seqpulse/contracts';
 import type { AlertRuleDefinition } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { ALERT_TEST_ENV, alertsOf, at, monitoredProject, owner, series, store, yesterday } from './alerts.test-helpers';
+import { ALERT_TEST_ENV, alertsOf, at, monitoredProject, owner, series, store, yesterday } from '../../testing/alert-fixtures';
 import { buildEvaluateSql } from './evaluation-sql';
 
 const WITH_TRAFFIC_LOW: Record<string, AlertRuleDefinition> = {

@@ -1,5 +1,5 @@
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { Fixture, insertSamples, monitoringFixture } from './monitoring.test-helpers';
+import { Fixture, insertSamples, monitoringFixture } from '../../testing/monitoring-fixture';
 import { RollupMaintenance } from '../samples/rollup-maintenance';
 
 describe('the samples_1m rollup', () => {

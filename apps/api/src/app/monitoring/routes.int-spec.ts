@@ -5,7 +5,7 @@ import { REQUIRED_SCOPES } from '../auth/decorators';
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { ENTERPRISE_GATE, ENTERPRISE_PREFIX } from './enterprise-gate';
 import { EnterpriseGateGuard } from './enterprise-gate.guard';
-import { auditOf, Fixture, monitoringFixture } from './monitoring.test-helpers';
+import { auditOf, Fixture, monitoringFixture } from '../../testing/monitoring-fixture';
 
 interface FoundRoute {
   method: string;

@@ -1,7 +1,7 @@
 import type { AlertStreamNotice, AlertView, MetricValues } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { SamplesStore } from '../samples/samples.store';
-import { auditOf, Fixture, monitoringFixture } from './monitoring.test-helpers';
+import { auditOf, Fixture, monitoringFixture } from '../../testing/monitoring-fixture';
 import { StreamHub } from './stream-hub';
 
 const values: MetricValues = { requests_per_sec: 12.5, latency_p95: 180, error_rate: 0.002, cpu_usage: 0.41, memory_usage: 0.63 };

@@ -1,7 +1,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request as httpRequest } from 'node:http';
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { auditOf, Fixture, insertSamples, monitoringFixture } from './monitoring.test-helpers';
+import { auditOf, Fixture, insertSamples, monitoringFixture } from '../../testing/monitoring-fixture';
 
 const TS = '/monitoring/enterprise/timeseries';
 const q = (params: Record<string, string>) => `${TS}?${new URLSearchParams(params).toString()}`;

@@ -1,7 +1,7 @@
 import { ALERT_WINDOW_SECONDS } from '@seqpulse/contracts';
 import type { MetricName, MetricValues } from '@seqpulse/contracts';
-import { TEST_ADMIN, TestApp } from '../../testing/test-app';
-import { NewSample, SamplesStore } from '../samples/samples.store';
+import { TEST_ADMIN, TestApp } from './test-app';
+import { NewSample, SamplesStore } from '../app/samples/samples.store';
 
 /** Config for alert tests: nothing runs on its own, the test drives evaluation and delivery with its clock. */
 export const ALERT_TEST_ENV = {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AuditRecordView } from '@seqpulse/contracts';
-import { TEST_ADMIN, TestApp } from '../../testing/test-app';
+import { TEST_ADMIN, TestApp } from './test-app';
 
 export interface Fixture {
   admin: string;
@@ -66,7 +66,7 @@ interface HandSample {
 
 /** Inserts hand-made samples at known times with an explicit phase (partitions created as needed). */
 export async function insertSamples(t: TestApp, projectId: string, samples: HandSample[]): Promise<void> {
-  const { SamplesStore } = await import('../samples/samples.store');
+  const { SamplesStore } = await import('../app/samples/samples.store');
   const store = t.app.get(SamplesStore);
   const rows = samples.map((s) => {
     const collected = new Date(s.at).getTime();
@@ -97,7 +97,7 @@ export async function insertSamples(t: TestApp, projectId: string, samples: Hand
 
 /** Waits until the buffered access records are written, then lists them for a project (newest first). */
 export async function auditOf(t: TestApp, admin: string, projectId: string): Promise<AuditRecordView[]> {
-  const { AccessRecordsService } = await import('./access-records.service');
+  const { AccessRecordsService } = await import('../app/monitoring/access-records.service');
   await t.app.get(AccessRecordsService).flush();
   const res = await t.call('GET', `/admin/audit?project_id=${projectId}&limit=1000`, { token: admin });
   if (res.status !== 200) throw new Error(`audit: ${res.status} ${res.text}`);

@@ -12,18 +12,9 @@ export const HEARTBEAT_STALE_S = 30;
 const WINDOW_MS = 15 * 60_000;
 
 /** One task across the live workers: summed counts, the latest run, the mean of the per-process means. */
-export interface TaskHealth {
-  name: string;
-  every_ms: number;
+export interface TaskHealth extends TaskStats {
+  /** Live workers running it. */
   processes: number;
-  runs: number;
-  failures: number;
-  skipped: number;
-  last_started_at: string | null;
-  last_duration_ms: number | null;
-  mean_duration_ms: number | null;
-  max_duration_ms: number | null;
-  last_error: string | null;
 }
 
 /** The job system as `/health/scheduler` shows it, from the modules that own each figure. */

@@ -24,6 +24,7 @@ import { NotificationDispatcher } from '../../apps/api/src/app/notifications/not
 import { NotificationSender } from '../../apps/api/src/app/notifications/notification-sender';
 import { NotificationsService } from '../../apps/api/src/app/notifications/notifications.service';
 import type { ProjectsService } from '../../apps/api/src/app/projects/projects.service';
+import { TaskScheduler } from '../../apps/api/src/app/scheduler/task-scheduler';
 import { NewSample, SamplesStore } from '../../apps/api/src/app/samples/samples.store';
 import { TargetAddressPolicy } from '../../apps/api/src/app/target-address/target-address.policy';
 import { harness } from '../lib/harness';
@@ -56,12 +57,18 @@ async function wire(url: string, env: Record<string, string>) {
   await db.initialize();
   await runMigrations(db);
   const targets = new TargetAddressPolicy(config);
-  const projects = { hmacSecretOf: async () => SECRET } as unknown as ProjectsService;
-  const scheduler = new SchedulerRegistry();
+  const projects = {
+    hmacSecretOf: async () => SECRET,
+    namesOf: async (ids: string[]) => new Map(ids.map((id) => [id, 'bench'])),
+  } as unknown as ProjectsService;
+  const tasks = new TaskScheduler(config, db, new SchedulerRegistry());
   const notifications = new NotificationsService(db, config, projects, targets);
-  const dispatcher = new NotificationDispatcher(db, config, new NotificationSender(config, targets), projects, scheduler);
-  const evaluator = new AlertEvaluator(db, config, scheduler, notifications, dispatcher);
-  return { config, db, evaluator, dispatcher, store: new SamplesStore(db) };
+  const dispatcher = new NotificationDispatcher(db, config, new NotificationSender(config, targets), projects, tasks);
+  const evaluator = new AlertEvaluator(db, config, tasks, notifications, dispatcher);
+  // The evaluator and the outbox register their periodic tasks as in the product (started only by the latency run).
+  evaluator.onModuleInit();
+  dispatcher.onModuleInit();
+  return { config, db, evaluator, dispatcher, tasks, store: new SamplesStore(db) };
 }
 
 /** `n` Enterprise projects with one env each, rollout `general`: `n` monitored project-envs. */
@@ -178,7 +185,7 @@ async function evaluationBench(adminUrl: string, n: number) {
 
 async function latencyBench(adminUrl: string) {
   const url = await harness.freshDatabase(adminUrl, 'bench_alerts_latency');
-  const { db, evaluator, dispatcher, store } = await wire(url, {
+  const { db, evaluator, tasks, store } = await wire(url, {
     SEQPULSE_ALERT_EVAL_INTERVAL_S: '15',
     SEQPULSE_NOTIFY_INTERVAL_MS: '1000',
   });
@@ -221,8 +228,7 @@ async function latencyBench(adminUrl: string) {
       if (r.ran) lastEvaluation = { endedAt: Date.now(), durationMs: r.durationMs, fired: r.fired.length };
       return r;
     };
-    evaluator.onApplicationBootstrap();
-    dispatcher.onApplicationBootstrap();
+    await tasks.onApplicationBootstrap();
     log(
       `\n## Alert latency — ${LATENCY_ENVS} monitored envs fed every 15 s, evaluator every 15 s, outbox tick 1 s, ${LATENCY_TRIALS} trials`,
     );
@@ -255,8 +261,7 @@ async function latencyBench(adminUrl: string) {
     return { total: s, delivery: d };
   } finally {
     if (feeding) clearInterval(feeding);
-    await evaluator.onModuleDestroy();
-    await dispatcher.onModuleDestroy();
+    await tasks.beforeApplicationShutdown();
     await new Promise((r) => receiver.close(r));
     await db.destroy();
   }

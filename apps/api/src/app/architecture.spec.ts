@@ -18,7 +18,7 @@ function filesUnder(dir: string, keep: (path: string) => boolean = () => true): 
   });
 }
 
-const isTest = (path: string) => /\.(spec|int-spec|e2e)\.ts$|test-helpers\.ts$|[\\/](testing|test|fixtures)[\\/]/.test(path);
+const isTest = (path: string) => /\.(spec|int-spec|e2e|e2e-spec)\.ts$|test-helpers\.ts$|[\\/](testing|test|fixtures)[\\/]/.test(path);
 const productTs = (dir: string) => filesUnder(dir, (p) => p.endsWith('.ts') && !isTest(p));
 const rel = (path: string) => relative(ROOT, path);
 

@@ -35,7 +35,7 @@ export async function monitoredProject(
     body: {
       name: `Alerted ${Math.random().toString(36).slice(2, 7)}`,
       envs: [envs[0]],
-      metrics_endpoint: 'https://8.8.8.8/m',
+      metrics_endpoint: 'http://127.0.0.1:9/metrics',
       hmac_enabled: options.hmac ?? false,
     },
   });

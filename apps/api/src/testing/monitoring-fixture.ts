@@ -15,6 +15,14 @@ export interface Fixture {
 }
 
 /** One owner with an enterprise project in the pilot, one outside it, a free one; and a stranger. */
+/**
+ * Fixture projects point at a closed loopback port: tests write their samples directly, and a collector running in
+ * the test app must never call out of this machine. Apps using the fixture allow private targets
+ * (`MONITORING_FIXTURE_ENV`).
+ */
+const LOOPBACK_ENDPOINT = 'http://127.0.0.1:9/metrics';
+export const MONITORING_FIXTURE_ENV = { SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true' };
+
 export async function monitoringFixture(t: TestApp, envs = ['prod', 'staging']): Promise<Fixture> {
   const admin = await t.login(TEST_ADMIN.email, TEST_ADMIN.password);
   const owner = await t.signupAndLogin();
@@ -22,7 +30,7 @@ export async function monitoringFixture(t: TestApp, envs = ['prod', 'staging']):
   const create = async (name: string, plan: string) => {
     const res = await t.call('POST', '/projects', {
       token: owner.token,
-      body: { name, envs: [envs[0]], metrics_endpoint: 'https://8.8.8.8/metrics' },
+      body: { name, envs: [envs[0]], metrics_endpoint: LOOPBACK_ENDPOINT },
     });
     if (res.status !== 201) throw new Error(`create project: ${res.status} ${res.text}`);
     const id = res.body.id as string;

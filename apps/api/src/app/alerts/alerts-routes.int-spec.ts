@@ -1,6 +1,6 @@
 import { ALERT_RULE_DEFAULTS, ALERT_RULES } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { monitoringFixture, Fixture } from '../../testing/monitoring-fixture';
+import { monitoringFixture, MONITORING_FIXTURE_ENV, Fixture } from '../../testing/monitoring-fixture';
 import { AlertEvaluator } from './alert-evaluator';
 import { ALERT_TEST_ENV, at, series, store, yesterday } from '../../testing/alert-fixtures';
 

@@ -1,5 +1,5 @@
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { Fixture, insertSamples, monitoringFixture } from '../../testing/monitoring-fixture';
+import { Fixture, insertSamples, monitoringFixture, MONITORING_FIXTURE_ENV } from '../../testing/monitoring-fixture';
 import { RollupMaintenance } from '../samples/rollup-maintenance';
 
 describe('the samples_1m rollup', () => {
@@ -7,7 +7,7 @@ describe('the samples_1m rollup', () => {
   let f: Fixture;
 
   beforeAll(async () => {
-    t = await startTestApp({ SEQPULSE_RETENTION_DAYS: '30' });
+    t = await startTestApp({ ...MONITORING_FIXTURE_ENV, SEQPULSE_RETENTION_DAYS: '30' });
     f = await monitoringFixture(t);
   });
   afterAll(() => t.close());

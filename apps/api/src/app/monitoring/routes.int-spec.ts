@@ -5,7 +5,7 @@ import { REQUIRED_SCOPES } from '../auth/decorators';
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { ENTERPRISE_GATE, ENTERPRISE_PREFIX } from './enterprise-gate';
 import { EnterpriseGateGuard } from './enterprise-gate.guard';
-import { auditOf, Fixture, monitoringFixture } from '../../testing/monitoring-fixture';
+import { auditOf, Fixture, monitoringFixture, MONITORING_FIXTURE_ENV } from '../../testing/monitoring-fixture';
 
 interface FoundRoute {
   method: string;
@@ -62,7 +62,7 @@ describe('every route under /monitoring/enterprise is behind the Enterprise gate
   let gated: FoundRoute[];
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(MONITORING_FIXTURE_ENV);
     f = await monitoringFixture(t);
     gated = nestRoutes(t).filter((r) => r.path.startsWith(ENTERPRISE_PREFIX));
   });
@@ -128,7 +128,7 @@ describe('every route under /monitoring/enterprise is behind the Enterprise gate
 describe('OpenAPI documents the realtime routes', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(MONITORING_FIXTURE_ENV);
   });
   afterAll(() => t.close());
 

@@ -1,7 +1,7 @@
 import type { AlertStreamNotice, AlertView, MetricValues } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { SamplesStore } from '../samples/samples.store';
-import { auditOf, Fixture, monitoringFixture } from '../../testing/monitoring-fixture';
+import { auditOf, Fixture, monitoringFixture, MONITORING_FIXTURE_ENV } from '../../testing/monitoring-fixture';
 import { StreamHub } from './stream-hub';
 
 const values: MetricValues = { requests_per_sec: 12.5, latency_p95: 180, error_rate: 0.002, cpu_usage: 0.41, memory_usage: 0.63 };
@@ -106,8 +106,8 @@ describe('GET /monitoring/enterprise/stream (two API processes on one database)'
       .insertBatch([{ projectId: f.enterprise, env, slotAt: new Date(at.getTime() - 2000), collectedAt: at, values: { ...values, ...v } }]);
 
   beforeAll(async () => {
-    a = await startTestApp();
-    b = await startTestApp({}, { databaseUrl: a.config.DATABASE_URL });
+    a = await startTestApp(MONITORING_FIXTURE_ENV);
+    b = await startTestApp(MONITORING_FIXTURE_ENV, { databaseUrl: a.config.DATABASE_URL });
     f = await monitoringFixture(a);
     hub = a.app.get(StreamHub);
     await hub.ready;

@@ -1,7 +1,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request as httpRequest } from 'node:http';
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { auditOf, Fixture, insertSamples, monitoringFixture } from '../../testing/monitoring-fixture';
+import { auditOf, Fixture, insertSamples, monitoringFixture, MONITORING_FIXTURE_ENV } from '../../testing/monitoring-fixture';
 
 const TS = '/monitoring/enterprise/timeseries';
 const q = (params: Record<string, string>) => `${TS}?${new URLSearchParams(params).toString()}`;
@@ -12,7 +12,7 @@ describe('GET /monitoring/enterprise/timeseries (real Postgres, hand-made sample
   let get: (params: Record<string, string>) => ReturnType<TestApp['call']>;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(MONITORING_FIXTURE_ENV);
     f = await monitoringFixture(t);
     get = (params) => t.call('GET', q({ project_id: f.enterprise, ...params }), { token: f.owner.token });
   });

@@ -11,7 +11,8 @@ describe('projects: ownership, keys and scopes', () => {
   let aliceOther: any;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // API only: these projects name a public address, which no collector of a test may call.
+    t = await startTestApp({ SEQPULSE_ROLE: 'api' });
     alice = (await t.signupAndLogin('alice@example.com')).token;
     bob = (await t.signupAndLogin('bob@example.com')).token;
     admin = await t.login(TEST_ADMIN.email, TEST_ADMIN.password);

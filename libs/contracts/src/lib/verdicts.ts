@@ -6,6 +6,23 @@ import type { MetricName } from './metrics';
 import type { DeploymentResult } from './deployments';
 
 export const VERDICTS = ['ok', 'warning', 'rollback_recommended', 'inconclusive'] as const;
+
+/**
+ * The metric-bound part of the verdict rule catalogue (the API's `deployment-impact/verdict-rules.ts` applies it):
+ * an absolute limit on the post mean per metric (its value is a per-project setting of the same name), and the
+ * regressions against the pre window with their warning and rollback steps (absolute and relative rise).
+ */
+export const VERDICT_LIMIT_RULES = {
+  latency_p95_limit: { metric: 'latency_p95' },
+  error_rate_limit: { metric: 'error_rate' },
+  cpu_usage_limit: { metric: 'cpu_usage' },
+  memory_usage_limit: { metric: 'memory_usage' },
+} as const satisfies Record<string, { metric: MetricName }>;
+
+export const VERDICT_REGRESSION_RULES = {
+  error_rate_regression: { metric: 'error_rate', warning: { abs: 0.002, rel: 0.5 }, rollback: { abs: 0.005, rel: 1 } },
+  latency_p95_regression: { metric: 'latency_p95', warning: { abs: 20, rel: 0.2 }, rollback: { abs: 100, rel: 0.5 } },
+} as const satisfies Record<string, { metric: MetricName; warning: { abs: number; rel: number }; rollback: { abs: number; rel: number } }>;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** Names of the verdict rules, one per `reasons[].rule`. */

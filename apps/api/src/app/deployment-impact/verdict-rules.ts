@@ -1,3 +1,4 @@
+import { METRICS, VERDICT_LIMIT_RULES, VERDICT_REGRESSION_RULES } from '@seqpulse/contracts';
 import type { MetricImpact, MetricName, Verdict, VerdictReason, VerdictRuleName } from '@seqpulse/contracts';
 
 /**
@@ -34,36 +35,23 @@ export function withOverrides(overrides: Partial<Record<string, number>>): Verdi
 }
 
 /**
- * Regressions against the pre window: a rise that is significant (statistics.ts) AND large enough to matter,
- * both absolutely and relatively (a rise from a pre mean of 0 counts as relatively large).
+ * Regressions against the pre window (`VERDICT_REGRESSION_RULES`): a rise that is significant (statistics.ts) AND
+ * large enough to matter, both absolutely and relatively (a rise from a pre mean of 0 counts as relatively large).
+ * Absolute limits (`VERDICT_LIMIT_RULES`) compare the post mean with the project's setting of the same name.
  */
-export const REGRESSIONS = {
-  error_rate_regression: {
-    metric: 'error_rate',
-    warning: { abs: 0.002, rel: 0.5 },
-    rollback: { abs: 0.005, rel: 1 },
-    format: (v: number) => `${round(v * 100, 2)} %`,
-  },
-  latency_p95_regression: {
-    metric: 'latency_p95',
-    warning: { abs: 20, rel: 0.2 },
-    rollback: { abs: 100, rel: 0.5 },
-    format: (v: number) => `${round(v, 1)} ms`,
-  },
-} as const satisfies Record<string, { metric: MetricName; warning: Step; rollback: Step; format: (v: number) => string }>;
+export const REGRESSIONS = VERDICT_REGRESSION_RULES;
+export const LIMITS = VERDICT_LIMIT_RULES;
 
 interface Step {
   abs: number;
   rel: number;
 }
 
-/** Absolute limits on the post window's mean, one rule per metric. */
-export const LIMITS = {
-  latency_p95_limit: { metric: 'latency_p95', setting: 'latency_p95_limit', format: (v: number) => `${round(v, 1)} ms` },
-  error_rate_limit: { metric: 'error_rate', setting: 'error_rate_limit', format: (v: number) => `${round(v * 100, 2)} %` },
-  cpu_usage_limit: { metric: 'cpu_usage', setting: 'cpu_usage_limit', format: (v: number) => `${round(v * 100, 1)} %` },
-  memory_usage_limit: { metric: 'memory_usage', setting: 'memory_usage_limit', format: (v: number) => `${round(v * 100, 1)} %` },
-} as const satisfies Record<string, { metric: MetricName; setting: VerdictSettingName; format: (v: number) => string }>;
+/** A value as the dashboard shows it (the metric catalogue's display factor and unit). */
+function formatOf(metric: MetricName): (v: number) => string {
+  const { displayFactor, displayUnit } = METRICS[metric];
+  return (v: number) => `${round(v * displayFactor, displayFactor === 1 ? 1 : 2)} ${displayUnit}`;
+}
 
 /** The post window counts as mostly a gap below this share of the expected polls. */
 export const MIN_POST_COVERAGE = 0.5;
@@ -110,7 +98,8 @@ export function decideVerdict(input: VerdictInput): VerdictOutcome {
   const reasons: VerdictReason[] = [];
   for (const [rule, def] of Object.entries(LIMITS) as [keyof typeof LIMITS, (typeof LIMITS)[keyof typeof LIMITS]][]) {
     const m = metrics[def.metric];
-    const limit = settings[def.setting];
+    const limit = settings[rule];
+    const format = formatOf(def.metric);
     if (m.post.mean === null) continue;
     const post = m.post.mean;
     if (post > limit) {
@@ -123,8 +112,8 @@ export function decideVerdict(input: VerdictInput): VerdictOutcome {
           limit,
           preAbove ? 'warning' : 'rollback_recommended',
           preAbove
-            ? `${def.metric} post mean ${def.format(post)} is above the limit ${def.format(limit)}, as it was before the deployment (${def.format(m.pre.mean as number)})`
-            : `${def.metric} post mean ${def.format(post)} is above the limit ${def.format(limit)}`,
+            ? `${def.metric} post mean ${format(post)} is above the limit ${format(limit)}, as it was before the deployment (${format(m.pre.mean as number)})`
+            : `${def.metric} post mean ${format(post)} is above the limit ${format(limit)}`,
         ),
       );
     } else if (post > limit * settings.warning_margin) {
@@ -135,13 +124,14 @@ export function decideVerdict(input: VerdictInput): VerdictOutcome {
           post,
           limit * settings.warning_margin,
           'warning',
-          `${def.metric} post mean ${def.format(post)} is within ${round((1 - settings.warning_margin) * 100, 0)} % of the limit ${def.format(limit)}`,
+          `${def.metric} post mean ${format(post)} is within ${round((1 - settings.warning_margin) * 100, 0)} % of the limit ${format(limit)}`,
         ),
       );
     }
   }
   for (const [rule, def] of Object.entries(REGRESSIONS) as [keyof typeof REGRESSIONS, (typeof REGRESSIONS)[keyof typeof REGRESSIONS]][]) {
     const m = metrics[def.metric];
+    const format = formatOf(def.metric);
     if (m.significant !== true || m.change_abs === null || m.change_abs <= 0) continue;
     const rel = m.change_rel ?? Infinity; // a rise from a pre mean of 0
     const reaches = (step: Step) => m.change_abs !== null && m.change_abs >= step.abs && rel >= step.rel;
@@ -156,7 +146,7 @@ export function decideVerdict(input: VerdictInput): VerdictOutcome {
         m.change_abs,
         step.abs,
         level === 'rollback' ? 'rollback_recommended' : 'warning',
-        `${def.metric} rose significantly: ${def.format(m.pre.mean as number)} → ${def.format(m.post.mean as number)} (+${def.format(m.change_abs)}, ${relText}; p = ${formatP(m.p_value)})`,
+        `${def.metric} rose significantly: ${format(m.pre.mean as number)} → ${format(m.post.mean as number)} (+${format(m.change_abs)}, ${relText}; p = ${formatP(m.p_value)})`,
       ),
     );
   }

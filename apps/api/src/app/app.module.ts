@@ -15,6 +15,7 @@ import { MonitoringModule } from './monitoring/monitoring.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { CollectionModule } from './collection/collection.module';
 import { DeploymentsModule } from './deployments/deployments.module';
+import { DeploymentImpactModule } from './deployment-impact/deployment-impact.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         AlertsModule,
         CollectionModule,
         DeploymentsModule,
+        DeploymentImpactModule,
         ...(config.SEQPULSE_DEMO ? [DemoModule] : []),
       ],
     };

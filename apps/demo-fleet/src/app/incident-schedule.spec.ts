@@ -1,5 +1,5 @@
 import { DEFAULT_INCIDENT_CYCLE, DEFAULT_INCIDENT_RULES, incidentsForTarget, scheduledModeAt } from './incident-schedule';
-import { INCIDENT_KINDS, modeIntensity } from './modes';
+import { INCIDENT_KINDS, modeIntensity, RELEASE_KINDS } from './modes';
 import { targetProfile } from './target-profile';
 import { computeMetrics } from './traffic-model';
 
@@ -17,7 +17,27 @@ describe('incident rules', () => {
   it('keeps bench-* and other targets quiet', () => {
     expect(incidentsForTarget('bench-17', DEFAULT_INCIDENT_RULES)).toEqual([]);
     expect(incidentsForTarget('bench-prod-1', DEFAULT_INCIDENT_RULES)).toEqual([]);
-    expect(incidentsForTarget('shop-staging', DEFAULT_INCIDENT_RULES)).toEqual([]);
+    expect(incidentsForTarget('shop-qa', DEFAULT_INCIDENT_RULES)).toEqual([]);
+  });
+
+  it('plays the demo releases on staging targets: noisy at 10:45–15:45, bad at 20:45–24:00 of the cycle, nothing else', () => {
+    const staging = incidentsForTarget('checkout-staging', DEFAULT_INCIDENT_RULES);
+    expect(staging).toEqual(RELEASE_KINDS);
+    const at = (minutes: number) => scheduledModeAt(1800_000 * 1000 + minutes * 60_000, staging, DEFAULT_INCIDENT_CYCLE)?.mode ?? 'normal';
+    expect([0, 3, 7, 10.5, 11, 15.5, 16, 20.5, 21, 23.9, 24.1, 29].map(at)).toEqual([
+      'normal',
+      'normal',
+      'normal',
+      'normal',
+      'jittery',
+      'jittery',
+      'normal',
+      'normal',
+      'error_burst',
+      'error_burst',
+      'normal',
+      'normal',
+    ]);
   });
 
   it('uses the first matching rule', () => {

@@ -1,4 +1,4 @@
-import { ActiveMode, INCIDENT_KINDS, IncidentKind, TargetMode } from './modes';
+import { ActiveMode, INCIDENT_KINDS, IncidentKind, RELEASE_KINDS, TargetMode } from './modes';
 
 /** One scripted phase of the cycle, played only on targets whose rule enables `incident`. */
 export interface IncidentWindow {
@@ -26,6 +26,11 @@ export interface IncidentCycle {
  * - 14:00–22:00 memory creep to ~0.96 (5.5 min ramp, then held) → `memory_high`;
  * - 22:00–28:00 outage after the "OOM": no answer at all for 6 min → `no_data`;
  * - 22:00–30:00 restart: memory drops well below normal and climbs back.
+ * Release effects, played on `*staging*` targets in step with the API's demo deployments (trigger at 00:00,
+ * 10:00 and 20:00 of the cycle, finish 45 s later, 5-minute observation window; see DemoDeployments):
+ * - 00:45 a good release: no effect;
+ * - 10:45–15:45 a harmless but noisy release (`jittery`: wider noise, same levels) → verdict ok;
+ * - 20:45–24:00 a bad release (`error_burst`, ~8 % errors) → verdict rollback_recommended.
  */
 export const DEFAULT_INCIDENT_CYCLE: IncidentCycle = {
   lengthS: 1800,
@@ -52,6 +57,8 @@ export const DEFAULT_INCIDENT_CYCLE: IncidentCycle = {
       rampUpS: 330,
     },
     { incident: 'outage', mode: 'outage', startS: 1320, durationS: 360 },
+    { incident: 'noisy_release', mode: 'jittery', startS: 645, durationS: 300 },
+    { incident: 'bad_release', mode: 'error_burst', startS: 1245, durationS: 195 },
     {
       incident: 'memory_creep',
       mode: 'memory_restart',
@@ -68,9 +75,10 @@ export interface IncidentRule {
   incidents: readonly IncidentKind[];
 }
 
-/** Defaults: benchmark targets stay quiet (fast path), anything named `*prod*` plays the cycle. */
+/** Defaults: benchmark targets stay quiet (fast path), `*staging*` plays the release effects, `*prod*` the incidents. */
 export const DEFAULT_INCIDENT_RULES: readonly IncidentRule[] = [
   { pattern: /^bench-/, incidents: [] },
+  { pattern: /staging/, incidents: RELEASE_KINDS },
   { pattern: /prod/, incidents: INCIDENT_KINDS },
 ];
 

@@ -9,6 +9,7 @@ export const FORCEABLE_MODES = [
   'invalid_metric',
   'http_500',
   'slow',
+  'jittery',
 ] as const;
 
 export type ForceableMode = (typeof FORCEABLE_MODES)[number];
@@ -16,7 +17,13 @@ export type ForceableMode = (typeof FORCEABLE_MODES)[number];
 /** Incidents the schedule can play on a target (configurable per target name). */
 export const INCIDENT_KINDS = ['error_burst', 'cpu_saturation', 'memory_creep', 'outage'] as const;
 
-export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+/**
+ * Effects of the demo's scripted releases (the API's demo deployments run on the same epoch-aligned clock):
+ * a harmless release that only makes the service noisier, and a bad one that raises the error rate.
+ */
+export const RELEASE_KINDS = ['noisy_release', 'bad_release'] as const;
+
+export type IncidentKind = (typeof INCIDENT_KINDS)[number] | (typeof RELEASE_KINDS)[number];
 
 /**
  * What a target is doing at one instant. `memory_restart` only comes from the schedule:
@@ -52,7 +59,7 @@ export function isForceableMode(value: unknown): value is ForceableMode {
 }
 
 export function isIncidentKind(value: unknown): value is IncidentKind {
-  return typeof value === 'string' && (INCIDENT_KINDS as readonly string[]).includes(value);
+  return typeof value === 'string' && ([...INCIDENT_KINDS, ...RELEASE_KINDS] as readonly string[]).includes(value);
 }
 
 /** 0..1 strength of a mode now: linear ramp up, plateau, linear ramp down before its end. */

@@ -29,7 +29,7 @@ const NAMES = [
 ];
 
 describe('traffic model', () => {
-  it.each(['normal', 'error_burst', 'cpu_saturation', 'memory_creep', 'memory_restart'] as TargetMode[])(
+  it.each(['normal', 'error_burst', 'cpu_saturation', 'memory_creep', 'memory_restart', 'jittery'] as TargetMode[])(
     'stays inside the contract ranges in mode %s for many names over two days',
     (mode) => {
       for (const name of NAMES) {
@@ -103,6 +103,19 @@ describe('traffic model', () => {
 
     it('memory creep: memory above 0.9', () => {
       expect(at('memory_creep').memory_usage).toBeGreaterThan(0.9);
+    });
+
+    it('jittery: a wider spread of latency and errors at the same levels (a harmless noisy release)', () => {
+      const polls = (mode: TargetMode) =>
+        Array.from({ length: 20 * 4 }, (_, i) => computeMetrics(profile, T0 + i * 15_000, fullIntensity(mode)));
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const spread = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+      for (const metric of ['latency_p95', 'error_rate'] as const) {
+        const normal = polls('normal').map((v) => v[metric]);
+        const noisy = polls('jittery').map((v) => v[metric]);
+        expect(Math.abs(mean(noisy) / mean(normal) - 1)).toBeLessThan(0.08);
+        expect(spread(noisy)).toBeGreaterThan(spread(normal) * 1.2);
+      }
     });
 
     it('memory restart: memory well below normal', () => {

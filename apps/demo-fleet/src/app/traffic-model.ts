@@ -70,6 +70,14 @@ function applyIncident(values: MetricValues, profile: TargetProfile, nowMs: numb
       values.cpu_usage += 0.05 * intensity;
       values.latency_p95 *= 1 + 0.2 * intensity;
       break;
+    case 'jittery': {
+      // A noisier service at the same levels: symmetric noise, so means and medians do not move.
+      const jitter = (channel: number) => metricNoise(profile.seed, INCIDENT_NOISE_CHANNEL + channel, nowMs);
+      values.latency_p95 *= 1 + 0.25 * intensity * jitter(1);
+      values.error_rate *= 1 + 0.6 * intensity * jitter(2);
+      values.cpu_usage += 0.04 * intensity * jitter(3);
+      break;
+    }
     case 'memory_restart':
       // Fresh process: memory starts low and climbs back as caches warm up.
       values.memory_usage -= 0.25 * intensity;

@@ -99,9 +99,13 @@ export interface DeliveryAttemptView {
 /** `GET /projects/:id/notifications/deliveries`: the outbox, newest first, with every attempt. */
 export interface NotificationDeliveryView {
   id: string;
-  alert_id: string;
+  /** The alert the delivery is about, or null for a deployment verdict. */
+  alert_id: string | null;
+  /** The deployment whose verdict the delivery announces, or null for an alert. */
+  deployment_id: string | null;
   channel: NotificationChannel;
-  transition: AlertTransition;
+  /** Alerts: firing/resolved. Deployment verdicts: warning, rollback_recommended, final. */
+  transition: AlertTransition | 'warning' | 'rollback_recommended' | 'final';
   url: string;
   status: DeliveryStatus;
   attempts: number;

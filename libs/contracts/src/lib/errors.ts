@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'plan_not_enterprise',
   'monitoring_not_enabled',
   'project_not_found',
+  'deployment_not_found',
   'range_too_large',
   'rate_limited',
   'email_taken',

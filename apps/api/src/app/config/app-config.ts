@@ -120,6 +120,18 @@ export class AppConfig {
   @Max(15)
   SEQPULSE_ALERT_EVAL_INTERVAL_S = 15;
 
+  /** Seconds between two recomputations of the open deployment verdicts in a worker process; 0 = none (tests drive it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60)
+  SEQPULSE_VERDICT_INTERVAL_S = 15;
+
+  /** Base URL of the dashboard as users reach it, for links in notifications; default http://localhost:PORT. */
+  @IsOptional()
+  @IsString()
+  SEQPULSE_PUBLIC_URL?: string;
+
   /** Milliseconds between two passes over the notification outbox in a worker process; 0 = none. */
   @Transform(toInt)
   @IsInt()
@@ -185,6 +197,11 @@ export class AppConfig {
   get allowPrivateTargets(): boolean {
     return this.SEQPULSE_ALLOW_PRIVATE_TARGETS ?? this.SEQPULSE_DEMO;
   }
+  /** Where users open the dashboard (no trailing slash). */
+  get publicUrl(): string {
+    return (this.SEQPULSE_PUBLIC_URL ?? `http://localhost:${this.PORT}`).replace(/\/+$/, '');
+  }
+
   get runsApi(): boolean {
     return this.SEQPULSE_ROLE !== 'worker';
   }

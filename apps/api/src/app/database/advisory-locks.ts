@@ -19,6 +19,8 @@ export const ADVISORY_LOCKS = {
   alertRuleSet: 7_301_011,
   /** The demo's simulated CI. */
   demoDeployments: 7_301_010,
+  /** Deployment verdicts: one recomputation pass at a time across processes (transaction lock). */
+  deploymentVerdicts: 7_301_012,
 } as const;
 
 export type AdvisoryLockName = keyof typeof ADVISORY_LOCKS;

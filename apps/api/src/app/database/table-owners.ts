@@ -40,4 +40,6 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
   notification_deliveries: { module: 'notifications' },
   notification_attempts: { module: 'notifications' },
   access_records: { module: 'monitoring' },
+  deployment_verdicts: { module: 'deployment-impact' },
+  deployment_verdict_settings: { module: 'deployment-impact' },
 };

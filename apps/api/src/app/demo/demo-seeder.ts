@@ -88,6 +88,11 @@ export class DemoSeeder implements OnApplicationBootstrap {
     return project ? { id: project.id, env: project.envs[0] } : null;
   }
 
+  /** The demo project's observation window (the demo's releases use a short one, so verdicts become final soon). */
+  async useObservationWindow(projectId: string, minutes: number): Promise<void> {
+    await this.projects.update({ id: projectId }, { postWindowMin: minutes });
+  }
+
   private readFleetSecrets(): Record<string, string> {
     const file = this.config.SEQPULSE_DEMO_SECRETS_FILE;
     if (!file || !existsSync(file)) return {};

@@ -50,13 +50,21 @@ export class DeploymentsService {
     return { status: updated.length ? 'accepted' : 'ignored' };
   }
 
-  /** Deployments the server itself records (the demo's simulated CI): no caller, no idempotency key check. */
-  async record(projectId: string, env: string, fields: { branch: string; idempotencyKey: string }): Promise<string> {
-    const [row]: { id: string }[] = await this.db.query(
-      `INSERT INTO deployments (project_id, env, branch, idempotency_key) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [projectId, env, fields.branch, fields.idempotencyKey],
+  /**
+   * Deployments the server itself records (the demo's simulated CI): no caller. Idempotent on the key: null when a
+   * deployment with that key exists already.
+   */
+  async record(
+    projectId: string,
+    env: string,
+    fields: { branch: string; idempotencyKey: string; startedAt?: Date },
+  ): Promise<string | null> {
+    const rows: { id: string }[] = await this.db.query(
+      `INSERT INTO deployments (project_id, env, branch, idempotency_key, started_at) VALUES ($1, $2, $3, $4, coalesce($5, now()))
+       ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
+      [projectId, env, fields.branch, fields.idempotencyKey, fields.startedAt ?? null],
     );
-    return row.id;
+    return rows[0]?.id ?? null;
   }
 
   /** Finishes the project's open deployments started more than `ageS` ago; `failedRatio` of them as failed. */
@@ -68,10 +76,5 @@ export class DeploymentsService {
       [projectId, ageS, failedRatio],
     );
     return rows.length;
-  }
-
-  async lastStartedAt(projectId: string): Promise<Date | null> {
-    const [{ last }] = await this.db.query(`SELECT max(started_at) AS last FROM deployments WHERE project_id = $1`, [projectId]);
-    return last ? new Date(last) : null;
   }
 }

@@ -10,6 +10,7 @@ import { isUuid } from '../common/uuid-pipe';
 import type { AuditFilter } from './audit.dto';
 
 const TRACKED = Symbol('seqpulse:access-tracked');
+const RECORDED_PROJECT = Symbol('seqpulse:access-project');
 /** Flush period of the write buffer: records reach the table at most this late. */
 const ACCESS_FLUSH_MS = 250;
 /** Records kept in memory when Postgres is unreachable; beyond it the oldest are dropped (and counted). */
@@ -35,7 +36,12 @@ interface Tracking {
   recorded: boolean;
 }
 
-type TrackedRequest = Request & { principal?: Principal; [TRACKED]?: Tracking };
+type TrackedRequest = Request & { principal?: Principal; [TRACKED]?: Tracking; [RECORDED_PROJECT]?: string };
+
+/** For routes that name their project indirectly (`/deployments/:id`): the project the access record names. */
+export function recordProject(request: Request, projectId: string): void {
+  (request as TrackedRequest)[RECORDED_PROJECT] = projectId;
+}
 
 /**
  * Access records of the realtime routes. The request path only pushes onto an in-memory buffer; a timer writes
@@ -85,7 +91,7 @@ export class AccessRecordsService implements OnModuleInit, BeforeApplicationShut
     tracking.recorded = true;
     // A client that went away before any answer: nginx's 499 (client closed request).
     const status = response.headersSent ? response.statusCode : 499;
-    const projectId = isUuid(req.query?.project_id) ? req.query.project_id.toLowerCase() : null;
+    const projectId = req[RECORDED_PROJECT] ?? (isUuid(req.query?.project_id) ? req.query.project_id.toLowerCase() : null);
     this.push({
       at: new Date(tracking.startedAt),
       userId: req.principal?.userId ?? null,

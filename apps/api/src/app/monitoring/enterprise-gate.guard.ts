@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { ApiError } from '../common/api-error';
 import { isUuid } from '../common/uuid-pipe';
 import type { Principal } from '../auth/principal';
+import type { ProjectEntity } from '../projects/project.entity';
 import { ProjectsService } from '../projects/projects.service';
 import { AccessRecordsService } from './access-records.service';
 import { GATE_CONTEXT, GateContext } from './gate-context';
@@ -27,6 +28,15 @@ export class EnterpriseGateGuard implements CanActivate {
     if (!principal) throw ApiError.unauthenticated();
 
     const projectId = parseProjectId(request.query?.project_id);
+    request[GATE_CONTEXT] = { project: await this.admit(principal, projectId) };
+    return true;
+  }
+
+  /**
+   * The gate's checks for one project, in the contract's order: visibility (404), plan, rollout (403). Also used
+   * by routes that name the project indirectly (a deployment's verdict).
+   */
+  async admit(principal: Principal, projectId: string): Promise<ProjectEntity> {
     // One round trip for the project and whether Realtime monitors it (the rollout's one rule).
     const { project, monitoring: status } = await this.projects.findVisibleWithMonitoring(principal, projectId);
     if (!status.enabled && status.reason === 'plan_not_enterprise') {
@@ -35,8 +45,7 @@ export class EnterpriseGateGuard implements CanActivate {
     if (!status.enabled) {
       throw new ApiError(403, 'monitoring_not_enabled', 'Realtime monitoring is not enabled for this project yet (rollout).');
     }
-    request[GATE_CONTEXT] = { project };
-    return true;
+    return project;
   }
 }
 

@@ -17,7 +17,7 @@ import { EnterpriseGateGuard } from './enterprise-gate.guard';
   imports: [ProjectsModule, RolloutModule, SchedulerModule],
   providers: [EnterpriseGateGuard, AccessRecordsService, AccessTrackingMiddleware],
   controllers: [AuditController],
-  exports: [EnterpriseGateGuard, AccessRecordsService, ProjectsModule, RolloutModule],
+  exports: [EnterpriseGateGuard, AccessRecordsService, AccessTrackingMiddleware, ProjectsModule, RolloutModule],
 })
 export class EnterpriseGateModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

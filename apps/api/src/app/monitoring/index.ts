@@ -2,4 +2,5 @@ export { EnterpriseRoute, GatedProject, ENTERPRISE_GATE, ENTERPRISE_PREFIX } fro
 export type { GateContext } from './gate-context';
 export { EnterpriseGateGuard } from './enterprise-gate.guard';
 export { EnterpriseGateModule } from './enterprise-gate.module';
-export { AccessRecordsService } from './access-records.service';
+export { AccessRecordsService, recordProject } from './access-records.service';
+export { AccessTrackingMiddleware } from './access-tracking.middleware';

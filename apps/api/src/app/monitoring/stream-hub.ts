@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Client } from 'pg';
-import { ALERTS_NOTIFY_CHANNEL, METRIC_NAMES, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
-import type { AlertStreamNotice, MetricValues, Phase, SampleEvent } from '@seqpulse/contracts';
+import { ALERTS_NOTIFY_CHANNEL, DEPLOYMENTS_NOTIFY_CHANNEL, METRIC_NAMES, STREAM_HEARTBEAT_S } from '@seqpulse/contracts';
+import type { AlertStreamNotice, DeploymentStreamNotice, MetricValues, Phase, SampleEvent } from '@seqpulse/contracts';
 import { AppConfig } from '../config/app-config';
 import { createListenClient } from '../database/connections';
 import { TaskScheduler } from '../scheduler/task-scheduler';
@@ -16,6 +16,13 @@ const RECONNECT_MAX_MS = 10_000;
 const PROBE_EVERY_MS = 30_000;
 /** A client that cannot keep up (more than this unsent) is disconnected rather than buffered forever. */
 const MAX_UNSENT_BYTES = 1_000_000;
+
+/**
+ * An in-process consumer of the hub's notifications (e.g. long polls waiting for a verdict). Called with the
+ * parsed payload of every notification on its channel, and with `null` after the LISTEN connection was
+ * re-established (notifications may have been missed: re-read the state).
+ */
+export type NoticeListener = (payload: unknown) => void;
 
 /** One open stream: where to write, and what it wants. */
 export interface StreamSubscriber {
@@ -39,6 +46,7 @@ export interface StreamSubscriber {
 export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(StreamHub.name);
   private readonly byProject = new Map<string, Set<StreamSubscriber>>();
+  private readonly listeners = new Map<string, Set<NoticeListener>>();
   private client: Client | null = null;
   private connecting: Promise<void> | null = null;
   private reconnectTimer?: NodeJS.Timeout;
@@ -113,6 +121,14 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
     };
   }
 
+  /** Adds an in-process listener of one channel; returns its removal function. */
+  listen(channel: string, listener: NoticeListener): () => void {
+    let set = this.listeners.get(channel);
+    if (!set) this.listeners.set(channel, (set = new Set()));
+    set.add(listener);
+    return () => void this.listeners.get(channel)?.delete(listener);
+  }
+
   private async connect(): Promise<void> {
     if (this.stopped || this.connecting) return this.connecting ?? undefined;
     this.connecting = (async () => {
@@ -124,6 +140,7 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
         await client.connect();
         await client.query(`LISTEN ${SAMPLES_CHANNEL}`);
         await client.query(`LISTEN ${ALERTS_CHANNEL}`);
+        await client.query(`LISTEN ${DEPLOYMENTS_NOTIFY_CHANNEL}`);
       } catch (err) {
         client.removeAllListeners('end');
         client.on('error', () => undefined);
@@ -137,7 +154,8 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
       this.client = client;
       this.attempt = 0;
       this.markReady();
-      this.logger.log('Listening for samples and alerts');
+      this.logger.log('Listening for samples, alerts and deployments');
+      for (const set of this.listeners.values()) for (const listener of [...set]) listener(null);
     })()
       .catch((err) => {
         this.logger.warn({ err, attempt: this.attempt }, 'LISTEN connection failed; retrying');
@@ -176,7 +194,8 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
 
   /** Public for the unit tests: routes one notification payload to the matching subscribers. */
   dispatch(channel: string, payload: string | undefined): void {
-    if (!payload || this.byProject.size === 0) return;
+    const listeners = this.listeners.get(channel);
+    if (!payload || (this.byProject.size === 0 && !listeners?.size)) return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(payload);
@@ -184,12 +203,17 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
       this.logger.warn({ channel }, 'Unparsable notification ignored');
       return;
     }
+    if (listeners) for (const listener of [...listeners]) listener(parsed);
     if (channel === SAMPLES_CHANNEL && Array.isArray(parsed)) {
       for (const notice of parsed as SampleNotice[]) this.dispatchSample(notice);
     } else if (channel === ALERTS_CHANNEL && parsed && typeof parsed === 'object') {
       const { project_id, alert } = parsed as Partial<AlertStreamNotice>;
       if (typeof project_id !== 'string' || !alert || typeof alert !== 'object') return;
       this.send(project_id, alert.env ?? null, null, formatEvent('alert', alert));
+    } else if (channel === DEPLOYMENTS_NOTIFY_CHANNEL && parsed && typeof parsed === 'object') {
+      const { project_id, ...event } = parsed as DeploymentStreamNotice;
+      if (typeof project_id !== 'string' || typeof event.deployment_id !== 'string') return;
+      this.send(project_id, event.env ?? null, null, formatEvent('deployment', event));
     }
   }
 

@@ -18,7 +18,10 @@ interface ClaimedDelivery {
   id: string;
   project_id: string;
   channel: 'webhook' | 'slack';
-  transition: 'firing' | 'resolved';
+  /** Alert: firing/resolved; deployment verdict: warning/rollback_recommended/final. */
+  transition: string;
+  /** Set when the delivery is about a deployment verdict rather than an alert. */
+  deployment_id: string | null;
   url: string;
   body: string;
   attempts: number;
@@ -112,7 +115,7 @@ export class NotificationDispatcher implements OnModuleInit {
                           ORDER BY next_attempt_at
                           LIMIT $2
                           FOR UPDATE SKIP LOCKED)
-         RETURNING d.id, d.project_id, d.channel, d.transition, d.url, d.body, d.attempts, d.max_attempts, d.created_at
+         RETURNING d.id, d.project_id, d.channel, d.transition, d.deployment_id, d.url, d.body, d.attempts, d.max_attempts, d.created_at
        )
        SELECT * FROM claimed ORDER BY created_at, id`,
       [now, BATCH, leaseS],
@@ -164,7 +167,7 @@ export class NotificationDispatcher implements OnModuleInit {
 function webhookHeaders(d: ClaimedDelivery, secret: string | null): Record<string, string> {
   const headers: Record<string, string> = {
     'X-SeqPulse-Delivery': d.id,
-    'X-SeqPulse-Event': `alert.${d.transition}`,
+    'X-SeqPulse-Event': d.deployment_id ? 'deployment.verdict' : `alert.${d.transition}`,
     [HMAC_HEADERS.projectId]: d.project_id,
   };
   if (!secret) return headers;

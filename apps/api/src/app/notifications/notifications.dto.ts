@@ -58,9 +58,11 @@ class DeliveryAttemptDto {
 
 export class NotificationDeliveryDto {
   @ApiProperty() id!: string;
-  @ApiProperty() alert_id!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The alert; null for a deployment verdict.' }) alert_id!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'The deployment whose verdict is announced; null for an alert.' })
+  deployment_id!: string | null;
   @ApiProperty({ enum: NOTIFICATION_CHANNELS }) channel!: string;
-  @ApiProperty({ enum: ['firing', 'resolved'] }) transition!: string;
+  @ApiProperty({ enum: ['firing', 'resolved', 'warning', 'rollback_recommended', 'final'] }) transition!: string;
   @ApiProperty() url!: string;
   @ApiProperty({ enum: DELIVERY_STATUSES }) status!: string;
   @ApiProperty() attempts!: number;

@@ -6,12 +6,13 @@ import { NotificationDispatcher } from './notification-dispatcher';
 import { NotificationSender } from './notification-sender';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
+import { VerdictNotifications } from './verdict-notifications';
 
-/** Alert notifications: per-project settings, the outbox (webhook, Slack) with retries, the live-stream NOTIFY. */
+/** Alert and deployment-verdict notifications: per-project settings, the outbox (webhook, Slack) with retries, the live-stream NOTIFY. */
 @Module({
   imports: [ProjectsModule, SchedulerModule, TargetAddressModule],
-  providers: [NotificationsService, NotificationSender, NotificationDispatcher],
+  providers: [NotificationsService, NotificationSender, NotificationDispatcher, VerdictNotifications],
   controllers: [NotificationsController],
-  exports: [NotificationsService, NotificationDispatcher],
+  exports: [NotificationsService, NotificationDispatcher, VerdictNotifications],
 })
 export class NotificationsModule {}

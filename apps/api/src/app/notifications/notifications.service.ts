@@ -13,7 +13,7 @@ import { AlertTransitionEvent, slackMessage, webhookPayload } from './messages';
 import type { UpdateNotificationSettingsDto } from './notifications.dto';
 
 /** Anything that runs SQL: the DataSource, an EntityManager or a QueryRunner inside a transaction. */
-interface Queryable {
+export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -71,7 +71,7 @@ export class NotificationsService {
   async listDeliveries(principal: Principal, projectId: string, limit: number): Promise<NotificationDeliveryView[]> {
     await this.projects.findVisible(principal, projectId);
     const rows: DeliveryRow[] = await this.db.query(
-      `SELECT d.id, d.alert_id, d.channel, d.transition, d.url, d.status, d.attempts, d.next_attempt_at, d.created_at, d.delivered_at,
+      `SELECT d.id, d.alert_id, d.deployment_id, d.channel, d.transition, d.url, d.status, d.attempts, d.next_attempt_at, d.created_at, d.delivered_at,
               coalesce((SELECT json_agg(json_build_object('attempt', a.attempt, 'at', a.at, 'http_status', a.http_status, 'ok', a.ok,
                                                           'error', a.error, 'duration_ms', a.duration_ms) ORDER BY a.id)
                           FROM notification_attempts a WHERE a.delivery_id = d.id), '[]') AS attempt_log
@@ -84,6 +84,7 @@ export class NotificationsService {
     return rows.map((r) => ({
       id: r.id,
       alert_id: r.alert_id,
+      deployment_id: r.deployment_id,
       channel: r.channel,
       transition: r.transition,
       url: r.url,
@@ -174,9 +175,10 @@ export class NotificationsService {
 
 interface DeliveryRow {
   id: string;
-  alert_id: string;
+  alert_id: string | null;
+  deployment_id: string | null;
   channel: 'webhook' | 'slack';
-  transition: 'firing' | 'resolved';
+  transition: NotificationDeliveryView['transition'];
   url: string;
   status: 'pending' | 'delivered' | 'failed';
   attempts: number;

@@ -13,6 +13,8 @@ export class ProjectEntity {
   /** AES-256-GCM ciphertext (see SecretBox): we must sign with it, so it cannot be a one-way hash. */
   @Column('text', { name: 'hmac_secret_enc', nullable: true, select: false }) hmacSecretEnc!: string | null;
   @Column('integer', { name: 'poll_interval_s' }) pollIntervalS!: number;
+  /** Minutes after a finished deployment during which samples are `post` (the observation window). */
+  @Column('integer', { name: 'post_window_min', default: 30 }) postWindowMin!: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { METRIC_NAMES } from '@seqpulse/contracts';
-import type { MetricValues, Phase } from '@seqpulse/contracts';
+import type { MetricName, MetricValues, Phase } from '@seqpulse/contracts';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 
 export interface NewSample {
@@ -19,6 +19,59 @@ export const SAMPLES_CHANNEL = 'seqpulse_samples';
  * primary key serves them; the store refuses samples outside it, and the job queue expires slots before it.
  */
 export const MAX_COLLECTION_LAG_S = 40;
+
+/** A time window of one project/env: samples with `from ≤ collected_at < to`. */
+export interface SampleWindow {
+  projectId: string;
+  env: string;
+  from: Date;
+  to: Date;
+}
+
+/** The samples of one window, one array per metric and their slots (epoch ms), in time order (a gap is simply absent). */
+export type WindowSamples = Record<MetricName, number[]> & { slot_ms: number[] };
+
+/** One sample of a series, as `samplesSince` returns it. */
+export interface SeriesSample {
+  project_id: string;
+  env: string;
+  slot_ms: number;
+  collected_ms: number;
+  values: MetricValues;
+}
+
+/**
+ * Samples of many windows in ONE statement: for each window (LATERAL, so the planner cannot turn it into one hash
+ * join over the whole table) a primary-key range scan, slot_at bounded by the collection lag so day partitions
+ * are pruned at run time, aggregated into one array per metric in time order.
+ */
+const WINDOWS_SQL = `
+  SELECT w.i::int AS i, a.*
+    FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::float8[]) WITH ORDINALITY AS w(project_id, env, from_ms, to_ms, i)
+    CROSS JOIN LATERAL (
+      SELECT ${METRIC_NAMES.map((m) => `array_agg(s.${m} ORDER BY s.slot_at) AS ${m}`).join(', ')},
+             array_agg((extract(epoch FROM s.slot_at) * 1000)::float8 ORDER BY s.slot_at) AS slot_ms
+        FROM samples s
+       WHERE s.project_id = w.project_id AND s.env = w.env
+         AND s.slot_at > to_timestamp(w.from_ms / 1000) - make_interval(secs => ${MAX_COLLECTION_LAG_S})
+         AND s.slot_at < to_timestamp(w.to_ms / 1000)
+         AND s.collected_at >= to_timestamp(w.from_ms / 1000) AND s.collected_at < to_timestamp(w.to_ms / 1000)
+    ) a
+   WHERE a.${METRIC_NAMES[0]} IS NOT NULL`;
+
+/**
+ * The samples of some series stored in a recent time range, in ONE statement: a range over `collected_at` (the
+ * BRIN index; recent rows are physically together) joined with the series list, instead of one index probe per
+ * series. What a periodic reader needs to bring its windows up to date.
+ */
+const SINCE_SQL = `
+  SELECT s.project_id, s.env, (extract(epoch FROM s.slot_at) * 1000)::float8 AS slot_ms,
+         (extract(epoch FROM s.collected_at) * 1000)::float8 AS collected_ms, ${METRIC_NAMES.map((m) => `s.${m}`).join(', ')}
+    FROM samples s
+    JOIN unnest($1::uuid[], $2::text[]) AS w(project_id, env) ON w.project_id = s.project_id AND w.env = s.env
+   WHERE s.collected_at >= $3 AND s.collected_at < $4
+     AND s.slot_at > $3::timestamptz - make_interval(secs => ${MAX_COLLECTION_LAG_S}) AND s.slot_at < $4
+   ORDER BY s.slot_at`;
 
 /** Compact NOTIFY form of a sample: [project, env, phase, collected_at ms, ...five values]. */
 export type SampleNotice = [string, string, Phase, number, ...number[]];
@@ -112,6 +165,46 @@ export class SamplesStore {
       ...METRIC_NAMES.map((m) => arrayLiteral(samples.map((s) => s.values[m]))),
     ]);
     return row.stored;
+  }
+
+  /** The samples of each window (same order as `windows`; an empty window gets empty arrays). */
+  async samplesInWindows(windows: readonly SampleWindow[]): Promise<WindowSamples[]> {
+    const empty = (): WindowSamples => ({
+      ...(Object.fromEntries(METRIC_NAMES.map((m) => [m, [] as number[]])) as Record<MetricName, number[]>),
+      slot_ms: [],
+    });
+    const result = windows.map(empty);
+    if (windows.length === 0) return result;
+    const rows: ({ i: number } & WindowSamples)[] = await this.db.query(WINDOWS_SQL, [
+      labelArrayLiteral(windows.map((w) => w.projectId)),
+      labelArrayLiteral(windows.map((w) => w.env)),
+      arrayLiteral(windows.map((w) => w.from.getTime())),
+      arrayLiteral(windows.map((w) => w.to.getTime())),
+    ]);
+    for (const row of rows) {
+      const target = result[row.i - 1];
+      for (const m of METRIC_NAMES) target[m] = row[m];
+      target.slot_ms = row.slot_ms;
+    }
+    return result;
+  }
+
+  /** Samples of the given series with `from ≤ collected_at < to`, in slot order. */
+  async samplesSince(series: readonly { projectId: string; env: string }[], from: Date, to: Date): Promise<SeriesSample[]> {
+    if (series.length === 0) return [];
+    const rows: (Omit<SeriesSample, 'values'> & MetricValues)[] = await this.db.query(SINCE_SQL, [
+      labelArrayLiteral(series.map((s) => s.projectId)),
+      labelArrayLiteral(series.map((s) => s.env)),
+      from,
+      to,
+    ]);
+    return rows.map((r) => ({
+      project_id: r.project_id,
+      env: r.env,
+      slot_ms: r.slot_ms,
+      collected_ms: r.collected_ms,
+      values: Object.fromEntries(METRIC_NAMES.map((m) => [m, r[m]])) as MetricValues,
+    }));
   }
 
   /** A sample outside the lag bound would be invisible to range reads: refused loudly rather than stored. */

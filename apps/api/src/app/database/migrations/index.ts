@@ -8,6 +8,7 @@ import { Rollups15m1764400440000 } from './1764400440000-rollups-15m';
 import { Alerts1764400500000 } from './1764400500000-alerts';
 import { AlertsWindowIndex1764400510000 } from './1764400510000-alerts-window-index';
 import { SamplesLeanWrite1764400600000 } from './1764400600000-samples-lean-write';
+import { DeploymentVerdicts1764400700000 } from './1764400700000-deployment-verdicts';
 import { WorkerTaskStats1764400900000 } from './1764400900000-worker-task-stats';
 import { PublishedViews1764400900100 } from './1764400900100-published-views';
 
@@ -23,6 +24,7 @@ export const ALL_MIGRATIONS = [
   Alerts1764400500000,
   AlertsWindowIndex1764400510000,
   SamplesLeanWrite1764400600000,
+  DeploymentVerdicts1764400700000,
   WorkerTaskStats1764400900000,
   PublishedViews1764400900100,
 ];

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { DeploymentImpact, DeploymentSummary, VerdictView, VerdictWebhookPayload } from '@seqpulse/contracts';
+import { isoSeconds } from '../common/time';
+import { AppConfig } from '../config/app-config';
+import { ProjectsService } from '../projects/projects.service';
+import type { Queryable } from './notifications.service';
+
+/** Why a verdict is announced: it became warning / rollback_recommended, or it is final. */
+export type VerdictTransition = 'warning' | 'rollback_recommended' | 'final';
+
+export interface VerdictNoticeEvent {
+  projectId: string;
+  transition: VerdictTransition;
+  deployment: DeploymentSummary;
+  verdict: VerdictView;
+  impact: DeploymentImpact;
+  at: Date;
+}
+
+interface SettingsRow {
+  project_id: string;
+  name: string;
+  webhook_url: string | null;
+  slack_webhook_url: string | null;
+}
+
+/**
+ * Deployment verdict announcements through the same outbox as alerts (webhook, Slack; retried and recorded by
+ * NotificationDispatcher), written in the caller's transaction: a verdict and its notifications commit together,
+ * and each (deployment, transition, channel) is announced at most once.
+ */
+@Injectable()
+export class VerdictNotifications {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly projects: ProjectsService,
+  ) {}
+
+  /** The dashboard view of one deployment (the comparison view). */
+  dashboardUrl(projectId: string, deploymentId: string): string {
+    return `${this.config.publicUrl}/app/projects/${projectId}?deployment=${deploymentId}`;
+  }
+
+  async enqueue(tx: Queryable, events: VerdictNoticeEvent[], now: Date): Promise<number> {
+    if (events.length === 0) return 0;
+    const settings: Omit<SettingsRow, 'name'>[] = await tx.query(
+      `SELECT ns.project_id, ns.webhook_url, ns.slack_webhook_url FROM notification_settings ns
+        WHERE ns.project_id = ANY($1::uuid[]) AND (ns.webhook_url IS NOT NULL OR ns.slack_webhook_url IS NOT NULL)`,
+      [[...new Set(events.map((e) => e.projectId))]],
+    );
+    const names = settings.length ? await this.projects.namesOf(settings.map((s) => s.project_id)) : new Map<string, string>();
+    const byProject = new Map(settings.map((s) => [s.project_id, { ...s, name: names.get(s.project_id) ?? s.project_id }]));
+    const rows: { id: string; projectId: string; deploymentId: string; channel: string; transition: string; url: string; body: string }[] =
+      [];
+    for (const event of events) {
+      const s = byProject.get(event.projectId);
+      if (!s) continue;
+      const base = { projectId: event.projectId, deploymentId: event.deployment.deployment_id, transition: event.transition };
+      const link = this.dashboardUrl(event.projectId, event.deployment.deployment_id);
+      if (s.webhook_url) {
+        const id = randomUUID();
+        const payload: VerdictWebhookPayload = {
+          delivery_id: id,
+          type: 'deployment.verdict',
+          project_id: event.projectId,
+          project_name: s.name,
+          deployment: event.deployment,
+          verdict: event.verdict,
+          impact: event.impact,
+          dashboard_url: link,
+          occurred_at: isoSeconds(event.at),
+        };
+        rows.push({ ...base, id, channel: 'webhook', url: s.webhook_url, body: JSON.stringify(payload) });
+      }
+      if (s.slack_webhook_url) {
+        rows.push({
+          ...base,
+          id: randomUUID(),
+          channel: 'slack',
+          url: s.slack_webhook_url,
+          body: JSON.stringify(verdictSlackMessage(event, s.name, link)),
+        });
+      }
+    }
+    if (rows.length === 0) return 0;
+    await tx.query(
+      `INSERT INTO notification_deliveries (id, project_id, deployment_id, channel, transition, url, body, max_attempts, next_attempt_at)
+       SELECT u.id, u.project_id, u.deployment_id, u.channel, u.transition, u.url, u.body, $8, $9
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
+           AS u(id, project_id, deployment_id, channel, transition, url, body)
+       ON CONFLICT (deployment_id, transition, channel) DO NOTHING`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.projectId),
+        rows.map((r) => r.deploymentId),
+        rows.map((r) => r.channel),
+        rows.map((r) => r.transition),
+        rows.map((r) => r.url),
+        rows.map((r) => r.body),
+        this.config.SEQPULSE_NOTIFY_MAX_ATTEMPTS,
+        now,
+      ],
+    );
+    return rows.length;
+  }
+}
+
+const HEADLINE: Record<VerdictView['value'], string> = {
+  ok: ':white_check_mark: *OK*',
+  warning: ':warning: *WARNING*',
+  rollback_recommended: ':rotating_light: *ROLLBACK RECOMMENDED*',
+  inconclusive: ':grey_question: *INCONCLUSIVE*',
+};
+
+/** Slack mrkdwn: the verdict, the deployment, every reason with its numbers, and the link to the comparison view. */
+export function verdictSlackMessage(event: VerdictNoticeEvent, projectName: string, link: string): { text: string } {
+  const d = event.deployment;
+  const what = [d.branch ? `\`${escapeSlack(d.branch)}\`` : null, d.idempotency_key ? `(${escapeSlack(d.idempotency_key)})` : null]
+    .filter(Boolean)
+    .join(' ');
+  const state = event.verdict.final ? 'final verdict' : 'observation window still open';
+  const reasons = event.verdict.reasons.map((r) => `• ${escapeSlack(r.message)}`).join('\n');
+  return {
+    text:
+      `${HEADLINE[event.verdict.value]} deployment ${what || d.deployment_id} of *${escapeSlack(projectName)}* (${d.env}), ${state}` +
+      `${reasons ? `\n${reasons}` : ''}\n<${link}|Open the comparison in SeqPulse>`,
+  };
+}
+
+function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

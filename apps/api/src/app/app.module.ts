@@ -38,7 +38,7 @@ export class AppModule {
         AlertsModule,
         CollectionModule,
         DeploymentsModule,
-        ...(config.SEQPULSE_DEMO ? [DemoModule] : []),
+        ...(config.demo ? [DemoModule] : []),
       ],
     };
   }

@@ -13,6 +13,8 @@ export class ProjectEntity {
   /** AES-256-GCM ciphertext (see SecretBox): we must sign with it, so it cannot be a one-way hash. */
   @Column('text', { name: 'hmac_secret_enc', nullable: true, select: false }) hmacSecretEnc!: string | null;
   @Column('integer', { name: 'poll_interval_s' }) pollIntervalS!: number;
+  /** Seeded by the demo. */
+  @Column('boolean', { default: false }) demo!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -10,6 +10,7 @@ import { AlertsWindowIndex1764400510000 } from './1764400510000-alerts-window-in
 import { SamplesLeanWrite1764400600000 } from './1764400600000-samples-lean-write';
 import { WorkerTaskStats1764400900000 } from './1764400900000-worker-task-stats';
 import { PublishedViews1764400900100 } from './1764400900100-published-views';
+import { AccountLifecycle1764400950000 } from './1764400950000-account-lifecycle';
 
 /** In order of application. A new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const ALL_MIGRATIONS = [
   SamplesLeanWrite1764400600000,
   WorkerTaskStats1764400900000,
   PublishedViews1764400900100,
+  AccountLifecycle1764400950000,
 ];

@@ -280,7 +280,9 @@ export const DEMO_MEMBER = { email: 'demo@seqpulse.local', password: 'seqpulse-d
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new AppConfig());
   const relevant = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => v !== undefined && (known.includes(k) || k.startsWith('SEQPULSE_') || k === 'DATABASE_URL')),
+    Object.entries(env).filter(
+      ([k, v]) => v !== undefined && (known.includes(k) || k.startsWith('SEQPULSE_') || k === 'DATABASE_URL' || k === 'HOST'),
+    ),
   );
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
   // Decided once, before main.ts points DATABASE_URL at the embedded database.

@@ -4,6 +4,7 @@ import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { Client, Pool } from 'pg';
 import { AppConfig, loadConfig } from '../app/config/app-config';
 import { createApp } from '../app/create-app';
@@ -67,6 +68,9 @@ export async function startTestApp(
   const logDir = process.env.SEQPULSE_TEST_LOG_DIR;
   if (logDir) stream.pipe(createWriteStream(join(logDir, `app-${process.pid}-${randomBytes(4).toString('hex')}.log`)));
   else if (!options.captureLogs) stream.resume();
+  // nestjs-pino keeps the first app's logger for lines written outside a request (start-up, timers) for the whole
+  // process: point it at this app's stream, so what this app logs at start is in its own logs.
+  __resetOutOfContextForTests();
   const app = await createApp(config, { logStream: stream });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

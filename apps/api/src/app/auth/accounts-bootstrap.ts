@@ -73,8 +73,8 @@ export class AccountsBootstrap implements OnApplicationBootstrap, OnModuleDestro
     const admins = await this.users.createQueryBuilder('u').where(`u.role = 'admin' AND u.disabled_at IS NULL AND NOT u.demo`).getCount();
     if (admins === 0) {
       throw new StartRefusedError(
-        'SeqPulse refuses to start: this database has no administrator. Set SEQPULSE_ADMIN_EMAIL and SEQPULSE_ADMIN_PASSWORD ' +
-          '(at least 12 characters) to create one, or SEQPULSE_DEMO=true for a demo.',
+        'SeqPulse refuses to start: this database has no enabled administrator. Set SEQPULSE_ADMIN_EMAIL and SEQPULSE_ADMIN_PASSWORD ' +
+          '(at least 12 characters) to create one, add SEQPULSE_ADMIN_RESET=true to restore an existing one, or set SEQPULSE_DEMO=true for a demo.',
       );
     }
   }

@@ -53,6 +53,8 @@ describe('one guarded outbound client: polls, webhooks and Slack (private target
     receiver = createServer((req, res) => {
       received.push(`${req.method} ${req.url}`);
       res.setHeader('content-type', 'application/json');
+      // No keep-alive: every call opens (and so checks) a new connection.
+      res.setHeader('connection', 'close');
       res.end(JSON.stringify({ metrics: { requests_per_sec: 1, latency_p95: 2, error_rate: 0, cpu_usage: 0.1, memory_usage: 0.2 } }));
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
@@ -132,8 +134,7 @@ describe('one guarded outbound client: polls, webhooks and Slack (private target
       expect(polled).toMatchObject({ ok: false, reason: 'blocked_address' });
       expect(JSON.stringify(polled)).not.toContain('169.254');
       for (const path of ['/hook', '/slack']) {
-        // A new origin for the sender's pool: the connection must be opened (and checked) now.
-        const result = await sender.post(`http://FLIP.test:${port}${path}`, '{}', {});
+        const result = await sender.post(`http://flip.test:${port}${path}`, '{}', {});
         expect(result).toMatchObject({ ok: false, httpStatus: null, error: expect.stringContaining('address refused') });
         expect(result.error).not.toContain('169.254');
         expect((result.error ?? '').length).toBeLessThanOrEqual(200);

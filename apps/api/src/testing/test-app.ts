@@ -58,6 +58,9 @@ export async function startTestApp(
     // global teardown scans for secrets (test/log-secret-scan.mjs); captureLogs also keeps the lines here, at trace.
     LOG_LEVEL: options.captureLogs ? 'trace' : process.env.SEQPULSE_TEST_LOG_DIR ? 'info' : 'silent',
     SEQPULSE_LOGIN_RATE_LIMIT: '1000',
+    // Tests fire requests far faster than any user; the limits have their own spec (request-limits.int-spec.ts).
+    SEQPULSE_RATE_LIMIT_REALTIME: '1000000',
+    SEQPULSE_RATE_LIMIT_WRITES: '1000000',
     // Processes sharing a database share the key, as docs/operations.md requires.
     SEQPULSE_SECRET_KEY: 'ab'.repeat(32),
     ...env,

@@ -101,6 +101,37 @@ describe('safe by default on a real database', () => {
   });
 });
 
+describe('rotating SEQPULSE_SECRET_KEY', () => {
+  it('re-seals every HMAC secret with the new key when started with SEQPULSE_SECRET_KEY_PREVIOUS, keeping the secrets', async () => {
+    const before = await startTestApp({ SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true' });
+    const databaseUrl = before.config.DATABASE_URL as string;
+    const owner = await before.signupAndLogin();
+    const created = await before.call('POST', '/projects', {
+      token: owner.token,
+      body: { name: 'signed', envs: ['prod'], metrics_endpoint: 'http://127.0.0.1:9/m', hmac_enabled: true },
+    });
+    expect(created.status).toBe(201);
+    const secret = created.body.hmac_secret as string;
+    const sealedBefore = (await before.db.query(`SELECT hmac_secret_enc FROM projects WHERE id = $1`, [created.body.id])).rows[0]
+      .hmac_secret_enc;
+    await before.close();
+
+    const newKey = 'cd'.repeat(32);
+    const rotated = await startTestApp({ SEQPULSE_SECRET_KEY: newKey, SEQPULSE_SECRET_KEY_PREVIOUS: 'ab'.repeat(32) }, { databaseUrl });
+    await rotated.close();
+    const after = await startTestApp({ SEQPULSE_SECRET_KEY: newKey }, { databaseUrl });
+    try {
+      const { ProjectsService } = await import('../projects/projects.service');
+      expect(await after.app.get(ProjectsService).hmacSecretOf(created.body.id)).toBe(secret);
+      const sealedAfter = (await after.db.query(`SELECT hmac_secret_enc FROM projects WHERE id = $1`, [created.body.id])).rows[0]
+        .hmac_secret_enc;
+      expect(sealedAfter).not.toBe(sealedBefore);
+    } finally {
+      await after.close();
+    }
+  });
+});
+
 describe('what anonymous callers see', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -144,6 +144,12 @@ export class AppConfig {
   @IsString()
   SEQPULSE_SECRET_KEY?: string;
 
+  /** The key being replaced, during a rotation of SEQPULSE_SECRET_KEY: secrets sealed with it are re-sealed at start. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  SEQPULSE_SECRET_KEY_PREVIOUS?: string;
+
   /** Built dashboard to serve at `/`; default: next to the built API. */
   @IsOptional()
   @IsString()

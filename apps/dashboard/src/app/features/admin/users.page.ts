@@ -17,7 +17,7 @@ import { formatDateTime } from '../../core/format';
     @if (message(); as msg) {
       <p class="alert-box {{ msg.tone }}" [attr.role]="msg.tone === 'error' ? 'alert' : 'status'">{{ msg.text }}</p>
     }
-    <form class="card form toolbar" (submit)="create($event)" novalidate aria-label="Create a user">
+    <form class="card toolbar" (submit)="create($event)" novalidate aria-label="Create a user">
       <div class="field">
         <label for="new-user-email">Email</label>
         <input id="new-user-email" type="email" autocomplete="off" [value]="newEmail()" (input)="newEmail.set($any($event.target).value)" />

@@ -15,14 +15,14 @@ export const SECRET_PATTERNS = [
   ['secret-named field', /"(?:password|current_password|new_password|hmac_secret|access_token|secret)":"(?!\[redacted\])/],
 ];
 
-/** Lines of the directory's log files that contain a secret: `{file, line, kind}` (the line itself is cut). */
+/** Lines of the directory's log files that contain a secret: `{file, line, kind}` (the secret itself is not repeated). */
 export function findSecrets(dir) {
   const found = [];
   for (const name of readdirSync(dir)) {
     const lines = readFileSync(join(dir, name), 'utf8').split('\n');
     lines.forEach((line, index) => {
       for (const [kind, pattern] of SECRET_PATTERNS) {
-        if (pattern.test(line)) found.push({ file: name, line: index + 1, kind, excerpt: line.slice(0, 160) });
+        if (pattern.test(line)) found.push({ file: name, line: index + 1, kind });
       }
     });
   }

@@ -13,7 +13,7 @@ export default async function teardown() {
       `Secrets found in ${found.length} log line(s) of the integration run (logs kept in ${dir}):\n` +
         found
           .slice(0, 20)
-          .map((f) => `  ${f.file}:${f.line} ${f.kind}: ${f.excerpt}`)
+          .map((f) => `  ${f.file}:${f.line} ${f.kind}`)
           .join('\n'),
     );
   }

@@ -98,6 +98,13 @@ describe('Poller over real HTTP', () => {
     expect(await poll('secret-secret-secret')).toMatchObject({ ok: false, reason: 'hmac_rejected', detail: { status: 401 } });
   });
 
+  it('keeps what it stores of an invalid answer small, whatever the endpoint sends', async () => {
+    handler = (_req, res) => res.end(JSON.stringify({ metrics: { ...good.metrics, error_rate: 'x'.repeat(900) } }));
+    const outcome = await poll();
+    expect(outcome).toMatchObject({ ok: false, reason: 'invalid_payload', detail: { metric: 'error_rate' } });
+    expect(JSON.stringify(outcome.ok === false && outcome.detail).length).toBeLessThan(400);
+  });
+
   it('reports connection_refused and blocked_address', async () => {
     expect(await poller.poll({ projectId: 'p', env: 'prod', url: 'http://127.0.0.1:1/m', hmacSecret: null })).toMatchObject({
       reason: 'connection_refused',

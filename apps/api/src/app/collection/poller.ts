@@ -138,7 +138,11 @@ function parseMetrics(
   const metrics = (payload as { metrics?: unknown } | null)?.metrics;
   const check = validateMetricValues(metrics);
   if (check.ok === false) {
-    return { ok: false, reason: 'invalid_payload', detail: { metric: check.metric, value: check.value ?? null, message: check.reason } };
+    return {
+      ok: false,
+      reason: 'invalid_payload',
+      detail: { metric: check.metric, value: boundedValue(check.value), message: String(check.reason).slice(0, MAX_DETAIL_CHARS) },
+    };
   }
   return { ok: true, values: check.values };
 }
@@ -166,4 +170,11 @@ function classify(error: unknown, timeoutMs: number): { reason: FailureReason; d
     reason: 'network_error',
     detail: { code: code ?? null, message: redactAddresses(e.message ?? String(error)).slice(0, MAX_DETAIL_CHARS) },
   };
+}
+
+/** The offending value as received, cut so a stored failure stays small (the endpoint chooses what it sends). */
+function boundedValue(value: unknown): unknown {
+  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return value ?? null;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

@@ -6,6 +6,8 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { loggerParams } from './logging';
 import { AuthModule } from './auth/auth.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { AccountTasksModule } from './account-tasks/account-tasks.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RolloutModule } from './rollout/rollout.module';
 import { HealthModule } from './health/health.module';
@@ -30,6 +32,9 @@ export class AppModule {
         }),
         DatabaseModule,
         AuthModule,
+        // After AuthModule: its request-limit guard runs after the AuthGuard, on the authenticated principal.
+        RateLimitsModule,
+        AccountTasksModule,
         RolloutModule,
         ProjectsModule,
         HealthModule,

@@ -70,8 +70,8 @@ export class ApiKeysService {
       role: Role;
     }[] = await this.keys.query(
       `SELECT k.id, k.scopes, k.project_ids, k.last_used_at, u.id AS user_id, u.email, u.role
-         FROM api_keys k JOIN users u ON u.id = k.user_id
-        WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND u.disabled_at IS NULL AND (NOT u.demo OR $2)`,
+         FROM api_keys k JOIN account_status u ON u.id = k.user_id
+        WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND NOT u.disabled AND (NOT u.demo OR $2)`,
       [hashToken(key), this.config.demo],
     );
     if (!row) return null;

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { AppConfig, DEMO_ADMIN, StartRefusedError } from '../config/app-config';
@@ -6,17 +6,14 @@ import { ApiError } from '../common/api-error';
 import { UserEntity } from './user.entity';
 import { AuthService } from './auth.service';
 
-const PURGE_EVERY_MS = 15 * 60_000;
-
 /**
  * Accounts at start-up: the first administrator from SEQPULSE_ADMIN_EMAIL / _PASSWORD, the break-glass reset
  * (SEQPULSE_ADMIN_RESET=true), the refusal to start a real deployment that nobody can administer, and what
- * happens to demo accounts when the demo is off. Worker processes also purge dead sessions.
+ * happens to demo accounts when the demo is off.
  */
 @Injectable()
-export class AccountsBootstrap implements OnApplicationBootstrap, OnModuleDestroy {
+export class AccountsBootstrap implements OnApplicationBootstrap {
   private readonly logger = new Logger('Accounts');
-  private purgeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly config: AppConfig,
@@ -27,26 +24,6 @@ export class AccountsBootstrap implements OnApplicationBootstrap, OnModuleDestro
   async onApplicationBootstrap(): Promise<void> {
     await this.ensureAdministrator();
     await this.reportDemoAccounts();
-    if (this.config.runsWorker) {
-      this.purgeTimer = setInterval(() => void this.runPurge(), PURGE_EVERY_MS);
-      this.purgeTimer.unref();
-    }
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.purgeTimer);
-  }
-
-  /** One purge pass (also what the timer runs). */
-  async runPurge(now = new Date()): Promise<number> {
-    try {
-      const purged = await this.auth.purgeSessions(now);
-      if (purged) this.logger.log({ purged }, 'Purged expired and revoked sessions');
-      return purged;
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'Session purge failed; retrying later');
-      return 0;
-    }
   }
 
   private async ensureAdministrator(): Promise<void> {

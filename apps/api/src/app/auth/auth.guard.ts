@@ -1,9 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { Scope } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
-import { RequestLimiter } from '../rate-limits/request-limiter';
 import { ADMIN_ONLY, PUBLIC_ROUTE, REQUIRED_SCOPES, SESSION_ONLY } from './decorators';
 import { Credentials, extractCredential } from './credentials';
 import { Principal } from './principal';
@@ -12,15 +11,14 @@ export { extractCredential } from './credentials';
 export type AuthenticatedRequest = Request & { principal?: Principal };
 
 /**
- * Global guard: deny by default, then role and scope checks declared on the route, then the per-credential request
- * limit (realtime and write routes).
+ * Global guard: deny by default, then role and scope checks declared on the route. The per-credential request limit
+ * runs right after it (RequestLimitGuard, rate-limits/), on the principal left on the request.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly credentials: Credentials,
-    private readonly limiter: RequestLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,7 +36,6 @@ export class AuthGuard implements CanActivate {
     if (missing.length > 0) {
       throw ApiError.insufficientScope(`Missing scope: ${missing.join(', ')}.`);
     }
-    await this.limiter.consume(principal, request, context.switchToHttp().getResponse<Response>());
     return true;
   }
 

@@ -14,12 +14,11 @@ import { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { ApiKeysController } from '../api-keys/api-keys.controller';
 import { ProjectEntity } from '../projects/project.entity';
-import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 
 /** Users, sessions and API keys, the account lifecycle, and the global guard that denies by default. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity, SessionEntity, ApiKeyEntity, ProjectEntity]), RateLimitsModule],
+  imports: [TypeOrmModule.forFeature([UserEntity, SessionEntity, ApiKeyEntity, ProjectEntity])],
   providers: [AuthService, ApiKeysService, Credentials, AccountsBootstrap, AdminUsersService, { provide: APP_GUARD, useClass: AuthGuard }],
   controllers: [AuthController, AdminUsersController, ApiKeysController],
   exports: [AuthService, ApiKeysService, Credentials],

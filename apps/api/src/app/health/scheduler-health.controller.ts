@@ -34,7 +34,8 @@ class SchedulerHealthDto {
   schedule_lag_p99_ms!: number | null;
   @ApiProperty({ description: 'Failed polls in the last 15 minutes by reason.' }) failures_by_reason!: Record<string, number>;
   @ApiProperty({
-    description: 'Workers with a heartbeat in the last 30 s. Their ids (host and process) are shown to administrators; others see `worker-<n>`.',
+    description:
+      'Workers with a heartbeat in the last 30 s. Their ids (host and process) are shown to administrators; others see `worker-<n>`.',
   })
   workers!: {
     id: string;

@@ -1,6 +1,6 @@
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { openStream } from '../../testing/sse-client';
-import { Fixture, monitoringFixture } from './monitoring.test-helpers';
+import { Fixture, monitoringFixture } from '../../testing/monitoring-fixture';
 import { StreamHub } from './stream-hub';
 
 const HEARTBEAT_MS = 250;

@@ -6,7 +6,6 @@ import { Credentials, extractCredential } from '../auth/credentials';
 import type { Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
 import { credentialKey } from '../rate-limits/request-limiter';
-import { monitoringStatus } from '../rollout/rollout.service';
 import { formatEvent } from './stream-hub';
 
 /** Why the server ended a stream: the data of its final `event: end`. */
@@ -92,8 +91,7 @@ export class StreamGuard {
       const principal = await this.credentials.authenticate(credential);
       if (!principal) return 'unauthenticated';
       if (!principal.scopes.has('monitoring:read')) return 'insufficient_scope';
-      const { project, stage, pilot } = await this.projects.findVisibleWithRollout(principal, projectId);
-      const status = monitoringStatus(project, stage, new Set(pilot ? [project.id] : []));
+      const { monitoring: status } = await this.projects.findVisibleWithMonitoring(principal, projectId);
       return status.enabled ? null : status.reason === 'plan_not_enterprise' ? 'plan_not_enterprise' : 'monitoring_not_enabled';
     } catch (error) {
       if (error instanceof ApiError && error.code === 'project_not_found') return 'project_not_found';

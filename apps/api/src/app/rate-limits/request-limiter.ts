@@ -1,15 +1,16 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ApiError } from '../common/api-error';
-import type { Principal } from '../auth/principal';
+import { TaskScheduler } from '../scheduler/task-scheduler';
 
 /** The contract prefix of the realtime routes. */
 const REALTIME_PREFIX = '/monitoring/enterprise/';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const WINDOW_S = 60;
+const PRUNE_EVERY_MS = 5 * 60_000;
 
 export type LimitedClass = 'realtime' | 'write';
 
@@ -19,8 +20,14 @@ export function limitClassOf(method: string, path: string): LimitedClass | null 
   return WRITE_METHODS.has(method.toUpperCase()) ? 'write' : null;
 }
 
+/** What a limit needs of the caller (a `Principal` fits). */
+export interface Credential {
+  userId: string;
+  apiKeyId: string | null;
+}
+
 /** The credential a limit is counted for: the API key, or the user (every session of a user shares one budget). */
-export function credentialKey(principal: Principal): string {
+export function credentialKey(principal: Credential): string {
   return principal.apiKeyId ? `key:${principal.apiKeyId}` : `user:${principal.userId}`;
 }
 
@@ -31,18 +38,22 @@ export function credentialKey(principal: Principal): string {
  * count falls back to this process's memory: limits stay on, requests are not refused because of the counter.
  */
 @Injectable()
-export class RequestLimiter {
+export class RequestLimiter implements OnModuleInit {
   private readonly logger = new Logger(RequestLimiter.name);
   private readonly limiters: Record<LimitedClass, RateLimiterPostgres>;
 
-  constructor(config: AppConfig, db: DataSource) {
+  constructor(
+    config: AppConfig,
+    private readonly db: DataSource,
+    private readonly tasks: TaskScheduler,
+  ) {
     const make = (keyPrefix: LimitedClass, points: number) =>
       new RateLimiterPostgres({
         storeClient: db,
         storeType: 'typeorm',
         tableName: 'rate_limits',
         tableCreated: true, // by migration 1764400950000
-        clearExpiredByTimeout: config.runsWorker,
+        clearExpiredByTimeout: false, // the `rate-limit-prune` task does it
         keyPrefix,
         points,
         duration: WINDOW_S,
@@ -55,8 +66,18 @@ export class RequestLimiter {
     };
   }
 
+  onModuleInit(): void {
+    this.tasks.register({ name: 'rate-limit-prune', everyMs: PRUNE_EVERY_MS, runsIn: 'worker', run: () => this.prune() });
+  }
+
+  /** Deletes counters whose window ended more than a window ago; returns how many. */
+  async prune(now = Date.now()): Promise<number> {
+    const [, count] = await this.db.query(`DELETE FROM rate_limits WHERE expire < $1`, [now - WINDOW_S * 1000]);
+    return Number(count) || 0;
+  }
+
   /** Counts the request; over the limit it sets Retry-After and throws 429 `rate_limited`. */
-  async consume(principal: Principal, request: Request, response: Response): Promise<void> {
+  async consume(principal: Credential, request: Request, response: Response): Promise<void> {
     const limitClass = limitClassOf(request.method, request.path);
     if (!limitClass) return;
     try {

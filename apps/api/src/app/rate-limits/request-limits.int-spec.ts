@@ -1,5 +1,5 @@
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { Fixture, monitoringFixture } from '../monitoring/monitoring.test-helpers';
+import { Fixture, monitoringFixture } from '../../testing/monitoring-fixture';
 
 describe('per-credential request limits shared by two API processes through Postgres', () => {
   let a: TestApp;

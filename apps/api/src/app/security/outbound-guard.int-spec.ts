@@ -5,7 +5,7 @@ import { Poller } from '../collection/poller';
 import { NotificationSender } from '../notifications/notification-sender';
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { TestDnsServer } from '../../testing/dns-server';
-import { TargetAddressPolicy } from './target-address.policy';
+import { TargetAddressPolicy } from '../target-address/target-address.policy';
 
 /** Literal forms of metadata, link-local, CGNAT, unspecified and broadcast addresses, IPv4 and IPv6-embedded. */
 const FORBIDDEN_LITERALS = [

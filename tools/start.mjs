@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: builds what is out of date (Nx cache), then runs the whole product on one port:
 // the API serving the built dashboard, on the embedded Postgres unless DATABASE_URL is set,
-// plus, in demo mode (SEQPULSE_DEMO, default true), the simulated customer fleet it polls.
+// plus, in demo mode, the simulated customer fleet it polls. The demo (SEQPULSE_DEMO) is on by default only on the
+// embedded database: with DATABASE_URL set, the product starts empty unless SEQPULSE_DEMO=true is given.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { ensureNodeModules } from './ensure-deps.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = { ...process.env, ...NX_ENV };
-const demo = (env.SEQPULSE_DEMO ?? 'true').toLowerCase() !== 'false';
+// Same rule as the API's AppConfig (true/1/yes).
+const demo = env.SEQPULSE_DEMO ? ['true', '1', 'yes'].includes(env.SEQPULSE_DEMO.toLowerCase()) : !env.DATABASE_URL;
 const dataDir = resolve(root, env.SEQPULSE_DATA_DIR ?? '.data');
 const children = [];
 
@@ -72,7 +74,7 @@ process.on('SIGTERM', () => shutdown(0));
 
 ensureNodeModules(root);
 build();
-const apiEnv = { SEQPULSE_DATA_DIR: dataDir };
+const apiEnv = { SEQPULSE_DATA_DIR: dataDir, SEQPULSE_DEMO: String(demo) };
 if (demo) {
   const fleetPort = env.SEQPULSE_DEMO_FLEET_PORT ?? '4100';
   const secrets = demoSecretsFile();
@@ -95,5 +97,7 @@ if (demo) {
 }
 run('api', join(root, 'dist/apps/api/main.js'), apiEnv);
 log(
-  `SeqPulse Realtime starting on http://localhost:${env.PORT ?? 3000}/ ${demo ? '(demo: demo@seqpulse.local / seqpulse-demo-2026, admin@seqpulse.local / seqpulse-admin-demo)' : ''}`,
+  demo
+    ? `SeqPulse Realtime demo starting on http://127.0.0.1:${env.PORT ?? 3000}/ (demo@seqpulse.local / seqpulse-demo-2026, admin@seqpulse.local / seqpulse-admin-demo; loopback only unless HOST is set)`
+    : `SeqPulse Realtime starting on port ${env.PORT ?? 3000} (no demo; the administrator comes from SEQPULSE_ADMIN_EMAIL / SEQPULSE_ADMIN_PASSWORD)`,
 );

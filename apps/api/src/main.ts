@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { AppConfig, ConfigError, loadConfig } from './app/config/app-config';
+import { AppConfig, ConfigError, loadConfig, StartRefusedError } from './app/config/app-config';
 import { bootLogger } from './app/logging';
 import { DataDirInUseError, EmbeddedDatabase, startEmbeddedPostgres } from './app/database/embedded-postgres';
 import { createApp } from './app/create-app';
@@ -36,7 +36,18 @@ async function main(): Promise<void> {
     }
     config.DATABASE_URL = embedded.url;
   }
-  const app = await createApp(config);
+  let app;
+  try {
+    app = await createApp(config);
+  } catch (error) {
+    if (error instanceof StartRefusedError) {
+      log.fatal(error.message);
+      process.stderr.write(`${error.message}\n`);
+      await embedded?.stop().catch(() => undefined);
+      process.exit(2);
+    }
+    throw error;
+  }
   const stopEmbedded = async () => embedded?.stop().catch((e) => log.error({ err: e }, 'Embedded Postgres did not stop cleanly'));
   process.once('beforeExit', stopEmbedded);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -48,10 +59,10 @@ async function main(): Promise<void> {
     });
   }
   if (config.runsApi) {
-    await app.listen(config.PORT);
+    await app.listen(config.PORT, config.listenHost);
     log.info(
-      { port: config.PORT, role: config.SEQPULSE_ROLE, demo: config.SEQPULSE_DEMO },
-      `SeqPulse Realtime is up on http://localhost:${config.PORT}/`,
+      { port: config.PORT, host: config.listenHost, role: config.SEQPULSE_ROLE, demo: config.demo },
+      `SeqPulse Realtime is up on http://${config.listenHost === '0.0.0.0' ? 'localhost' : config.listenHost}:${config.PORT}/`,
     );
   } else {
     log.info({ role: config.SEQPULSE_ROLE }, 'SeqPulse Realtime worker is up');

@@ -18,6 +18,8 @@ function freePort() {
 }
 
 export default async function setup() {
+  // Every test app's log lines land here; the global teardown scans them for secrets (log-secret-scan.mjs).
+  process.env.SEQPULSE_TEST_LOG_DIR = mkdtempSync(join(tmpdir(), 'seqpulse-int-logs-'));
   if (process.env.SEQPULSE_TEST_DATABASE_URL) {
     process.env.TEST_PG_ADMIN_URL = process.env.SEQPULSE_TEST_DATABASE_URL;
     return;

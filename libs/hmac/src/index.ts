@@ -9,3 +9,5 @@ export { verifyPoll, verifyRequest, isTimestampWithinWindow, MAX_TIMESTAMP_AGE_M
 export type { VerifyPollOptions, VerifyResult, VerifyFailureReason } from './lib/verify';
 export { NonceStore, NONCE_TTL_MS, DEFAULT_MAX_NONCES } from './lib/nonce-store';
 export type { NonceStoreOptions } from './lib/nonce-store';
+export { CONTENT_SIGNATURE_HEADER, contentSigningString, signWebhook, verifyWebhook } from './lib/webhook';
+export type { SignWebhookOptions, VerifyWebhookOptions } from './lib/webhook';

@@ -6,6 +6,8 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { loggerParams } from './logging';
 import { AuthModule } from './auth/auth.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { AccountTasksModule } from './account-tasks/account-tasks.module';
 import { ProjectsModule } from './projects/projects.module';
 import { RolloutModule } from './rollout/rollout.module';
 import { HealthModule } from './health/health.module';
@@ -31,6 +33,9 @@ export class AppModule {
         }),
         DatabaseModule,
         AuthModule,
+        // After AuthModule: its request-limit guard runs after the AuthGuard, on the authenticated principal.
+        RateLimitsModule,
+        AccountTasksModule,
         RolloutModule,
         ProjectsModule,
         HealthModule,
@@ -40,7 +45,7 @@ export class AppModule {
         CollectionModule,
         DeploymentsModule,
         DeploymentImpactModule,
-        ...(config.SEQPULSE_DEMO ? [DemoModule] : []),
+        ...(config.demo ? [DemoModule] : []),
       ],
     };
   }

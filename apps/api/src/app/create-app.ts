@@ -18,6 +18,25 @@ import { runMigrations } from './database/run-migrations';
 const JSON_BODY_LIMIT = '64kb';
 
 /**
+ * The dashboard and the API docs load code only from this origin. The one inline script allowed is the
+ * `onload="this.media='all'"` the Angular build puts on the stylesheet link (critical CSS inlining), by its hash.
+ * Inline styles stay allowed (Angular component styles, chart sizing); nothing may frame the dashboard.
+ */
+export const CONTENT_SECURITY_POLICY: Record<string, string[]> = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'unsafe-hashes'", "'sha256-MhtPZXr7+LpJUY5qtMutB+qWfQtMaPccfe7QXtCcEYc='"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+};
+
+/**
  * Builds the whole application, the same way for `main.ts` and for the integration tests:
  * migrations first (under a lock), then the Nest lifecycle, routes, docs and the dashboard.
  */
@@ -30,14 +49,20 @@ export async function createApp(config: AppConfig, options: { logStream?: NodeJS
   await runMigrations(app.get(DataSource));
 
   app.set('trust proxy', 'loopback');
-  app.use(helmet({ contentSecurityPolicy: false }));
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(compressionMiddleware());
   app.use(jsonBodyParser());
   app.useGlobalPipes(contractValidationPipe());
   app.useGlobalFilters(new ContractExceptionFilter());
   mountOpenApi(app);
   mountDashboard(app, config);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // E.g. StartRefusedError from the accounts bootstrap: release the pools before the caller reports it.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 

@@ -1,9 +1,10 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { Client, Pool } from 'pg';
 import { AppConfig, loadConfig } from '../app/config/app-config';
 import { createApp } from '../app/create-app';
@@ -53,15 +54,26 @@ export async function startTestApp(
     SEQPULSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'seqpulse-test-')),
     SEQPULSE_ADMIN_EMAIL: TEST_ADMIN.email,
     SEQPULSE_ADMIN_PASSWORD: TEST_ADMIN.password,
-    LOG_LEVEL: options.captureLogs ? 'trace' : 'silent',
+    // Every test app logs at least at the production level into SEQPULSE_TEST_LOG_DIR, which the integration run's
+    // global teardown scans for secrets (test/log-secret-scan.mjs); captureLogs also keeps the lines here, at trace.
+    LOG_LEVEL: options.captureLogs ? 'trace' : process.env.SEQPULSE_TEST_LOG_DIR ? 'info' : 'silent',
     SEQPULSE_LOGIN_RATE_LIMIT: '1000',
+    // Tests fire requests far faster than any user; the limits have their own spec (request-limits.int-spec.ts).
+    SEQPULSE_RATE_LIMIT_REALTIME: '1000000',
+    SEQPULSE_RATE_LIMIT_WRITES: '1000000',
     // Processes sharing a database share the key, as docs/operations.md requires.
     SEQPULSE_SECRET_KEY: 'ab'.repeat(32),
     ...env,
   });
   const logs: string[] = [];
   const stream = new PassThrough();
-  stream.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  if (options.captureLogs) stream.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  const logDir = process.env.SEQPULSE_TEST_LOG_DIR;
+  if (logDir) stream.pipe(createWriteStream(join(logDir, `app-${process.pid}-${randomBytes(4).toString('hex')}.log`)));
+  else if (!options.captureLogs) stream.resume();
+  // nestjs-pino keeps the first app's logger for lines written outside a request (start-up, timers) for the whole
+  // process: point it at this app's stream, so what this app logs at start is in its own logs.
+  __resetOutOfContextForTests();
   const app = await createApp(config, { logStream: stream });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };

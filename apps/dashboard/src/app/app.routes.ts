@@ -33,6 +33,12 @@ export const appRoutes: Route[] = [
     loadComponent: () => import('./features/api-keys/api-keys.page').then((m) => m.ApiKeysPage),
   },
   {
+    path: 'app/account',
+    title: 'Account · SeqPulse',
+    canActivate: [authGuard],
+    loadComponent: () => import('./features/account/account.page').then((m) => m.AccountPage),
+  },
+  {
     path: 'app/admin',
     canActivate: [adminGuard],
     loadChildren: () => import('./features/admin/admin.routes').then((m) => m.adminRoutes),

@@ -22,7 +22,7 @@ import { ProjectsStore } from './core/projects.store';
           }
         </nav>
         <div class="user">
-          <span class="user-email" [title]="user.email">{{ user.email }}</span>
+          <a class="user-email" routerLink="/app/account" [title]="'Account of ' + user.email">{{ user.email }}</a>
           <span class="badge">{{ user.role }}</span>
           <button type="button" class="btn btn-ghost" (click)="signOut()">Sign out</button>
         </div>

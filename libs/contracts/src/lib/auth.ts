@@ -56,3 +56,25 @@ export interface ApiKeyView {
 export interface CreatedApiKey extends ApiKeyView {
   key: string;
 }
+
+/** `POST /auth/password`: every other session of the caller is revoked. */
+export interface ChangePasswordRequest {
+  current_password: string;
+  new_password: string;
+}
+
+/** `GET /admin/users` item. */
+export interface AdminUserView {
+  id: string;
+  email: string;
+  role: Role;
+  disabled: boolean;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+/** `PATCH /admin/users/:id`. */
+export interface UpdateUserRequest {
+  disabled?: boolean;
+  role?: Role;
+}

@@ -92,7 +92,7 @@ export function isTimestampWithinWindow(
 }
 
 /** Constant-time comparison of the received `sha256=<hex>` against the expected bytes. */
-function signatureMatches(received: string, expected: Buffer): boolean {
+export function signatureMatches(received: string, expected: Buffer): boolean {
   const match = SIGNATURE_FORMAT.exec(received);
   if (!match) return false;
   const receivedBytes = Buffer.from(match[1], 'hex');

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, Repository } from 'typeorm';
 import { API_KEY_PREFIX } from '@seqpulse/contracts';
-import type { ApiKeyView, CreatedApiKey, Scope } from '@seqpulse/contracts';
+import type { ApiKeyView, CreatedApiKey, Role, Scope } from '@seqpulse/contracts';
+import { AppConfig } from '../config/app-config';
 import { ApiError } from '../common/api-error';
 import { isoOrNull, isoSeconds } from '../common/time';
 import { hashToken, randomToken } from '../auth/secrets';
 import { Principal } from '../auth/principal';
-import { UserEntity } from '../auth/user.entity';
 import { ProjectEntity } from '../projects/project.entity';
 import { canSeeProject } from '../auth/principal';
 import { ApiKeyEntity } from './api-key.entity';
@@ -18,14 +18,14 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 @Injectable()
 export class ApiKeysService {
   constructor(
+    private readonly config: AppConfig,
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
-    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     @InjectRepository(ProjectEntity) private readonly projects: Repository<ProjectEntity>,
   ) {}
 
   async create(owner: Principal, name: string, scopes: Scope[], projectIds?: string[]): Promise<CreatedApiKey> {
-    if (scopes.includes('admin') && owner.role !== 'admin') {
-      throw ApiError.insufficientScope('Only administrators can create keys with the admin scope.');
+    if (scopes.includes('admin') && (owner.role !== 'admin' || owner.kind !== 'session')) {
+      throw ApiError.insufficientScope('Only an administrator signed in to the dashboard can create keys with the admin scope.');
     }
     if (projectIds) await this.assertVisible(owner, projectIds);
     const key = randomToken(API_KEY_PREFIX);
@@ -59,22 +59,34 @@ export class ApiKeysService {
   }
 
   async authenticate(key: string): Promise<Principal | null> {
-    const row = await this.keys.findOne({ where: { keyHash: hashToken(key), revokedAt: IsNull() } });
+    // One round trip: the key, and its owner still enabled (and not a demo account while the demo is off).
+    const [row]: {
+      id: string;
+      scopes: Scope[];
+      project_ids: string[] | null;
+      last_used_at: Date | null;
+      user_id: string;
+      email: string;
+      role: Role;
+    }[] = await this.keys.query(
+      `SELECT k.id, k.scopes, k.project_ids, k.last_used_at, u.id AS user_id, u.email, u.role
+         FROM api_keys k JOIN account_status u ON u.id = k.user_id
+        WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND NOT u.disabled AND (NOT u.demo OR $2)`,
+      [hashToken(key), this.config.demo],
+    );
     if (!row) return null;
-    const user = await this.users.findOne({ where: { id: row.userId } });
-    if (!user) return null;
-    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
       void this.keys.update({ id: row.id }, { lastUsedAt: new Date() }).catch(() => undefined);
     }
     // A key never holds more than its owner: `admin` only counts while the owner is an admin.
-    const scopes = new Set(row.scopes.filter((s) => s !== 'admin' || user.role === 'admin'));
+    const scopes = new Set(row.scopes.filter((s) => s !== 'admin' || row.role === 'admin'));
     return {
       kind: 'api_key',
-      userId: user.id,
-      email: user.email,
-      role: user.role,
+      userId: row.user_id,
+      email: row.email,
+      role: row.role,
       scopes,
-      projectIds: row.projectIds,
+      projectIds: row.project_ids,
       apiKeyId: row.id,
       sessionId: null,
     };

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { LoginResponse, MeResponse } from '@seqpulse/contracts';
 import { ApiErrors } from '../common/openapi';
-import { AdminOnly, CurrentPrincipal, Public } from './decorators';
+import { CurrentPrincipal, Public, SessionOnly } from './decorators';
 import { AuthService, toMe } from './auth.service';
-import { CreateUserDto, LoginDto, LoginResponseDto, MeDto, SignupDto } from './auth.dto';
+import { ChangePasswordDto, LoginDto, LoginResponseDto, MeDto, SignupDto } from './auth.dto';
 import type { Principal } from './principal';
 
 @ApiTags('auth')
@@ -43,6 +43,30 @@ export class AuthController {
     await this.auth.logout(principal);
   }
 
+  @Post('auth/logout-all')
+  @HttpCode(204)
+  @SessionOnly()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Sign out everywhere: every session of the caller ends, this one included (API keys stay).' })
+  @ApiNoContentResponse()
+  @ApiErrors(401, 403, 429)
+  async logoutAll(@CurrentPrincipal() principal: Principal): Promise<void> {
+    await this.auth.logoutAll(principal);
+  }
+
+  @Post('auth/password')
+  @HttpCode(204)
+  @SessionOnly()
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Change my password (the current one is required). Every other session of the caller ends; this one and API keys stay.',
+  })
+  @ApiNoContentResponse()
+  @ApiErrors(400, 401, 403, 429)
+  async changePassword(@CurrentPrincipal() principal: Principal, @Body() body: ChangePasswordDto): Promise<void> {
+    await this.auth.changePassword(principal, body.current_password, body.new_password);
+  }
+
   @Get('auth/me')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The calling user.' })
@@ -50,15 +74,5 @@ export class AuthController {
   @ApiErrors(401)
   me(@CurrentPrincipal() principal: Principal): MeResponse {
     return toMe({ id: principal.userId, email: principal.email, role: principal.role });
-  }
-
-  @Post('admin/users')
-  @AdminOnly()
-  @ApiBearerAuth()
-  @ApiOperation({ summary: 'Create a user of either role (admin only).' })
-  @ApiCreatedResponse({ type: MeDto })
-  @ApiErrors(400, 401, 403, 409)
-  async createUser(@Body() body: CreateUserDto): Promise<MeResponse> {
-    return toMe(await this.auth.createUser(body.email, body.password, body.role));
   }
 }

@@ -5,7 +5,7 @@ import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ENV_NAME_PATTERN } from '@seqpulse/contracts';
 import { ApiErrors } from '../common/openapi';
 import { uuidPipe } from '../common/uuid-pipe';
-import { CurrentPrincipal } from '../auth/decorators';
+import { CurrentPrincipal, RequireScopes } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
 import { CollectionFailureView, FailureLog } from './failure-log';
@@ -33,6 +33,7 @@ export class CollectionFailuresController {
   ) {}
 
   @Get(':id/collection-failures')
+  @RequireScopes('monitoring:read')
   @ApiOperation({
     summary:
       'Latest failed polls of a project, newest first, with their reason: timeout, connection_refused, http_status, invalid_payload (metric and value), hmac_rejected, blocked_address, too_large, network_error.',
@@ -40,7 +41,7 @@ export class CollectionFailuresController {
   @ApiQuery({ name: 'env', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1..500, default 50' })
   @ApiOkResponse({ description: 'Array of {project_id, env, slot_at, at, reason, detail}' })
-  @ApiErrors(400, 401, 404)
+  @ApiErrors(400, 401, 403, 404)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Param('id', uuidPipe('project')) id: string,

@@ -5,6 +5,7 @@ import { ClaimedJob, JobOutcome, JobQueue } from './job-queue';
 import { WorkerIdentity } from '../scheduler/worker-identity';
 import { CollectionFailure, FailureLog } from './failure-log';
 import { Poller, pollUrl } from './poller';
+import { TargetAddressPolicy } from '../target-address/target-address.policy';
 import { TargetDirectory } from './target-directory';
 
 /** Most jobs one claim takes; smaller batches spread a burst of due slots over several ticks. */
@@ -38,11 +39,12 @@ export class Collector implements BeforeApplicationShutdown {
     private readonly directory: TargetDirectory,
     private readonly failureLog: FailureLog,
     private readonly identity: WorkerIdentity,
+    targets: TargetAddressPolicy,
   ) {
     this.poller = new Poller({
       timeoutMs: config.SEQPULSE_POLL_TIMEOUT_MS,
       maxBytes: config.SEQPULSE_POLL_MAX_BYTES,
-      allowPrivate: config.allowPrivateTargets,
+      targets,
     });
   }
 

@@ -1,7 +1,12 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { verifyPoll, NonceStore } from '@seqpulse/hmac';
+import { AppConfig } from '../config/app-config';
+import { TargetAddressPolicy } from '../target-address/target-address.policy';
 import { Poller, pollUrl } from './poller';
+
+const targets = (allowPrivate: boolean) =>
+  new TargetAddressPolicy(Object.assign(new AppConfig(), { SEQPULSE_DEMO: false, SEQPULSE_ALLOW_PRIVATE_TARGETS: allowPrivate }));
 
 const good = { metrics: { requests_per_sec: 12.5, latency_p95: 180, error_rate: 0.002, cpu_usage: 0.41, memory_usage: 0.63 } };
 
@@ -16,8 +21,8 @@ describe('Poller over real HTTP', () => {
   let server: Server;
   let base: string;
   let handler: (req: IncomingMessage, res: ServerResponse) => void;
-  const poller = new Poller({ timeoutMs: 300, maxBytes: 1024, allowPrivate: true });
-  const strict = new Poller({ timeoutMs: 300, maxBytes: 1024, allowPrivate: false });
+  const poller = new Poller({ timeoutMs: 300, maxBytes: 1024, targets: targets(true) });
+  const strict = new Poller({ timeoutMs: 300, maxBytes: 1024, targets: targets(false) });
 
   beforeAll(async () => {
     server = createServer((req, res) => handler(req, res));
@@ -93,6 +98,13 @@ describe('Poller over real HTTP', () => {
     expect(await poll('secret-secret-secret')).toMatchObject({ ok: false, reason: 'hmac_rejected', detail: { status: 401 } });
   });
 
+  it('keeps what it stores of an invalid answer small, whatever the endpoint sends', async () => {
+    handler = (_req, res) => res.end(JSON.stringify({ metrics: { ...good.metrics, error_rate: 'x'.repeat(900) } }));
+    const outcome = await poll();
+    expect(outcome).toMatchObject({ ok: false, reason: 'invalid_payload', detail: { metric: 'error_rate' } });
+    expect(JSON.stringify(outcome.ok === false && outcome.detail).length).toBeLessThan(400);
+  });
+
   it('reports connection_refused and blocked_address', async () => {
     expect(await poller.poll({ projectId: 'p', env: 'prod', url: 'http://127.0.0.1:1/m', hmacSecret: null })).toMatchObject({
       reason: 'connection_refused',
@@ -103,8 +115,12 @@ describe('Poller over real HTTP', () => {
     expect(await strict.poll({ projectId: 'p', env: 'prod', url: 'http://localhost:1/m', hmacSecret: null })).toMatchObject({
       reason: 'blocked_address',
     });
-    expect(await poller.poll({ projectId: 'p', env: 'prod', url: 'http://169.254.169.254/latest', hmacSecret: null })).toMatchObject({
-      reason: 'blocked_address',
-    });
+    const metadata = await poller.poll({ projectId: 'p', env: 'prod', url: 'http://169.254.169.254/latest', hmacSecret: null });
+    expect(metadata).toMatchObject({ reason: 'blocked_address' });
+    for (const form of ['[::ffff:169.254.169.254]', '[64:ff9b::a9fe:a9fe]', '[2002:a9fe:a9fe::1]', '100.100.100.200']) {
+      expect(await poller.poll({ projectId: 'p', env: 'prod', url: `http://${form}/latest`, hmacSecret: null })).toMatchObject({
+        reason: 'blocked_address',
+      });
+    }
   });
 });

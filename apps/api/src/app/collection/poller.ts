@@ -1,10 +1,8 @@
-import { lookup as dnsLookup, LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
 import { Agent, errors, request } from 'undici';
 import { validateMetricValues } from '@seqpulse/contracts';
 import type { MetricValues } from '@seqpulse/contracts';
 import { signPoll } from '@seqpulse/hmac';
-import { isAddressAllowed } from '../target-address/target-address.policy';
+import { OutboundAddressRefused, redactAddresses, TargetAddressPolicy } from '../target-address/target-address.policy';
 import type { FailureReason } from './failure-reasons';
 
 export interface PollTarget {
@@ -21,16 +19,14 @@ export type PollOutcome =
 export interface PollerOptions {
   timeoutMs: number;
   maxBytes: number;
-  allowPrivate: boolean;
+  /** The guarded outbound client: every connection is address-checked at connect time. */
+  targets: TargetAddressPolicy;
   /** Sockets kept per target origin (keep-alive). */
   connectionsPerOrigin?: number;
 }
 
-class BlockedAddressError extends Error {
-  constructor(readonly address: string) {
-    super(`address ${address} is not allowed`);
-  }
-}
+/** What is stored from a failure is bounded: a message never exceeds this. */
+const MAX_DETAIL_CHARS = 200;
 
 /** The URL polled for one env: `{env}` in the endpoint is replaced, otherwise `env=<env>` is added to the query. */
 export function pollUrl(endpoint: string, env: string): string {
@@ -49,24 +45,13 @@ export class Poller {
   private readonly agent: Agent;
 
   constructor(private readonly options: PollerOptions) {
-    const allowPrivate = options.allowPrivate;
-    this.agent = new Agent({
+    this.agent = options.targets.createAgent({
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 60_000,
       connections: options.connectionsPerOrigin ?? 8,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
-      connect: {
-        timeout: options.timeoutMs,
-        lookup: (hostname: string, opts: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-          dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses: LookupAddress[]) => {
-            if (error) return callback(error);
-            const allowed = addresses.filter((a) => isAddressAllowed(a.address, allowPrivate));
-            if (allowed.length === 0) return callback(new BlockedAddressError(addresses[0]?.address ?? hostname));
-            return opts?.all ? callback(null, allowed) : callback(null, allowed[0].address, allowed[0].family);
-          });
-        },
-      } as never,
+      connectTimeoutMs: options.timeoutMs,
     });
   }
 
@@ -78,10 +63,6 @@ export class Poller {
       url = new URL(target.url);
     } catch {
       return { ok: false, reason: 'blocked_address', detail: { message: 'invalid URL' }, durationMs: elapsed() };
-    }
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) && !isAddressAllowed(host, this.options.allowPrivate)) {
-      return { ok: false, reason: 'blocked_address', detail: { address: host }, durationMs: elapsed() };
     }
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -157,7 +138,11 @@ function parseMetrics(
   const metrics = (payload as { metrics?: unknown } | null)?.metrics;
   const check = validateMetricValues(metrics);
   if (check.ok === false) {
-    return { ok: false, reason: 'invalid_payload', detail: { metric: check.metric, value: check.value ?? null, message: check.reason } };
+    return {
+      ok: false,
+      reason: 'invalid_payload',
+      detail: { metric: check.metric, value: boundedValue(check.value), message: String(check.reason).slice(0, MAX_DETAIL_CHARS) },
+    };
   }
   return { ok: true, values: check.values };
 }
@@ -165,11 +150,10 @@ function parseMetrics(
 function classify(error: unknown, timeoutMs: number): { reason: FailureReason; detail: Record<string, unknown> } {
   const e = error as { name?: string; code?: string; message?: string; cause?: unknown };
   const cause = (e.cause ?? {}) as { code?: string };
-  if (error instanceof BlockedAddressError || e.cause instanceof BlockedAddressError) {
-    return {
-      reason: 'blocked_address',
-      detail: { address: (error instanceof BlockedAddressError ? error : (e.cause as BlockedAddressError)).address },
-    };
+  if (error instanceof OutboundAddressRefused || e.cause instanceof OutboundAddressRefused) {
+    // The refusal names the host as configured, never the address it resolved to.
+    const refusal = error instanceof OutboundAddressRefused ? error : (e.cause as OutboundAddressRefused);
+    return { reason: 'blocked_address', detail: { message: refusal.message.slice(0, MAX_DETAIL_CHARS) } };
   }
   if (
     e.name === 'TimeoutError' ||
@@ -182,5 +166,15 @@ function classify(error: unknown, timeoutMs: number): { reason: FailureReason; d
   }
   const code = e.code ?? cause.code;
   if (code === 'ECONNREFUSED') return { reason: 'connection_refused', detail: {} };
-  return { reason: 'network_error', detail: { code: code ?? null, message: e.message ?? String(error) } };
+  return {
+    reason: 'network_error',
+    detail: { code: code ?? null, message: redactAddresses(e.message ?? String(error)).slice(0, MAX_DETAIL_CHARS) },
+  };
+}
+
+/** The offending value as received, cut so a stored failure stays small (the endpoint chooses what it sends). */
+function boundedValue(value: unknown): unknown {
+  if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean') return value ?? null;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

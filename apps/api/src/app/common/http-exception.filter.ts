@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { toErrorBody } from './error-body';
+import { loggableError } from '../logging';
 
 /** Every error leaves the API in the contract's `{statusCode, code, message, details?}` shape. */
 @Catch()
@@ -11,7 +12,8 @@ export class ContractExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) {
-      this.logger.error({ err: exception }, 'Unhandled error');
+      // Without SQL parameters, driver details or bodies: see loggableError.
+      this.logger.error({ error: loggableError(exception) }, 'Unhandled error');
     }
     if (response.headersSent) {
       response.end();

@@ -8,6 +8,7 @@ export type ProcessRole = (typeof PROCESS_ROLES)[number];
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(String(value).toLowerCase());
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toOptionalString = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : String(value));
 
 /**
  * Every setting the product reads from the environment, typed and validated once at start-up.
@@ -19,6 +20,11 @@ export class AppConfig {
   @Min(0)
   @Max(65535)
   PORT = 3000;
+
+  /** Interface to listen on; default 127.0.0.1 while the demo is on (its passwords are published), else 0.0.0.0. */
+  @IsOptional()
+  @IsString()
+  HOST?: string;
 
   /** Absent: the embedded Postgres under SEQPULSE_DATA_DIR. */
   @IsOptional()
@@ -35,18 +41,27 @@ export class AppConfig {
   @Max(65535)
   SEQPULSE_PG_PORT = 0;
 
+  @Transform(toOptionalString)
   @IsOptional()
   @IsEmail()
   SEQPULSE_ADMIN_EMAIL?: string;
 
+  @Transform(toOptionalString)
   @IsOptional()
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)
   SEQPULSE_ADMIN_PASSWORD?: string;
 
+  /** Break-glass: the administrator SEQPULSE_ADMIN_EMAIL gets SEQPULSE_ADMIN_PASSWORD again (and is re-enabled) at start. */
   @Transform(toBool)
   @IsBoolean()
-  SEQPULSE_DEMO = true;
+  SEQPULSE_ADMIN_RESET = false;
+
+  /** Demo data, demo accounts and private targets. Default: true only on the embedded database (no DATABASE_URL). */
+  @Transform(toBool)
+  @IsOptional()
+  @IsBoolean()
+  SEQPULSE_DEMO?: boolean;
 
   /** Defaults to the value of SEQPULSE_DEMO: the demo fleet listens on 127.0.0.1. */
   @Transform(toBool)
@@ -67,6 +82,57 @@ export class AppConfig {
   @Max(30 * 86400)
   SEQPULSE_SESSION_TTL_S = 12 * 3600;
 
+  /** A session unused this long ends, whatever its absolute lifetime (SEQPULSE_SESSION_TTL_S). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86400)
+  SEQPULSE_SESSION_IDLE_S = 2 * 3600;
+
+  /** Requests per minute and credential on the realtime routes (/monitoring/enterprise/…), shared by every API process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SEQPULSE_RATE_LIMIT_REALTIME = 600;
+
+  /** Write requests (POST, PUT, PATCH, DELETE) per minute and credential, shared by every API process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SEQPULSE_RATE_LIMIT_WRITES = 120;
+
+  /** Open event streams per user (sessions together) or per API key. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SEQPULSE_STREAMS_PER_CREDENTIAL = 10;
+
+  /** Open event streams per API process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SEQPULSE_STREAMS_PER_PROCESS = 5_000;
+
+  /** A stream whose reader has not taken pending bytes for this long is closed (slow or stalled reader). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(600)
+  SEQPULSE_STREAM_WRITE_TIMEOUT_S = 30;
+
+  /** DNS servers for outbound calls (`host[:port]`, comma-separated); default: the system's resolv.conf servers. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  SEQPULSE_DNS_SERVERS?: string;
+
+  /** Timeout of one DNS resolution of an outbound call. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  SEQPULSE_DNS_TIMEOUT_MS = 2_000;
+
   /** Login/sign-up attempts per client address per minute. */
   @Transform(toInt)
   @IsInt()
@@ -77,6 +143,12 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   SEQPULSE_SECRET_KEY?: string;
+
+  /** The key being replaced, during a rotation of SEQPULSE_SECRET_KEY: secrets sealed with it are re-sealed at start. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  SEQPULSE_SECRET_KEY_PREVIOUS?: string;
 
   /** Built dashboard to serve at `/`; default: next to the built API. */
   @IsOptional()
@@ -194,8 +266,17 @@ export class AppConfig {
   @Max(3650)
   SEQPULSE_AUDIT_RETENTION_DAYS = 90;
 
+  get demo(): boolean {
+    return this.SEQPULSE_DEMO ?? !this.DATABASE_URL;
+  }
+
+  /** Loopback and private networks; metadata, link-local and carrier-grade NAT stay refused whatever this says. */
   get allowPrivateTargets(): boolean {
-    return this.SEQPULSE_ALLOW_PRIVATE_TARGETS ?? this.SEQPULSE_DEMO;
+    return this.SEQPULSE_ALLOW_PRIVATE_TARGETS ?? this.demo;
+  }
+
+  get listenHost(): string {
+    return this.HOST ?? (this.demo ? '127.0.0.1' : '0.0.0.0');
   }
   /** Where users open the dashboard (no trailing slash). */
   get publicUrl(): string {
@@ -212,6 +293,9 @@ export class AppConfig {
 
 export class ConfigError extends Error {}
 
+/** The configuration is valid but starting would be unsafe (e.g. no administrator); the message says what to set. */
+export class StartRefusedError extends Error {}
+
 export const DEMO_ADMIN = { email: 'admin@seqpulse.local', password: 'seqpulse-admin-demo' };
 export const DEMO_MEMBER = { email: 'demo@seqpulse.local', password: 'seqpulse-demo-2026' };
 
@@ -219,9 +303,13 @@ export const DEMO_MEMBER = { email: 'demo@seqpulse.local', password: 'seqpulse-d
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new AppConfig());
   const relevant = Object.fromEntries(
-    Object.entries(env).filter(([k, v]) => v !== undefined && (known.includes(k) || k.startsWith('SEQPULSE_') || k === 'DATABASE_URL')),
+    Object.entries(env).filter(
+      ([k, v]) => v !== undefined && (known.includes(k) || k.startsWith('SEQPULSE_') || k === 'DATABASE_URL' || k === 'HOST'),
+    ),
   );
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });
+  // Decided once, before main.ts points DATABASE_URL at the embedded database.
+  config.SEQPULSE_DEMO ??= !config.DATABASE_URL;
   if (config.SEQPULSE_DEMO && !config.SEQPULSE_ADMIN_EMAIL && !config.SEQPULSE_ADMIN_PASSWORD) {
     // The demo must be explorable at once; a real deployment sets its own administrator.
     config.SEQPULSE_ADMIN_EMAIL = DEMO_ADMIN.email;

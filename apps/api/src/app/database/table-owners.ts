@@ -15,6 +15,9 @@ export interface TableOwner {
 export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
   users: { module: 'auth' },
   sessions: { module: 'auth' },
+  /** Every account's id, email, role and whether it may act (`disabled`, `demo`): what other modules may know of users. */
+  account_status: { module: 'auth', published: true, view: true },
+  rate_limits: { module: 'rate-limits' },
   api_keys: { module: 'api-keys' },
   projects: { module: 'projects' },
   rollout_settings: { module: 'rollout' },

@@ -55,7 +55,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.runsApi || (await this.auth.findByEmail(DEMO_MEMBER.email))) return;
-    const member = await this.auth.createUser(DEMO_MEMBER.email, DEMO_MEMBER.password, 'member');
+    const member = await this.auth.createUser(DEMO_MEMBER.email, DEMO_MEMBER.password, 'member', { demo: true });
     const fleetSecrets = this.readFleetSecrets();
     const pilotIds: string[] = [];
     for (const demo of DEMO_PROJECTS) {
@@ -70,6 +70,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
           hmacEnabled: Boolean(secret),
           hmacSecretEnc: secret ? this.secrets.seal(secret) : null,
           pollIntervalS: 15,
+          demo: true,
         }),
       );
       if (demo.pilot) pilotIds.push(saved.id);

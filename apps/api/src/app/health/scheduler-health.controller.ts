@@ -1,12 +1,9 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { API_KEY_PREFIX } from '@seqpulse/contracts';
 import type { SchedulerHealth } from '@seqpulse/contracts';
 import { Public } from '../auth/decorators';
-import { AuthService } from '../auth/auth.service';
-import { ApiKeysService } from '../api-keys/api-keys.service';
-import { extractCredential } from '../auth/auth.guard';
+import { Credentials, isFullAdmin } from '../auth/credentials';
 import { SchedulerHealthService } from './scheduler-health.service';
 
 class JobCountsDto {
@@ -36,7 +33,11 @@ class SchedulerHealthDto {
   @ApiProperty({ nullable: true, type: Number, description: 'p99 of (poll start − scheduled slot) over the last 5 minutes.' })
   schedule_lag_p99_ms!: number | null;
   @ApiProperty({ description: 'Failed polls in the last 15 minutes by reason.' }) failures_by_reason!: Record<string, number>;
-  @ApiProperty({ description: 'Workers with a heartbeat in the last 30 s.' }) workers!: {
+  @ApiProperty({
+    description:
+      'Workers with a heartbeat in the last 30 s. Their ids (host and process) are shown to administrators; others see `worker-<n>`.',
+  })
+  workers!: {
     id: string;
     role: string;
     heartbeat_age_s: number;
@@ -54,8 +55,7 @@ class SchedulerHealthDto {
 export class SchedulerHealthController {
   constructor(
     private readonly health: SchedulerHealthService,
-    private readonly auth: AuthService,
-    private readonly apiKeys: ApiKeysService,
+    private readonly credentials: Credentials,
   ) {}
 
   @Get('scheduler')
@@ -66,16 +66,7 @@ export class SchedulerHealthController {
   })
   @ApiOkResponse({ type: SchedulerHealthDto })
   async scheduler(@Req() request: Request): Promise<SchedulerHealth> {
-    return this.health.report(await this.isAdmin(request));
-  }
-
-  /** Optional authentication: the route is public, the failure details are not. */
-  private async isAdmin(request: Request): Promise<boolean> {
-    const credential = extractCredential(request);
-    if (!credential) return false;
-    const principal = credential.startsWith(API_KEY_PREFIX)
-      ? await this.apiKeys.authenticate(credential)
-      : await this.auth.authenticateSession(credential);
-    return principal?.role === 'admin' && principal.scopes.has('admin');
+    // Optional authentication: the route is public, worker hosts, pids and failure details are not.
+    return this.health.report(isFullAdmin(await this.credentials.fromRequest(request)));
   }
 }

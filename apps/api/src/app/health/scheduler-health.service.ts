@@ -27,7 +27,8 @@ export class SchedulerHealthService {
     private readonly registry: ProcessRegistry,
   ) {}
 
-  async report(withFailures: boolean): Promise<SchedulerHealth> {
+  /** `forAdmin`: worker ids (host and process id) and the latest failures; others see `worker-<n>` and counts. */
+  async report(forAdmin: boolean): Promise<SchedulerHealth> {
     const [jobs, avgAnalysisMs, workers, failuresByReason] = await Promise.all([
       this.jobs.figures(),
       this.evaluator.meanDurationMs(new Date(Date.now() - WINDOW_MS)),
@@ -49,10 +50,10 @@ export class SchedulerHealthService {
       polls_last_15m: { succeeded: jobs.succeeded_15m, failed: jobs.failed_15m },
       schedule_lag_p99_ms: jobs.lag_p99 === null ? null : Math.round(jobs.lag_p99),
       failures_by_reason: failuresByReason,
-      workers: live.map((w) => ({ id: w.id, role: w.role, heartbeat_age_s: round1(w.age_s) })),
+      workers: live.map((w, i) => ({ id: forAdmin ? w.id : `worker-${i + 1}`, role: w.role, heartbeat_age_s: round1(w.age_s) })),
       tasks: mergeTasks(live.map((w) => w.tasks ?? [])),
     };
-    if (withFailures) health.recent_failures = await this.failures.recent({ limit: 20 });
+    if (forAdmin) health.recent_failures = await this.failures.recent({ limit: 20 });
     return health;
   }
 }

@@ -205,11 +205,14 @@ function routeOf(req: Request): string {
   return (req.originalUrl ?? req.url ?? '').split('?')[0].slice(0, MAX_PARAM_LENGTH);
 }
 
-/** The query as given, bounded in size (strings cut, at most 20 keys); nothing here is a secret. */
+/** Query parameters a careless client may put a credential in: recorded as `[redacted]`, never their value. */
+const CREDENTIAL_PARAM = /token|key|secret|password|auth|signature|session/i;
+
+/** The query as given, bounded in size (strings cut, at most 20 keys), credentials blanked. */
 function sanitizeParams(query: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query ?? {}).slice(0, MAX_PARAMS)) {
-    out[key.slice(0, 64)] = bound(value, 0);
+    out[key.slice(0, 64)] = CREDENTIAL_PARAM.test(key) ? '[redacted]' : bound(value, 0);
   }
   return out;
 }

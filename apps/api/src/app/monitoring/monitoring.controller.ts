@@ -10,6 +10,14 @@ import { PointDto, resolveTimeseriesRequest, STEP_AGGREGATIONS, TimeseriesQuery,
 import { TimeseriesService } from './timeseries.service';
 import { resolveStreamFilter, StreamQuery } from './stream.dto';
 import { StreamHub } from './stream-hub';
+import { StreamGuard } from './stream-guard';
+import type { AuthenticatedRequest } from '../auth/auth.guard';
+import type { Principal } from '../auth/principal';
+import { ConcurrencyShares } from '../rate-limits/concurrency-shares';
+import { credentialKey } from '../rate-limits/request-limiter';
+
+/** Concurrent timeseries queries per credential: half of TimeseriesService's pool of 4 connections. */
+const TIMESERIES_SHARE_PER_CREDENTIAL = 2;
 
 const TIME_DOC = 'ISO-8601 (`2026-11-28T10:15:00Z`, or with an offset) or Unix seconds';
 
@@ -21,6 +29,8 @@ export class MonitoringController {
     private readonly timeseries: TimeseriesService,
     private readonly hub: StreamHub,
     private readonly records: AccessRecordsService,
+    private readonly streams: StreamGuard,
+    private readonly shares: ConcurrencyShares,
   ) {}
 
   @Get('timeseries')
@@ -43,7 +53,12 @@ export class MonitoringController {
     @Res() res: Response,
   ): Promise<void> {
     const request = resolveTimeseriesRequest(query, project.envs, Date.now());
-    await sendJson(req, res, await this.timeseries.queryJson(project.id, request));
+    // Fair share of the timeseries pool: one credential holds at most half of its connections; more wait their turn.
+    const principal = (req as AuthenticatedRequest).principal as Principal;
+    const body = await this.shares.run('timeseries', credentialKey(principal), TIMESERIES_SHARE_PER_CREDENTIAL, res, () =>
+      this.timeseries.queryJson(project.id, request),
+    );
+    await sendJson(req, res, body);
   }
 
   @Get('stream')
@@ -51,7 +66,7 @@ export class MonitoringController {
   @ApiOperation({
     summary: 'Server-Sent Events: `sample` (one per stored sample), `alert` (alert transitions), a `: heartbeat` comment every 15 s.',
     description:
-      '`event: sample` data `{"t","env","phase","values":{…five metrics…}}`; `event: alert` data is an alert instance. Filters: `env` (default: every env of the project) and `phase`. If the server loses its database notification channel it ends the stream; reconnect and refill the gap from the timeseries route.',
+      '`event: sample` data `{"t","env","phase","values":{…five metrics…}}`; `event: alert` data is an alert instance. Filters: `env` (default: every env of the project) and `phase`. If the server loses its database notification channel it ends the stream; reconnect and refill the gap from the timeseries route. Every heartbeat re-checks the credential, the plan and the rollout: a stream that no longer passes ends with `event: end` data `{"reason","message"}` (reason: `unauthenticated`, `insufficient_scope`, `project_not_found`, `plan_not_enterprise`, `monitoring_not_enabled`). Open streams are capped per user or key (SEQPULSE_STREAMS_PER_CREDENTIAL, default 10) and per process: over a cap, 429 `rate_limited` with Retry-After. A reader that takes nothing for SEQPULSE_STREAM_WRITE_TIMEOUT_S (30 s) while data waits is disconnected.',
   })
   @ApiQuery({ name: 'env', required: false, description: 'Only this env (default: all envs of the project)' })
   @ApiQuery({ name: 'phase', required: false, enum: PHASES, description: 'Only samples of this phase (default: both)' })
@@ -59,6 +74,8 @@ export class MonitoringController {
   @ApiOkResponse({ description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   stream(@GatedProject() project: ProjectEntity, @Query() query: StreamQuery, @Req() req: Request, @Res() res: Response): void {
     const filter = resolveStreamFilter(query, project.envs);
+    // Caps, stalled-reader timeout and the per-heartbeat re-checks live in StreamGuard (429 here when over a cap).
+    const stream = this.streams.open(req, res, project.id, this.hub.heartbeatMs);
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
@@ -69,27 +86,13 @@ export class MonitoringController {
     req.socket.setTimeout(0);
     res.write(`retry: 3000\n: connected ${new Date().toISOString()} heartbeat every ${STREAM_HEARTBEAT_S}s\n\n`);
     this.records.commit(req, res);
-
-    let closed = false;
-    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.hub.heartbeatMs);
     const unsubscribe = this.hub.subscribe({
       projectId: project.id,
       env: filter.env,
       phase: filter.phase,
-      write: (chunk) => {
-        res.write(chunk);
-        return res.writableLength;
-      },
-      end: () => cleanup(true),
+      write: (chunk) => stream.write(chunk),
+      end: () => stream.end(),
     });
-    const cleanup = (endResponse: boolean) => {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      unsubscribe();
-      if (endResponse && !res.writableEnded) res.end();
-    };
-    req.on('close', () => cleanup(false));
-    res.on('close', () => cleanup(false));
+    stream.onClose(unsubscribe);
   }
 }

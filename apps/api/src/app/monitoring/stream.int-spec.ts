@@ -1,88 +1,11 @@
 import type { AlertStreamNotice, AlertView, MetricValues } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
+import { openStream } from '../../testing/sse-client';
 import { SamplesStore } from '../samples/samples.store';
 import { auditOf, Fixture, monitoringFixture, MONITORING_FIXTURE_ENV } from '../../testing/monitoring-fixture';
 import { StreamHub } from './stream-hub';
 
 const values: MetricValues = { requests_per_sec: 12.5, latency_p95: 180, error_rate: 0.002, cpu_usage: 0.41, memory_usage: 0.63 };
-
-interface SseEvent {
-  event: string | null;
-  data: string | null;
-  comment: string | null;
-}
-
-/** A fetch-streaming SSE client (what the dashboard does: EventSource cannot send Authorization). */
-async function openStream(url: string, headers: Record<string, string>) {
-  const controller = new AbortController();
-  const res = await fetch(url, { headers, signal: controller.signal });
-  const events: SseEvent[] = [];
-  let ended = false;
-  let buffer = '';
-  const waiters: (() => void)[] = [];
-  const pump = (async () => {
-    if (!res.body) return;
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let i: number;
-        while ((i = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          const ev: SseEvent = { event: null, data: null, comment: null };
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) ev.comment = line.slice(1).trim();
-            else if (line.startsWith('event: ')) ev.event = line.slice(7);
-            else if (line.startsWith('data: ')) ev.data = line.slice(6);
-          }
-          events.push(ev);
-        }
-        waiters.splice(0).forEach((w) => w());
-      }
-    } catch {
-      /* aborted */
-    } finally {
-      ended = true;
-      waiters.splice(0).forEach((w) => w());
-    }
-  })();
-  const waitFor = async (predicate: (e: SseEvent[]) => boolean, timeoutMs = 5000): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(events)) {
-      if (ended) throw new Error(`stream ended; events: ${JSON.stringify(events)}`);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timeout; events: ${JSON.stringify(events)}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-  };
-  const samples = () => events.filter((e) => e.event === 'sample').map((e) => JSON.parse(e.data as string));
-  const alerts = () => events.filter((e) => e.event === 'alert').map((e) => JSON.parse(e.data as string));
-  return {
-    res,
-    events,
-    samples,
-    alerts,
-    waitFor,
-    get ended() {
-      return ended;
-    },
-    close: async () => {
-      controller.abort();
-      await pump;
-    },
-    done: pump,
-  };
-}
 
 async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,13 +1,13 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { computeSignatureBytes, formatSignature, HMAC_HEADERS, signRequest } from '@seqpulse/hmac';
+import { CONTENT_SIGNATURE_HEADER as CONTENT_SIGNATURE, HMAC_HEADERS, signWebhook } from '@seqpulse/hmac';
 import { AppConfig } from '../config/app-config';
 import { ProjectsService } from '../projects/projects.service';
 import { TaskScheduler } from '../scheduler/task-scheduler';
 import { NotificationSender, SendResult } from './notification-sender';
 
 /** Header binding the webhook body to the v2 signature: HMAC-SHA256(secret, `<timestamp>|<nonce>|<body>`). */
-export const CONTENT_SIGNATURE_HEADER = 'X-SeqPulse-Content-Signature';
+export const CONTENT_SIGNATURE_HEADER = CONTENT_SIGNATURE;
 /** Longest wait between two attempts. */
 const MAX_BACKOFF_S = 900;
 const BATCH = 100;
@@ -171,7 +171,6 @@ function webhookHeaders(d: ClaimedDelivery, secret: string | null): Record<strin
     [HMAC_HEADERS.projectId]: d.project_id,
   };
   if (!secret) return headers;
-  const signed = signRequest({ secret, method: 'POST', url: d.url, projectId: d.project_id });
-  const content = computeSignatureBytes(secret, `${signed[HMAC_HEADERS.timestamp]}|${signed[HMAC_HEADERS.nonce]}|${d.body}`);
-  return { ...headers, ...signed, [CONTENT_SIGNATURE_HEADER]: formatSignature(content) };
+  // Receivers check it with verifyWebhook from @seqpulse/hmac.
+  return { ...headers, ...signWebhook({ secret, url: d.url, projectId: d.project_id, body: d.body }) };
 }

@@ -1,8 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { lookup as dnsLookup, LookupAddress, LookupOptions } from 'node:dns';
 import { Agent, request } from 'undici';
 import { AppConfig } from '../config/app-config';
-import { isAddressAllowed, TargetAddressPolicy } from '../target-address/target-address.policy';
+import { OutboundAddressRefused, redactAddresses, TargetAddressPolicy } from '../target-address/target-address.policy';
 
 export interface SendResult {
   ok: boolean;
@@ -11,12 +10,13 @@ export interface SendResult {
   durationMs: number;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+/** Stored in the delivery's attempt log: bounded. */
+const MAX_ERROR_CHARS = 200;
 
 /**
- * Sends one notification (webhook or Slack) with a timeout. The URL is checked against the address policy
- * right before sending, and the connection itself only goes to an address the policy allows (the DNS answer
- * is checked again at connect time), so a name that re-resolves to a private address gains nothing.
+ * Sends one notification (webhook or Slack) with a timeout, through the guarded outbound client: the connection
+ * only goes to an address the policy allows, checked when it connects, so a name that re-resolves to a private or
+ * metadata address after validation gains nothing.
  */
 @Injectable()
 export class NotificationSender implements OnModuleDestroy {
@@ -26,9 +26,8 @@ export class NotificationSender implements OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly targets: TargetAddressPolicy,
   ) {
-    const allowPrivate = () => this.targets.allowPrivate;
-    this.agent = new Agent({
-      connect: { timeout: config.SEQPULSE_NOTIFY_TIMEOUT_MS, lookup: checkedLookup(allowPrivate) },
+    this.agent = this.targets.createAgent({
+      connectTimeoutMs: config.SEQPULSE_NOTIFY_TIMEOUT_MS,
       headersTimeout: config.SEQPULSE_NOTIFY_TIMEOUT_MS,
       bodyTimeout: config.SEQPULSE_NOTIFY_TIMEOUT_MS,
       connections: 64,
@@ -38,10 +37,9 @@ export class NotificationSender implements OnModuleDestroy {
   async post(url: string, body: string, headers: Record<string, string>): Promise<SendResult> {
     const started = performance.now();
     const done = (r: Omit<SendResult, 'durationMs'>): SendResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
-    const check = await this.targets.check(url);
-    if (check.ok === false) return done({ ok: false, httpStatus: null, error: `address refused: ${check.reason}` });
     try {
-      const res = await request(check.url, {
+      // The guarded agent resolves and checks the host when it connects: the one gate for every delivery.
+      const res = await request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'user-agent': 'SeqPulse-Alerts/1', ...headers },
         body,
@@ -61,25 +59,6 @@ export class NotificationSender implements OnModuleDestroy {
   }
 }
 
-function checkedLookup(allowPrivate: () => boolean) {
-  return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, []);
-      const list = addresses as LookupAddress[];
-      const blocked = list.find((a) => !isAddressAllowed(a.address, allowPrivate()));
-      if (blocked || list.length === 0) {
-        const refused = Object.assign(
-          new Error(`${hostname} resolves to ${blocked?.address ?? 'nothing'}, an address SeqPulse does not call`),
-          { code: 'EADDRREFUSED' },
-        );
-        return callback(refused, []);
-      }
-      if (options.all) return callback(null, list);
-      return callback(null, list[0].address, list[0].family);
-    });
-  };
-}
-
 function describeError(error: unknown): string {
   const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
   if (
@@ -89,7 +68,10 @@ function describeError(error: unknown): string {
     e?.code === 'UND_ERR_BODY_TIMEOUT'
   )
     return 'timeout';
+  if (error instanceof OutboundAddressRefused || e?.cause instanceof OutboundAddressRefused) {
+    return `address refused: ${(error instanceof OutboundAddressRefused ? error : (e.cause as Error)).message}`.slice(0, MAX_ERROR_CHARS);
+  }
   const code = e?.code ?? e?.cause?.code;
-  const message = e?.message ?? e?.cause?.message ?? String(error);
-  return (code ? `${code}: ${message}` : message).slice(0, 300);
+  const message = redactAddresses(e?.message ?? e?.cause?.message ?? String(error));
+  return (code ? `${code}: ${message}` : message).slice(0, MAX_ERROR_CHARS);
 }

@@ -15,6 +15,8 @@ export class ProjectEntity {
   @Column('integer', { name: 'poll_interval_s' }) pollIntervalS!: number;
   /** Minutes after a finished deployment during which samples are `post` (the observation window). */
   @Column('integer', { name: 'post_window_min', default: 30 }) postWindowMin!: number;
+  /** Seeded by the demo. */
+  @Column('boolean', { default: false }) demo!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import type { ProjectView, ProjectWithSecret } from '@seqpulse/contracts';
 import { ApiErrors } from '../common/openapi';
 import { uuidPipe } from '../common/uuid-pipe';
-import { AdminOnly, CurrentPrincipal, SessionOnly } from '../auth/decorators';
+import { AdminOnly, CurrentPrincipal, RequireScopes, SessionOnly } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { ProjectsService } from './projects.service';
 import { CreateProjectDto, ProjectDto, ProjectWithSecretDto, RotateSecretDto, SetPlanDto, UpdateProjectDto } from './projects.dto';
@@ -24,17 +24,19 @@ export class ProjectsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Your projects (a key limited to projects lists only those).' })
+  @RequireScopes('monitoring:read')
+  @ApiOperation({ summary: 'Your projects (a key limited to projects lists only those). A key needs `monitoring:read`.' })
   @ApiOkResponse({ type: [ProjectDto] })
-  @ApiErrors(401)
+  @ApiErrors(401, 403)
   list(@CurrentPrincipal() principal: Principal): Promise<ProjectView[]> {
     return this.projects.list(principal);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One project, with its monitoring status.' })
+  @RequireScopes('monitoring:read')
+  @ApiOperation({ summary: 'One project, with its monitoring status. A key needs `monitoring:read`.' })
   @ApiOkResponse({ type: ProjectDto })
-  @ApiErrors(401, 404)
+  @ApiErrors(401, 403, 404)
   get(@CurrentPrincipal() principal: Principal, @Param('id', uuidPipe('project')) id: string): Promise<ProjectView> {
     return this.projects.get(principal, id);
   }

@@ -6,10 +6,11 @@ import { ProjectEntity } from './project.entity';
 import { ProjectsService } from './projects.service';
 import { AdminProjectsController, ProjectsController } from './projects.controller';
 import { SecretBox } from './secret-box';
+import { SecretKeyRotation } from './secret-key-rotation';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ProjectEntity]), RolloutModule, TargetAddressModule],
-  providers: [ProjectsService, SecretBox],
+  providers: [ProjectsService, SecretBox, SecretKeyRotation],
   controllers: [ProjectsController, AdminProjectsController],
   exports: [ProjectsService, SecretBox],
 })

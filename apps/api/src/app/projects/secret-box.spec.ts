@@ -37,3 +37,18 @@ describe('SecretBox', () => {
     expect(() => new SecretBox(config({ SEQPULSE_SECRET_KEY: 'abcd' }))).toThrow(/32 bytes/);
   });
 });
+
+describe('SecretBox during a SEQPULSE_SECRET_KEY rotation', () => {
+  it('opens what the previous key sealed, seals with the new one only', () => {
+    const old = new SecretBox(config({ SEQPULSE_SECRET_KEY: 'a'.repeat(64) }));
+    const sealedOld = old.seal('rotate-me');
+    const rotating = new SecretBox(config({ SEQPULSE_SECRET_KEY: 'b'.repeat(64), SEQPULSE_SECRET_KEY_PREVIOUS: 'a'.repeat(64) }));
+    expect(rotating.rotating).toBe(true);
+    expect(rotating.open(sealedOld)).toBe('rotate-me');
+    expect(rotating.isCurrent(sealedOld)).toBe(false);
+    const resealed = rotating.seal('rotate-me');
+    expect(rotating.isCurrent(resealed)).toBe(true);
+    expect(new SecretBox(config({ SEQPULSE_SECRET_KEY: 'b'.repeat(64) })).open(resealed)).toBe('rotate-me');
+    expect(() => old.open(resealed)).toThrow();
+  });
+});

@@ -11,9 +11,26 @@ import { AppConfig } from '../config/app-config';
 @Injectable()
 export class SecretBox {
   private readonly key: Buffer;
+  /** SEQPULSE_SECRET_KEY_PREVIOUS during a key rotation: still opens, never seals. */
+  private readonly previous: Buffer | null;
 
   constructor(config: AppConfig) {
     this.key = config.SEQPULSE_SECRET_KEY ? parseKey(config.SEQPULSE_SECRET_KEY) : loadOrCreateKeyFile(config.SEQPULSE_DATA_DIR);
+    this.previous = config.SEQPULSE_SECRET_KEY_PREVIOUS ? parseKey(config.SEQPULSE_SECRET_KEY_PREVIOUS) : null;
+  }
+
+  get rotating(): boolean {
+    return this.previous !== null;
+  }
+
+  /** Whether the current key opens it (false: sealed with the previous key, to re-seal). */
+  isCurrent(sealed: string): boolean {
+    try {
+      openWith(this.key, sealed);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   seal(plain: string): string {
@@ -24,12 +41,21 @@ export class SecretBox {
   }
 
   open(sealed: string): string {
-    const [version, iv, tag, body] = sealed.split('.');
-    if (version !== 'v1') throw new Error('Unknown secret format');
-    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+    try {
+      return openWith(this.key, sealed);
+    } catch (error) {
+      if (!this.previous) throw error;
+      return openWith(this.previous, sealed);
+    }
   }
+}
+
+function openWith(key: Buffer, sealed: string): string {
+  const [version, iv, tag, body] = sealed.split('.');
+  if (version !== 'v1') throw new Error('Unknown secret format');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
 }
 
 function parseKey(value: string): Buffer {

@@ -1,40 +1,53 @@
 import { Injectable } from '@nestjs/common';
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
-import * as ipaddr from 'ipaddr.js';
+import { Agent, buildConnector } from 'undici';
 import { AppConfig } from '../config/app-config';
+import { AddressClass, classifyAddress, worst } from './address-class';
+import { DnsResolver, HostResolutionError } from './dns-resolver';
 
+export { classifyAddress, isAddressAllowed } from './address-class';
 export type TargetCheck = { ok: true; url: URL } | { ok: false; reason: string };
 
-/** ipaddr.js ranges a customer target may be in. Everything else (loopback, private, link-local incl. the cloud metadata address, ...) is refused. */
-const PUBLIC_RANGES = new Set(['unicast']);
+/** Thrown by the guarded connector; its message names the host as given, never the addresses it resolved to. */
+export class OutboundAddressRefused extends Error {
+  readonly code = 'EADDRREFUSED';
+  constructor(host: string, kind: Exclude<AddressClass, 'public'>) {
+    super(`${host} ${describeRefusal(kind)}`);
+  }
+}
 
-/** Whether the server may connect to this address. Private ranges only with SEQPULSE_ALLOW_PRIVATE_TARGETS. */
-export function isAddressAllowed(address: string, allowPrivate: boolean): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let ip = ipaddr.parse(address);
-  if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-  const range = ip.range();
-  if (PUBLIC_RANGES.has(range)) return true;
-  // Even the demo never reaches the metadata service or unspecified/broadcast/multicast addresses.
-  const neverAllowed = ['unspecified', 'broadcast', 'multicast', 'reserved'];
-  if (address === '169.254.169.254' || address.toLowerCase() === 'fd00:ec2::254') return false;
-  return allowPrivate && !neverAllowed.includes(range);
+function describeRefusal(kind: Exclude<AddressClass, 'public'>): string {
+  return kind === 'forbidden'
+    ? 'resolves to a metadata, link-local, carrier-grade NAT or other reserved address, which SeqPulse never calls'
+    : 'resolves to a loopback or private address, which SeqPulse calls only with SEQPULSE_ALLOW_PRIVATE_TARGETS=true';
+}
+
+export interface GuardedAgentOptions extends Omit<Agent.Options, 'connect'> {
+  connectTimeoutMs: number;
 }
 
 /**
- * Validates every URL the server will call (metrics endpoints, webhooks): http(s) only, no
- * credentials, and every address the host resolves to must be allowed. The collector checks
- * the connected address again at poll time, so a DNS answer that changes later gains nothing.
+ * The one guarded way out of SeqPulse. Every URL the server calls (metrics endpoints, webhooks, Slack) is validated
+ * here when it is saved (`check`), and every connection is made through `createAgent`'s connector, which resolves
+ * the host again at connect time and connects only when every address it resolves to is allowed, to that
+ * checked address: a DNS answer that changed since validation (rebinding) gains nothing, and IP literals take the
+ * same path. Metadata, link-local and CGNAT addresses are refused even when private targets are allowed.
  */
 @Injectable()
 export class TargetAddressPolicy {
-  constructor(private readonly config: AppConfig) {}
+  private readonly resolver: DnsResolver;
+
+  constructor(private readonly config: AppConfig) {
+    const servers = config.SEQPULSE_DNS_SERVERS?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    this.resolver = new DnsResolver(config.SEQPULSE_DNS_TIMEOUT_MS, servers);
+  }
 
   get allowPrivate(): boolean {
     return this.config.allowPrivateTargets;
   }
 
+  /** Validation of a URL about to be stored: http(s), no credentials, and a host whose every address is allowed. */
   async check(raw: string): Promise<TargetCheck> {
     let url: URL;
     try {
@@ -44,24 +57,39 @@ export class TargetAddressPolicy {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: 'must use http or https' };
     if (url.username || url.password) return { ok: false, reason: 'must not contain credentials' };
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    let addresses: string[];
-    if (isIP(host)) {
-      addresses = [host];
-    } else {
-      try {
-        addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
-      } catch {
-        return { ok: false, reason: `host ${host} does not resolve` };
-      }
-    }
-    const blocked = addresses.find((a) => !isAddressAllowed(a, this.allowPrivate));
-    if (blocked !== undefined) {
-      return {
-        ok: false,
-        reason: `resolves to ${blocked}, a loopback, private, link-local or metadata address that SeqPulse does not call`,
-      };
+    try {
+      await this.allowedAddress(url.hostname);
+    } catch (error) {
+      if (error instanceof OutboundAddressRefused || error instanceof HostResolutionError) return { ok: false, reason: error.message };
+      throw error;
     }
     return { ok: true, url };
   }
+
+  /** An undici Agent whose every connection goes through the address check (pass it as `dispatcher`). */
+  createAgent(options: GuardedAgentOptions): Agent {
+    const { connectTimeoutMs, ...agentOptions } = options;
+    const connect = buildConnector({ timeout: connectTimeoutMs });
+    const guarded: buildConnector.connector = (opts, callback) => {
+      this.allowedAddress(opts.hostname).then(
+        (address) => connect({ ...opts, hostname: address }, callback),
+        (error: Error) => callback(error, null),
+      );
+    };
+    return new Agent({ ...agentOptions, connect: guarded });
+  }
+
+  /** Resolves the host and returns the address to connect to, or throws when any of its addresses is refused. */
+  private async allowedAddress(hostname: string): Promise<string> {
+    const host = hostname.replace(/^\[|\]$/g, '');
+    const addresses = await this.resolver.resolve(host);
+    const kind = addresses.map(classifyAddress).reduce(worst, 'public' as AddressClass);
+    if (kind === 'forbidden' || (kind === 'private' && !this.allowPrivate)) throw new OutboundAddressRefused(host, kind);
+    return addresses[0];
+  }
+}
+
+/** Socket errors name the address they tried (`connect EHOSTUNREACH 10.0.0.7:80`): what is stored or shown must not. */
+export function redactAddresses(message: string): string {
+  return message.replace(/\b\d{1,3}(?:\.\d{1,3}){3}\b/g, '<address>').replace(/(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}/gi, '<address>');
 }

@@ -11,6 +11,7 @@ import { SamplesLeanWrite1764400600000 } from './1764400600000-samples-lean-writ
 import { DeploymentVerdicts1764400700000 } from './1764400700000-deployment-verdicts';
 import { WorkerTaskStats1764400900000 } from './1764400900000-worker-task-stats';
 import { PublishedViews1764400900100 } from './1764400900100-published-views';
+import { AccountLifecycle1764400950000 } from './1764400950000-account-lifecycle';
 
 /** In order of application. A new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const ALL_MIGRATIONS = [
   DeploymentVerdicts1764400700000,
   WorkerTaskStats1764400900000,
   PublishedViews1764400900100,
+  AccountLifecycle1764400950000,
 ];

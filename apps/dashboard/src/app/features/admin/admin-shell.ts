@@ -20,6 +20,7 @@ import { RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 export class AdminShell {
   protected readonly tabs = [
     { path: 'projects', label: 'Projects & plans' },
+    { path: 'users', label: 'Users' },
     { path: 'rollout', label: 'Rollout' },
     { path: 'keys', label: 'API keys' },
     { path: 'audit', label: 'Access records' },

@@ -13,6 +13,11 @@ export const adminRoutes: Route[] = [
         loadComponent: () => import('./admin-projects.page').then((m) => m.AdminProjectsPage),
       },
       {
+        path: 'users',
+        title: 'Admin · Users · SeqPulse',
+        loadComponent: () => import('./users.page').then((m) => m.UsersPage),
+      },
+      {
         path: 'rollout',
         title: 'Admin · Rollout · SeqPulse',
         loadComponent: () => import('./rollout.page').then((m) => m.RolloutPage),

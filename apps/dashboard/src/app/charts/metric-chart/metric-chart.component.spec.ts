@@ -1,11 +1,10 @@
 import { TestBed } from '@angular/core/testing';
 import * as echarts from 'echarts/core';
 import { provideEchartsCore } from 'ngx-echarts';
-import { buildChartOptions } from '../../charts/chart-options';
-import { LIGHT_CHART_THEME } from '../../charts/chart-theme';
+import { pointsFromResponse } from '../chart-options';
 import { sampleResponse, sampleRules } from '../../../testing/fixtures';
 import { giveElementsASize, settle } from '../../../testing/helpers';
-import { CHART_RENDERER } from '../../charts/chart-renderer';
+import { CHART_RENDERER } from '../chart-renderer';
 import { MetricChartComponent } from './metric-chart.component';
 
 jest.setTimeout(30_000);
@@ -19,17 +18,19 @@ describe('MetricChartComponent', () => {
     await TestBed.configureTestingModule({
       imports: [MetricChartComponent],
       providers: [
-        provideEchartsCore({ echarts: () => import('../../charts/echarts').then((m) => m.echarts) }),
+        provideEchartsCore({ echarts: () => import('../echarts').then((m) => m.echarts) }),
         { provide: CHART_RENDERER, useValue: 'svg' },
       ],
     }).compileComponents();
     const fixture = TestBed.createComponent(MetricChartComponent);
     fixture.componentRef.setInput('metric', 'latency_p95');
     fixture.componentRef.setInput('group', 'g1');
-    fixture.componentRef.setInput('latest', '190 ms');
     if (withOption) {
-      const opts = buildChartOptions(sampleResponse(), sampleRules().rules, LIGHT_CHART_THEME);
-      fixture.componentRef.setInput('option', opts.latency_p95);
+      const response = sampleResponse();
+      const window = { from: Date.parse(response.from), to: Date.parse(response.to) };
+      fixture.componentRef.setInput('frame', { points: pointsFromResponse(response, 'latency_p95'), window, live: false });
+      fixture.componentRef.setInput('deployments', response.deployments);
+      fixture.componentRef.setInput('threshold', sampleRules().rules.find((r) => r.rule === 'latency_p95_high')?.threshold ?? null);
     }
     return fixture;
   }

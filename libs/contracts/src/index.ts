@@ -7,3 +7,4 @@ export * from './lib/deployments';
 export * from './lib/dashboard';
 export * from './lib/alerts';
 export * from './lib/alert-rule-catalogue';
+export * from './lib/overview';

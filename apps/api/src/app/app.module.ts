@@ -15,6 +15,7 @@ import { MonitoringModule } from './monitoring/monitoring.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { CollectionModule } from './collection/collection.module';
 import { DeploymentsModule } from './deployments/deployments.module';
+import { OverviewModule } from './overview/overview.module';
 
 @Module({})
 export class AppModule {
@@ -38,6 +39,7 @@ export class AppModule {
         AlertsModule,
         CollectionModule,
         DeploymentsModule,
+        OverviewModule,
         ...(config.SEQPULSE_DEMO ? [DemoModule] : []),
       ],
     };

@@ -47,6 +47,18 @@ export class AlertsService {
     return rows.map(toAlertView);
   }
 
+  /** Firing alerts per project and env, for many projects in one statement. */
+  async firingCounts(projectIds: string[]): Promise<{ projectId: string; env: string; firing: number }[]> {
+    if (projectIds.length === 0) return [];
+    const rows: { project_id: string; env: string; firing: number }[] = await this.db.query(
+      `SELECT project_id::text, env, count(*)::int AS firing FROM alerts
+        WHERE state = 'firing' AND project_id = ANY($1::uuid[])
+        GROUP BY project_id, env`,
+      [projectIds],
+    );
+    return rows.map((r) => ({ projectId: r.project_id, env: r.env, firing: r.firing }));
+  }
+
   async getRules(project: RulesProject): Promise<AlertRulesResponse> {
     const stored: StoredRule[] = await this.db.query(`SELECT env, rule, threshold, enabled FROM alert_rules WHERE project_id = $1`, [
       project.id,

@@ -7,6 +7,14 @@ import type { Principal } from '../auth/principal';
 import { isUuid } from '../common/uuid-pipe';
 import { ProjectsService } from '../projects/projects.service';
 
+export interface LatestDeployment {
+  id: string;
+  projectId: string;
+  env: string;
+  finishedAt: Date | null;
+  result: DeploymentResult | null;
+}
+
 /** The CI integration. A finished deployment makes the env's next samples `post` for the project's window. */
 @Injectable()
 export class DeploymentsService {
@@ -14,6 +22,19 @@ export class DeploymentsService {
     private readonly db: DataSource,
     private readonly projects: ProjectsService,
   ) {}
+
+  /** The newest deployment (by start) of each env of many projects, in one statement. */
+  async latestPerEnv(projectIds: string[]): Promise<LatestDeployment[]> {
+    if (projectIds.length === 0) return [];
+    const rows: { id: string; project_id: string; env: string; finished_at: Date | null; result: DeploymentResult | null }[] =
+      await this.db.query(
+        `SELECT DISTINCT ON (project_id, env) id::text, project_id::text, env, finished_at, result
+           FROM deployments WHERE project_id = ANY($1::uuid[])
+          ORDER BY project_id, env, started_at DESC, id DESC`,
+        [projectIds],
+      );
+    return rows.map((r) => ({ id: r.id, projectId: r.project_id, env: r.env, finishedAt: r.finished_at, result: r.result }));
+  }
 
   async trigger(
     principal: Principal,

@@ -1,13 +1,14 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { METRIC_NAMES } from '@seqpulse/contracts';
+import { METRIC_NAMES, OVERVIEW_SPARK_MINUTES } from '@seqpulse/contracts';
 import type { TimeseriesResponse } from '@seqpulse/contracts';
 import { isoSeconds } from '../common/time';
 import type { TimeseriesRequest } from './timeseries.dto';
 import { buildTimeseriesSql, rollupFor, TimeseriesRow } from '../samples/timeseries-sql';
 import { AppConfig } from '../config/app-config';
 import { createQueryPool } from '../database/connections';
+import { buildSparklinesSql, SparklineRow, Sparklines, toSparklines } from '../samples/sparklines-sql';
 
 /** Connections of the timeseries pool (one query per request, a few ms each). */
 const TIMESERIES_POOL_SIZE = 4;
@@ -67,6 +68,22 @@ export class TimeseriesService implements OnModuleDestroy {
     const { sql, params } = buildTimeseriesSql(projectId, req, rollupFor(req.stepS, await this.rollupsAvailable()));
     const { rows } = await this.pool.query<TimeseriesRow>({ name: this.statementName(sql), text: sql, values: params });
     return renderTimeseries(projectId, req, rows[0]);
+  }
+
+  /**
+   * The last hour's one-minute sparklines of many (project, env) pairs, in one statement (see sparklines.ts).
+   * `endMs` is rounded down to a whole minute; the hour before it is returned.
+   */
+  async sparklines(pairs: { projectId: string; env: string }[], endMs: number): Promise<Sparklines> {
+    if (pairs.length === 0) return new Map();
+    const end = Math.floor(endMs / 60_000) * 60;
+    const sql = buildSparklinesSql(await this.rollupsAvailable());
+    const { rows } = await this.pool.query<SparklineRow>({
+      name: this.statementName(sql),
+      text: sql,
+      values: [`{${pairs.map((p) => p.projectId).join(',')}}`, pairs.map((p) => p.env), end - OVERVIEW_SPARK_MINUTES * 60, end],
+    });
+    return toSparklines(rows);
   }
 
   /** A few statement shapes exist (rollup level × phase filter); each gets a stable name. */

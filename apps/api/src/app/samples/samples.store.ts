@@ -1,13 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { METRIC_NAMES } from '@seqpulse/contracts';
-import type { MetricValues, Phase } from '@seqpulse/contracts';
+import type { MetricName, MetricValues, Phase } from '@seqpulse/contracts';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 
 export interface NewSample {
   projectId: string;
   env: string;
   slotAt: Date;
+  collectedAt: Date;
+  values: MetricValues;
+}
+
+export interface LatestSample {
+  projectId: string;
+  env: string;
   collectedAt: Date;
   values: MetricValues;
 }
@@ -130,6 +137,29 @@ export class SamplesStore {
       `Samples collected outside [slot, slot + ${MAX_COLLECTION_LAG_S} s) are not stored`,
     );
     return samples.filter(fits);
+  }
+
+  /**
+   * The newest sample of each (project, env), in one statement: one backward probe of the primary key per pair
+   * (newest partition first, so it stops at the first row).
+   */
+  async latestPerEnv(pairs: { projectId: string; env: string }[]): Promise<LatestSample[]> {
+    if (pairs.length === 0) return [];
+    const rows: ({ project_id: string; env: string; collected_at: Date } & Record<MetricName, number>)[] = await this.db.query(
+      `SELECT u.project_id::text, u.env, s.collected_at, ${METRIC_NAMES.map((m) => `s.${m}`).join(', ')}
+         FROM unnest($1::uuid[], $2::text[]) AS u(project_id, env)
+         CROSS JOIN LATERAL (
+           SELECT collected_at, ${METRIC_NAMES.join(', ')} FROM samples
+            WHERE project_id = u.project_id AND env = u.env
+            ORDER BY slot_at DESC LIMIT 1) s`,
+      [labelArrayLiteral(pairs.map((p) => p.projectId)), labelArrayLiteral(pairs.map((p) => p.env))],
+    );
+    return rows.map((r) => ({
+      projectId: r.project_id,
+      env: r.env,
+      collectedAt: r.collected_at,
+      values: Object.fromEntries(METRIC_NAMES.map((m) => [m, r[m]])) as MetricValues,
+    }));
   }
 
   /** Creates the daily partitions covering [from, to] (no-op on a hypertable). */

@@ -15,10 +15,12 @@ describe('GET /monitoring/enterprise/overview', () => {
     t = await startTestApp();
     f = await monitoringFixture(t);
     end = Math.floor(Date.now() / MINUTE) * MINUTE;
-    // prod: two samples in the minute 10 minutes ago (means 0.2 / max 300), one 3 minutes ago; staging: none
+    // prod: two samples in the minute 10 minutes ago (means 0.2 / max 300), a pre and a post one 3 minutes ago
+    // (one minute over two phases: mean 0.6 / max 80); staging: none
     await insertSamples(t, f.enterprise, [
       { at: end - 10 * MINUTE + 5_000, values: { cpu_usage: 0.1, latency_p95: 100 } },
       { at: end - 10 * MINUTE + 20_000, values: { cpu_usage: 0.3, latency_p95: 300 } },
+      { at: end - 3 * MINUTE + 2_000, phase: 'post', values: { cpu_usage: 0.7, latency_p95: 80 } },
       { at: end - 3 * MINUTE + 5_000, values: { cpu_usage: 0.5, latency_p95: 50, error_rate: 0.02 } },
     ]);
     const dep = await t.call('POST', '/deployments/trigger', { token: f.owner.token, body: { project_id: f.enterprise, env: 'prod' } });
@@ -63,7 +65,8 @@ describe('GET /monitoring/enterprise/overview', () => {
     const check = (spark: typeof prod.spark) => {
       expect(spark.cpu_usage[50]).toBeCloseTo(0.2);
       expect(spark.latency_p95[50]).toBe(300);
-      expect(spark.cpu_usage[57]).toBeCloseTo(0.5);
+      expect(spark.cpu_usage[57]).toBeCloseTo(0.6);
+      expect(spark.latency_p95[57]).toBe(80);
       expect(spark.cpu_usage.filter((v) => v !== null)).toHaveLength(2);
       expect(spark.cpu_usage[0]).toBeNull();
     };

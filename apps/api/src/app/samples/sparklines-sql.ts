@@ -5,13 +5,18 @@ import { MAX_COLLECTION_LAG_S } from './samples.store';
 export interface SparklineRow {
   project_id: string;
   env: string;
-  /** Postgres array literal of minute indexes (0 = oldest minute) that have samples. */
+  /** Postgres array literals, one entry per (minute, phase) row: the minute index (0 = oldest), the count… */
   offsets: string;
+  counts: string;
+  /** …and per metric the sum (mean metrics) or the max (max metrics) of that row. */
   [metric: string]: string;
 }
 
 /** Per (project, env): one array per metric of `OVERVIEW_SPARK_MINUTES` minute aggregates, `null` for empty minutes. */
 export type Sparklines = Map<string, Record<MetricName, (number | null)[]>>;
+
+/** Significant digits of a sparkline value. */
+export const SPARK_DIGITS = 4;
 
 export const sparkKey = (projectId: string, env: string) => `${projectId}/${env}`;
 
@@ -22,7 +27,9 @@ export const sparkKey = (projectId: string, env: string) => `${projectId}/${env}
  * minute (epoch s), $4: the end (exclusive).
  */
 export function buildSparklinesSql(rollups: boolean): string {
-  const rawCols = METRIC_NAMES.map((m) => `sum(s.${m}), max(s.${m})`).join(', ');
+  // one partial aggregate per metric: the sum for a mean, the max for a max (the catalogue's aggregation)
+  const part = (m: MetricName) => (METRICS[m].aggregation === 'max' ? 'max' : 'sum');
+  const rawCols = METRIC_NAMES.map((m) => `${part(m)}(s.${m})`).join(', ');
   const minuteOf = `to_timestamp(floor(date_part('epoch', s.collected_at) / 60) * 60)`;
   const raw = (onlyPending: boolean) => `
       SELECT s.project_id, s.env, ${minuteOf} AS bucket, count(*) AS n, ${rawCols}
@@ -30,17 +37,18 @@ export function buildSparklinesSql(rollups: boolean): string {
        WHERE s.collected_at >= ${onlyPending ? `coalesce((SELECT lo FROM span), to_timestamp($4::bigint))` : 'to_timestamp($3::bigint)'}
          AND s.collected_at < to_timestamp($4::bigint)
          AND s.slot_at > to_timestamp($3::bigint) - interval '${MAX_COLLECTION_LAG_S} seconds' AND s.slot_at < to_timestamp($4::bigint)
+         ${onlyPending ? `AND s.slot_at > coalesce((SELECT lo FROM span), to_timestamp($4::bigint)) - interval '${MAX_COLLECTION_LAG_S} seconds'` : ''}
          ${onlyPending ? `AND ${minuteOf} IN (SELECT minute FROM pending)` : ''}
        GROUP BY 1, 2, 3`;
-  const aggCols = ['n', ...METRIC_NAMES.flatMap((m) => [`${m}_sum`, `${m}_max`])];
   const parts = rollups
-    ? `SELECT m.project_id, m.env, m.bucket, ${aggCols.map((c) => `m.${c}`).join(', ')}
+    ? `SELECT m.project_id, m.env, m.bucket, m.n, ${METRIC_NAMES.map((m) => `m.${m}_${part(m)}`).join(', ')}
          FROM samples_1m m JOIN pairs p ON p.project_id = m.project_id AND p.env = m.env
         WHERE m.bucket >= to_timestamp($3::bigint) AND m.bucket < to_timestamp($4::bigint)
           AND m.bucket NOT IN (SELECT minute FROM pending)
        UNION ALL ${raw(true)}`
     : raw(false);
-  const value = (m: MetricName) => (METRICS[m].aggregation === 'max' ? `max(u.${m}_max)` : `sum(u.${m}_sum) / sum(u.n)`);
+  // One aggregation level: rows per (minute, phase) go out as arrays and Node merges a minute's rows (both
+  // phases) on the grid; a per-minute GROUP BY here would sort and aggregate every row twice.
   return `
     WITH pairs AS (
       SELECT * FROM unnest($1::uuid[], $2::text[]) AS u(project_id, env)
@@ -48,30 +56,35 @@ export function buildSparklinesSql(rollups: boolean): string {
       ${rollups ? `SELECT DISTINCT minute FROM samples_rollup_pending WHERE minute >= to_timestamp($3::bigint) AND minute < to_timestamp($4::bigint)` : 'SELECT NULL::timestamptz AS minute WHERE false'}
     ), span AS (
       SELECT min(minute) AS lo FROM pending
-    ), parts (project_id, env, bucket, ${aggCols.join(', ')}) AS (${parts}
-    ), minutes AS (
-      SELECT u.project_id, u.env, ((date_part('epoch', u.bucket)::bigint - $3::bigint) / 60)::int AS i,
-             ${METRIC_NAMES.map((m) => `${value(m)} AS ${m}`).join(', ')}
-        FROM parts u GROUP BY u.project_id, u.env, u.bucket
+    ), parts (project_id, env, bucket, n, ${METRIC_NAMES.join(', ')}) AS (${parts}
     )
-    SELECT project_id::text, env, array_agg(i ORDER BY i)::text AS offsets,
-           ${METRIC_NAMES.map((m) => `array_agg(${m} ORDER BY i)::text AS ${m}`).join(', ')}
-      FROM minutes GROUP BY project_id, env`;
+    SELECT project_id::text, env,
+           array_agg(((date_part('epoch', bucket)::bigint - $3::bigint) / 60)::int ORDER BY bucket)::text AS offsets,
+           array_agg(n ORDER BY bucket)::text AS counts,
+           ${METRIC_NAMES.map((m) => `array_agg(${m} ORDER BY bucket)::text AS ${m}`).join(', ')}
+      FROM parts GROUP BY project_id, env`;
 }
 
-/** Rows → per pair, per metric, the minute grid with `null` for empty minutes. */
+/** Rows → per pair, per metric, the minute grid (rows of one minute merged), `null` for empty minutes. */
 export function toSparklines(rows: SparklineRow[]): Sparklines {
   const out: Sparklines = new Map();
   for (const row of rows) {
     const offsets = items(row.offsets).map(Number);
+    const counts = items(row.counts).map(Number);
     const spark = {} as Record<MetricName, (number | null)[]>;
     for (const m of METRIC_NAMES) {
-      const grid = new Array<number | null>(OVERVIEW_SPARK_MINUTES).fill(null);
-      items(row[m]).forEach((v, k) => {
+      const max = METRICS[m].aggregation === 'max';
+      const acc = new Array<number>(OVERVIEW_SPARK_MINUTES).fill(max ? Number.NEGATIVE_INFINITY : 0);
+      const n = new Array<number>(OVERVIEW_SPARK_MINUTES).fill(0);
+      items(row[m]).forEach((text, k) => {
         const i = offsets[k];
-        if (i >= 0 && i < OVERVIEW_SPARK_MINUTES && v !== 'NULL') grid[i] = Number(v);
+        if (!(i >= 0 && i < OVERVIEW_SPARK_MINUTES) || text === 'NULL') return;
+        const v = Number(text);
+        acc[i] = max ? Math.max(acc[i], v) : acc[i] + v;
+        n[i] += counts[k];
       });
-      spark[m] = grid;
+      // a sparkline is drawn a few dozen pixels high: 4 significant digits are plenty and halve the answer
+      spark[m] = acc.map((a, i) => (n[i] ? Number((max ? a : a / n[i]).toPrecision(SPARK_DIGITS)) : null));
     }
     out.set(sparkKey(row.project_id, row.env), spark);
   }

@@ -42,6 +42,8 @@ export interface MetricChartInput {
   window: TimeWindow;
   theme: ChartTheme;
   overlays?: readonly ChartOverlay[];
+  /** Axis labels and tooltip times in UTC (else the browser's time zone). */
+  utc?: boolean;
 }
 
 /** The series id used by live updates to merge new data into the drawn series. */
@@ -191,6 +193,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
 
   return {
     animation: false,
+    useUTC: input.utc ?? false,
     backgroundColor: 'transparent',
     textStyle: { color: theme.text },
     grid: { left: 8, right: 16, top: 24, bottom: 20 },

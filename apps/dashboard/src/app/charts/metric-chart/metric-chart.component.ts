@@ -7,6 +7,11 @@ import { buildMetricOption, ChartOverlay, ChartPoint, markLineData, SERIES_ID, s
 import { CHART_RENDERER } from '../chart-renderer';
 import { ChartTheme, LIGHT_CHART_THEME } from '../chart-theme';
 import { ChartFrameScheduler } from '../frame-scheduler';
+import { LegendStatsComponent } from '../legend-stats/legend-stats.component';
+import { seriesStats } from '../series-stats';
+
+/** A drag shorter than this is a click (tooltips, crosshair), not a zoom. */
+const MIN_DRAG_PX = 6;
 
 /** The points of one chart and the window they are drawn in. */
 export interface SeriesFrame {
@@ -25,6 +30,7 @@ interface Structure {
   theme: ChartTheme;
   threshold: number | null;
   overlays: readonly ChartOverlay[];
+  utc: boolean;
 }
 
 /**
@@ -34,7 +40,7 @@ interface Structure {
  */
 @Component({
   selector: 'app-metric-chart',
-  imports: [NgxEchartsDirective],
+  imports: [NgxEchartsDirective, LegendStatsComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <section class="card chart-card" [attr.aria-labelledby]="'chart-title-' + metric()" [attr.data-metric]="metric()">
@@ -44,7 +50,16 @@ interface Structure {
         </h2>
         <span class="latest" aria-live="off">{{ latest() }}</span>
       </header>
-      <div class="chart-body">
+      <div
+        class="chart-body"
+        (pointerdown)="dragStart($event)"
+        (pointermove)="dragMove($event)"
+        (pointerup)="dragEnd($event)"
+        (pointercancel)="selection.set(null)"
+      >
+        @if (selection(); as sel) {
+          <div class="zoom-selection" aria-hidden="true" [style.left.px]="sel.left" [style.width.px]="sel.width"></div>
+        }
         @if (initialOption(); as opt) {
           <div
             class="chart"
@@ -64,6 +79,9 @@ interface Structure {
           </div>
         }
       </div>
+      @if (frame()) {
+        <app-legend-stats [metric]="metric()" [stats]="stats()" />
+      }
       <ng-content />
     </section>
   `,
@@ -79,9 +97,13 @@ export class MetricChartComponent {
   /** Extra series drawn over the metric (a compared period, …); each has its own tooltip entry. */
   readonly overlays = input<readonly ChartOverlay[]>([]);
   readonly theme = input<ChartTheme>(LIGHT_CHART_THEME);
+  /** Axis labels and tooltip times in UTC instead of the browser's zone. */
+  readonly utc = input(false);
   /** echarts connect group: one crosshair and tooltip across the charts of a page. */
   readonly group = input('');
   readonly chartReady = output<{ metric: MetricName; chart: ECharts }>();
+  /** The user dragged across the chart: the selected time range (epoch ms, either order). */
+  readonly zoom = output<{ from: number; to: number }>();
 
   protected readonly def = computed(() => METRICS[this.metric()]);
   protected readonly initOpts = { renderer: inject(CHART_RENDERER) };
@@ -95,10 +117,19 @@ export class MetricChartComponent {
   });
   protected readonly summary = computed(() => `${this.def().label} chart in ${this.def().displayUnit}; latest value ${this.latest()}`);
 
+  protected readonly stats = computed(() => {
+    const frame = this.frame();
+    return frame ? seriesStats(frame.points, frame.window) : seriesStats([], { from: 0, to: 0 });
+  });
+  /** The drag selection drawn over the chart, in pixels of the chart body. */
+  protected readonly selection = signal<{ left: number; width: number } | null>(null);
+  private dragOrigin: { x: number; left: number } | null = null;
+
   private readonly structure = computed<Structure>(
-    () => ({ metric: this.metric(), theme: this.theme(), threshold: this.threshold(), overlays: this.overlays() }),
+    () => ({ metric: this.metric(), theme: this.theme(), threshold: this.threshold(), overlays: this.overlays(), utc: this.utc() }),
     {
-      equal: (a, b) => a.metric === b.metric && a.theme === b.theme && a.threshold === b.threshold && a.overlays === b.overlays,
+      equal: (a, b) =>
+        a.metric === b.metric && a.theme === b.theme && a.threshold === b.threshold && a.overlays === b.overlays && a.utc === b.utc,
     },
   );
   private chart: ECharts | null = null;
@@ -127,6 +158,7 @@ export class MetricChartComponent {
       window: frame.window,
       theme: structure.theme,
       overlays: structure.overlays,
+      utc: structure.utc,
     });
   }
 
@@ -159,6 +191,35 @@ export class MetricChartComponent {
     }
     this.scheduler.cancel(this.key());
     chart.setOption(this.build(frame, structure, deployments), { notMerge: true });
+  }
+
+  // ---- drag to zoom ----
+
+  protected dragStart(event: PointerEvent): void {
+    if (event.button !== 0 || !this.chart) return;
+    const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
+    this.dragOrigin = { x: event.clientX - box.left, left: box.left };
+    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+  }
+
+  protected dragMove(event: PointerEvent): void {
+    const origin = this.dragOrigin;
+    if (!origin) return;
+    const x = event.clientX - origin.left;
+    this.selection.set({ left: Math.min(origin.x, x), width: Math.abs(x - origin.x) });
+  }
+
+  protected dragEnd(event: PointerEvent): void {
+    const origin = this.dragOrigin;
+    this.dragOrigin = null;
+    this.selection.set(null);
+    const chart = this.chart;
+    if (!origin || !chart || chart.isDisposed()) return;
+    const x = event.clientX - origin.left;
+    if (Math.abs(x - origin.x) < MIN_DRAG_PX) return; // a click, not a drag
+    const from = chart.convertFromPixel({ xAxisIndex: 0 }, origin.x) as unknown as number;
+    const to = chart.convertFromPixel({ xAxisIndex: 0 }, x) as unknown as number;
+    if (Number.isFinite(from) && Number.isFinite(to)) this.zoom.emit({ from, to });
   }
 
   protected onInit(chart: ECharts): void {

@@ -14,6 +14,9 @@ type Tone = 'ok' | 'warn' | 'bad' | 'muted';
         <span class="pill stream-status tone-{{ status().tone }}" role="status" aria-live="polite" [attr.data-status]="stream().status">
           <span class="dot {{ status().tone }}" aria-hidden="true"></span>{{ status().text }}
         </span>
+        @if (!live() && !custom()) {
+          <span class="badge tone-warn arrivals" aria-live="polite">{{ arrivedText() }}</span>
+        }
         @if (retryText()) {
           <span class="small retry-in">{{ retryText() }}</span>
         }
@@ -37,6 +40,8 @@ export class LiveStatusComponent {
   readonly loading = input(false);
   readonly lastSampleAt = input<number | null>(null);
   readonly now = input(Date.now());
+  /** Samples received while paused. */
+  readonly arrived = input(0);
 
   protected readonly iso = isoSeconds;
   protected readonly status = computed<{ tone: Tone; text: string }>(() => {
@@ -62,6 +67,11 @@ export class LiveStatusComponent {
     if (s.status !== 'reconnecting' || !s.retryAt) return '';
     const secs = Math.max(0, Math.ceil((s.retryAt - this.now()) / 1000));
     return secs ? `next try in ${secs} s` : 'trying now…';
+  });
+
+  protected readonly arrivedText = computed(() => {
+    const n = this.arrived();
+    return n === 1 ? '1 new sample' : `${n} new samples`;
   });
 
   protected readonly age = computed(() => formatDuration(Math.max(0, this.now() - (this.lastSampleAt() ?? this.now()))));

@@ -1,6 +1,15 @@
 import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
 import { ProjectView, Step } from '@seqpulse/contracts';
-import { fromLocalInput, RANGE_PRESETS, RangePresetId, ResolvedWindow, stepOptions, toLocalInput, ViewState } from './view-state';
+import {
+  COMPARE_OFFSETS,
+  fromLocalInput,
+  RANGE_PRESETS,
+  RangePresetId,
+  ResolvedWindow,
+  stepOptions,
+  toLocalInput,
+  ViewState,
+} from './view-state';
 
 const PHASES = [
   { v: 'both', l: 'Both' },
@@ -33,8 +42,9 @@ export class MonitoringToolbarComponent {
   protected readonly customOpen = signal(false);
   protected readonly customError = signal<string | null>(null);
   protected readonly stepChoices = computed(() => stepOptions(this.resolved()?.rangeSeconds ?? 3600));
-  protected readonly customFrom = computed(() => toLocalInput(this.view().from));
-  protected readonly customTo = computed(() => toLocalInput(this.view().to));
+  protected readonly customFrom = computed(() => toLocalInput(this.view().from, this.view().tz));
+  protected readonly customTo = computed(() => toLocalInput(this.view().to, this.view().tz));
+  protected readonly compareChoices = Object.entries(COMPARE_OFFSETS).map(([id, c]) => ({ id, label: c.label }));
 
   protected selectPhase(value: string): void {
     this.viewChange.emit({ phase: value === 'pre' || value === 'post' ? value : null });
@@ -52,8 +62,8 @@ export class MonitoringToolbarComponent {
 
   protected applyCustom(event: Event, fromValue: string, toValue: string): void {
     event.preventDefault();
-    const from = fromLocalInput(fromValue);
-    const to = fromLocalInput(toValue);
+    const from = fromLocalInput(fromValue, this.view().tz);
+    const to = fromLocalInput(toValue, this.view().tz);
     if (!from || !to) {
       this.customError.set('Enter both a start and an end.');
       return;

@@ -1,10 +1,17 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, ParamMap, Router, RouterLink } from '@angular/router';
-import { METRIC_NAMES } from '@seqpulse/contracts';
+import { METRIC_NAMES, MetricName } from '@seqpulse/contracts';
+import type { ECharts } from 'echarts/core';
+import { stackedChartsPng } from '../../charts/chart-image';
 import { MetricChartComponent } from '../../charts/metric-chart/metric-chart.component';
 import { AuthService } from '../../core/auth.service';
+import { download } from '../../core/download';
+import { isoSeconds } from '../../core/format';
 import { ThemeService } from '../../core/theme.service';
+import { toCsv } from './export';
+import { ExportFormat, RangeAction, RangeControlsComponent } from './range-controls.component';
+import { shift, zoomOut, zoomTo } from './range-math';
 import { AlertsPanelComponent } from './alerts-panel.component';
 import { LiveStatusComponent } from './live-status.component';
 import { MonitoringToolbarComponent } from './monitoring-toolbar.component';
@@ -21,7 +28,15 @@ function paramsToRecord(map: ParamMap): QueryParams {
 /** The monitoring screen of one project: wires the URL to the store and the store to the components. */
 @Component({
   selector: 'app-monitoring-page',
-  imports: [RouterLink, MetricChartComponent, AlertsPanelComponent, RefusalComponent, LiveStatusComponent, MonitoringToolbarComponent],
+  imports: [
+    RouterLink,
+    MetricChartComponent,
+    AlertsPanelComponent,
+    RefusalComponent,
+    LiveStatusComponent,
+    MonitoringToolbarComponent,
+    RangeControlsComponent,
+  ],
   providers: [MonitoringStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './monitoring.page.html',
@@ -41,6 +56,7 @@ export class MonitoringPage {
   protected readonly view = computed<ViewState>(() => parseViewState(paramsToRecord(this.query())));
   protected readonly group = computed(() => `seqpulse-${this.id()}`);
   protected readonly copied = signal(false);
+  private readonly charts = new Map<MetricName, ECharts>();
   protected readonly deploymentsText = computed(() => {
     const n = this.store.deploymentsInView().length;
     return n === 0 ? 'No deployment in this range' : n === 1 ? '1 deployment in this range' : `${n} deployments in this range`;
@@ -74,7 +90,63 @@ export class MonitoringPage {
     }
   }
 
-  protected onChartReady(): void {
+  protected onChartReady(event: { metric: MetricName; chart: ECharts }): void {
+    this.charts.set(event.metric, event.chart);
     void import('../../charts/echarts').then((m) => m.echarts.connect(this.group()));
+  }
+
+  // ---- zoom and pan: every change is a URL change (custom range, live off; the step follows the range) ----
+
+  private showWindow(win: { from: number; to: number }): void {
+    this.update({ range: 'custom', from: isoSeconds(win.from), to: isoSeconds(win.to), step: null, live: false });
+  }
+
+  protected onZoom(selection: { from: number; to: number }): void {
+    this.showWindow(zoomTo(selection.from, selection.to));
+  }
+
+  protected onRangeAction(action: RangeAction): void {
+    const now = Date.now();
+    const win = this.store.visibleWindow();
+    switch (action) {
+      case 'zoom-out':
+        return this.showWindow(zoomOut(win, now));
+      case 'earlier':
+        return this.showWindow(shift(win, -1, now));
+      case 'later':
+        return this.showWindow(shift(win, 1, now));
+      case 'live':
+        return this.update({ range: this.store.lastLivePreset(), from: null, to: null, step: null, live: true });
+      case 'back':
+      case 'forward': {
+        const entry = action === 'back' ? this.store.back() : this.store.forward();
+        if (entry) this.update({ ...entry, step: null, live: entry.range !== 'custom' });
+        return;
+      }
+    }
+  }
+
+  // ---- exports of the visible range ----
+
+  private fileStem(): string {
+    const win = this.store.visibleWindow();
+    const name = (this.store.project()?.name ?? 'project').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    return `${name}-${this.store.env() ?? ''}-${isoSeconds(win.from)}--${isoSeconds(win.to)}`.replace(/:/g, '');
+  }
+
+  protected async onExport(format: ExportFormat): Promise<void> {
+    const stem = this.fileStem();
+    if (format === 'csv') {
+      const points = this.store.visiblePoints();
+      if (!points) return;
+      download(`${stem}.csv`, new Blob([toCsv(points, this.store.visibleWindow(), this.view().tz)], { type: 'text/csv' }));
+    } else if (format === 'json') {
+      const answer = await this.store.fetchVisible();
+      download(`${stem}.json`, new Blob([JSON.stringify(answer, null, 2)], { type: 'application/json' }));
+    } else {
+      const charts = this.metrics.map((m) => this.charts.get(m)).filter((c): c is ECharts => !!c && !c.isDisposed());
+      const background = getComputedStyle(document.body).backgroundColor || '#ffffff';
+      download(`${stem}.png`, await stackedChartsPng(charts, background));
+    }
   }
 }

@@ -12,7 +12,7 @@ import {
   STEP_SECONDS,
   TimeseriesResponse,
 } from '@seqpulse/contracts';
-import { deploymentsInWindow, pointsFromResponse, thresholdFor, TimeWindow } from '../../charts/chart-options';
+import { ChartOverlay, ChartPoint, deploymentsInWindow, pointsFromResponse, thresholdFor, TimeWindow } from '../../charts/chart-options';
 import { LiveSeries } from '../../charts/live-series';
 import { SeriesFrame } from '../../charts/metric-chart/metric-chart.component';
 import { ApiError, isApiError } from '../../core/api-error';
@@ -23,7 +23,11 @@ import { ProjectsStore } from '../../core/projects.store';
 import { StreamService } from '../../core/stream.service';
 import { upsertAlert } from './alerts-panel.component';
 import { RefusalReason } from './refusal.component';
-import { DEFAULT_VIEW, resolveWindow, ResolvedWindow, ViewState } from './view-state';
+import { RangeHistory } from './range-math';
+import { COMPARE_OFFSETS, DEFAULT_RANGE, DEFAULT_VIEW, RangePresetId, resolveWindow, ResolvedWindow, ViewState } from './view-state';
+
+/** A range as the history keeps it: a preset, or a custom window. */
+export type RangeEntry = Pick<ViewState, 'range' | 'from' | 'to'>;
 
 const RESOLVED_ALERTS_WINDOW_MS = 24 * 3600 * 1000;
 /** A finished deployment is looked up at most this often (a burst of `post` samples makes one request). */
@@ -50,6 +54,18 @@ export class MonitoringStore {
   /** Set by the page from the route. */
   readonly projectId = signal('');
   readonly view = signal<ViewState>(DEFAULT_VIEW, { equal: (a, b) => JSON.stringify(a) === JSON.stringify(b) });
+  /** The charts follow the clock (a preset, not paused). */
+  readonly following = computed(() => this.view().live && this.view().range !== 'custom');
+  /** Samples received while paused (drawn when live resumes). */
+  readonly arrivedWhilePaused = signal(0);
+  /** The browser tab is hidden: nothing is drawn until it is shown again. */
+  private readonly hidden = signal(typeof document !== 'undefined' && document.visibilityState === 'hidden');
+  /** The last preset shown live: where "back to live" returns. */
+  readonly lastLivePreset = signal<RangePresetId>(DEFAULT_RANGE);
+  private readonly history = new RangeHistory<RangeEntry>((a, b) => a.range === b.range && a.from === b.from && a.to === b.to);
+  private readonly historyVersion = signal(0);
+  readonly canGoBack = computed(() => (this.historyVersion(), this.history.canBack));
+  readonly canGoForward = computed(() => (this.historyVersion(), this.history.canForward));
 
   readonly project = computed(() => this.projects.projects()?.find((p) => p.id === this.projectId()) ?? null);
   /** The env shown: the one in the URL when the project has it, else the project's first. */
@@ -68,6 +84,8 @@ export class MonitoringStore {
   /** Per metric: the points and window to draw; `null` until the first answer. */
   readonly frames = signal<Record<MetricName, SeriesFrame> | null>(null);
   readonly deployments = signal<readonly DeploymentMarker[]>([]);
+  /** Per metric, the extra series drawn over it (the compared period). */
+  readonly overlays = signal<Record<MetricName, readonly ChartOverlay[]>>(perMetric(() => []));
   /** The deployments drawn in the current window. */
   readonly deploymentsInView = computed(() => {
     const window = this.frames()?.requests_per_sec.window;
@@ -88,16 +106,23 @@ export class MonitoringStore {
   /** The clock of the page, ticking every second (durations, countdowns). */
   readonly now = signal(Date.now());
 
-  private readonly loadKey = computed(() =>
-    JSON.stringify([
+  /** What the series depend on: pausing, the time zone and the comparison do not refetch them. */
+  private readonly loadKey = computed(() => {
+    const { live, tz, compare, ...rest } = this.view();
+    void live;
+    void tz;
+    void compare;
+    return JSON.stringify([
       this.projectId(),
       this.projects.projects() ? 'loaded' : 'pending',
       this.project()?.plan ?? null,
       this.project()?.monitoring ?? null,
-      this.view(),
+      rest,
+      this.view().range === 'custom' ? null : 'preset',
       this.env(),
-    ]),
-  );
+    ]);
+  });
+  private readonly compareKey = computed(() => JSON.stringify([this.loadKey(), this.view().compare]));
 
   private live: Record<MetricName, LiveSeries> | null = null;
   private window: TimeWindow = { from: 0, to: 0 };
@@ -105,18 +130,73 @@ export class MonitoringStore {
   private generation = 0;
   private lastPhase: Phase | null = null;
   private lastDeploymentRefresh = 0;
+  /** Frames were skipped while the tab was hidden. */
+  private stale = false;
+  private compareGeneration = 0;
 
   constructor() {
     effect(() => {
       this.loadKey();
       untracked(() => void this.reload());
     });
+    effect(() => {
+      this.compareKey();
+      untracked(() => void this.loadComparison());
+    });
+    effect(() => {
+      const following = this.following();
+      untracked(() => (following ? this.resume() : undefined));
+    });
+    effect(() => {
+      const view = this.view();
+      untracked(() => {
+        this.history.visit({ range: view.range, from: view.from, to: view.to });
+        this.historyVersion.update((v) => v + 1);
+        if (view.range !== 'custom' && view.live) this.lastLivePreset.set(view.range);
+      });
+    });
+    const onVisibility = () => {
+      this.hidden.set(document.visibilityState === 'hidden');
+      if (!this.hidden() && this.stale) this.publish(true);
+    };
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisibility);
     const ticker = setInterval(() => this.tick(), 1000);
     inject(DestroyRef).onDestroy(() => {
+      if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
       clearInterval(ticker);
       this.generation++;
       this.stopStream();
     });
+  }
+
+  /** The range before the current one (null at the start of the history); the page navigates to it. */
+  back(): RangeEntry | null {
+    const entry = this.history.back();
+    this.historyVersion.update((v) => v + 1);
+    return entry;
+  }
+
+  forward(): RangeEntry | null {
+    const entry = this.history.forward();
+    this.historyVersion.update((v) => v + 1);
+    return entry;
+  }
+
+  /** The window drawn now (for zoom, pan and exports). */
+  visibleWindow(): TimeWindow {
+    return this.window;
+  }
+
+  /** The drawn buckets of every metric (display units), for the exports. */
+  visiblePoints(): Record<MetricName, readonly ChartPoint[]> | null {
+    const series = this.live;
+    return series ? perMetric((m) => series[m].points) : null;
+  }
+
+  /** The API's answer for the visible window at the current step (the JSON export). */
+  fetchVisible(): Promise<TimeseriesResponse> {
+    const step = this.responseStep() ?? this.resolved()?.step ?? '60s';
+    return this.fetchSeries(this.window.from, this.window.to, step);
   }
 
   retry(): void {
@@ -127,10 +207,15 @@ export class MonitoringStore {
 
   // ---- frames ----
 
-  /** Publishes the current live points to the charts; `live` frames merge, others redraw. */
+  /** Publishes the current live points to the charts; `live` frames merge, others redraw. Not while hidden. */
   private publish(live: boolean): void {
     const series = this.live;
     if (!series) return;
+    if (this.hidden()) {
+      this.stale = true;
+      return;
+    }
+    this.stale = false;
     const window = this.window;
     this.frames.set(perMetric((m) => ({ points: series[m].points, window, live })));
   }
@@ -139,11 +224,17 @@ export class MonitoringStore {
   private slide(): void {
     const series = this.live;
     const win = this.resolved();
-    if (!series || !win?.live) return;
+    if (!series || !win || !this.following()) return;
     const to = Date.now();
     this.window = { from: to - win.rangeSeconds * 1000, to };
     for (const m of METRIC_NAMES) series[m].trim(this.window.from);
     this.publish(true);
+  }
+
+  /** Live again after a pause: draw what arrived meanwhile from the buffered buckets (no refetch). */
+  private resume(): void {
+    this.arrivedWhilePaused.set(0);
+    this.slide();
   }
 
   private tick(): void {
@@ -182,6 +273,7 @@ export class MonitoringStore {
     const env = this.env() ?? undefined;
     const win = resolveWindow(view, Date.now());
     this.resolved.set(win);
+    this.arrivedWhilePaused.set(0);
     this.loading.set(true);
     void this.loadAlerts(gen);
     try {
@@ -193,7 +285,8 @@ export class MonitoringStore {
       this.rules.set(rules?.rules ?? null);
       this.applySeries(series, win);
       this.loading.set(false);
-      if (win.live) this.startStream(gen, project.id, env, view.phase);
+      // presets keep the stream open even while paused: samples are buffered and counted
+      if (view.range !== 'custom') this.startStream(gen, project.id, env, view.phase);
     } catch (err) {
       if (gen !== this.generation) return;
       this.loading.set(false);
@@ -223,10 +316,44 @@ export class MonitoringStore {
     this.deployments.set(series.deployments ?? []);
     this.live = perMetric((m) => new LiveSeries(pointsFromResponse(series, m), stepMs, METRICS[m].aggregation));
     const now = Date.now();
-    this.window = win.live ? { from: now - win.rangeSeconds * 1000, to: now } : { from: win.from, to: win.to };
+    this.window = this.following() ? { from: now - win.rangeSeconds * 1000, to: now } : { from: win.from, to: win.to };
     const latest = Math.max(...METRIC_NAMES.map((m) => this.live?.[m].lastSampleAt() ?? -1));
     this.lastSampleAt.set(latest >= 0 ? latest : null);
     this.publish(false);
+  }
+
+  /**
+   * The compared period: the same window one day or week earlier, in one more timeseries call, drawn dashed over
+   * each chart (shifted forward by the offset). Live views fetch one range more so the overlay covers the window
+   * as it slides.
+   */
+  private async loadComparison(): Promise<void> {
+    const gen = ++this.compareGeneration;
+    const compare = this.view().compare;
+    const project = this.project();
+    if (!compare || !project || this.refusal() || (project.monitoring && !project.monitoring.enabled)) {
+      this.overlays.set(perMetric(() => []));
+      return;
+    }
+    const offset = COMPARE_OFFSETS[compare];
+    const win = resolveWindow(this.view(), Date.now());
+    const ahead = win.live ? win.rangeSeconds * 1000 : 0;
+    try {
+      const series = await this.fetchSeries(win.from - offset.ms, win.to - offset.ms + ahead, win.step);
+      if (gen !== this.compareGeneration) return;
+      this.overlays.set(
+        perMetric((m) => [
+          {
+            id: `compare-${compare}`,
+            label: offset.label,
+            dashed: true,
+            points: pointsFromResponse(series, m).map(([t, v]) => [t + offset.ms, v] as ChartPoint),
+          },
+        ]),
+      );
+    } catch {
+      if (gen === this.compareGeneration) this.overlays.set(perMetric(() => []));
+    }
   }
 
   private async loadAlerts(gen: number): Promise<void> {
@@ -344,7 +471,8 @@ export class MonitoringStore {
       if (typeof raw === 'number' && Number.isFinite(raw)) live[metric].add(t, raw * METRICS[metric].displayFactor);
     }
     this.lastSampleAt.set(Math.max(this.lastSampleAt() ?? 0, t));
-    this.slide();
+    if (this.following()) this.slide();
+    else this.arrivedWhilePaused.update((n) => n + 1);
   }
 
   private onAlert(alert: AlertView): void {

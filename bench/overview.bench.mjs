@@ -9,7 +9,17 @@
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import pg from 'pg';
-import { fmt, freshDatabase, log, login, percentile, startApi, startScratchPostgres } from './lib/harness.mjs';
+import {
+  cpuSeconds,
+  fmt,
+  freshDatabase,
+  log,
+  login,
+  percentile,
+  postgresCpuSeconds,
+  startApi,
+  startScratchPostgres,
+} from './lib/harness.mjs';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 200);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
@@ -114,6 +124,7 @@ async function main() {
     const bytes = JSON.stringify(first.body).length;
     for (let i = 0; i < 5; i++) await call(); // warm-up
     const t0 = new Date();
+    const cpu0 = { api: cpuSeconds(api.pid), pg: postgresCpuSeconds() };
     const client = [];
     const parts = {};
     for (let i = 0; i < REQUESTS; i++) {
@@ -141,10 +152,12 @@ async function main() {
         .map((l) => l.toFixed(1))
         .join(' / ')}`,
     );
-    console.log('\n| projects × envs | requests | body | server p50 | server p95 | client p50 | client p95 | access records per request |');
-    console.log('|---|---|---|---|---|---|---|---|');
     console.log(
-      `| ${PROJECTS} × 2 | ${REQUESTS} | ${(bytes / 1024).toFixed(0)} kB JSON | ${fmt(percentile(serverMs, 50))} | ${fmt(percentile(serverMs, 95))} | ${fmt(percentile(client, 50))} | ${fmt(percentile(client, 95))} | ${(recorded / REQUESTS).toFixed(0)} |`,
+      '\n| projects × envs | requests | body | server p50 | server p95 | client p50 | client p95 | CPU/request (API + Postgres) | access records per request |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    console.log(
+      `| ${PROJECTS} × 2 | ${REQUESTS} | ${(bytes / 1024).toFixed(0)} kB JSON | ${fmt(percentile(serverMs, 50))} | ${fmt(percentile(serverMs, 95))} | ${fmt(percentile(client, 50))} | ${fmt(percentile(client, 95))} | ${cpuApi.toFixed(1)} + ${cpuPg.toFixed(1)} ms | ${(recorded / REQUESTS).toFixed(0)} |`,
     );
   } finally {
     await db.end();

@@ -127,6 +127,7 @@ describe('SeqPulse dashboard in Chromium', () => {
     await page.waitForURL(/\/app\/login/);
     await screenshot(page, 'sign-in');
     await signIn(page, product.baseUrl, MEMBER.email, MEMBER.password);
+    await page.getByRole('link', { name: 'Projects', exact: true }).click();
     for (const name of ['Checkout API', 'Search API', 'Billing', 'Blog']) {
       await page.getByRole('link', { name: `Open monitoring of ${name}` }).waitFor();
     }

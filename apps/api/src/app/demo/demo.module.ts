@@ -7,9 +7,20 @@ import { RolloutModule } from '../rollout/rollout.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { DemoSeeder } from './demo-seeder';
 import { DemoDeployments } from './demo-deployments';
+import { DemoHistory } from './demo-history';
+import { SamplesModule } from '../samples/samples.module';
+import { AlertsModule } from '../alerts/alerts.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ProjectEntity]), ProjectsModule, RolloutModule, SchedulerModule, DeploymentsModule],
-  providers: [DemoSeeder, DemoDeployments],
+  imports: [
+    TypeOrmModule.forFeature([ProjectEntity]),
+    ProjectsModule,
+    RolloutModule,
+    SchedulerModule,
+    SamplesModule,
+    DeploymentsModule,
+    AlertsModule,
+  ],
+  providers: [DemoSeeder, DemoDeployments, DemoHistory],
 })
 export class DemoModule {}

@@ -36,6 +36,29 @@ export class DeploymentsService {
     return rows.map((r) => ({ id: r.id, projectId: r.project_id, env: r.env, finishedAt: r.finished_at, result: r.result }));
   }
 
+  /** Records deployments that already happened (the demo's history); returns how many were new. */
+  async recordPast(
+    deployments: { projectId: string; env: string; startedAt: Date; finishedAt: Date; result: DeploymentResult; key: string }[],
+  ): Promise<number> {
+    if (deployments.length === 0) return 0;
+    const rows = await this.db.query(
+      `INSERT INTO deployments (project_id, env, branch, idempotency_key, started_at, finished_at, result)
+       SELECT u.project_id, u.env, 'main', u.key, u.started_at, u.finished_at, u.result
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])
+           AS u(project_id, env, key, started_at, finished_at, result)
+       ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
+      [
+        deployments.map((d) => d.projectId),
+        deployments.map((d) => d.env),
+        deployments.map((d) => d.key),
+        deployments.map((d) => d.startedAt),
+        deployments.map((d) => d.finishedAt),
+        deployments.map((d) => d.result),
+      ],
+    );
+    return rows.length;
+  }
+
   async trigger(
     principal: Principal,
     input: { projectId: string; env: string; idempotencyKey?: string; branch?: string },

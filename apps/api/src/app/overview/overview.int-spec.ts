@@ -2,6 +2,7 @@ import type { OverviewProject, OverviewResponse } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { auditOf, Fixture, insertSamples, monitoringFixture } from '../monitoring/monitoring.test-helpers';
 import { RollupMaintenance } from '../monitoring/rollup-maintenance';
+import { TimeseriesService } from '../monitoring/timeseries.service';
 
 const MINUTE = 60_000;
 
@@ -21,7 +22,8 @@ describe('GET /monitoring/enterprise/overview', () => {
       { at: end - 10 * MINUTE + 5_000, values: { cpu_usage: 0.1, latency_p95: 100 } },
       { at: end - 10 * MINUTE + 20_000, values: { cpu_usage: 0.3, latency_p95: 300 } },
       { at: end - 3 * MINUTE + 2_000, phase: 'post', values: { cpu_usage: 0.7, latency_p95: 80 } },
-      { at: end - 3 * MINUTE + 5_000, values: { cpu_usage: 0.5, latency_p95: 50, error_rate: 0.02 } },
+      { at: end - 3 * MINUTE + 5_000, values: { cpu_usage: 0.5, latency_p95: 50, error_rate: 0.01 } },
+      { at: end - MINUTE + 5_000, values: { cpu_usage: 0.9, latency_p95: 60, error_rate: 0.02 } },
     ]);
     const dep = await t.call('POST', '/deployments/trigger', { token: f.owner.token, body: { project_id: f.enterprise, env: 'prod' } });
     await t.call('POST', '/deployments/finish', {
@@ -58,8 +60,8 @@ describe('GET /monitoring/enterprise/overview', () => {
 
   it('gives the last sample, the sparkline per minute (nulls for gaps), firing alerts and the last deployment', async () => {
     const prod = find(await overview(f.owner.token), f.enterprise).envs[0];
-    expect(prod.last_sample_at).toBe(new Date(end - 3 * MINUTE + 5_000).toISOString().replace('.000Z', 'Z'));
-    expect(prod.values).toEqual({ requests_per_sec: 10, latency_p95: 50, error_rate: 0.02, cpu_usage: 0.5, memory_usage: 0.5 });
+    expect(prod.last_sample_at).toBe(new Date(end - MINUTE + 5_000).toISOString().replace('.000Z', 'Z'));
+    expect(prod.values).toEqual({ requests_per_sec: 10, latency_p95: 60, error_rate: 0.02, cpu_usage: 0.9, memory_usage: 0.5 });
     for (const series of Object.values(prod.spark)) expect(series).toHaveLength(60);
     // minute index 50 = 10 minutes before the end: mean of the CPU, max of the latency (the catalogue's aggregation)
     const check = (spark: typeof prod.spark) => {
@@ -67,7 +69,8 @@ describe('GET /monitoring/enterprise/overview', () => {
       expect(spark.latency_p95[50]).toBe(300);
       expect(spark.cpu_usage[57]).toBeCloseTo(0.6);
       expect(spark.latency_p95[57]).toBe(80);
-      expect(spark.cpu_usage.filter((v) => v !== null)).toHaveLength(2);
+      expect(spark.cpu_usage[59]).toBeCloseTo(0.9); // a recent minute, read at every call
+      expect(spark.cpu_usage.filter((v) => v !== null)).toHaveLength(3);
       expect(spark.cpu_usage[0]).toBeNull();
     };
     check(prod.spark);
@@ -78,8 +81,10 @@ describe('GET /monitoring/enterprise/overview', () => {
     expect(staging).toMatchObject({ last_sample_at: null, values: null, firing: { warning: 0, critical: 0 }, last_deployment: null });
     expect(staging.spark.cpu_usage.every((v) => v === null)).toBe(true);
 
-    // once the minutes are rolled up, the answer is the same (read from the rollup instead of the raw samples)
+    // once the minutes are rolled up, the answer is the same (read from the rollup instead of the raw samples;
+    // a fresh minute cache so it is read again)
     await t.app.get(RollupMaintenance).catchUp('0 seconds');
+    (t.app.get(TimeseriesService) as unknown as { settledSparks: { end: number } }).settledSparks.end = -1;
     const { rows } = await t.db.query(`SELECT count(*)::int AS pending FROM samples_rollup_pending`);
     expect(rows[0].pending).toBe(0);
     check(find(await overview(f.owner.token), f.enterprise).envs[0].spark);

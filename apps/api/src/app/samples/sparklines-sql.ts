@@ -18,6 +18,14 @@ export type Sparklines = Map<string, Record<MetricName, (number | null)[]>>;
 /** Significant digits of a sparkline value. */
 export const SPARK_DIGITS = 4;
 
+/** A grid of empty minutes for every metric. */
+export function emptySpark(minutes = OVERVIEW_SPARK_MINUTES): Record<MetricName, (number | null)[]> {
+  return Object.fromEntries(METRIC_NAMES.map((m) => [m, new Array<number | null>(minutes).fill(null)])) as Record<
+    MetricName,
+    (number | null)[]
+  >;
+}
+
 export const sparkKey = (projectId: string, env: string) => `${projectId}/${env}`;
 
 /**
@@ -65,8 +73,8 @@ export function buildSparklinesSql(rollups: boolean): string {
       FROM parts GROUP BY project_id, env`;
 }
 
-/** Rows → per pair, per metric, the minute grid (rows of one minute merged), `null` for empty minutes. */
-export function toSparklines(rows: SparklineRow[]): Sparklines {
+/** Rows → per pair, per metric, a grid of `minutes` minutes (rows of one minute merged), `null` for empty minutes. */
+export function toSparklines(rows: SparklineRow[], minutes = OVERVIEW_SPARK_MINUTES): Sparklines {
   const out: Sparklines = new Map();
   for (const row of rows) {
     const offsets = items(row.offsets).map(Number);
@@ -74,11 +82,11 @@ export function toSparklines(rows: SparklineRow[]): Sparklines {
     const spark = {} as Record<MetricName, (number | null)[]>;
     for (const m of METRIC_NAMES) {
       const max = METRICS[m].aggregation === 'max';
-      const acc = new Array<number>(OVERVIEW_SPARK_MINUTES).fill(max ? Number.NEGATIVE_INFINITY : 0);
-      const n = new Array<number>(OVERVIEW_SPARK_MINUTES).fill(0);
+      const acc = new Array<number>(minutes).fill(max ? Number.NEGATIVE_INFINITY : 0);
+      const n = new Array<number>(minutes).fill(0);
       items(row[m]).forEach((text, k) => {
         const i = offsets[k];
-        if (!(i >= 0 && i < OVERVIEW_SPARK_MINUTES) || text === 'NULL') return;
+        if (!(i >= 0 && i < minutes) || text === 'NULL') return;
         const v = Number(text);
         acc[i] = max ? Math.max(acc[i], v) : acc[i] + v;
         n[i] += counts[k];

@@ -82,6 +82,15 @@ interface Structure {
       @if (frame()) {
         <app-legend-stats [metric]="metric()" [stats]="stats()" />
       }
+      @if (overlays().length) {
+        <ul class="overlay-legend">
+          @for (o of overlays(); track o.id) {
+            <li [class.dashed]="o.dashed">
+              <span class="swatch" [style.border-color]="o.colour ?? theme().line[metric()]"></span>{{ o.label }}
+            </li>
+          }
+        </ul>
+      }
       <ng-content />
     </section>
   `,

@@ -132,6 +132,11 @@ async function main() {
       client.push(r.ms);
       for (const [name, ms] of Object.entries(r.parts)) (parts[name] ??= []).push(ms);
     }
+    // CPU per request: on a loaded shared machine, what an answer costs when it does not wait for a core (the
+    // Postgres figure counts every postgres process of the machine, other test runs' included: an upper bound)
+    const cpuApi = ((cpuSeconds(api.pid) - cpu0.api) * 1000) / REQUESTS;
+    const cpuPg = ((postgresCpuSeconds() - cpu0.pg) * 1000) / REQUESTS;
+    log(`CPU per request: API ${cpuApi.toFixed(1)} ms, Postgres ${cpuPg.toFixed(1)} ms`);
     log(
       `parts (Server-Timing, p50): ${Object.entries(parts)
         .map(([name, ms]) => `${name} ${fmt(percentile(ms, 50))}`)

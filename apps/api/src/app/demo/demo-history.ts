@@ -53,9 +53,14 @@ export class DemoHistory {
     await this.deployments.recordPast(envs.flatMap((e) => pastDeployments(e, start, end)));
     let stored = 0;
     const incidents: { env: HistoryTarget; window: { startMs: number; endMs: number } }[] = [];
-    for (let day = start; day < end; day += DAY_MS) {
+    const days: number[] = [];
+    for (let day = start; day < end; day += DAY_MS) days.push(day);
+    // every day is asked for at once: the fleet computes the next days while this process writes the first ones
+    const fetched = days.map((day) => Promise.all(envs.map((e) => this.fetchHistory(e.target, day, Math.min(day + DAY_MS, end)))));
+    fetched.forEach((f) => f.catch(() => undefined)); // awaited below; no unhandled rejection meanwhile
+    for (const [d, day] of days.entries()) {
       const to = Math.min(day + DAY_MS, end);
-      const histories = await Promise.all(envs.map((e) => this.fetchHistory(e.target, day, to)));
+      const histories = await fetched[d];
       const batch: NewSample[] = [];
       histories.forEach((h, i) => {
         if (h.incident && day <= h.incident.startMs && h.incident.startMs < to) incidents.push({ env: envs[i], window: h.incident });
@@ -65,7 +70,7 @@ export class DemoHistory {
           batch.push({ projectId: envs[i].projectId, env: envs[i].env, slotAt: new Date(slot), collectedAt: new Date(slot + 800), values });
         });
       });
-      stored += await this.samples.insertBatch(batch);
+      stored += await this.samples.insertBatch(batch, { announce: false });
     }
     await this.alerts.recordResolved(
       incidents.map(({ env, window }) => ({

@@ -43,9 +43,11 @@ const PARALLEL_WRITE_MIN_ROWS = 1_000;
 /**
  * ONE statement per batch, so a batch costs one round trip and Node never parses rows back: unnest the columns
  * (sent as array literals: times as epoch ms), label the phase from the deployments' published `deployment_windows`, insert idempotently
- * per poll slot, and announce the rows actually stored on `seqpulse_samples` in chunks, from the same statement.
+ * per poll slot, and announce the rows actually stored on `seqpulse_samples` in chunks, from the same statement
+ * (`announce`; a backfill of the past, which no live stream needs, leaves the announcement out).
  */
-const INSERT_SQL = `
+function insertSql(announce: boolean): string {
+  return `
   WITH input AS (
     SELECT u.project_id, u.env, to_timestamp(u.slot_ms / 1000) AS slot_at, to_timestamp(u.collected_ms / 1000) AS collected_at,
            ${METRIC_NAMES.map((m) => `u.${m}`).join(', ')}
@@ -63,7 +65,9 @@ const INSERT_SQL = `
       FROM input i
     ON CONFLICT (project_id, env, slot_at) DO NOTHING
     RETURNING project_id, env, phase, collected_at, ${METRIC_NAMES.join(', ')}
-  ), notices AS (
+${
+  announce
+    ? `  ), notices AS (
     SELECT pg_notify('${SAMPLES_CHANNEL}', '[' || string_agg(n.notice, ',') || ']')
       FROM (SELECT json_build_array(s.project_id, s.env, s.phase, (extract(epoch FROM s.collected_at) * 1000)::bigint,
                                     ${METRIC_NAMES.map((m) => `s.${m}`).join(', ')})::text AS notice,
@@ -71,7 +75,13 @@ const INSERT_SQL = `
               FROM stored s) n
      GROUP BY n.chunk
   )
-  SELECT (SELECT count(*) FROM stored)::int AS stored, (SELECT count(*) FROM notices)::int AS notices`;
+  SELECT (SELECT count(*) FROM stored)::int AS stored, (SELECT count(*) FROM notices)::int AS notices`
+    : `  )
+  SELECT (SELECT count(*) FROM stored)::int AS stored`
+}`;
+}
+const INSERT_SQL = insertSql(true);
+const INSERT_SILENT_SQL = insertSql(false);
 
 /**
  * The time-series store. Writes are batched (one statement per batch), idempotent per poll slot, label the
@@ -84,16 +94,17 @@ export class SamplesStore {
   constructor(private readonly db: DataSource) {}
 
   /** Stores a batch; returns how many rows were new (a slot already stored is left as it was). */
-  async insertBatch(batch: NewSample[]): Promise<number> {
+  async insertBatch(batch: NewSample[], options: { announce?: boolean } = {}): Promise<number> {
     const samples = this.withinCollectionLag(batch);
     if (samples.length === 0) return 0;
+    const announce = options.announce ?? true;
     try {
-      return await this.insert(samples);
+      return await this.insert(samples, announce);
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION) throw error;
       const times = samples.map((s) => s.slotAt.getTime());
       await this.ensurePartitions(new Date(Math.min(...times)), new Date(Math.max(...times)));
-      return this.insert(samples);
+      return this.insert(samples, announce);
     }
   }
 
@@ -102,16 +113,16 @@ export class SamplesStore {
    * so Postgres works on it with more than one core. Safe because every write is idempotent per slot: if one part
    * fails, the caller retries the whole batch and the parts already stored are no-ops.
    */
-  private async insert(samples: NewSample[]): Promise<number> {
-    if (samples.length < PARALLEL_WRITE_MIN_ROWS * PARALLEL_WRITES) return this.insertStatement(samples);
+  private async insert(samples: NewSample[], announce: boolean): Promise<number> {
+    if (samples.length < PARALLEL_WRITE_MIN_ROWS * PARALLEL_WRITES) return this.insertStatement(samples, announce);
     const size = Math.ceil(samples.length / PARALLEL_WRITES);
     const parts = Array.from({ length: PARALLEL_WRITES }, (_, i) => samples.slice(i * size, (i + 1) * size));
-    const stored = await Promise.all(parts.map((part) => this.insertStatement(part)));
+    const stored = await Promise.all(parts.map((part) => this.insertStatement(part, announce)));
     return stored.reduce((a, b) => a + b, 0);
   }
 
-  private async insertStatement(samples: NewSample[]): Promise<number> {
-    const [row]: { stored: number }[] = await this.db.query(INSERT_SQL, [
+  private async insertStatement(samples: NewSample[], announce: boolean): Promise<number> {
+    const [row]: { stored: number }[] = await this.db.query(announce ? INSERT_SQL : INSERT_SILENT_SQL, [
       labelArrayLiteral(samples.map((s) => s.projectId)),
       labelArrayLiteral(samples.map((s) => s.env)),
       arrayLiteral(samples.map((s) => s.slotAt.getTime())),

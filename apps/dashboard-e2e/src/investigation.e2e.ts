@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { launch, screenshot, signIn } from './support/browser';
-import { Product, startProduct } from './support/product';
+import { Product, ROOT, startProduct } from './support/product';
 
 /**
  * The dashboard as an investigation tool (issue 14), in Chromium against the real demo product: the overview as
@@ -181,6 +182,58 @@ describe('investigating in the dashboard', () => {
       );
       if (range === '7d') await screenshot(page, 'monitoring-7d-history', false);
     }
+  });
+
+  it('measures long tasks: a zoom on five charts of 7 days, and the overview rendering', async () => {
+    await page.addInitScript(() => {
+      const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    const tasksSince = (from: number) =>
+      page.evaluate(
+        (t) =>
+          (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks
+            .filter((x) => x.start + x.duration >= t)
+            .map((x) => Math.round(x.duration)),
+        from,
+      );
+    const zooms: number[][] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto(`${page.url().split('?')[0]}?range=7d`);
+      await waitForCharts();
+      await page.waitForTimeout(2000); // the first draw settles
+      const before = (await bucketsPerChart())[0];
+      const box = await page.locator('app-metric-chart').first().locator('.chart').boundingBox();
+      if (!box) throw new Error('no chart box');
+      const since = await page.evaluate(() => performance.now());
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 6 });
+      await page.mouse.up();
+      await page.waitForFunction((n) => {
+        const t = [...document.querySelectorAll('app-metric-chart .legend-stats div:last-child dd')].map((e) =>
+          Number(e.textContent?.split(' of ')[1]),
+        );
+        return t.length === 5 && t.every((x) => x > 0 && x !== n);
+      }, before);
+      await page.waitForTimeout(1000);
+      zooms.push(await tasksSince(since));
+    }
+    const overview: number[][] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto(`${product.baseUrl}/app/overview`);
+      await page.locator('tbody tr app-sparkline').first().waitFor();
+      await page.waitForTimeout(1000);
+      overview.push(await tasksSince(0));
+    }
+    const figures = { measured_at: new Date().toISOString(), zoom_7d_long_tasks_ms: zooms, overview_long_tasks_ms: overview };
+    mkdirSync(join(ROOT, 'dist/dashboard-e2e'), { recursive: true });
+    writeFileSync(join(ROOT, 'dist/dashboard-e2e/investigation-perf.json'), JSON.stringify(figures, null, 2));
+    console.log('investigation performance', JSON.stringify(figures));
+    expect(zooms).toHaveLength(3);
   });
 
   it('logged no error', () => {

@@ -66,4 +66,24 @@ describe('MetricChartComponent', () => {
     expect(div.querySelectorAll('svg path').length).toBeGreaterThan(0);
     expect(ready).toHaveBeenCalledWith(expect.objectContaining({ metric: 'latency_p95' }));
   });
+
+  it('a live frame arriving while a redraw waits for its frame does not lose the redraw', async () => {
+    const fixture = await render(true);
+    await fixture.whenStable();
+    await settle();
+    const div = (fixture.nativeElement as HTMLElement).querySelector('.chart') as HTMLElement;
+    const chart = echarts.getInstanceByDom(div) as echarts.ECharts;
+    const response = sampleResponse();
+    const window = { from: Date.parse(response.from), to: Date.parse(response.to) + 15_000 };
+    const points = pointsFromResponse(response, 'latency_p95');
+    fixture.componentRef.setInput('threshold', 250); // a redraw (new alert line), waiting for its animation frame…
+    fixture.detectChanges();
+    fixture.componentRef.setInput('frame', { points: [...points, [window.to, 321]], window, live: true }); // …then a live point
+    fixture.detectChanges();
+    await settle(40);
+    const option = chart.getOption() as { series: { data: unknown[]; markLine: { data: { yAxis?: number }[] } }[] };
+    expect(option.series[0].markLine.data.some((d) => d.yAxis === 250)).toBe(true);
+    const last = option.series[0].data[option.series[0].data.length - 1] as unknown;
+    expect(JSON.stringify(last)).toContain('321');
+  });
 });

@@ -142,6 +142,7 @@ export class MetricChartComponent {
     },
   );
   private chart: ECharts | null = null;
+  private redrawPending = false;
   private drawn: { frame: SeriesFrame; structure: Structure; deployments: readonly DeploymentMarker[] } | null = null;
 
   constructor() {
@@ -182,7 +183,8 @@ export class MetricChartComponent {
       return;
     }
     const newFrame = previous?.frame !== frame;
-    if (previous?.structure === structure && (!newFrame || frame.live)) {
+    // while a redraw waits for its frame, a merge would replace it: redraw again with the newer data instead
+    if (!this.redrawPending && previous?.structure === structure && (!newFrame || frame.live)) {
       // merge what changed into the drawn chart: new points (live), new deployment markers, or both
       const patch = newFrame
         ? (seriesPatch(frame.points, frame.window) as { series: Record<string, unknown>[] })
@@ -198,8 +200,14 @@ export class MetricChartComponent {
       });
       return;
     }
-    this.scheduler.cancel(this.key());
-    chart.setOption(this.build(frame, structure, deployments), { notMerge: true });
+    // a redraw (new range, zoom, theme…) goes through the frame scheduler too: five charts redrawn in one task
+    // would make one long task; one per frame does not
+    const option = this.build(frame, structure, deployments);
+    this.redrawPending = true;
+    this.scheduler.schedule(this.key(), () => {
+      this.redrawPending = false;
+      if (!chart.isDisposed()) chart.setOption(option, { notMerge: true });
+    });
   }
 
   // ---- drag to zoom ----

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { METRIC_NAMES } from '@seqpulse/contracts';
+import { ALERT_RULE_CATALOGUE, METRIC_NAMES, THRESHOLD_RULES } from '@seqpulse/contracts';
 import type { MetricValues } from '@seqpulse/contracts';
 import { AlertsService } from '../alerts/alerts.service';
 import { AppConfig } from '../config/app-config';
@@ -52,7 +52,7 @@ export class DemoHistory {
     const start = end - DEMO_HISTORY_DAYS * DAY_MS;
     await this.deployments.recordPast(envs.flatMap((e) => pastDeployments(e, start, end)));
     let stored = 0;
-    const incidents: { env: HistoryTarget; window: { startMs: number; endMs: number } }[] = [];
+    const alerts: Parameters<AlertsService['recordResolved']>[0] = [];
     const days: number[] = [];
     for (let day = start; day < end; day += DAY_MS) days.push(day);
     // every day is asked for at once: the fleet computes the next days while this process writes the first ones
@@ -63,7 +63,7 @@ export class DemoHistory {
       const histories = await fetched[d];
       const batch: NewSample[] = [];
       histories.forEach((h, i) => {
-        if (h.incident && day <= h.incident.startMs && h.incident.startMs < to) incidents.push({ env: envs[i], window: h.incident });
+        if (h.incident && day <= h.incident.startMs && h.incident.startMs < to) alerts.push(...incidentAlerts(envs[i], h, h.incident));
         h.values.forEach((row, k) => {
           const slot = h.first + k * STEP_S * 1000;
           const values = Object.fromEntries(METRIC_NAMES.map((m) => [m, row[h.metrics.indexOf(m)]])) as MetricValues;
@@ -72,18 +72,7 @@ export class DemoHistory {
       });
       stored += await this.samples.insertBatch(batch, { announce: false });
     }
-    await this.alerts.recordResolved(
-      incidents.map(({ env, window }) => ({
-        projectId: env.projectId,
-        env: env.env,
-        rule: 'error_rate_high' as const,
-        value: 0.08,
-        threshold: 0.01,
-        // the 5-minute mean crosses the threshold a few minutes in, and falls back after the end
-        startedAt: new Date(window.startMs + 4 * 60_000),
-        resolvedAt: new Date(window.endMs + 3 * 60_000),
-      })),
-    );
+    await this.alerts.recordResolved(alerts);
     const seconds = (performance.now() - started) / 1000;
     this.logger.log(
       { samples: stored, days: DEMO_HISTORY_DAYS, envs: envs.length, seconds: Number(seconds.toFixed(2)) },
@@ -108,6 +97,34 @@ export class DemoHistory {
       }
     }
   }
+}
+
+/**
+ * The alerts the past incident raised: every threshold rule whose metric's mean over the incident is above the
+ * rule's default threshold, from about when the 5-minute mean crossed it until a few minutes after the end.
+ */
+function incidentAlerts(env: HistoryTarget, history: FleetHistory, incident: { startMs: number; endMs: number }) {
+  const inside = history.values.filter((_, k) => {
+    const t = history.first + k * STEP_S * 1000;
+    return t >= incident.startMs && t < incident.endMs;
+  });
+  return THRESHOLD_RULES.flatMap((rule) => {
+    const definition = ALERT_RULE_CATALOGUE[rule];
+    const column = history.metrics.indexOf(definition.metric);
+    const mean = inside.reduce((sum, row) => sum + row[column], 0) / Math.max(1, inside.length);
+    if (!inside.length || !(mean > definition.defaultThreshold)) return [];
+    return [
+      {
+        projectId: env.projectId,
+        env: env.env,
+        rule,
+        value: mean,
+        threshold: definition.defaultThreshold,
+        startedAt: new Date(incident.startMs + 4 * 60_000),
+        resolvedAt: new Date(incident.endMs + 3 * 60_000),
+      },
+    ];
+  });
 }
 
 /** Two deployments a day per env; the prod one just before the past incident (3 days ago, 14:00 UTC) failed. */

@@ -1,7 +1,7 @@
 import type { OverviewProject, OverviewResponse } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { auditOf, Fixture, insertSamples, monitoringFixture } from '../monitoring/monitoring.test-helpers';
-import { RollupMaintenance } from '../monitoring/rollup-maintenance';
+import { auditOf, Fixture, insertSamples, monitoringFixture } from '../../testing/monitoring-fixture';
+import { RollupMaintenance } from '../samples/rollup-maintenance';
 import { TimeseriesService } from '../monitoring/timeseries.service';
 
 const MINUTE = 60_000;

@@ -88,7 +88,7 @@ export class MonitoringStore {
   readonly overlays = signal<Record<MetricName, readonly ChartOverlay[]>>(perMetric(() => []));
   /** The deployments drawn in the current window. */
   readonly deploymentsInView = computed(() => {
-    const window = this.frames()?.requests_per_sec.window;
+    const window = this.frames()?.[METRIC_NAMES[0]].window; // every metric shares the window
     return window ? deploymentsInWindow(this.deployments(), window) : [];
   });
   private readonly rules = signal<AlertRuleView[] | null>(null);

@@ -77,7 +77,7 @@ export function toRows(response: OverviewResponse, now: number): OverviewRow[] {
 
 const byName = (a: OverviewRow, b: OverviewRow) => a.name.localeCompare(b.name) || (a.env ?? '').localeCompare(b.env ?? '');
 
-/** Worst first: health, then more firing alerts, then the higher error rate, then by name. */
+/** Worst first: health, then more firing alerts, then the older last sample, then by name. */
 export function sortRows(rows: readonly OverviewRow[], sort: OverviewSort): OverviewRow[] {
   const copy = rows.slice();
   if (sort === 'name') return copy.sort(byName);
@@ -86,7 +86,7 @@ export function sortRows(rows: readonly OverviewRow[], sort: OverviewSort): Over
     (a, b) =>
       SEVERITY[b.health] - SEVERITY[a.health] ||
       b.firing.critical + b.firing.warning - (a.firing.critical + a.firing.warning) ||
-      (b.values?.error_rate ?? -1) - (a.values?.error_rate ?? -1) ||
+      (a.lastSampleAt ?? -Infinity) - (b.lastSampleAt ?? -Infinity) ||
       byName(a, b),
   );
 }

@@ -74,7 +74,7 @@ describe('investigating in the dashboard', () => {
       .evaluateAll((trs) =>
         trs.map((tr) => ({ name: tr.getAttribute('data-project'), status: tr.querySelector('.health')?.textContent?.trim() ?? '' })),
       );
-    expect(new Set(rows.map((r) => r.name))).toEqual(new Set(['Checkout API', 'Search API', 'Billing', 'Blog']));
+    expect(new Set(rows.map((r) => r.name))).toEqual(new Set(['Checkout API', 'Search API', 'Billing', 'Blog', 'Storefront (Node SDK)']));
     expect(rows.find((r) => r.name === 'Blog')?.status).toBe('Needs the Enterprise plan');
     expect(rows.find((r) => r.name === 'Search API')?.status).toBe('Not in the Realtime rollout yet');
     const ranks = rows.map((r) => SEVERITY[r.status] ?? 0);

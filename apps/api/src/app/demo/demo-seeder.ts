@@ -76,7 +76,8 @@ export class DemoSeeder implements OnApplicationBootstrap {
         }),
       );
       if (demo.pilot) pilotIds.push(saved.id);
-      if (demo.plan === 'enterprise') {
+      // history for the fleet's targets: a service of its own (the SDK storefront) has no model to replay
+      if (demo.plan === 'enterprise' && !demo.endpoint) {
         historyTargets.push(...demo.envs.map((env) => ({ projectId: saved.id, env, target: demo.target.replace('{env}', env) })));
       }
     }

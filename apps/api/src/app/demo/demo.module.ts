@@ -10,6 +10,7 @@ import { DemoDeployments } from './demo-deployments';
 import { DemoHistory } from './demo-history';
 import { SamplesModule } from '../samples/samples.module';
 import { AlertsModule } from '../alerts/alerts.module';
+import { TargetAddressModule } from '../target-address/target-address.module';
 
 @Module({
   imports: [

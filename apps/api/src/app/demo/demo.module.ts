@@ -21,6 +21,7 @@ import { TargetAddressModule } from '../target-address/target-address.module';
     SamplesModule,
     DeploymentsModule,
     AlertsModule,
+    TargetAddressModule,
   ],
   providers: [DemoSeeder, DemoDeployments, DemoHistory],
 })

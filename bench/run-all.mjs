@@ -6,7 +6,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const benches = ['collection.bench.mjs', 'store.bench.mjs', 'alerts.bench.mjs', 'timeseries.bench.mjs', 'freshness.bench.mjs'];
+const benches = [
+  'collection.bench.mjs',
+  'store.bench.mjs',
+  'alerts.bench.mjs',
+  'timeseries.bench.mjs',
+  'freshness.bench.mjs',
+  'overview.bench.mjs',
+];
 for (const bench of benches) {
   process.stdout.write(`\n=== ${bench} ===\n`);
   const res = spawnSync(process.execPath, [join(here, bench)], { stdio: 'inherit', env: process.env });

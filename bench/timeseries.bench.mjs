@@ -10,12 +10,11 @@
 //   BENCH_ONLY='24 h @ 60s' BENCH_CLIENTS=20 node bench/timeseries.bench.mjs   # one scenario, one concurrency
 // "CPU/request" splits the machine's CPU time during a scenario between the API process, Postgres (all its
 // processes) and this load generator, divided by the requests: on 2 shared cores it is what bounds throughput.
-import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { Agent, request } from 'undici';
-import { ADMIN, fmt, log, login, percentile, startApi, startPostgres } from './lib/harness.mjs';
+import { ADMIN, cpuSeconds, fmt, log, login, percentile, postgresCpuSeconds, startApi, startPostgres } from './lib/harness.mjs';
 import { seedFleet } from './lib/seed.mjs';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 1000);
@@ -37,29 +36,6 @@ const decode = (buf, encoding) => (encoding === 'br' ? brotliDecompressSync(buf)
 
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,20').split(',').map(Number);
-
-/** CPU seconds used so far by a process (user + system, from /proc). */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0; // the process ended
-  }
-}
-
-/** CPU seconds of every running postgres process (server and backends). */
-function postgresCpuSeconds() {
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(pid);
-    } catch {
-      /* gone */
-    }
-  }
-  return total;
-}
 
 const ownCpuSeconds = () => {
   const u = process.cpuUsage();

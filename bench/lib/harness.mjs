@@ -1,7 +1,7 @@
 // Shared pieces of the benchmark scripts: an embedded Postgres (the product's own engine, default settings),
 // the built API as a child process, HTTP helpers and percentiles. Plain Node, no test framework.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -170,4 +170,27 @@ export async function startFleet() {
     await new Promise((r) => setTimeout(r, 100));
   }
   return { port, url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGTERM') };
+}
+
+/** CPU seconds used so far by a process (user + system, from /proc). */
+export function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0; // the process ended
+  }
+}
+
+/** CPU seconds of every running postgres process (server and backends). */
+export function postgresCpuSeconds() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(pid);
+    } catch {
+      /* gone */
+    }
+  }
+  return total;
 }

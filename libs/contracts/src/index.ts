@@ -8,3 +8,4 @@ export * from './lib/dashboard';
 export * from './lib/alerts';
 export * from './lib/alert-rule-catalogue';
 export * from './lib/verdicts';
+export * from './lib/overview';

@@ -18,6 +18,7 @@ import { AlertsModule } from './alerts/alerts.module';
 import { CollectionModule } from './collection/collection.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { DeploymentImpactModule } from './deployment-impact/deployment-impact.module';
+import { OverviewModule } from './overview/overview.module';
 
 @Module({})
 export class AppModule {
@@ -45,6 +46,7 @@ export class AppModule {
         CollectionModule,
         DeploymentsModule,
         DeploymentImpactModule,
+        OverviewModule,
         ...(config.demo ? [DemoModule] : []),
       ],
     };

@@ -37,7 +37,7 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/app\/projects/);
+  await page.waitForURL(/\/app\/(overview|projects)/);
 }
 
 export async function signOut(page: Page): Promise<void> {

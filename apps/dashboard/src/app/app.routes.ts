@@ -6,13 +6,19 @@ import { adminGuard, authGuard, signedOutGuard } from './core/auth.guard';
  * so `/projects`, `/admin`, … belong to it (docs/api.md, "Conventions").
  */
 export const appRoutes: Route[] = [
-  { path: '', pathMatch: 'full', redirectTo: 'app/projects' },
-  { path: 'app', pathMatch: 'full', redirectTo: 'app/projects' },
+  { path: '', pathMatch: 'full', redirectTo: 'app/overview' },
+  { path: 'app', pathMatch: 'full', redirectTo: 'app/overview' },
   {
     path: 'app/login',
     title: 'Sign in · SeqPulse',
     canActivate: [signedOutGuard],
     loadComponent: () => import('./features/login/login.page').then((m) => m.LoginPage),
+  },
+  {
+    path: 'app/overview',
+    title: 'Overview · SeqPulse',
+    canActivate: [authGuard],
+    loadComponent: () => import('./features/overview/overview.page').then((m) => m.OverviewPage),
   },
   {
     path: 'app/projects',

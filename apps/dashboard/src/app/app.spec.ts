@@ -14,8 +14,8 @@ class Stub {}
 describe('App shell', () => {
   beforeEach(() => localStorage.clear());
 
-  it('redirects / to /app/projects and keeps every client route under /app', () => {
-    expect(appRoutes.find((r) => r.path === '')?.redirectTo).toBe('app/projects');
+  it('redirects / to the overview and keeps every client route under /app', () => {
+    expect(appRoutes.find((r) => r.path === '')?.redirectTo).toBe('app/overview');
     const clientPaths = appRoutes.map((r) => r.path ?? '').filter((path) => path !== '' && path !== '**');
     expect(clientPaths.length).toBeGreaterThan(0);
     expect(clientPaths.filter((path) => !path.startsWith('app'))).toEqual([]);
@@ -37,7 +37,7 @@ describe('App shell', () => {
     const el = fixture.nativeElement as HTMLElement;
     expect(el.querySelector('.skip-link')?.getAttribute('href')).toBe('#main');
     const links = [...el.querySelectorAll('nav[aria-label="Main"] a')].map((a) => a.textContent?.trim());
-    expect(links).toEqual(['Projects', 'API keys', 'Admin']);
+    expect(links).toEqual(['Overview', 'Projects', 'API keys', 'Admin']);
     expect(el.textContent).toContain('admin@seqpulse.local');
     const nav = jest.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
     (el.querySelector('.user button') as HTMLButtonElement).click();

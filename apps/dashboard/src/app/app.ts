@@ -10,11 +10,12 @@ import { ProjectsStore } from './core/projects.store';
   template: `
     <a class="skip-link" href="#main" (click)="skip($event)">Skip to content</a>
     <header class="topbar">
-      <a class="brand" routerLink="/app/projects" aria-label="SeqPulse Realtime, projects">
+      <a class="brand" routerLink="/app/overview" aria-label="SeqPulse Realtime, overview">
         <span class="brand-mark" aria-hidden="true">◉</span> SeqPulse <span class="brand-sub">Realtime</span>
       </a>
       @if (auth.isSignedIn() && auth.user(); as user) {
         <nav class="topnav" aria-label="Main">
+          <a routerLink="/app/overview" routerLinkActive="active" ariaCurrentWhenActive="page">Overview</a>
           <a routerLink="/app/projects" routerLinkActive="active" ariaCurrentWhenActive="page">Projects</a>
           <a routerLink="/app/keys" routerLinkActive="active" ariaCurrentWhenActive="page">API keys</a>
           @if (auth.isAdmin()) {

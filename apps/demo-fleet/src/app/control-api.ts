@@ -5,11 +5,13 @@ import { incidentsForTarget } from './incident-schedule';
 import { metricsFor } from './metrics-endpoint';
 import { FORCEABLE_MODES, isForceableMode } from './modes';
 import { isValidTargetName } from './target-names';
+import { historyOf, MAX_HISTORY_MS, pastIncident } from './history';
+import { METRIC_NAMES } from '@seqpulse/contracts';
 
 /** A forced mode lasts at most a week: enough for any demo, and bounded. */
 const MAX_DURATION_S = 7 * 24 * 3600;
 
-type ControlAction = 'mode' | 'requests' | 'state';
+type ControlAction = 'mode' | 'requests' | 'state' | 'history';
 
 /**
  * Control API for tests and demos (no authentication: the fleet listens on 127.0.0.1 by default).
@@ -17,6 +19,8 @@ type ControlAction = 'mode' | 'requests' | 'state';
  * - DELETE /control/targets/<name>/mode      back to the schedule
  * - GET    /control/targets/<name>/requests  polls received + last request's headers
  * - GET    /control/targets/<name>/state     current mode, its source and the current values
+ * - GET    /control/targets/<name>/history?from=<ms>&to=<ms>&step_s=15  past values from the same model
+ *                                             (daily pattern, a past incident on prod targets), at most one day
  * - POST   /control/reset                    forget forced modes and request counts
  */
 export async function handleControl(state: FleetState, path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -43,6 +47,8 @@ export async function handleControl(state: FleetState, path: string, req: Incomi
       return describeRequests(state, route.name, res);
     case 'GET state':
       return describeState(state, route.name, res);
+    case 'GET history':
+      return describeHistory(route.name, req, res);
     default:
       return methodNotAllowed(res);
   }
@@ -50,8 +56,27 @@ export async function handleControl(state: FleetState, path: string, req: Incomi
 
 /** `/control/targets/<name>/<action>` → its parts, or null. */
 function parseTargetRoute(path: string): { name: string; action: ControlAction } | null {
-  const match = /^\/control\/targets\/([^/]+)\/(mode|requests|state)\/?$/.exec(path);
+  const match = /^\/control\/targets\/([^/]+)\/(mode|requests|state|history)\/?$/.exec(path);
   return match === null ? null : { name: match[1], action: match[2] as ControlAction };
+}
+
+function describeHistory(name: string, req: IncomingMessage, res: ServerResponse): void {
+  const query = new URL(req.url ?? '/', 'http://fleet').searchParams;
+  const from = Number(query.get('from'));
+  const to = Number(query.get('to'));
+  const stepS = Number(query.get('step_s') ?? 15);
+  if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to || to - from > MAX_HISTORY_MS || !(stepS >= 5 && stepS <= 3600)) {
+    return sendJson(res, 400, { error: 'invalid_range', max_ms: MAX_HISTORY_MS });
+  }
+  const now = Date.now();
+  return sendJson(res, 200, {
+    target: name,
+    step_s: stepS,
+    metrics: METRIC_NAMES,
+    first: Math.ceil(from / (stepS * 1000)) * stepS * 1000,
+    incident: pastIncident(name, now),
+    values: historyOf(name, from, Math.min(to, now), stepS * 1000, now),
+  });
 }
 
 async function forceMode(state: FleetState, name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

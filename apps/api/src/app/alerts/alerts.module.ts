@@ -12,6 +12,6 @@ import { AlertsService } from './alerts.service';
   imports: [EnterpriseGateModule, NotificationsModule, SchedulerModule],
   providers: [AlertsService, AlertEvaluator, AlertRuleConstraints],
   controllers: [AlertsController],
-  exports: [AlertEvaluator],
+  exports: [AlertEvaluator, AlertsService],
 })
 export class AlertsModule {}

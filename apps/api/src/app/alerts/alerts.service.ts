@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AlertRulesResponse, AlertView } from '@seqpulse/contracts';
+import type { AlertRuleName, AlertRulesResponse, AlertView } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import type { Principal } from '../auth/principal';
@@ -45,6 +45,40 @@ export class AlertsService {
       [projectId, query.state ?? null, from, to, query.env ?? null, query.limit === undefined ? 500 : Number(query.limit)],
     );
     return rows.map(toAlertView);
+  }
+
+  /** Records alerts that fired and resolved in the past (the demo's history). */
+  async recordResolved(
+    alerts: { projectId: string; env: string; rule: AlertRuleName; value: number; threshold: number; startedAt: Date; resolvedAt: Date }[],
+  ): Promise<void> {
+    if (alerts.length === 0) return;
+    await this.db.query(
+      `INSERT INTO alerts (project_id, env, rule, state, value, threshold, started_at, resolved_at, resolution_reason)
+       SELECT u.project_id, u.env, u.rule, 'resolved', u.value, u.threshold, u.started_at, u.resolved_at, 'recovered'
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::timestamptz[], $7::timestamptz[])
+           AS u(project_id, env, rule, value, threshold, started_at, resolved_at)`,
+      [
+        alerts.map((a) => a.projectId),
+        alerts.map((a) => a.env),
+        alerts.map((a) => a.rule),
+        alerts.map((a) => a.value),
+        alerts.map((a) => a.threshold),
+        alerts.map((a) => a.startedAt),
+        alerts.map((a) => a.resolvedAt),
+      ],
+    );
+  }
+
+  /** Firing alerts per project and env, for many projects in one statement. */
+  async firingCounts(projectIds: string[]): Promise<{ projectId: string; env: string; firing: number }[]> {
+    if (projectIds.length === 0) return [];
+    const rows: { project_id: string; env: string; firing: number }[] = await this.db.query(
+      `SELECT project_id::text, env, count(*)::int AS firing FROM alerts
+        WHERE state = 'firing' AND project_id = ANY($1::uuid[])
+        GROUP BY project_id, env`,
+      [projectIds],
+    );
+    return rows.map((r) => ({ projectId: r.project_id, env: r.env, firing: r.firing }));
   }
 
   async getRules(project: RulesProject): Promise<AlertRulesResponse> {

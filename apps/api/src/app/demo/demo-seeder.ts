@@ -8,6 +8,7 @@ import { AuthService } from '../auth/auth.service';
 import { ProjectEntity } from '../projects/project.entity';
 import { SecretBox } from '../projects/secret-box';
 import { RolloutService } from '../rollout/rollout.service';
+import { DemoHistory, HistoryTarget } from './demo-history';
 
 interface DemoProject {
   name: string;
@@ -50,6 +51,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     private readonly auth: AuthService,
     private readonly rollout: RolloutService,
     private readonly secrets: SecretBox,
+    private readonly history: DemoHistory,
     @InjectRepository(ProjectEntity) private readonly projects: Repository<ProjectEntity>,
   ) {}
 
@@ -58,6 +60,7 @@ export class DemoSeeder implements OnApplicationBootstrap {
     const member = await this.auth.createUser(DEMO_MEMBER.email, DEMO_MEMBER.password, 'member', { demo: true });
     const fleetSecrets = this.readFleetSecrets();
     const pilotIds: string[] = [];
+    const historyTargets: HistoryTarget[] = [];
     for (const demo of DEMO_PROJECTS) {
       const secret = demo.hmac ? fleetSecrets[demo.target.replace('{env}', demo.envs[0])] : undefined;
       const saved = await this.projects.save(
@@ -74,10 +77,16 @@ export class DemoSeeder implements OnApplicationBootstrap {
         }),
       );
       if (demo.pilot) pilotIds.push(saved.id);
+      // history for the fleet's targets: a service of its own (the SDK storefront) has no model to replay
+      if (demo.plan === 'enterprise' && !demo.endpoint) {
+        historyTargets.push(...demo.envs.map((env) => ({ projectId: saved.id, env, target: demo.target.replace('{env}', env) })));
+      }
     }
     const admin = this.config.SEQPULSE_ADMIN_EMAIL ? await this.auth.findByEmail(this.config.SEQPULSE_ADMIN_EMAIL) : null;
     await this.rollout.set('pilot', pilotIds, admin?.id ?? member.id);
     this.logger.log({ member: DEMO_MEMBER.email, projects: DEMO_PROJECTS.length }, 'Seeded the demo');
+    // every preset up to 7 days shows data at once; a fleet that cannot answer leaves a demo without history
+    await this.history.fill(historyTargets).catch((err) => this.logger.warn({ err: (err as Error).message }, 'Demo history not filled'));
   }
 
   /** The demo's pilot project (the one its simulated CI deploys), once seeded. */

@@ -7,9 +7,22 @@ import { RolloutModule } from '../rollout/rollout.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { DemoSeeder } from './demo-seeder';
 import { DemoDeployments } from './demo-deployments';
+import { DemoHistory } from './demo-history';
+import { SamplesModule } from '../samples/samples.module';
+import { AlertsModule } from '../alerts/alerts.module';
+import { TargetAddressModule } from '../target-address/target-address.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ProjectEntity]), ProjectsModule, RolloutModule, SchedulerModule, DeploymentsModule],
-  providers: [DemoSeeder, DemoDeployments],
+  imports: [
+    TypeOrmModule.forFeature([ProjectEntity]),
+    ProjectsModule,
+    RolloutModule,
+    SchedulerModule,
+    SamplesModule,
+    DeploymentsModule,
+    AlertsModule,
+    TargetAddressModule,
+  ],
+  providers: [DemoSeeder, DemoDeployments, DemoHistory],
 })
 export class DemoModule {}

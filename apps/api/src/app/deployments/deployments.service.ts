@@ -7,6 +7,14 @@ import type { Principal } from '../auth/principal';
 import { isUuid } from '../common/uuid-pipe';
 import { ProjectsService } from '../projects/projects.service';
 
+export interface LatestDeployment {
+  id: string;
+  projectId: string;
+  env: string;
+  finishedAt: Date | null;
+  result: DeploymentResult | null;
+}
+
 /** The CI integration. A finished deployment makes the env's next samples `post` for the project's window. */
 @Injectable()
 export class DeploymentsService {
@@ -14,6 +22,42 @@ export class DeploymentsService {
     private readonly db: DataSource,
     private readonly projects: ProjectsService,
   ) {}
+
+  /** The newest deployment (by start) of each env of many projects, in one statement. */
+  async latestPerEnv(projectIds: string[]): Promise<LatestDeployment[]> {
+    if (projectIds.length === 0) return [];
+    const rows: { id: string; project_id: string; env: string; finished_at: Date | null; result: DeploymentResult | null }[] =
+      await this.db.query(
+        `SELECT DISTINCT ON (project_id, env) id::text, project_id::text, env, finished_at, result
+           FROM deployments WHERE project_id = ANY($1::uuid[])
+          ORDER BY project_id, env, started_at DESC, id DESC`,
+        [projectIds],
+      );
+    return rows.map((r) => ({ id: r.id, projectId: r.project_id, env: r.env, finishedAt: r.finished_at, result: r.result }));
+  }
+
+  /** Records deployments that already happened (the demo's history); returns how many were new. */
+  async recordPast(
+    deployments: { projectId: string; env: string; startedAt: Date; finishedAt: Date; result: DeploymentResult; key: string }[],
+  ): Promise<number> {
+    if (deployments.length === 0) return 0;
+    const rows = await this.db.query(
+      `INSERT INTO deployments (project_id, env, branch, idempotency_key, started_at, finished_at, result)
+       SELECT u.project_id, u.env, 'main', u.key, u.started_at, u.finished_at, u.result
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::text[])
+           AS u(project_id, env, key, started_at, finished_at, result)
+       ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id`,
+      [
+        deployments.map((d) => d.projectId),
+        deployments.map((d) => d.env),
+        deployments.map((d) => d.key),
+        deployments.map((d) => d.startedAt),
+        deployments.map((d) => d.finishedAt),
+        deployments.map((d) => d.result),
+      ],
+    );
+    return rows.length;
+  }
 
   async trigger(
     principal: Principal,

@@ -105,6 +105,25 @@ export class AccessRecordsService implements OnModuleInit, BeforeApplicationShut
     });
   }
 
+  /**
+   * One record per project a request served at once (the overview): same caller, route, time and parameters as
+   * the request, the project's own id and status (200 served, 403 refused by the rollout).
+   */
+  recordProjects(request: Request, projects: { projectId: string; status: number }[]): void {
+    const req = request as TrackedRequest;
+    const startedAt = req[TRACKED]?.startedAt ?? Date.now();
+    const base = {
+      at: new Date(startedAt),
+      userId: req.principal?.userId ?? null,
+      apiKeyId: req.principal?.apiKeyId ?? null,
+      route: `${req.method} ${routeOf(req)}`,
+      params: sanitizeParams(req.query as Record<string, unknown>),
+      clientIp: req.ip ?? req.socket?.remoteAddress ?? null,
+      durationMs: Date.now() - startedAt,
+    };
+    for (const p of projects) this.push({ ...base, projectId: p.projectId, status: p.status });
+  }
+
   push(record: AccessRecord): void {
     this.buffer.push(record);
     if (this.buffer.length > MAX_BUFFERED) {

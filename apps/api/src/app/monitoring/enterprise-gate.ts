@@ -39,6 +39,24 @@ export function EnterpriseRoute(...extraScopes: Scope[]) {
   );
 }
 
+/**
+ * Route metadata of a realtime route that serves every project the caller sees at once (the overview): it takes
+ * no `project_id`, applies the plan and rollout checks to each project itself and records one access per
+ * Enterprise project (the route-walk test reads it).
+ */
+export const ENTERPRISE_GATE_EACH = 'seqpulse:enterprise-gate-each';
+
+/** A realtime route over all of the caller's projects: scope `monitoring:read`, gated per project by the handler. */
+export function EnterpriseEachProjectRoute() {
+  return applyDecorators(
+    SetMetadata(ENTERPRISE_GATE_EACH, true),
+    RequireScopes('monitoring:read'),
+    ApiBearerAuth(),
+    ApiSecurity('api-key'),
+    ApiErrors(401, 403),
+  );
+}
+
 /** The project the gate loaded and checked (only on `@EnterpriseRoute()` handlers). */
 export const GatedProject = createParamDecorator((_: unknown, ctx: ExecutionContext): ProjectEntity => {
   const context = (ctx.switchToHttp().getRequest() as { [GATE_CONTEXT]?: GateContext })[GATE_CONTEXT];

@@ -1,4 +1,11 @@
-export { EnterpriseRoute, GatedProject, ENTERPRISE_GATE, ENTERPRISE_PREFIX } from './enterprise-gate';
+export {
+  EnterpriseRoute,
+  EnterpriseEachProjectRoute,
+  GatedProject,
+  ENTERPRISE_GATE,
+  ENTERPRISE_GATE_EACH,
+  ENTERPRISE_PREFIX,
+} from './enterprise-gate';
 export type { GateContext } from './gate-context';
 export { EnterpriseGateGuard } from './enterprise-gate.guard';
 export { EnterpriseGateModule } from './enterprise-gate.module';

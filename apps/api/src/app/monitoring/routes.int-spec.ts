@@ -3,7 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { REQUIRED_SCOPES } from '../auth/decorators';
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { ENTERPRISE_GATE, ENTERPRISE_PREFIX } from './enterprise-gate';
+import { ENTERPRISE_GATE, ENTERPRISE_GATE_EACH, ENTERPRISE_PREFIX } from './enterprise-gate';
 import { EnterpriseGateGuard } from './enterprise-gate.guard';
 import { auditOf, Fixture, monitoringFixture, MONITORING_FIXTURE_ENV } from '../../testing/monitoring-fixture';
 
@@ -60,16 +60,21 @@ describe('every route under /monitoring/enterprise is behind the Enterprise gate
   let t: TestApp;
   let f: Fixture;
   let gated: FoundRoute[];
+  /** Routes over all of the caller's projects (no project_id): gated per project by the handler. */
+  let eachProject: FoundRoute[];
 
   beforeAll(async () => {
     t = await startTestApp(MONITORING_FIXTURE_ENV);
     f = await monitoringFixture(t);
-    gated = nestRoutes(t).filter((r) => r.path.startsWith(ENTERPRISE_PREFIX));
+    const under = nestRoutes(t).filter((r) => r.path.startsWith(ENTERPRISE_PREFIX));
+    const each = (r: FoundRoute) => Reflect.getMetadata(ENTERPRISE_GATE_EACH, r.handler) === true;
+    gated = under.filter((r) => !each(r));
+    eachProject = under.filter(each);
   });
   afterAll(() => t.close());
 
   it('finds the realtime routes, and Express serves no route under the prefix that Nest metadata does not know', () => {
-    const found = gated.map((r) => `${r.method} ${r.path}`);
+    const found = [...gated, ...eachProject].map((r) => `${r.method} ${r.path}`);
     expect(found).toEqual(expect.arrayContaining(['GET /monitoring/enterprise/timeseries', 'GET /monitoring/enterprise/stream']));
     const served = expressRoutes(t).filter((r) => r.path.startsWith(ENTERPRISE_PREFIX) && !r.path.includes('*'));
     expect(served.length).toBeGreaterThanOrEqual(2);
@@ -93,6 +98,15 @@ describe('every route under /monitoring/enterprise is behind the Enterprise gate
       }).toEqual({ where, gate: true });
       expect({ where, guarded: guards.includes(EnterpriseGateGuard) }).toEqual({ where, guarded: true });
       expect({ where, scopes: scopes.includes('monitoring:read') }).toEqual({ where, scopes: true });
+    }
+  });
+
+  it('a route over all projects takes no project_id but needs monitoring:read, and gates each project itself', async () => {
+    expect(eachProject.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /monitoring/enterprise/overview']);
+    for (const route of eachProject) {
+      const scopes = Reflect.getMetadata(REQUIRED_SCOPES, route.handler) ?? [];
+      expect(scopes).toContain('monitoring:read');
+      expect((await t.call(route.method, route.path)).status).toBe(401);
     }
   });
 

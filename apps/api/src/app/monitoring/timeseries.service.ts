@@ -1,13 +1,17 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import { METRIC_NAMES } from '@seqpulse/contracts';
-import type { TimeseriesResponse } from '@seqpulse/contracts';
+import { METRIC_NAMES, OVERVIEW_SPARK_MINUTES } from '@seqpulse/contracts';
+import type { MetricName, TimeseriesResponse } from '@seqpulse/contracts';
 import { isoSeconds } from '../common/time';
 import type { TimeseriesRequest } from './timeseries.dto';
 import { buildTimeseriesSql, rollupFor, TimeseriesRow } from '../samples/timeseries-sql';
 import { AppConfig } from '../config/app-config';
 import { createQueryPool } from '../database/connections';
+import { buildSparklinesSql, emptySpark, sparkKey, SparklineRow, Sparklines, toSparklines } from '../samples/sparklines-sql';
+
+/** The last minutes of a sparkline, read at every call (older ones are settled and cached). */
+const SPARK_RECENT_MINUTES = 2;
 
 /** Connections of the timeseries pool (one query per request, a few ms each). */
 const TIMESERIES_POOL_SIZE = 4;
@@ -29,6 +33,8 @@ export class TimeseriesService implements OnModuleDestroy {
    */
   private readonly pool: Pool;
   private readonly statementNames = new Map<string, string>();
+  /** Sparkline minutes that can no longer change, per pair, for the current end minute (see `sparklines`). */
+  private settledSparks: { end: number; byPair: Map<string, Record<MetricName, (number | null)[]>> } = { end: -1, byPair: new Map() };
 
   constructor(
     private readonly db: DataSource,
@@ -67,6 +73,57 @@ export class TimeseriesService implements OnModuleDestroy {
     const { sql, params } = buildTimeseriesSql(projectId, req, rollupFor(req.stepS, await this.rollupsAvailable()));
     const { rows } = await this.pool.query<TimeseriesRow>({ name: this.statementName(sql), text: sql, values: params });
     return renderTimeseries(projectId, req, rows[0]);
+  }
+
+  /**
+   * The last hour's one-minute sparklines of many (project, env) pairs (see sparklines.ts). `endMs` is rounded
+   * down to a whole minute; the hour before it is returned. The minutes older than the last two cannot change any
+   * more (a sample is stored within 40 s of its slot), so they are computed once per pair and minute and kept
+   * until the minute turns; only the last two minutes are read at every call.
+   */
+  async sparklines(pairs: { projectId: string; env: string }[], endMs: number): Promise<Sparklines> {
+    if (pairs.length === 0) return new Map();
+    const end = Math.floor(endMs / 60_000) * 60;
+    const start = end - OVERVIEW_SPARK_MINUTES * 60;
+    const split = end - SPARK_RECENT_MINUTES * 60;
+    if (this.settledSparks.end !== end) this.settledSparks = { end, byPair: new Map() };
+    const cache = this.settledSparks;
+    const missing = pairs.filter((p) => !cache.byPair.has(sparkKey(p.projectId, p.env)));
+    const settledMinutes = OVERVIEW_SPARK_MINUTES - SPARK_RECENT_MINUTES;
+    const [settled, recent] = await Promise.all([
+      missing.length
+        ? this.sparklineQuery(missing, start, split, await this.rollupsAvailable(), settledMinutes)
+        : Promise.resolve<Sparklines>(new Map()),
+      this.sparklineQuery(pairs, split, end, false, SPARK_RECENT_MINUTES),
+    ]);
+    for (const p of missing) {
+      const key = sparkKey(p.projectId, p.env);
+      cache.byPair.set(key, settled.get(key) ?? emptySpark(settledMinutes));
+    }
+    const out: Sparklines = new Map();
+    for (const p of pairs) {
+      const key = sparkKey(p.projectId, p.env);
+      const old = cache.byPair.get(key) ?? emptySpark(settledMinutes);
+      const now = recent.get(key) ?? emptySpark(SPARK_RECENT_MINUTES);
+      out.set(key, Object.fromEntries(METRIC_NAMES.map((m) => [m, [...old[m], ...now[m]]])) as Record<MetricName, (number | null)[]>);
+    }
+    return out;
+  }
+
+  private async sparklineQuery(
+    pairs: { projectId: string; env: string }[],
+    fromS: number,
+    toS: number,
+    rollups: boolean,
+    minutes: number,
+  ): Promise<Sparklines> {
+    const sql = buildSparklinesSql(rollups);
+    const { rows } = await this.pool.query<SparklineRow>({
+      name: this.statementName(sql),
+      text: sql,
+      values: [`{${pairs.map((p) => p.projectId).join(',')}}`, pairs.map((p) => p.env), fromS, toS],
+    });
+    return toSparklines(rows, minutes);
   }
 
   /** A few statement shapes exist (rollup level × phase filter); each gets a stable name. */

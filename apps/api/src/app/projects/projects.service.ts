@@ -79,6 +79,15 @@ export class ProjectsService {
     return this.toViews(rows.filter((p) => canSeeProject(principal, p)));
   }
 
+  /** Every project the caller may see (all of them for an admin), with its monitoring status; oldest first. */
+  async listVisible(principal: Principal): Promise<ProjectView[]> {
+    const rows = await this.projects.find({
+      where: principal.role === 'admin' ? {} : { ownerId: principal.userId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return this.toViews(rows.filter((p) => canSeeProject(principal, p)));
+  }
+
   async listAll(): Promise<ProjectView[]> {
     const rows = await this.projects.find({ order: { createdAt: 'ASC' } });
     return this.toViews(rows, true);

@@ -12,6 +12,13 @@ export interface NewSample {
   values: MetricValues;
 }
 
+export interface LatestSample {
+  projectId: string;
+  env: string;
+  collectedAt: Date;
+  values: MetricValues;
+}
+
 export const SAMPLES_CHANNEL = 'seqpulse_samples';
 /**
  * A sample is collected within this long after its poll slot (polls fire at the slot, retries end before the
@@ -89,9 +96,11 @@ const PARALLEL_WRITE_MIN_ROWS = 1_000;
 /**
  * ONE statement per batch, so a batch costs one round trip and Node never parses rows back: unnest the columns
  * (sent as array literals: times as epoch ms), label the phase from the deployments' published `deployment_windows`, insert idempotently
- * per poll slot, and announce the rows actually stored on `seqpulse_samples` in chunks, from the same statement.
+ * per poll slot, and announce the rows actually stored on `seqpulse_samples` in chunks, from the same statement
+ * (`announce`; a backfill of the past, which no live stream needs, leaves the announcement out).
  */
-const INSERT_SQL = `
+function insertSql(announce: boolean): string {
+  return `
   WITH input AS (
     SELECT u.project_id, u.env, to_timestamp(u.slot_ms / 1000) AS slot_at, to_timestamp(u.collected_ms / 1000) AS collected_at,
            ${METRIC_NAMES.map((m) => `u.${m}`).join(', ')}
@@ -109,7 +118,9 @@ const INSERT_SQL = `
       FROM input i
     ON CONFLICT (project_id, env, slot_at) DO NOTHING
     RETURNING project_id, env, phase, collected_at, ${METRIC_NAMES.join(', ')}
-  ), notices AS (
+${
+  announce
+    ? `  ), notices AS (
     SELECT pg_notify('${SAMPLES_CHANNEL}', '[' || string_agg(n.notice, ',') || ']')
       FROM (SELECT json_build_array(s.project_id, s.env, s.phase, (extract(epoch FROM s.collected_at) * 1000)::bigint,
                                     ${METRIC_NAMES.map((m) => `s.${m}`).join(', ')})::text AS notice,
@@ -117,7 +128,13 @@ const INSERT_SQL = `
               FROM stored s) n
      GROUP BY n.chunk
   )
-  SELECT (SELECT count(*) FROM stored)::int AS stored, (SELECT count(*) FROM notices)::int AS notices`;
+  SELECT (SELECT count(*) FROM stored)::int AS stored, (SELECT count(*) FROM notices)::int AS notices`
+    : `  )
+  SELECT (SELECT count(*) FROM stored)::int AS stored`
+}`;
+}
+const INSERT_SQL = insertSql(true);
+const INSERT_SILENT_SQL = insertSql(false);
 
 /**
  * The time-series store. Writes are batched (one statement per batch), idempotent per poll slot, label the
@@ -130,16 +147,17 @@ export class SamplesStore {
   constructor(private readonly db: DataSource) {}
 
   /** Stores a batch; returns how many rows were new (a slot already stored is left as it was). */
-  async insertBatch(batch: NewSample[]): Promise<number> {
+  async insertBatch(batch: NewSample[], options: { announce?: boolean } = {}): Promise<number> {
     const samples = this.withinCollectionLag(batch);
     if (samples.length === 0) return 0;
+    const announce = options.announce ?? true;
     try {
-      return await this.insert(samples);
+      return await this.insert(samples, announce);
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION) throw error;
       const times = samples.map((s) => s.slotAt.getTime());
       await this.ensurePartitions(new Date(Math.min(...times)), new Date(Math.max(...times)));
-      return this.insert(samples);
+      return this.insert(samples, announce);
     }
   }
 
@@ -148,16 +166,16 @@ export class SamplesStore {
    * so Postgres works on it with more than one core. Safe because every write is idempotent per slot: if one part
    * fails, the caller retries the whole batch and the parts already stored are no-ops.
    */
-  private async insert(samples: NewSample[]): Promise<number> {
-    if (samples.length < PARALLEL_WRITE_MIN_ROWS * PARALLEL_WRITES) return this.insertStatement(samples);
+  private async insert(samples: NewSample[], announce: boolean): Promise<number> {
+    if (samples.length < PARALLEL_WRITE_MIN_ROWS * PARALLEL_WRITES) return this.insertStatement(samples, announce);
     const size = Math.ceil(samples.length / PARALLEL_WRITES);
     const parts = Array.from({ length: PARALLEL_WRITES }, (_, i) => samples.slice(i * size, (i + 1) * size));
-    const stored = await Promise.all(parts.map((part) => this.insertStatement(part)));
+    const stored = await Promise.all(parts.map((part) => this.insertStatement(part, announce)));
     return stored.reduce((a, b) => a + b, 0);
   }
 
-  private async insertStatement(samples: NewSample[]): Promise<number> {
-    const [row]: { stored: number }[] = await this.db.query(INSERT_SQL, [
+  private async insertStatement(samples: NewSample[], announce: boolean): Promise<number> {
+    const [row]: { stored: number }[] = await this.db.query(announce ? INSERT_SQL : INSERT_SILENT_SQL, [
       labelArrayLiteral(samples.map((s) => s.projectId)),
       labelArrayLiteral(samples.map((s) => s.env)),
       arrayLiteral(samples.map((s) => s.slotAt.getTime())),
@@ -223,6 +241,29 @@ export class SamplesStore {
       `Samples collected outside [slot, slot + ${MAX_COLLECTION_LAG_S} s) are not stored`,
     );
     return samples.filter(fits);
+  }
+
+  /**
+   * The newest sample of each (project, env), in one statement: one backward probe of the primary key per pair
+   * (newest partition first, so it stops at the first row).
+   */
+  async latestPerEnv(pairs: { projectId: string; env: string }[]): Promise<LatestSample[]> {
+    if (pairs.length === 0) return [];
+    const rows: ({ project_id: string; env: string; collected_at: Date } & Record<MetricName, number>)[] = await this.db.query(
+      `SELECT u.project_id::text, u.env, s.collected_at, ${METRIC_NAMES.map((m) => `s.${m}`).join(', ')}
+         FROM unnest($1::uuid[], $2::text[]) AS u(project_id, env)
+         CROSS JOIN LATERAL (
+           SELECT collected_at, ${METRIC_NAMES.join(', ')} FROM samples
+            WHERE project_id = u.project_id AND env = u.env
+            ORDER BY slot_at DESC LIMIT 1) s`,
+      [labelArrayLiteral(pairs.map((p) => p.projectId)), labelArrayLiteral(pairs.map((p) => p.env))],
+    );
+    return rows.map((r) => ({
+      projectId: r.project_id,
+      env: r.env,
+      collectedAt: r.collected_at,
+      values: Object.fromEntries(METRIC_NAMES.map((m) => [m, r[m]])) as MetricValues,
+    }));
   }
 
   /** Creates the daily partitions covering [from, to] (no-op on a hypertable). */

@@ -19,14 +19,31 @@ export interface TimeWindow {
   to: number;
 }
 
+/**
+ * A line drawn over a metric's own series (a compared period, …): same metric and unit, its own
+ * tooltip entry. `dashed` draws it dashed in the metric's colour; `colour` overrides the colour.
+ */
+export interface ChartOverlay {
+  /** Unique within a chart; the echarts series id. */
+  id: string;
+  /** Tooltip and legend name, e.g. "1 day earlier". */
+  label: string;
+  points: ChartPoint[];
+  dashed?: boolean;
+  colour?: string;
+}
+
 export interface MetricChartInput {
   metric: MetricName;
   points: ChartPoint[];
-  deployments: DeploymentMarker[];
+  deployments: readonly DeploymentMarker[];
   /** Raw threshold (ratio for %, ms for latency); `null` draws no line. */
   threshold: number | null;
   window: TimeWindow;
   theme: ChartTheme;
+  overlays?: readonly ChartOverlay[];
+  /** Axis labels and tooltip times in UTC (else the browser's time zone). */
+  utc?: boolean;
 }
 
 /** The series id used by live updates to merge new data into the drawn series. */
@@ -65,6 +82,14 @@ function deploymentTime(d: DeploymentMarker): number {
   return Date.parse(d.finished_at ?? d.started_at);
 }
 
+/** The deployments whose marker (finish, else start) falls inside the window. */
+export function deploymentsInWindow(deployments: readonly DeploymentMarker[], window: TimeWindow): DeploymentMarker[] {
+  return deployments.filter((d) => {
+    const t = deploymentTime(d);
+    return Number.isFinite(t) && t >= window.from && t <= window.to;
+  });
+}
+
 function resultColour(d: DeploymentMarker, theme: ChartTheme): string {
   if (d.result === 'success') return theme.success;
   if (d.result === 'failed') return theme.failed;
@@ -78,30 +103,25 @@ function resultText(d: DeploymentMarker): string {
 }
 
 /** Deployments inside the window, as vertical mark lines coloured by their result. */
-export function deploymentMarkLines(deployments: DeploymentMarker[], window: TimeWindow, theme: ChartTheme) {
-  return deployments
-    .filter((d) => {
-      const t = deploymentTime(d);
-      return Number.isFinite(t) && t >= window.from && t <= window.to;
-    })
-    .map((d) => {
-      const colour = resultColour(d, theme);
-      return {
-        name: `Deployment ${d.result ?? 'in progress'} (${formatDateTime(d.finished_at ?? d.started_at)})`,
-        xAxis: deploymentTime(d),
-        deployment: d.deployment_id,
-        result: d.result,
-        itemStyle: { color: colour },
-        lineStyle: { color: colour, type: 'solid', width: 1.5 },
-        label: {
-          show: true,
-          formatter: resultText(d),
-          position: 'end',
-          color: colour,
-          fontSize: 10,
-        },
-      };
-    });
+export function deploymentMarkLines(deployments: readonly DeploymentMarker[], window: TimeWindow, theme: ChartTheme) {
+  return deploymentsInWindow(deployments, window).map((d) => {
+    const colour = resultColour(d, theme);
+    return {
+      name: `Deployment ${d.result ?? 'in progress'} (${formatDateTime(d.finished_at ?? d.started_at)})`,
+      xAxis: deploymentTime(d),
+      deployment: d.deployment_id,
+      result: d.result,
+      itemStyle: { color: colour },
+      lineStyle: { color: colour, type: 'solid', width: 1.5 },
+      label: {
+        show: true,
+        formatter: resultText(d),
+        position: 'end',
+        color: colour,
+        fontSize: 10,
+      },
+    };
+  });
 }
 
 /** The smallest "nice" number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k) at or above `value`: a clean top label. */
@@ -115,11 +135,10 @@ export function niceCeil(value: number): number {
   return 10 * exp;
 }
 
-/** The echarts option of one metric chart. */
-export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
-  const def = METRICS[input.metric];
+/** The mark lines of a metric chart: its alert threshold (display units) and the deployments in the window. */
+export function markLineData(input: Pick<MetricChartInput, 'metric' | 'threshold' | 'deployments' | 'window' | 'theme'>): unknown[] {
   const { theme } = input;
-  const thresholdDisplay = input.threshold === null ? null : input.threshold * def.displayFactor;
+  const thresholdDisplay = input.threshold === null ? null : input.threshold * METRICS[input.metric].displayFactor;
   const markData: unknown[] = [];
   if (thresholdDisplay !== null) {
     markData.push({
@@ -136,9 +155,45 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
     });
   }
   markData.push(...deploymentMarkLines(input.deployments, input.window, theme));
+  return markData;
+}
+
+/** A live update: new points and the moved window, merged into the drawn chart (no full redraw). */
+export function seriesPatch(points: ChartPoint[], window: TimeWindow): EChartsCoreOption {
+  return {
+    xAxis: { min: window.from, max: window.to },
+    series: [{ id: SERIES_ID, data: toSeriesData(points) }],
+  };
+}
+
+function overlaySeries(overlay: ChartOverlay, metric: MetricName, theme: ChartTheme) {
+  const colour = overlay.colour ?? theme.line[metric];
+  return {
+    id: overlay.id,
+    name: overlay.label,
+    type: 'line',
+    data: toSeriesData(overlay.points),
+    connectNulls: false,
+    symbol: 'none',
+    showSymbol: true,
+    symbolSize: 3,
+    lineStyle: { width: 1.2, color: colour, type: overlay.dashed ? 'dashed' : 'solid', opacity: 0.75 },
+    itemStyle: { color: colour, opacity: 0.75 },
+    emphasis: { disabled: true },
+    z: 1,
+  };
+}
+
+/** The echarts option of one metric chart. */
+export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
+  const def = METRICS[input.metric];
+  const { theme } = input;
+  const thresholdDisplay = input.threshold === null ? null : input.threshold * def.displayFactor;
+  const markData = markLineData(input);
 
   return {
     animation: false,
+    useUTC: input.utc ?? false,
     backgroundColor: 'transparent',
     textStyle: { color: theme.text },
     grid: { left: 8, right: 16, top: 24, bottom: 20 },
@@ -188,6 +243,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
         lineStyle: { width: 1.5, color: theme.line[input.metric] },
         itemStyle: { color: theme.line[input.metric] },
         emphasis: { disabled: true },
+        z: 2,
         markLine: {
           silent: false,
           animation: false,
@@ -196,6 +252,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
           tooltip: { show: true },
         },
       },
+      ...(input.overlays ?? []).map((o) => overlaySeries(o, input.metric, theme)),
     ],
   };
 }

@@ -10,6 +10,7 @@ import {
   AuditRecordView,
   CreateApiKeyRequest,
   CreatedApiKey,
+  OverviewResponse,
   Plan,
   ProjectView,
   RolloutView,
@@ -101,6 +102,11 @@ export class ApiService {
 
   alerts(query: AlertsQuery): Promise<AlertView[]> {
     return this.call(this.http.get<AlertView[]>('/monitoring/enterprise/alerts', { params: toParams(query) }));
+  }
+
+  /** Every visible project at a glance (one request for the overview page). */
+  overview(): Promise<OverviewResponse> {
+    return this.call(this.http.get<OverviewResponse>('/monitoring/enterprise/overview'));
   }
 
   alertRules(projectId: string): Promise<AlertRulesResponse> {

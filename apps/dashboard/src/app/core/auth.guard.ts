@@ -26,5 +26,5 @@ export const signedOutGuard: CanActivateFn = async () => {
   const auth = inject(AuthService);
   const router = inject(Router);
   const me = await auth.loadMe();
-  return me ? router.createUrlTree(['/app/projects']) : true;
+  return me ? router.createUrlTree(['/app/overview']) : true;
 };

@@ -31,7 +31,7 @@ describe('LoginPage', () => {
     expect(el.querySelector('label[for="login-password"]')).not.toBeNull();
   });
 
-  it('signs in and opens the projects', async () => {
+  it('signs in and opens the overview', async () => {
     const fixture = TestBed.createComponent(LoginPage);
     const router = TestBed.inject(Router);
     const nav = jest.spyOn(router, 'navigateByUrl').mockResolvedValue(true);
@@ -44,7 +44,7 @@ describe('LoginPage', () => {
     await new Promise((r) => setTimeout(r));
     http.expectOne('/auth/me').flush({ id: 'u', email: 'demo@seqpulse.local', role: 'member' });
     await new Promise((r) => setTimeout(r));
-    expect(nav).toHaveBeenCalledWith('/app/projects');
+    expect(nav).toHaveBeenCalledWith('/app/overview');
   });
 
   it('shows a plain message on wrong credentials', async () => {

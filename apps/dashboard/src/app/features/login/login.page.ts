@@ -70,7 +70,7 @@ export class LoginPage {
       await this.auth.login({ email: this.email().trim(), password: this.password() });
       this.projects.reset();
       const returnUrl = this.route.snapshot.queryParamMap.get('returnUrl');
-      const safe = returnUrl && returnUrl.startsWith('/app/') ? returnUrl : '/app/projects';
+      const safe = returnUrl && returnUrl.startsWith('/app/') ? returnUrl : '/app/overview';
       await this.router.navigateByUrl(safe);
     } catch (err) {
       const apiError: ApiError = toApiError(err);

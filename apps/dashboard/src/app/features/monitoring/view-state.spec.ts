@@ -17,8 +17,8 @@ describe('URL state mapping', () => {
 
   it('round-trips every field through the URL', () => {
     const views: ViewState[] = [
-      { env: 'staging', phase: 'post', range: '24h', from: null, to: null, step: '5m', live: false },
-      { env: 'prod', phase: 'pre', range: '7d', from: null, to: null, step: null, live: true },
+      { env: 'staging', phase: 'post', range: '24h', from: null, to: null, step: '5m', live: false, tz: 'utc', compare: '1d' },
+      { env: 'prod', phase: 'pre', range: '7d', from: null, to: null, step: null, live: true, tz: 'local', compare: '1w' },
       {
         env: null,
         phase: null,
@@ -27,22 +27,28 @@ describe('URL state mapping', () => {
         to: '2026-11-28T12:00:00Z',
         step: '60s',
         live: false,
+        tz: 'local',
+        compare: null,
       },
     ];
     for (const v of views) expect(parseViewState(toQueryParams(v))).toEqual(v);
   });
 
   it('writes a readable query', () => {
-    expect(toQueryParams({ env: 'staging', phase: 'post', range: '6h', from: null, to: null, step: null, live: false })).toEqual({
+    expect(toQueryParams({ ...DEFAULT_VIEW, env: 'staging', phase: 'post', range: '6h', live: false, tz: 'utc', compare: '1d' })).toEqual({
       env: 'staging',
       phase: 'post',
       range: '6h',
       live: 'off',
+      tz: 'utc',
+      compare: '1d',
     });
   });
 
   it('ignores invalid values field by field', () => {
-    expect(parseViewState({ env: 'PROD!', phase: 'during', range: '3y', step: '7s', live: 'maybe' })).toEqual(DEFAULT_VIEW);
+    expect(parseViewState({ env: 'PROD!', phase: 'during', range: '3y', step: '7s', live: 'maybe', tz: 'mars', compare: '1y' })).toEqual(
+      DEFAULT_VIEW,
+    );
   });
 
   it('a custom range needs from < to and is never live', () => {
@@ -93,5 +99,13 @@ describe('URL state mapping', () => {
     expect(fromLocalInput(toLocalInput(iso))).toBe(iso);
     expect(fromLocalInput('')).toBeNull();
     expect(toLocalInput(null)).toBe('');
+  });
+
+  it('reads and writes the pickers in UTC when the view is in UTC', () => {
+    expect(toLocalInput('2026-11-28T10:15:00Z', 'utc')).toBe('2026-11-28T10:15');
+    expect(fromLocalInput('2026-11-28T10:15', 'utc')).toBe('2026-11-28T10:15:00Z');
+    // local time: whatever the machine's zone, the round trip is exact and differs from UTC by the zone's offset
+    const local = fromLocalInput('2026-11-28T10:15', 'local') as string;
+    expect(Date.parse(local) - Date.parse('2026-11-28T10:15:00Z')).toBe(new Date(local).getTimezoneOffset() * 60_000);
   });
 });

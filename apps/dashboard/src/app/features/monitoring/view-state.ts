@@ -26,7 +26,20 @@ export interface ViewState {
   step: Step | null;
   /** Live stream on (default) or paused. Custom ranges are never live. */
   live: boolean;
+  /** Time zone of axes, tooltips, pickers and exports. */
+  tz: TimeZoneMode;
+  /** Overlay of the same range one day or one week earlier; `null`: none. */
+  compare: CompareOffset | null;
 }
+
+export const TIME_ZONES = ['local', 'utc'] as const;
+export type TimeZoneMode = (typeof TIME_ZONES)[number];
+/** Compared periods and how far back they are. */
+export const COMPARE_OFFSETS = {
+  '1d': { label: '1 day earlier', ms: 86_400_000 },
+  '1w': { label: '1 week earlier', ms: 7 * 86_400_000 },
+} as const;
+export type CompareOffset = keyof typeof COMPARE_OFFSETS;
 
 export const DEFAULT_VIEW: ViewState = {
   env: null,
@@ -36,6 +49,8 @@ export const DEFAULT_VIEW: ViewState = {
   to: null,
   step: null,
   live: true,
+  tz: 'local',
+  compare: null,
 };
 
 export type QueryParams = Record<string, string | null | undefined>;
@@ -73,6 +88,9 @@ export function parseViewState(query: QueryParams): ViewState {
   const live = query['live'];
   if (live === 'off' || live === '0' || live === 'false') state.live = false;
   if (state.range === 'custom') state.live = false;
+  if (query['tz'] === 'utc') state.tz = 'utc';
+  const compare = query['compare'];
+  if (compare && compare in COMPARE_OFFSETS) state.compare = compare as CompareOffset;
   return state;
 }
 
@@ -89,6 +107,8 @@ export function toQueryParams(state: ViewState): Record<string, string> {
   }
   if (state.step) q['step'] = state.step;
   if (!state.live && state.range !== 'custom') q['live'] = 'off';
+  if (state.tz === 'utc') q['tz'] = 'utc';
+  if (state.compare) q['compare'] = state.compare;
   return q;
 }
 
@@ -139,18 +159,21 @@ export function stepOptions(rangeSeconds: number): { step: Step; disabled: boole
   return STEPS.map((step) => ({ step, disabled: !stepFits(step, rangeSeconds) }));
 }
 
-/** `2026-11-28T10:15:00.000Z` → `2026-11-28T11:15` in local time, for `<input type=datetime-local>`. */
-export function toLocalInput(iso: string | null): string {
+/**
+ * `2026-11-28T10:15:00.000Z` → `2026-11-28T11:15` for `<input type=datetime-local>`, in local time or in UTC.
+ */
+export function toLocalInput(iso: string | null, tz: TimeZoneMode = 'local'): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   const pad = (n: number) => String(n).padStart(2, '0');
+  if (tz === 'utc') return d.toISOString().slice(0, 16);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** Local `datetime-local` value → ISO-8601 UTC, or null when empty/invalid. */
-export function fromLocalInput(value: string): string | null {
+/** A `datetime-local` value (local time, or UTC) → ISO-8601 UTC, or null when empty/invalid. */
+export function fromLocalInput(value: string, tz: TimeZoneMode = 'local'): string | null {
   if (!value) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : isoSeconds(d.getTime());
+  const ms = tz === 'utc' ? Date.parse(`${value.length === 16 ? `${value}:00` : value}Z`) : new Date(value).getTime();
+  return Number.isNaN(ms) ? null : isoSeconds(ms);
 }

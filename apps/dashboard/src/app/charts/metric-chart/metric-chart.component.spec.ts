@@ -1,11 +1,10 @@
 import { TestBed } from '@angular/core/testing';
 import * as echarts from 'echarts/core';
 import { provideEchartsCore } from 'ngx-echarts';
-import { buildChartOptions } from '../../charts/chart-options';
-import { LIGHT_CHART_THEME } from '../../charts/chart-theme';
+import { pointsFromResponse } from '../chart-options';
 import { sampleResponse, sampleRules } from '../../../testing/fixtures';
 import { giveElementsASize, settle } from '../../../testing/helpers';
-import { CHART_RENDERER } from '../../charts/chart-renderer';
+import { CHART_RENDERER } from '../chart-renderer';
 import { MetricChartComponent } from './metric-chart.component';
 
 jest.setTimeout(30_000);
@@ -19,17 +18,19 @@ describe('MetricChartComponent', () => {
     await TestBed.configureTestingModule({
       imports: [MetricChartComponent],
       providers: [
-        provideEchartsCore({ echarts: () => import('../../charts/echarts').then((m) => m.echarts) }),
+        provideEchartsCore({ echarts: () => import('../echarts').then((m) => m.echarts) }),
         { provide: CHART_RENDERER, useValue: 'svg' },
       ],
     }).compileComponents();
     const fixture = TestBed.createComponent(MetricChartComponent);
     fixture.componentRef.setInput('metric', 'latency_p95');
     fixture.componentRef.setInput('group', 'g1');
-    fixture.componentRef.setInput('latest', '190 ms');
     if (withOption) {
-      const opts = buildChartOptions(sampleResponse(), sampleRules().rules, LIGHT_CHART_THEME);
-      fixture.componentRef.setInput('option', opts.latency_p95);
+      const response = sampleResponse();
+      const window = { from: Date.parse(response.from), to: Date.parse(response.to) };
+      fixture.componentRef.setInput('frame', { points: pointsFromResponse(response, 'latency_p95'), window, live: false });
+      fixture.componentRef.setInput('deployments', response.deployments);
+      fixture.componentRef.setInput('threshold', sampleRules().rules.find((r) => r.rule === 'latency_p95_high')?.threshold ?? null);
     }
     return fixture;
   }
@@ -64,5 +65,25 @@ describe('MetricChartComponent', () => {
     expect(option.series[0].connectNulls).toBe(false);
     expect(div.querySelectorAll('svg path').length).toBeGreaterThan(0);
     expect(ready).toHaveBeenCalledWith(expect.objectContaining({ metric: 'latency_p95' }));
+  });
+
+  it('a live frame arriving while a redraw waits for its frame does not lose the redraw', async () => {
+    const fixture = await render(true);
+    await fixture.whenStable();
+    await settle();
+    const div = (fixture.nativeElement as HTMLElement).querySelector('.chart') as HTMLElement;
+    const chart = echarts.getInstanceByDom(div) as echarts.ECharts;
+    const response = sampleResponse();
+    const window = { from: Date.parse(response.from), to: Date.parse(response.to) + 15_000 };
+    const points = pointsFromResponse(response, 'latency_p95');
+    fixture.componentRef.setInput('threshold', 250); // a redraw (new alert line), waiting for its animation frame…
+    fixture.detectChanges();
+    fixture.componentRef.setInput('frame', { points: [...points, [window.to, 321]], window, live: true }); // …then a live point
+    fixture.detectChanges();
+    await settle(40);
+    const option = chart.getOption() as { series: { data: unknown[]; markLine: { data: { yAxis?: number }[] } }[] };
+    expect(option.series[0].markLine.data.some((d) => d.yAxis === 250)).toBe(true);
+    const last = option.series[0].data[option.series[0].data.length - 1] as unknown;
+    expect(JSON.stringify(last)).toContain('321');
   });
 });

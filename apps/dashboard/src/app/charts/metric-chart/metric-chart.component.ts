@@ -1,0 +1,247 @@
+import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, input, output, signal, untracked } from '@angular/core';
+import { DeploymentMarker, METRICS, MetricName } from '@seqpulse/contracts';
+import type { ECharts, EChartsCoreOption } from 'echarts/core';
+import { NgxEchartsDirective } from 'ngx-echarts';
+import { formatDisplay } from '../../core/format';
+import { buildMetricOption, ChartOverlay, ChartPoint, markLineData, SERIES_ID, seriesPatch, TimeWindow } from '../chart-options';
+import { CHART_RENDERER } from '../chart-renderer';
+import { ChartTheme, LIGHT_CHART_THEME } from '../chart-theme';
+import { ChartFrameScheduler } from '../frame-scheduler';
+import { LegendStatsComponent } from '../legend-stats/legend-stats.component';
+import { seriesStats } from '../series-stats';
+
+/** A drag shorter than this is a click (tooltips, crosshair), not a zoom. */
+const MIN_DRAG_PX = 6;
+
+/** The points of one chart and the window they are drawn in. */
+export interface SeriesFrame {
+  points: ChartPoint[];
+  window: TimeWindow;
+  /**
+   * True when only new points arrived and the window moved since the previous frame (a live update):
+   * the chart merges series data and x-window instead of redrawing.
+   */
+  live: boolean;
+}
+
+/** What a full redraw depends on besides the points; a change of any of these redraws the chart. */
+interface Structure {
+  metric: MetricName;
+  theme: ChartTheme;
+  threshold: number | null;
+  overlays: readonly ChartOverlay[];
+  utc: boolean;
+}
+
+/**
+ * One metric chart card: draws what it is given (points, window, deployments, threshold, overlays) and
+ * decides how to apply a change: a live frame merges data into the drawn chart (one chart per animation
+ * frame), a new deployment only replaces the markers, anything else redraws.
+ */
+@Component({
+  selector: 'app-metric-chart',
+  imports: [NgxEchartsDirective, LegendStatsComponent],
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <section class="card chart-card" [attr.aria-labelledby]="'chart-title-' + metric()" [attr.data-metric]="metric()">
+      <header class="chart-head">
+        <h2 [id]="'chart-title-' + metric()">
+          {{ def().label }} <span class="unit">({{ def().displayUnit }})</span>
+        </h2>
+        <span class="latest" aria-live="off">{{ latest() }}</span>
+      </header>
+      <div
+        class="chart-body"
+        (pointerdown)="dragStart($event)"
+        (pointermove)="dragMove($event)"
+        (pointerup)="dragEnd($event)"
+        (pointercancel)="selection.set(null)"
+      >
+        @if (selection(); as sel) {
+          <div class="zoom-selection" aria-hidden="true" [style.left.px]="sel.left" [style.width.px]="sel.width"></div>
+        }
+        @if (initialOption(); as opt) {
+          <div
+            class="chart"
+            echarts
+            [options]="opt"
+            [initOpts]="initOpts"
+            (chartInit)="onInit($event)"
+            role="img"
+            [attr.aria-label]="summary()"
+          ></div>
+          @if (empty()) {
+            <p class="chart-overlay">No samples in this range</p>
+          }
+        } @else {
+          <div class="chart chart-skeleton" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span> Loading {{ def().label }}…
+          </div>
+        }
+      </div>
+      @if (frame()) {
+        <app-legend-stats [metric]="metric()" [stats]="stats()" />
+      }
+      @if (overlays().length) {
+        <ul class="overlay-legend">
+          @for (o of overlays(); track o.id) {
+            <li [class.dashed]="o.dashed">
+              <span class="swatch" [style.border-color]="o.colour ?? theme().line[metric()]"></span>{{ o.label }}
+            </li>
+          }
+        </ul>
+      }
+      <ng-content />
+    </section>
+  `,
+})
+export class MetricChartComponent {
+  private readonly scheduler = inject(ChartFrameScheduler);
+
+  readonly metric = input.required<MetricName>();
+  readonly frame = input<SeriesFrame | null>(null);
+  readonly deployments = input<readonly DeploymentMarker[]>([]);
+  /** Raw alert threshold (ratio for %, ms for latency); `null`: no line. */
+  readonly threshold = input<number | null>(null);
+  /** Extra series drawn over the metric (a compared period, …); each has its own tooltip entry. */
+  readonly overlays = input<readonly ChartOverlay[]>([]);
+  readonly theme = input<ChartTheme>(LIGHT_CHART_THEME);
+  /** Axis labels and tooltip times in UTC instead of the browser's zone. */
+  readonly utc = input(false);
+  /** echarts connect group: one crosshair and tooltip across the charts of a page. */
+  readonly group = input('');
+  readonly chartReady = output<{ metric: MetricName; chart: ECharts }>();
+  /** The user dragged across the chart: the selected time range (epoch ms, either order). */
+  readonly zoom = output<{ from: number; to: number }>();
+
+  protected readonly def = computed(() => METRICS[this.metric()]);
+  protected readonly initOpts = { renderer: inject(CHART_RENDERER) };
+  /** The option the chart is created with; later changes go to the instance (see `draw`). */
+  protected readonly initialOption = signal<EChartsCoreOption | null>(null);
+  protected readonly empty = computed(() => (this.frame()?.points ?? []).every((p) => p[1] === null));
+  protected readonly latest = computed(() => {
+    const points = this.frame()?.points ?? [];
+    for (let i = points.length - 1; i >= 0; i--) if (points[i][1] !== null) return formatDisplay(this.metric(), points[i][1]);
+    return '—';
+  });
+  protected readonly summary = computed(() => `${this.def().label} chart in ${this.def().displayUnit}; latest value ${this.latest()}`);
+
+  protected readonly stats = computed(() => {
+    const frame = this.frame();
+    return frame ? seriesStats(frame.points, frame.window) : seriesStats([], { from: 0, to: 0 });
+  });
+  /** The drag selection drawn over the chart, in pixels of the chart body. */
+  protected readonly selection = signal<{ left: number; width: number } | null>(null);
+  private dragOrigin: { x: number; left: number } | null = null;
+
+  private readonly structure = computed<Structure>(
+    () => ({ metric: this.metric(), theme: this.theme(), threshold: this.threshold(), overlays: this.overlays(), utc: this.utc() }),
+    {
+      equal: (a, b) =>
+        a.metric === b.metric && a.theme === b.theme && a.threshold === b.threshold && a.overlays === b.overlays && a.utc === b.utc,
+    },
+  );
+  private chart: ECharts | null = null;
+  private redrawPending = false;
+  private drawn: { frame: SeriesFrame; structure: Structure; deployments: readonly DeploymentMarker[] } | null = null;
+
+  constructor() {
+    effect(() => {
+      const frame = this.frame();
+      const structure = this.structure();
+      const deployments = this.deployments();
+      untracked(() => this.draw(frame, structure, deployments));
+    });
+    inject(DestroyRef).onDestroy(() => this.scheduler.cancel(this.key()));
+  }
+
+  private key(): string {
+    return `${this.group()}:${this.metric()}`;
+  }
+
+  private build(frame: SeriesFrame, structure: Structure, deployments: readonly DeploymentMarker[]): EChartsCoreOption {
+    return buildMetricOption({
+      metric: structure.metric,
+      points: frame.points,
+      deployments,
+      threshold: structure.threshold,
+      window: frame.window,
+      theme: structure.theme,
+      overlays: structure.overlays,
+      utc: structure.utc,
+    });
+  }
+
+  private draw(frame: SeriesFrame | null, structure: Structure, deployments: readonly DeploymentMarker[]): void {
+    if (!frame) return;
+    const chart = this.chart && !this.chart.isDisposed() ? this.chart : null;
+    const previous = this.drawn;
+    this.drawn = { frame, structure, deployments };
+    if (!chart) {
+      // not created yet: the echarts directive draws this option when it creates the chart
+      this.initialOption.set(this.build(frame, structure, deployments));
+      return;
+    }
+    const newFrame = previous?.frame !== frame;
+    // while a redraw waits for its frame, a merge would replace it: redraw again with the newer data instead
+    if (!this.redrawPending && previous?.structure === structure && (!newFrame || frame.live)) {
+      // merge what changed into the drawn chart: new points (live), new deployment markers, or both
+      const patch = newFrame
+        ? (seriesPatch(frame.points, frame.window) as { series: Record<string, unknown>[] })
+        : { series: [{ id: SERIES_ID }] };
+      if (previous.deployments !== deployments)
+        patch.series[0]['markLine'] = { data: markLineData({ ...structure, deployments, window: frame.window }) };
+      if (!newFrame) {
+        chart.setOption(patch, { lazyUpdate: true });
+        return;
+      }
+      this.scheduler.schedule(this.key(), () => {
+        if (!chart.isDisposed()) chart.setOption(patch, { silent: true });
+      });
+      return;
+    }
+    // a redraw (new range, zoom, theme…) goes through the frame scheduler too: five charts redrawn in one task
+    // would make one long task; one per frame does not
+    const option = this.build(frame, structure, deployments);
+    this.redrawPending = true;
+    this.scheduler.schedule(this.key(), () => {
+      this.redrawPending = false;
+      if (!chart.isDisposed()) chart.setOption(option, { notMerge: true });
+    });
+  }
+
+  // ---- drag to zoom ----
+
+  protected dragStart(event: PointerEvent): void {
+    if (event.button !== 0 || !this.chart) return;
+    const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
+    this.dragOrigin = { x: event.clientX - box.left, left: box.left };
+    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+  }
+
+  protected dragMove(event: PointerEvent): void {
+    const origin = this.dragOrigin;
+    if (!origin) return;
+    const x = event.clientX - origin.left;
+    this.selection.set({ left: Math.min(origin.x, x), width: Math.abs(x - origin.x) });
+  }
+
+  protected dragEnd(event: PointerEvent): void {
+    const origin = this.dragOrigin;
+    this.dragOrigin = null;
+    this.selection.set(null);
+    const chart = this.chart;
+    if (!origin || !chart || chart.isDisposed()) return;
+    const x = event.clientX - origin.left;
+    if (Math.abs(x - origin.x) < MIN_DRAG_PX) return; // a click, not a drag
+    const from = chart.convertFromPixel({ xAxisIndex: 0 }, origin.x) as unknown as number;
+    const to = chart.convertFromPixel({ xAxisIndex: 0 }, x) as unknown as number;
+    if (Number.isFinite(from) && Number.isFinite(to)) this.zoom.emit({ from, to });
+  }
+
+  protected onInit(chart: ECharts): void {
+    if (this.group()) chart.group = this.group();
+    this.chart = chart;
+    this.chartReady.emit({ metric: this.metric(), chart });
+  }
+}

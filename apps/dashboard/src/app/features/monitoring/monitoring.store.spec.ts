@@ -1,0 +1,165 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { ProjectView, SampleEvent } from '@seqpulse/contracts';
+import { sampleResponse, sampleRules } from '../../../testing/fixtures';
+import { flushMicrotasks } from '../../../testing/http';
+import { EventStreamOptions } from '../../core/event-stream';
+import { ProjectsStore } from '../../core/projects.store';
+import { StreamService } from '../../core/stream.service';
+import { MonitoringStore } from './monitoring.store';
+import { DEFAULT_VIEW } from './view-state';
+
+const PROJECT: ProjectView = {
+  id: 'p1',
+  name: 'Checkout API',
+  plan: 'enterprise',
+  envs: ['prod'],
+  metrics_endpoint: 'http://x/metrics',
+  hmac_enabled: false,
+  created_at: '2026-11-01T00:00:00Z',
+  poll_interval_s: 15,
+  monitoring: { enabled: true },
+};
+
+class FakeStreams {
+  handlers: Pick<EventStreamOptions, 'onMessage' | 'onState' | 'onOpen'> | null = null;
+  open = jest.fn((_q: unknown, handlers: Pick<EventStreamOptions, 'onMessage' | 'onState' | 'onOpen'>) => {
+    this.handlers = handlers;
+    handlers.onState?.({ status: 'open', attempt: 0, retryAt: null, error: null });
+    return { stop: jest.fn() };
+  });
+  sample(t: number, cpu: number) {
+    const sample: SampleEvent = {
+      t: new Date(t).toISOString(),
+      env: 'prod',
+      phase: 'pre',
+      values: { requests_per_sec: 10, latency_p95: 100, error_rate: 0.001, cpu_usage: cpu, memory_usage: 0.5 },
+    };
+    this.handlers?.onMessage({ event: 'sample', data: JSON.stringify(sample) });
+  }
+}
+
+function setVisibility(state: 'hidden' | 'visible') {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  document.dispatchEvent(new Event('visibilitychange'));
+}
+
+describe('MonitoringStore live, pause and catch-up', () => {
+  let store: MonitoringStore;
+  let http: HttpTestingController;
+  let streams: FakeStreams;
+  const timeseries = () => http.match((r) => r.url === '/monitoring/enterprise/timeseries');
+
+  /** Loads a 15-minute live view whose series ends now (buckets every 15 s). */
+  async function load(view = DEFAULT_VIEW) {
+    store.projectId.set('p1');
+    store.view.set({ ...view, range: '15m' });
+    TestBed.tick();
+    await flushMicrotasks();
+    const now = Math.floor(Date.now() / 15_000) * 15_000;
+    // the view's own series (ending now); any other request (the compared period) is left to the test
+    const requests = timeseries();
+    const main = requests.find((r) => Math.abs(Date.parse(r.request.params.get('to') as string) - Date.now()) < 5_000);
+    main?.flush(sampleResponse({ from: new Date(now - 60_000).toISOString(), to: new Date(now).toISOString() }));
+    http.match((r) => r.url === '/monitoring/enterprise/alert-rules').forEach((r) => r.flush(sampleRules()));
+    http.match((r) => r.url === '/monitoring/enterprise/alerts').forEach((r) => r.flush([]));
+    await flushMicrotasks();
+    TestBed.tick();
+    return requests.filter((r) => r !== main);
+  }
+
+  const lastCpu = () => {
+    const points = store.frames()?.cpu_usage.points ?? [];
+    return points[points.length - 1];
+  };
+
+  beforeEach(() => {
+    streams = new FakeStreams();
+    TestBed.configureTestingModule({
+      providers: [
+        MonitoringStore,
+        provideRouter([]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        { provide: StreamService, useValue: streams },
+      ],
+    });
+    TestBed.inject(ProjectsStore).projects.set([PROJECT]);
+    store = TestBed.inject(MonitoringStore);
+    http = TestBed.inject(HttpTestingController);
+  });
+  afterEach(() => setVisibility('visible'));
+
+  it('live: a sample is drawn at once as a merge frame', async () => {
+    await load();
+    expect(streams.open).toHaveBeenCalledTimes(1);
+    const t = Date.now();
+    streams.sample(t, 0.42);
+    const frame = store.frames()?.cpu_usage;
+    expect(frame?.live).toBe(true);
+    expect(lastCpu()).toEqual([Math.floor(t / 15_000) * 15_000, 42]);
+    expect(store.arrivedWhilePaused()).toBe(0);
+  });
+
+  it('paused: the view stays still while samples arrive and are counted; resuming draws them without a request', async () => {
+    await load({ ...DEFAULT_VIEW, live: false });
+    expect(streams.open).toHaveBeenCalledTimes(1); // the stream stays open while paused
+    const frozen = store.frames();
+    const windowBefore = store.visibleWindow();
+    const t = Date.now();
+    streams.sample(t, 0.7);
+    streams.sample(t + 1, 0.9);
+    expect(store.frames()).toBe(frozen);
+    expect(store.arrivedWhilePaused()).toBe(2);
+
+    store.view.set({ ...DEFAULT_VIEW, range: '15m', live: true });
+    TestBed.tick();
+    await flushMicrotasks();
+    expect(timeseries()).toEqual([]); // caught up from the buffered buckets, no refetch
+    expect(store.arrivedWhilePaused()).toBe(0);
+    expect(lastCpu()).toEqual([Math.floor(t / 15_000) * 15_000, 80]); // the mean of both samples of the bucket
+    expect(store.visibleWindow().to).toBeGreaterThanOrEqual(windowBefore.to);
+    expect(store.frames()?.cpu_usage.live).toBe(true);
+  });
+
+  it('a hidden tab draws nothing and catches up once shown', async () => {
+    await load();
+    setVisibility('hidden');
+    const before = store.frames();
+    streams.sample(Date.now(), 0.33);
+    expect(store.frames()).toBe(before);
+    setVisibility('visible');
+    expect(store.frames()).not.toBe(before);
+    expect(lastCpu()?.[1]).toBeCloseTo(33);
+    expect(timeseries()).toEqual([]);
+  });
+
+  it('comparing with the previous day makes one more timeseries call and overlays it shifted by a day', async () => {
+    const [req, ...more] = await load({ ...DEFAULT_VIEW, compare: '1d' });
+    expect(more).toEqual([]);
+    expect(req).toBeDefined();
+    const from = Date.parse(req.request.params.get('from') as string);
+    const to = Date.parse(req.request.params.get('to') as string);
+    const dayMs = 86_400_000;
+    expect(Math.abs(from - (Date.now() - 15 * 60_000 - dayMs))).toBeLessThan(5_000);
+    expect(to - from).toBe(2 * 15 * 60_000); // live: one range ahead so the overlay covers the sliding window
+    req.flush(sampleResponse());
+    await flushMicrotasks();
+    const [overlay] = store.overlays().cpu_usage;
+    expect(overlay).toMatchObject({ id: 'compare-1d', label: '1 day earlier', dashed: true });
+    expect(overlay.points[0]).toEqual([Date.parse(sampleResponse().from) + dayMs, 41]);
+    expect(timeseries()).toEqual([]);
+  });
+
+  it('remembers the ranges shown for back/forward and the last live preset', async () => {
+    await load({ ...DEFAULT_VIEW, range: '15m' });
+    store.view.set({ ...DEFAULT_VIEW, range: 'custom', from: '2026-11-28T10:00:00Z', to: '2026-11-28T11:00:00Z', live: false });
+    TestBed.tick();
+    expect(store.canGoBack()).toBe(true);
+    expect(store.lastLivePreset()).toBe('15m');
+    expect(store.back()).toEqual({ range: '15m', from: null, to: null });
+    expect(store.canGoForward()).toBe(true);
+  });
+});

@@ -1,0 +1,483 @@
+import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
+import {
+  AlertRuleView,
+  AlertView,
+  DeploymentMarker,
+  METRIC_NAMES,
+  METRICS,
+  MetricName,
+  Phase,
+  SampleEvent,
+  Step,
+  STEP_SECONDS,
+  TimeseriesResponse,
+} from '@seqpulse/contracts';
+import { ChartOverlay, ChartPoint, deploymentsInWindow, pointsFromResponse, thresholdFor, TimeWindow } from '../../charts/chart-options';
+import { LiveSeries } from '../../charts/live-series';
+import { SeriesFrame } from '../../charts/metric-chart/metric-chart.component';
+import { ApiError, isApiError } from '../../core/api-error';
+import { ApiService } from '../../core/api.service';
+import { EventStreamClient, StreamState } from '../../core/event-stream';
+import { isoSeconds } from '../../core/format';
+import { ProjectsStore } from '../../core/projects.store';
+import { StreamService } from '../../core/stream.service';
+import { upsertAlert } from './alerts-panel.component';
+import { RefusalReason } from './refusal.component';
+import { RangeHistory } from './range-math';
+import { COMPARE_OFFSETS, DEFAULT_RANGE, DEFAULT_VIEW, RangePresetId, resolveWindow, ResolvedWindow, ViewState } from './view-state';
+
+/** A range as the history keeps it: a preset, or a custom window. */
+export type RangeEntry = Pick<ViewState, 'range' | 'from' | 'to'>;
+
+const RESOLVED_ALERTS_WINDOW_MS = 24 * 3600 * 1000;
+/** A finished deployment is looked up at most this often (a burst of `post` samples makes one request). */
+const DEPLOYMENT_REFRESH_MIN_MS = 20_000;
+/** The live window slides between samples this often. */
+const SLIDE_EVERY_S = 5;
+const IDLE_STREAM: StreamState = { status: 'idle', attempt: 0, retryAt: null, error: null };
+
+function perMetric<T>(fn: (m: MetricName) => T): Record<MetricName, T> {
+  return Object.fromEntries(METRIC_NAMES.map((m) => [m, fn(m)])) as Record<MetricName, T>;
+}
+
+/**
+ * The state of one monitoring view: which project, env and window (from the URL, set by the page), the
+ * series loaded for it, the live stream and its buckets, the alerts. Provided by the monitoring page; the
+ * page and its components only read its signals and call its methods.
+ */
+@Injectable()
+export class MonitoringStore {
+  private readonly api = inject(ApiService);
+  private readonly streams = inject(StreamService);
+  readonly projects = inject(ProjectsStore);
+
+  /** Set by the page from the route. */
+  readonly projectId = signal('');
+  readonly view = signal<ViewState>(DEFAULT_VIEW, { equal: (a, b) => JSON.stringify(a) === JSON.stringify(b) });
+  /** The charts follow the clock (a preset, not paused). */
+  readonly following = computed(() => this.view().live && this.view().range !== 'custom');
+  /** Samples received while paused (drawn when live resumes). */
+  readonly arrivedWhilePaused = signal(0);
+  /** The browser tab is hidden: nothing is drawn until it is shown again. */
+  private readonly hidden = signal(typeof document !== 'undefined' && document.visibilityState === 'hidden');
+  /** The last preset shown live: where "back to live" returns. */
+  readonly lastLivePreset = signal<RangePresetId>(DEFAULT_RANGE);
+  private readonly history = new RangeHistory<RangeEntry>((a, b) => a.range === b.range && a.from === b.from && a.to === b.to);
+  private readonly historyVersion = signal(0);
+  readonly canGoBack = computed(() => (this.historyVersion(), this.history.canBack));
+  readonly canGoForward = computed(() => (this.historyVersion(), this.history.canForward));
+
+  readonly project = computed(() => this.projects.projects()?.find((p) => p.id === this.projectId()) ?? null);
+  /** The env shown: the one in the URL when the project has it, else the project's first. */
+  readonly env = computed(() => {
+    const p = this.project();
+    const wanted = this.view().env;
+    if (!p) return wanted;
+    return wanted && p.envs.includes(wanted) ? wanted : (p.envs[0] ?? null);
+  });
+
+  readonly refusal = signal<RefusalReason | null>(null);
+  readonly loadError = signal<ApiError | null>(null);
+  readonly loading = signal(false);
+  readonly resolved = signal<ResolvedWindow | null>(null);
+  readonly responseStep = signal<Step | null>(null);
+  /** Per metric: the points and window to draw; `null` until the first answer. */
+  readonly frames = signal<Record<MetricName, SeriesFrame> | null>(null);
+  readonly deployments = signal<readonly DeploymentMarker[]>([]);
+  /** Per metric, the extra series drawn over it (the compared period). */
+  readonly overlays = signal<Record<MetricName, readonly ChartOverlay[]>>(perMetric(() => []));
+  /** The deployments drawn in the current window. */
+  readonly deploymentsInView = computed(() => {
+    const window = this.frames()?.[METRIC_NAMES[0]].window; // every metric shares the window
+    return window ? deploymentsInWindow(this.deployments(), window) : [];
+  });
+  private readonly rules = signal<AlertRuleView[] | null>(null);
+  readonly thresholds = computed(() => {
+    const rules = this.rules();
+    const env = this.env() ?? '';
+    return perMetric((m) => thresholdFor(m, rules, env));
+  });
+  readonly alerts = signal<AlertView[]>([]);
+  readonly alertsLoading = signal(false);
+  readonly alertsError = signal<string | null>(null);
+  readonly streamState = signal<StreamState>(IDLE_STREAM);
+  /** Epoch ms of the newest sample drawn or received. */
+  readonly lastSampleAt = signal<number | null>(null);
+  /** The clock of the page, ticking every second (durations, countdowns). */
+  readonly now = signal(Date.now());
+
+  /** What the series depend on: pausing, the time zone and the comparison do not refetch them. */
+  private readonly loadKey = computed(() => {
+    const { live, tz, compare, ...rest } = this.view();
+    void live;
+    void tz;
+    void compare;
+    return JSON.stringify([
+      this.projectId(),
+      this.projects.projects() ? 'loaded' : 'pending',
+      this.project()?.plan ?? null,
+      this.project()?.monitoring ?? null,
+      rest,
+      this.view().range === 'custom' ? null : 'preset',
+      this.env(),
+    ]);
+  });
+  private readonly compareKey = computed(() => JSON.stringify([this.loadKey(), this.view().compare]));
+
+  private live: Record<MetricName, LiveSeries> | null = null;
+  private window: TimeWindow = { from: 0, to: 0 };
+  private stream: EventStreamClient | null = null;
+  private generation = 0;
+  private lastPhase: Phase | null = null;
+  private lastDeploymentRefresh = 0;
+  /** Frames were skipped while the tab was hidden. */
+  private stale = false;
+  private compareGeneration = 0;
+
+  constructor() {
+    effect(() => {
+      this.loadKey();
+      untracked(() => void this.reload());
+    });
+    effect(() => {
+      this.compareKey();
+      untracked(() => void this.loadComparison());
+    });
+    effect(() => {
+      const following = this.following();
+      untracked(() => (following ? this.resume() : undefined));
+    });
+    effect(() => {
+      const view = this.view();
+      untracked(() => {
+        this.history.visit({ range: view.range, from: view.from, to: view.to });
+        this.historyVersion.update((v) => v + 1);
+        if (view.range !== 'custom' && view.live) this.lastLivePreset.set(view.range);
+      });
+    });
+    const onVisibility = () => {
+      this.hidden.set(document.visibilityState === 'hidden');
+      if (!this.hidden() && this.stale) this.publish(true);
+    };
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisibility);
+    const ticker = setInterval(() => this.tick(), 1000);
+    inject(DestroyRef).onDestroy(() => {
+      if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
+      clearInterval(ticker);
+      this.generation++;
+      this.stopStream();
+    });
+  }
+
+  /** The range before the current one (null at the start of the history); the page navigates to it. */
+  back(): RangeEntry | null {
+    const entry = this.history.back();
+    this.historyVersion.update((v) => v + 1);
+    return entry;
+  }
+
+  forward(): RangeEntry | null {
+    const entry = this.history.forward();
+    this.historyVersion.update((v) => v + 1);
+    return entry;
+  }
+
+  /** The window drawn now (for zoom, pan and exports). */
+  visibleWindow(): TimeWindow {
+    return this.window;
+  }
+
+  /** The drawn buckets of every metric (display units), for the exports. */
+  visiblePoints(): Record<MetricName, readonly ChartPoint[]> | null {
+    const series = this.live;
+    return series ? perMetric((m) => series[m].points) : null;
+  }
+
+  /** The API's answer for the visible window at the current step (the JSON export). */
+  fetchVisible(): Promise<TimeseriesResponse> {
+    const step = this.responseStep() ?? this.resolved()?.step ?? '60s';
+    return this.fetchSeries(this.window.from, this.window.to, step);
+  }
+
+  retry(): void {
+    this.loadError.set(null);
+    if (!this.projects.projects()) void this.projects.load(true);
+    else void this.reload();
+  }
+
+  // ---- frames ----
+
+  /** Publishes the current live points to the charts; `live` frames merge, others redraw. Not while hidden. */
+  private publish(live: boolean): void {
+    const series = this.live;
+    if (!series) return;
+    if (this.hidden()) {
+      this.stale = true;
+      return;
+    }
+    this.stale = false;
+    const window = this.window;
+    this.frames.set(perMetric((m) => ({ points: series[m].points, window, live })));
+  }
+
+  /** Live path: the window follows the clock; only series data and the x-window change. */
+  private slide(): void {
+    const series = this.live;
+    const win = this.resolved();
+    if (!series || !win || !this.following()) return;
+    const to = Date.now();
+    this.window = { from: to - win.rangeSeconds * 1000, to };
+    for (const m of METRIC_NAMES) series[m].trim(this.window.from);
+    this.publish(true);
+  }
+
+  /** Live again after a pause: draw what arrived meanwhile from the buffered buckets (no refetch). */
+  private resume(): void {
+    this.arrivedWhilePaused.set(0);
+    this.slide();
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    this.now.set(now);
+    if (Math.floor(now / 1000) % SLIDE_EVERY_S === 0) this.slide();
+  }
+
+  // ---- loading ----
+
+  private async reload(): Promise<void> {
+    const gen = ++this.generation;
+    this.stopStream();
+    const projects = this.projects.projects();
+    const project = this.project();
+    if (!projects) {
+      if (this.projects.error()) this.loadError.set(this.projects.error());
+      return;
+    }
+    if (!project) {
+      this.refusal.set('project_not_found');
+      return;
+    }
+    const m = project.monitoring;
+    if (m && !m.enabled) {
+      this.refusal.set(m.reason ?? 'plan_not_enterprise');
+      return;
+    }
+    if (!m && project.plan !== 'enterprise') {
+      this.refusal.set('plan_not_enterprise');
+      return;
+    }
+    this.refusal.set(null);
+    this.loadError.set(null);
+    const view = this.view();
+    const env = this.env() ?? undefined;
+    const win = resolveWindow(view, Date.now());
+    this.resolved.set(win);
+    this.arrivedWhilePaused.set(0);
+    this.loading.set(true);
+    void this.loadAlerts(gen);
+    try {
+      const [series, rules] = await Promise.all([
+        this.fetchSeries(win.from, win.to, win.step),
+        this.api.alertRules(project.id).catch(() => null),
+      ]);
+      if (gen !== this.generation) return;
+      this.rules.set(rules?.rules ?? null);
+      this.applySeries(series, win);
+      this.loading.set(false);
+      // presets keep the stream open even while paused: samples are buffered and counted
+      if (view.range !== 'custom') this.startStream(gen, project.id, env, view.phase);
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.loading.set(false);
+      const e = isApiError(err) ? err : { status: 0, code: 'unknown' as const, message: 'Loading failed.' };
+      if (e.code === 'plan_not_enterprise' || e.code === 'monitoring_not_enabled' || e.code === 'project_not_found') {
+        this.refusal.set(e.code);
+      } else {
+        this.loadError.set(e);
+      }
+    }
+  }
+
+  private fetchSeries(from: number, to: number, step: Step): Promise<TimeseriesResponse> {
+    return this.api.timeseries({
+      project_id: this.projectId(),
+      from: isoSeconds(from),
+      to: isoSeconds(to),
+      step,
+      env: this.env() ?? undefined,
+      phase: this.view().phase ?? undefined,
+    });
+  }
+
+  private applySeries(series: TimeseriesResponse, win: ResolvedWindow): void {
+    const stepMs = STEP_SECONDS[series.step] * 1000;
+    this.responseStep.set(series.step);
+    this.deployments.set(series.deployments ?? []);
+    this.live = perMetric((m) => new LiveSeries(pointsFromResponse(series, m), stepMs, METRICS[m].aggregation));
+    const now = Date.now();
+    this.window = this.following() ? { from: now - win.rangeSeconds * 1000, to: now } : { from: win.from, to: win.to };
+    const latest = Math.max(...METRIC_NAMES.map((m) => this.live?.[m].lastSampleAt() ?? -1));
+    this.lastSampleAt.set(latest >= 0 ? latest : null);
+    this.publish(false);
+  }
+
+  /**
+   * The compared period: the same window one day or week earlier, in one more timeseries call, drawn dashed over
+   * each chart (shifted forward by the offset). Live views fetch one range more so the overlay covers the window
+   * as it slides.
+   */
+  private async loadComparison(): Promise<void> {
+    const gen = ++this.compareGeneration;
+    const compare = this.view().compare;
+    const project = this.project();
+    if (!compare || !project || this.refusal() || (project.monitoring && !project.monitoring.enabled)) {
+      this.overlays.set(perMetric(() => []));
+      return;
+    }
+    const offset = COMPARE_OFFSETS[compare];
+    const win = resolveWindow(this.view(), Date.now());
+    const ahead = win.live ? win.rangeSeconds * 1000 : 0;
+    try {
+      const series = await this.fetchSeries(win.from - offset.ms, win.to - offset.ms + ahead, win.step);
+      if (gen !== this.compareGeneration) return;
+      this.overlays.set(
+        perMetric((m) => [
+          {
+            id: `compare-${compare}`,
+            label: offset.label,
+            dashed: true,
+            points: pointsFromResponse(series, m).map(([t, v]) => [t + offset.ms, v] as ChartPoint),
+          },
+        ]),
+      );
+    } catch {
+      if (gen === this.compareGeneration) this.overlays.set(perMetric(() => []));
+    }
+  }
+
+  private async loadAlerts(gen: number): Promise<void> {
+    const project = this.project();
+    const env = this.env();
+    if (!project) return;
+    this.alertsLoading.set(true);
+    this.alertsError.set(null);
+    try {
+      const [firing, resolved] = await Promise.all([
+        this.api.alerts({ project_id: project.id, state: 'firing', env: env ?? undefined }),
+        this.api.alerts({
+          project_id: project.id,
+          state: 'resolved',
+          env: env ?? undefined,
+          limit: 50,
+          from: isoSeconds(Date.now() - RESOLVED_ALERTS_WINDOW_MS),
+          to: isoSeconds(Date.now()),
+        }),
+      ]);
+      if (gen !== this.generation) return;
+      this.alerts.set([...firing, ...resolved].filter((a) => !env || a.env === env));
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.alertsError.set(isApiError(err) ? err.message : 'Alerts could not be loaded.');
+    } finally {
+      if (gen === this.generation) this.alertsLoading.set(false);
+    }
+  }
+
+  /** After a reconnection: fetch what was missed (one full redraw, only then). */
+  private async backfill(gen: number): Promise<void> {
+    const win = this.resolved();
+    if (!win) return;
+    const now = Date.now();
+    try {
+      const series = await this.fetchSeries(now - win.rangeSeconds * 1000, now, win.step);
+      if (gen !== this.generation) return;
+      this.applySeries(series, win);
+      void this.loadAlerts(gen);
+    } catch {
+      /* the stream is up again; the next reconnection retries */
+    }
+  }
+
+  /** A deployment finished (phase went pre → post): fetch the markers again (the charts redraw only them). */
+  private async refreshDeployments(gen: number): Promise<void> {
+    const win = this.resolved();
+    if (!win) return;
+    try {
+      const series = await this.fetchSeries(Date.now() - win.rangeSeconds * 1000, Date.now(), win.step);
+      if (gen !== this.generation) return;
+      this.deployments.set(series.deployments ?? []);
+    } catch {
+      /* markers refresh on the next load */
+    }
+  }
+
+  // ---- live stream ----
+
+  private startStream(gen: number, projectId: string, env: string | undefined, phase: Phase | null): void {
+    this.stopStream();
+    this.lastPhase = null;
+    this.stream = this.streams.open(
+      { project_id: projectId, env, phase: phase ?? undefined },
+      {
+        onState: (state) => {
+          if (gen !== this.generation) return;
+          this.now.set(Date.now());
+          this.streamState.set(state);
+        },
+        onOpen: (reconnected) => {
+          if (gen === this.generation && reconnected) void this.backfill(gen);
+        },
+        onMessage: (message) => {
+          if (gen !== this.generation) return;
+          let data: unknown;
+          try {
+            data = JSON.parse(message.data);
+          } catch {
+            return;
+          }
+          if (message.event === 'sample') this.onSample(data as SampleEvent, gen);
+          else if (message.event === 'alert') this.onAlert(data as AlertView);
+        },
+      },
+    );
+  }
+
+  private stopStream(): void {
+    this.stream?.stop();
+    this.stream = null;
+    this.streamState.set(IDLE_STREAM);
+  }
+
+  private onSample(sample: SampleEvent, gen: number): void {
+    const live = this.live;
+    if (!live || !sample?.values) return;
+    const env = this.env();
+    const phase = this.view().phase;
+    if (env && sample.env && sample.env !== env) return;
+    // a `post` sample after a `pre` one, or one that no known deployment explains: a deployment finished
+    const t = Date.parse(sample.t);
+    const explained = this.deployments().some((d) => d.finished_at !== null && Date.parse(d.finished_at) <= t);
+    const deploymentFinished = sample.phase === 'post' && (this.lastPhase === 'pre' || !explained);
+    this.lastPhase = sample.phase ?? this.lastPhase;
+    if (deploymentFinished && Date.now() - this.lastDeploymentRefresh > DEPLOYMENT_REFRESH_MIN_MS) {
+      this.lastDeploymentRefresh = Date.now();
+      void this.refreshDeployments(gen);
+    }
+    if (phase && sample.phase !== phase) return;
+    if (!Number.isFinite(t)) return;
+    for (const metric of METRIC_NAMES) {
+      const raw = sample.values[metric];
+      if (typeof raw === 'number' && Number.isFinite(raw)) live[metric].add(t, raw * METRICS[metric].displayFactor);
+    }
+    this.lastSampleAt.set(Math.max(this.lastSampleAt() ?? 0, t));
+    if (this.following()) this.slide();
+    else this.arrivedWhilePaused.update((n) => n + 1);
+  }
+
+  private onAlert(alert: AlertView): void {
+    const env = this.env();
+    if (!alert?.id || (env && alert.env !== env)) return;
+    this.alerts.update((list) => upsertAlert(list, alert));
+  }
+}

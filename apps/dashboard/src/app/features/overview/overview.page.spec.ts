@@ -1,0 +1,96 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { provideRouter } from '@angular/router';
+import { METRIC_NAMES, MetricName, OverviewResponse } from '@seqpulse/contracts';
+import { flushMicrotasks } from '../../../testing/http';
+import { OverviewPage } from './overview.page';
+
+const spark = Object.fromEntries(METRIC_NAMES.map((m) => [m, Array.from({ length: 60 }, (_, i) => (i % 7 ? 0.3 : null))])) as Record<
+  MetricName,
+  (number | null)[]
+>;
+const values = { requests_per_sec: 12, latency_p95: 180, error_rate: 0.002, cpu_usage: 0.41, memory_usage: 0.6 };
+
+function response(): OverviewResponse {
+  const recent = new Date(Date.now() - 20_000).toISOString();
+  return {
+    projects: [
+      {
+        project_id: 'p1',
+        name: 'Checkout API',
+        plan: 'enterprise',
+        monitoring: { enabled: true },
+        envs: [{ env: 'prod', last_sample_at: recent, values, spark, firing: { warning: 0, critical: 0 }, last_deployment: null }],
+      },
+      {
+        project_id: 'p2',
+        name: 'Billing',
+        plan: 'enterprise',
+        monitoring: { enabled: true },
+        envs: [
+          {
+            env: 'prod',
+            last_sample_at: recent,
+            values: { ...values, error_rate: 0.08 },
+            spark,
+            firing: { warning: 0, critical: 1 },
+            last_deployment: { deployment_id: 'd1', finished_at: recent, result: 'failed', verdict: null },
+          },
+        ],
+      },
+      { project_id: 'p3', name: 'Blog', plan: 'free', monitoring: { enabled: false, reason: 'plan_not_enterprise' }, envs: [] },
+    ],
+  };
+}
+
+describe('OverviewPage', () => {
+  async function render() {
+    TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()] });
+    const fixture = TestBed.createComponent(OverviewPage);
+    const http = TestBed.inject(HttpTestingController);
+    fixture.detectChanges();
+    http.expectOne('/monitoring/enterprise/overview').flush(response());
+    await flushMicrotasks();
+    await fixture.whenStable();
+    return { fixture, el: fixture.nativeElement as HTMLElement };
+  }
+  const names = (el: HTMLElement) => [...el.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-project'));
+
+  it('lists every project worst first, with values, sparklines and status; without Realtime last', async () => {
+    const { el } = await render();
+    expect(names(el)).toEqual(['Billing', 'Checkout API', 'Blog']);
+    const billing = el.querySelector('tr[data-project="Billing"]') as HTMLElement;
+    expect(billing.textContent).toContain('Critical alert');
+    expect(billing.textContent).toContain('8 %');
+    expect(billing.textContent).toContain('1 critical');
+    expect(billing.textContent).toContain('✗ failed');
+    expect(billing.querySelectorAll('app-sparkline path')).toHaveLength(5);
+    expect(billing.querySelector('app-sparkline path')?.getAttribute('d')?.match(/M/g)?.length).toBeGreaterThan(1); // gaps
+    expect(el.querySelector('tr[data-project="Blog"]')?.textContent).toContain('Needs the Enterprise plan');
+    expect(billing.querySelector('a')?.getAttribute('href')).toBe('/app/projects/p2?env=prod');
+  });
+
+  it('filters by name and to problems only, and sorts by name', async () => {
+    const { fixture, el } = await render();
+    const filter = el.querySelector('#o-filter') as HTMLInputElement;
+    filter.value = 'check';
+    filter.dispatchEvent(new Event('input'));
+    await fixture.whenStable();
+    expect(names(el)).toEqual(['Checkout API']);
+    filter.value = '';
+    filter.dispatchEvent(new Event('input'));
+    const problems = el.querySelector('#o-problems') as HTMLInputElement;
+    problems.checked = true;
+    problems.dispatchEvent(new Event('change'));
+    await fixture.whenStable();
+    expect(names(el)).toEqual(['Billing']);
+    problems.checked = false;
+    problems.dispatchEvent(new Event('change'));
+    const sort = el.querySelector('#o-sort') as HTMLSelectElement;
+    sort.value = 'name';
+    sort.dispatchEvent(new Event('change'));
+    await fixture.whenStable();
+    expect(names(el)).toEqual(['Billing', 'Blog', 'Checkout API']);
+  });
+});

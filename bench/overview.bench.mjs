@@ -1,0 +1,177 @@
+#!/usr/bin/env node
+// Overview benchmark (issue 14): BENCH_PROJECTS (200) Enterprise projects × 2 envs with the last 2 hours of 15 s
+// samples, some firing alerts and deployments; measures GET /monitoring/enterprise/overview (the whole landing
+// page in one request). "server" = duration the API measured (its access record: request in → response finished),
+// "client" = round trip on loopback.
+//
+//   npx nx build api && node bench/overview.bench.mjs
+//   BENCH_PROJECTS=500 BENCH_REQUESTS=50 node bench/overview.bench.mjs
+import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
+import pg from 'pg';
+import {
+  cpuSeconds,
+  fmt,
+  freshDatabase,
+  log,
+  login,
+  percentile,
+  postgresCpuSeconds,
+  startApi,
+  startScratchPostgres,
+} from './lib/harness.mjs';
+
+const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 200);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
+const OWNER = { email: 'bench-owner@seqpulse.test', password: 'bench-owner-password' };
+const ROUTE = 'GET /monitoring/enterprise/overview';
+
+async function seed(db, ownerId) {
+  await db.query(
+    `INSERT INTO projects (owner_id, name, plan, envs, metrics_endpoint)
+     SELECT $1, 'bench-' || lpad(i::text, 5, '0'), 'enterprise', '{prod,staging}', 'https://metrics.example.com/' || i
+       FROM generate_series(1, $2::int) i`,
+    [ownerId, PROJECTS],
+  );
+  await db.query(`UPDATE rollout_settings SET stage = 'general' WHERE id = 1`);
+  const ids = (await db.query(`SELECT id FROM projects WHERE name LIKE 'bench-%'`)).rows.map((r) => r.id);
+  const end = new Date(Math.floor(Date.now() / 15_000) * 15_000);
+  const start = new Date(end.getTime() - 2 * 3_600_000);
+  for (let day = Math.floor(start.getTime() / 86_400_000) * 86_400_000; day <= end.getTime(); day += 86_400_000) {
+    const part = `samples_${new Date(day).toISOString().slice(0, 10).replace(/-/g, '')}`;
+    await db.query(
+      `CREATE TABLE IF NOT EXISTS ${part} PARTITION OF samples FOR VALUES FROM ('${new Date(day).toISOString()}') TO ('${new Date(day + 86_400_000).toISOString()}')`,
+    );
+  }
+  const { rowCount } = await db.query(
+    `INSERT INTO samples (project_id, env, phase, slot_at, collected_at, requests_per_sec, latency_p95, error_rate, cpu_usage, memory_usage)
+     SELECT p.id, e.env, 'pre', s.slot, s.slot + interval '1 second',
+            40 + random() * 10, 80 + random() * 240, random() * 0.02, 0.2 + random() * 0.5, 0.4 + random() * 0.3
+       FROM generate_series($1::timestamptz, $2::timestamptz, interval '15 seconds') AS s(slot)
+      CROSS JOIN unnest($3::uuid[]) AS p(id) CROSS JOIN (VALUES ('prod'), ('staging')) AS e(env)
+      ORDER BY s.slot`,
+    [start, end, ids],
+  );
+  await db.query(
+    `INSERT INTO alerts (project_id, env, rule, state, value, threshold, started_at)
+     SELECT id, 'prod', 'error_rate_high', 'firing', 0.02, 0.01, now() FROM unnest($1::uuid[]) WITH ORDINALITY AS p(id, n) WHERE n % 10 = 0`,
+    [ids],
+  );
+  await db.query(
+    `INSERT INTO deployments (project_id, env, started_at, finished_at, result)
+     SELECT id, e.env, now() - interval '50 minutes', now() - interval '45 minutes', CASE WHEN random() < 0.2 THEN 'failed' ELSE 'success' END
+       FROM unnest($1::uuid[]) AS p(id) CROSS JOIN (VALUES ('prod'), ('staging')) AS e(env)`,
+    [ids],
+  );
+  // settle the rollups as the worker would (all but the last minute or two are rolled up in steady state)
+  await db.query(`SELECT samples_rollup_catch_up(100000, interval '90 seconds')`);
+  await db.query(`VACUUM ANALYZE samples_1m, alerts, deployments, projects`);
+  return rowCount;
+}
+
+/** BENCH_EXPLAIN=1: the plan of the sparklines statement (the API's own SQL builder, loaded from its sources). */
+async function explainSparklines(db, ownerId) {
+  const require = createRequire(import.meta.url);
+  require('./alerts/ts-register.cjs');
+  const { buildSparklinesSql } = require('../apps/api/src/app/monitoring/sparklines.ts');
+  const pairs = (await db.query(`SELECT id::text, unnest(envs) AS env FROM projects WHERE owner_id = $1`, [ownerId])).rows;
+  const end = Math.floor(Date.now() / 60_000) * 60;
+  const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${buildSparklinesSql(true)}`, [
+    `{${pairs.map((p) => p.id).join(',')}}`,
+    pairs.map((p) => p.env),
+    end - 3600,
+    end,
+  ]);
+  console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+}
+
+async function main() {
+  log(
+    `load average (1/5/15 min) at start: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')}`,
+  );
+  const server = await startScratchPostgres('seqpulse-bench-overview-');
+  const url = await freshDatabase(server.url, 'seqpulse_overview');
+  const api = await startApi(url);
+  const db = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    const signup = await fetch(`${api.url}/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(OWNER),
+    });
+    if (signup.status !== 201) throw new Error(`signup ${signup.status}`);
+    const [{ id: ownerId }] = (await db.query(`SELECT id FROM users WHERE email = $1`, [OWNER.email])).rows;
+    const t = Date.now();
+    const rows = await seed(db, ownerId);
+    log(`dataset: ${PROJECTS} projects × 2 envs, ${rows} samples (2 h), seeded in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    if (process.env.BENCH_EXPLAIN) await explainSparklines(db, ownerId);
+    const token = await login(api.url, OWNER.email, OWNER.password);
+    const call = async () => {
+      const s = performance.now();
+      const res = await fetch(`${api.url}/monitoring/enterprise/overview`, { headers: { authorization: `Bearer ${token}` } });
+      const body = await res.json();
+      if (res.status !== 200) throw new Error(`${res.status} ${JSON.stringify(body)}`);
+      const parts = Object.fromEntries(
+        (res.headers.get('server-timing') ?? '').split(', ').map((p) => [p.split(';')[0], Number(p.split('dur=')[1])]),
+      );
+      return { ms: performance.now() - s, body, parts };
+    };
+    const first = await call();
+    const monitored = first.body.projects.filter((p) => p.envs.length === 2).length;
+    if (monitored !== PROJECTS) throw new Error(`expected ${PROJECTS} monitored projects, got ${monitored}`);
+    const bytes = JSON.stringify(first.body).length;
+    for (let i = 0; i < 5; i++) await call(); // warm-up
+    const t0 = new Date();
+    const cpu0 = { api: cpuSeconds(api.pid), pg: postgresCpuSeconds() };
+    const client = [];
+    const parts = {};
+    for (let i = 0; i < REQUESTS; i++) {
+      const r = await call();
+      client.push(r.ms);
+      for (const [name, ms] of Object.entries(r.parts)) (parts[name] ??= []).push(ms);
+    }
+    // CPU per request: on a loaded shared machine, what an answer costs when it does not wait for a core (the
+    // Postgres figure counts every postgres process of the machine, other test runs' included: an upper bound)
+    const cpuApi = ((cpuSeconds(api.pid) - cpu0.api) * 1000) / REQUESTS;
+    const cpuPg = ((postgresCpuSeconds() - cpu0.pg) * 1000) / REQUESTS;
+    log(`CPU per request: API ${cpuApi.toFixed(1)} ms, Postgres ${cpuPg.toFixed(1)} ms`);
+    log(
+      `parts (Server-Timing, p50): ${Object.entries(parts)
+        .map(([name, ms]) => `${name} ${fmt(percentile(ms, 50))}`)
+        .join(', ')}`,
+    );
+    await new Promise((r) => setTimeout(r, 600)); // access records are flushed every 250 ms
+    const serverMs = (
+      await db.query(`SELECT duration_ms FROM access_records WHERE at >= $1 AND route = $2 AND project_id IS NULL AND status = 200`, [
+        t0,
+        ROUTE,
+      ])
+    ).rows.map((r) => r.duration_ms);
+    const recorded = (
+      await db.query(`SELECT count(*)::int AS n FROM access_records WHERE at >= $1 AND route = $2 AND project_id IS NOT NULL`, [t0, ROUTE])
+    ).rows[0].n;
+    log(
+      `load average at end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ')}`,
+    );
+    console.log(
+      '\n| projects × envs | requests | body | server p50 | server p95 | client p50 | client p95 | CPU/request (API + Postgres) | access records per request |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    console.log(
+      `| ${PROJECTS} × 2 | ${REQUESTS} | ${(bytes / 1024).toFixed(0)} kB JSON | ${fmt(percentile(serverMs, 50))} | ${fmt(percentile(serverMs, 95))} | ${fmt(percentile(client, 50))} | ${fmt(percentile(client, 95))} | ${cpuApi.toFixed(1)} + ${cpuPg.toFixed(1)} ms | ${(recorded / REQUESTS).toFixed(0)} |`,
+    );
+  } finally {
+    await db.end();
+    await api.stop();
+    await server.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

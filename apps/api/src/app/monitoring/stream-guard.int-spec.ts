@@ -1,6 +1,6 @@
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { openStream } from '../../testing/sse-client';
-import { Fixture, monitoringFixture } from '../../testing/monitoring-fixture';
+import { Fixture, monitoringFixture, MONITORING_FIXTURE_ENV } from '../../testing/monitoring-fixture';
 import { StreamHub } from './stream-hub';
 
 const HEARTBEAT_MS = 250;
@@ -15,7 +15,7 @@ describe('event streams are bounded and re-checked at every heartbeat (real Post
   };
 
   beforeAll(async () => {
-    t = await startTestApp({ SEQPULSE_STREAMS_PER_CREDENTIAL: '2' });
+    t = await startTestApp({ ...MONITORING_FIXTURE_ENV, SEQPULSE_STREAMS_PER_CREDENTIAL: '2' });
     f = await monitoringFixture(t, ['prod']);
     const hub = t.app.get(StreamHub);
     await hub.ready;

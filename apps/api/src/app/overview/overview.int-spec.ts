@@ -1,6 +1,6 @@
 import type { OverviewProject, OverviewResponse } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { auditOf, Fixture, insertSamples, monitoringFixture } from '../../testing/monitoring-fixture';
+import { auditOf, Fixture, insertSamples, monitoringFixture, MONITORING_FIXTURE_ENV } from '../../testing/monitoring-fixture';
 import { RollupMaintenance } from '../samples/rollup-maintenance';
 import { TimeseriesService } from '../monitoring/timeseries.service';
 
@@ -13,7 +13,7 @@ describe('GET /monitoring/enterprise/overview', () => {
   let end: number;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(MONITORING_FIXTURE_ENV);
     f = await monitoringFixture(t);
     end = Math.floor(Date.now() / MINUTE) * MINUTE;
     // prod: two samples in the minute 10 minutes ago (means 0.2 / max 300), a pre and a post one 3 minutes ago

@@ -1,11 +1,11 @@
 import { startTestApp, TestApp } from '../../testing/test-app';
-import { Fixture, monitoringFixture } from '../../testing/monitoring-fixture';
+import { Fixture, monitoringFixture, MONITORING_FIXTURE_ENV } from '../../testing/monitoring-fixture';
 
 describe('per-credential request limits shared by two API processes through Postgres', () => {
   let a: TestApp;
   let b: TestApp;
   let f: Fixture;
-  const limits = { SEQPULSE_RATE_LIMIT_REALTIME: '6', SEQPULSE_RATE_LIMIT_WRITES: '4' };
+  const limits = { ...MONITORING_FIXTURE_ENV, SEQPULSE_RATE_LIMIT_REALTIME: '6', SEQPULSE_RATE_LIMIT_WRITES: '4' };
 
   beforeAll(async () => {
     a = await startTestApp(limits);

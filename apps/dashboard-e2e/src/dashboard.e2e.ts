@@ -214,7 +214,7 @@ describe('SeqPulse dashboard in Chromium', () => {
   it('as admin, adding Search API to the pilot makes its charts appear', async () => {
     await signOut(page);
     await signIn(page, product.baseUrl, ADMIN.email, ADMIN.password);
-    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('link', { name: 'Admin', exact: true }).click();
     await page.getByRole('heading', { name: 'Projects and plans' }).waitFor();
     await page.locator('tr[data-project="Blog"]').waitFor();
     await screenshot(page, 'admin-projects');

@@ -8,14 +8,13 @@ import { isoOrNull, isoSeconds } from '../common/time';
 import { AppConfig } from '../config/app-config';
 import type { Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
+import { OutboxRow, Queryable, queueDeliveries } from './outbox-rows';
 import { TargetAddressPolicy } from '../target-address/target-address.policy';
 import { AlertTransitionEvent, slackMessage, webhookPayload } from './messages';
 import type { UpdateNotificationSettingsDto } from './notifications.dto';
 
 /** Anything that runs SQL: the DataSource, an EntityManager or a QueryRunner inside a transaction. */
-export interface Queryable {
-  query(sql: string, params?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
+export type { Queryable } from './outbox-rows';
 
 interface SettingsRow {
   project_id: string;
@@ -118,11 +117,11 @@ export class NotificationsService {
     );
     const names = settings.length ? await this.projects.namesOf(settings.map((s) => s.project_id)) : new Map<string, string>();
     const byProject = new Map(settings.map((s) => [s.project_id, { ...s, name: names.get(s.project_id) ?? s.project_id }]));
-    const rows: { id: string; projectId: string; alertId: string; channel: string; transition: string; url: string; body: string }[] = [];
+    const rows: OutboxRow[] = [];
     for (const event of events) {
       const s = byProject.get(event.projectId);
       if (!s) continue;
-      const base = { projectId: event.projectId, alertId: event.alert.id, transition: event.transition };
+      const base = { projectId: event.projectId, subjectId: event.alert.id, transition: event.transition };
       if (s.webhook_url) {
         const id = randomUUID();
         rows.push({ ...base, id, channel: 'webhook', url: s.webhook_url, body: JSON.stringify(webhookPayload(id, event, s.name)) });
@@ -137,26 +136,7 @@ export class NotificationsService {
         });
       }
     }
-    if (rows.length === 0) return 0;
-    await tx.query(
-      `INSERT INTO notification_deliveries (id, project_id, alert_id, channel, transition, url, body, max_attempts, next_attempt_at)
-       SELECT u.id, u.project_id, u.alert_id, u.channel, u.transition, u.url, u.body, $8, $9
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
-           AS u(id, project_id, alert_id, channel, transition, url, body)
-       ON CONFLICT (alert_id, transition, channel) DO NOTHING`,
-      [
-        rows.map((r) => r.id),
-        rows.map((r) => r.projectId),
-        rows.map((r) => r.alertId),
-        rows.map((r) => r.channel),
-        rows.map((r) => r.transition),
-        rows.map((r) => r.url),
-        rows.map((r) => r.body),
-        this.config.SEQPULSE_NOTIFY_MAX_ATTEMPTS,
-        now,
-      ],
-    );
-    return rows.length;
+    return queueDeliveries(tx, 'alert_id', rows, this.config.SEQPULSE_NOTIFY_MAX_ATTEMPTS, now);
   }
 
   private async settingsView(projectId: string): Promise<NotificationSettingsView> {

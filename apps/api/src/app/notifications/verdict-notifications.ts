@@ -5,6 +5,7 @@ import { isoSeconds } from '../common/time';
 import { AppConfig } from '../config/app-config';
 import { ProjectsService } from '../projects/projects.service';
 import type { Queryable } from './notifications.service';
+import { OutboxRow, queueDeliveries } from './outbox-rows';
 
 /** Why a verdict is announced: it became warning / rollback_recommended, or it is final. */
 export type VerdictTransition = 'warning' | 'rollback_recommended' | 'final';
@@ -51,12 +52,11 @@ export class VerdictNotifications {
     );
     const names = settings.length ? await this.projects.namesOf(settings.map((s) => s.project_id)) : new Map<string, string>();
     const byProject = new Map(settings.map((s) => [s.project_id, { ...s, name: names.get(s.project_id) ?? s.project_id }]));
-    const rows: { id: string; projectId: string; deploymentId: string; channel: string; transition: string; url: string; body: string }[] =
-      [];
+    const rows: OutboxRow[] = [];
     for (const event of events) {
       const s = byProject.get(event.projectId);
       if (!s) continue;
-      const base = { projectId: event.projectId, deploymentId: event.deployment.deployment_id, transition: event.transition };
+      const base = { projectId: event.projectId, subjectId: event.deployment.deployment_id, transition: event.transition };
       const link = this.dashboardUrl(event.projectId, event.deployment.deployment_id);
       if (s.webhook_url) {
         const id = randomUUID();
@@ -83,26 +83,7 @@ export class VerdictNotifications {
         });
       }
     }
-    if (rows.length === 0) return 0;
-    await tx.query(
-      `INSERT INTO notification_deliveries (id, project_id, deployment_id, channel, transition, url, body, max_attempts, next_attempt_at)
-       SELECT u.id, u.project_id, u.deployment_id, u.channel, u.transition, u.url, u.body, $8, $9
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
-           AS u(id, project_id, deployment_id, channel, transition, url, body)
-       ON CONFLICT (deployment_id, transition, channel) DO NOTHING`,
-      [
-        rows.map((r) => r.id),
-        rows.map((r) => r.projectId),
-        rows.map((r) => r.deploymentId),
-        rows.map((r) => r.channel),
-        rows.map((r) => r.transition),
-        rows.map((r) => r.url),
-        rows.map((r) => r.body),
-        this.config.SEQPULSE_NOTIFY_MAX_ATTEMPTS,
-        now,
-      ],
-    );
-    return rows.length;
+    return queueDeliveries(tx, 'deployment_id', rows, this.config.SEQPULSE_NOTIFY_MAX_ATTEMPTS, now);
   }
 }
 

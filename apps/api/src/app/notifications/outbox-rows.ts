@@ -1,0 +1,49 @@
+/** A connection or a transaction (TypeORM's query runner or entity manager). */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** One outbox row to queue: a delivery of one transition of one subject (an alert or a deployment) on one channel. */
+export interface OutboxRow {
+  id: string;
+  projectId: string;
+  /** The alert or the deployment the notification is about. */
+  subjectId: string;
+  channel: string;
+  transition: string;
+  url: string;
+  body: string;
+}
+
+/**
+ * Queues the rows in one statement, due at `now`, inside the caller's transaction. A subject's transition is
+ * queued once per channel: a repeat is a no-op (the unique key on `<subject>, transition, channel`).
+ */
+export async function queueDeliveries(
+  tx: Queryable,
+  subject: 'alert_id' | 'deployment_id',
+  rows: OutboxRow[],
+  maxAttempts: number,
+  now: Date,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  await tx.query(
+    `INSERT INTO notification_deliveries (id, project_id, ${subject}, channel, transition, url, body, max_attempts, next_attempt_at)
+     SELECT u.id, u.project_id, u.subject_id, u.channel, u.transition, u.url, u.body, $8, $9
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
+         AS u(id, project_id, subject_id, channel, transition, url, body)
+     ON CONFLICT (${subject}, transition, channel) DO NOTHING`,
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.projectId),
+      rows.map((r) => r.subjectId),
+      rows.map((r) => r.channel),
+      rows.map((r) => r.transition),
+      rows.map((r) => r.url),
+      rows.map((r) => r.body),
+      maxAttempts,
+      now,
+    ],
+  );
+  return rows.length;
+}

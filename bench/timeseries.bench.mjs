@@ -104,8 +104,7 @@ async function main() {
           return `${api.url}/monitoring/enterprise/timeseries?project_id=${project}&from=${from}&to=${to}&step=${sc.step}`;
         });
         // warm-up (connection setup, JIT), not counted
-        for (const u of urls.slice(0, 5))
-          await (await request(u, { dispatcher, headers: { 'x-api-key': keys[0] } })).body.arrayBuffer();
+        for (const u of urls.slice(0, 5)) await (await request(u, { dispatcher, headers: { 'x-api-key': keys[0] } })).body.arrayBuffer();
         const t0 = new Date();
         const client = [];
         let i = 0;

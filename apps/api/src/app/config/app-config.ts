@@ -63,6 +63,22 @@ export class AppConfig {
   @IsBoolean()
   SEQPULSE_DEMO?: boolean;
 
+  /** `GET /metrics` without a credential for a scraper on the same machine (loopback peer, no proxy headers). */
+  @Transform(toBool)
+  @IsBoolean()
+  SEQPULSE_METRICS_PUBLIC_LOOPBACK = false;
+
+  /**
+   * A worker-only process (SEQPULSE_ROLE=worker) serves `/metrics` and `/health/*` on this port; unset, it
+   * serves no HTTP (API processes serve them on PORT).
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  SEQPULSE_WORKER_PORT?: number;
+
   /** Defaults to the value of SEQPULSE_DEMO: the demo fleet listens on 127.0.0.1. */
   @Transform(toBool)
   @IsOptional()

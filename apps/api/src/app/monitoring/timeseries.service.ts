@@ -8,6 +8,7 @@ import type { TimeseriesRequest } from './timeseries.dto';
 import { buildTimeseriesSql, rollupFor, TimeseriesRow } from '../samples/timeseries-sql';
 import { AppConfig } from '../config/app-config';
 import { createQueryPool } from '../database/connections';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { buildSparklinesSql, emptySpark, sparkKey, SparklineRow, Sparklines, toSparklines } from '../samples/sparklines-sql';
 
 /** The last minutes of a sparkline, read at every call (older ones are settled and cached). */
@@ -39,8 +40,10 @@ export class TimeseriesService implements OnModuleDestroy {
   constructor(
     private readonly db: DataSource,
     config: AppConfig,
+    metrics: OperationalMetrics,
   ) {
     this.pool = createQueryPool(config, { name: 'timeseries', max: TIMESERIES_POOL_SIZE, genericPlans: true });
+    metrics.observePool('timeseries', this.pool);
     // An idle connection dropped by a database restart: the pool replaces it; without a listener it would crash.
     this.pool.on('error', (error) => this.logger.warn({ err: error.message }, 'Timeseries connection lost; reconnecting on next use'));
   }

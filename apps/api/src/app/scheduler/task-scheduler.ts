@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS, AdvisoryLockName } from '../database/advisory-locks';
 import type { PeriodicTask, TaskStats } from './interfaces/periodic-task';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 
 /** Durations kept per task for its mean (a ring of the latest runs). */
 const RECENT_RUNS = 50;
@@ -37,6 +38,7 @@ export class TaskScheduler implements OnApplicationBootstrap, BeforeApplicationS
     private readonly config: AppConfig,
     private readonly db: DataSource,
     private readonly registry: SchedulerRegistry,
+    private readonly metrics: OperationalMetrics,
   ) {}
 
   register(task: PeriodicTask): void {
@@ -152,10 +154,13 @@ export class TaskScheduler implements OnApplicationBootstrap, BeforeApplicationS
     } catch (error) {
       // The database restarting lands here: logged, and the next interval tries again.
       stats.failures++;
+      this.metrics.count('taskFailures', { task: task.name });
       stats.last_error = String((error as Error)?.message ?? error).slice(0, 200);
       this.logger.warn({ task: task.name, err: stats.last_error }, 'Periodic task failed; will retry');
     }
-    const duration = Math.round(performance.now() - started);
+    const exact = performance.now() - started;
+    this.metrics.observe('taskDuration', exact / 1000, { task: task.name });
+    const duration = Math.round(exact);
     stats.runs++;
     stats.last_started_at = startedAt.toISOString();
     stats.last_duration_ms = duration;

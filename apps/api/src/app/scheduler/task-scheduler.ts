@@ -170,20 +170,21 @@ export class TaskScheduler implements OnApplicationBootstrap, BeforeApplicationS
     stats.mean_duration_ms = Math.round((state.recent.reduce((a, b) => a + b, 0) / state.recent.length) * 10) / 10;
   }
 
-  /** Runs `work` while holding a session advisory lock on a connection of its own; false when another process holds it. */
+  /**
+   * Runs `work` while a transaction of its own holds the advisory lock; false when another process holds it.
+   * A transaction-scoped lock works through a transaction pooler too (the open transaction keeps its server
+   * connection), and a lost connection ends the transaction and frees the lock by itself.
+   */
   private async withLock(lock: AdvisoryLockName, work: () => Promise<unknown>): Promise<boolean> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [ADVISORY_LOCKS[lock]]);
-      if (!locked) return false;
-      try {
-        await work();
-        return true;
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS[lock]]).catch(() => undefined);
-      }
+      await runner.startTransaction();
+      const [{ locked }] = await runner.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [ADVISORY_LOCKS[lock]]);
+      if (locked) await work();
+      return locked;
     } finally {
+      if (runner.isTransactionActive) await runner.commitTransaction().catch(() => undefined);
       await runner.release();
     }
   }

@@ -1,5 +1,5 @@
 // Makes `npm start` and `npm test` work on a fresh clone: installs node_modules from the lockfile when they
-// are missing or older than it, and (for the browser tests) Debian's chromium when it is missing.
+// are missing or older than it, and Debian's chromium (browser tests) and pgbouncer (integration tests) when missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,15 +17,27 @@ export function ensureNodeModules(root) {
   run('npm', ['ci', '--no-audit', '--no-fund'], root);
 }
 
-export function ensureChromium(root) {
-  if (process.env.CHROMIUM_PATH || existsSync('/usr/bin/chromium')) return;
+/** Installs a Debian package the tests need when it is missing (as root with apt-get), else says what to install. */
+function ensureDebianPackage(root, { pkg, binary, envVar, why }) {
+  if ((envVar && process.env[envVar]) || existsSync(binary)) return;
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
-    process.stderr.write(
-      "[setup] the browser tests need Chromium: install Debian's `chromium` package (or set CHROMIUM_PATH to its binary)\n",
-    );
+    process.stderr.write(`[setup] ${why}: install Debian's \`${pkg}\` package${envVar ? ` (or set ${envVar} to its binary)` : ''}\n`);
     process.exit(1);
   }
-  process.stdout.write('[setup] installing chromium (apt-get)…\n');
+  process.stdout.write(`[setup] installing ${pkg} (apt-get)…\n`);
   run('apt-get', ['update', '-qq'], root);
-  run('apt-get', ['install', '-y', '-qq', 'chromium'], root);
+  run('apt-get', ['install', '-y', '-qq', pkg], root);
+}
+
+export function ensureChromium(root) {
+  ensureDebianPackage(root, { pkg: 'chromium', binary: '/usr/bin/chromium', envVar: 'CHROMIUM_PATH', why: 'the browser tests need Chromium' });
+}
+
+export function ensurePgBouncer(root) {
+  ensureDebianPackage(root, {
+    pkg: 'pgbouncer',
+    binary: '/usr/sbin/pgbouncer',
+    envVar: 'SEQPULSE_TEST_PGBOUNCER',
+    why: 'the integration tests run SeqPulse behind PgBouncer in transaction mode',
+  });
 }

@@ -24,6 +24,7 @@ import { NotificationDispatcher } from '../../apps/api/src/app/notifications/not
 import { NotificationSender } from '../../apps/api/src/app/notifications/notification-sender';
 import { NotificationsService } from '../../apps/api/src/app/notifications/notifications.service';
 import type { ProjectsService } from '../../apps/api/src/app/projects/projects.service';
+import { OperationalMetrics } from '../../apps/api/src/app/operational-metrics/operational-metrics';
 import { TaskScheduler } from '../../apps/api/src/app/scheduler/task-scheduler';
 import { NewSample, SamplesStore } from '../../apps/api/src/app/samples/samples.store';
 import { TargetAddressPolicy } from '../../apps/api/src/app/target-address/target-address.policy';
@@ -61,14 +62,15 @@ async function wire(url: string, env: Record<string, string>) {
     hmacSecretOf: async () => SECRET,
     namesOf: async (ids: string[]) => new Map(ids.map((id) => [id, 'bench'])),
   } as unknown as ProjectsService;
-  const tasks = new TaskScheduler(config, db, new SchedulerRegistry());
+  const metrics = new OperationalMetrics();
+  const tasks = new TaskScheduler(config, db, new SchedulerRegistry(), metrics);
   const notifications = new NotificationsService(db, config, projects, targets);
-  const dispatcher = new NotificationDispatcher(db, config, new NotificationSender(config, targets), projects, tasks);
+  const dispatcher = new NotificationDispatcher(db, config, new NotificationSender(config, targets), projects, tasks, metrics);
   const evaluator = new AlertEvaluator(db, config, tasks, notifications, dispatcher);
   // The evaluator and the outbox register their periodic tasks as in the product (started only by the latency run).
   evaluator.onModuleInit();
   dispatcher.onModuleInit();
-  return { config, db, evaluator, dispatcher, tasks, store: new SamplesStore(db) };
+  return { config, db, evaluator, dispatcher, tasks, store: new SamplesStore(db, metrics) };
 }
 
 /** `n` Enterprise projects with one env each, rollout `general`: `n` monitored project-envs. */

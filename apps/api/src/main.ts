@@ -64,6 +64,10 @@ async function main(): Promise<void> {
       { port: config.PORT, host: config.listenHost, role: config.SEQPULSE_ROLE, demo: config.demo },
       `SeqPulse Realtime is up on http://${config.listenHost === '0.0.0.0' ? 'localhost' : config.listenHost}:${config.PORT}/`,
     );
+  } else if (config.SEQPULSE_WORKER_PORT !== undefined) {
+    // Only /metrics and /health/* answer here (createApp); orchestrators probe and scrape workers too.
+    await app.listen(config.SEQPULSE_WORKER_PORT, config.listenHost);
+    log.info({ role: config.SEQPULSE_ROLE, port: config.SEQPULSE_WORKER_PORT }, 'SeqPulse Realtime worker is up (metrics and health)');
   } else {
     log.info({ role: config.SEQPULSE_ROLE }, 'SeqPulse Realtime worker is up');
   }

@@ -18,6 +18,7 @@ import { AlertsModule } from './alerts/alerts.module';
 import { CollectionModule } from './collection/collection.module';
 import { DeploymentsModule } from './deployments/deployments.module';
 import { DeploymentImpactModule } from './deployment-impact/deployment-impact.module';
+import { OperationalMetricsModule } from './operational-metrics/operational-metrics.module';
 import { OverviewModule } from './overview/overview.module';
 
 @Module({})
@@ -39,6 +40,7 @@ export class AppModule {
         AccountTasksModule,
         RolloutModule,
         ProjectsModule,
+        OperationalMetricsModule,
         HealthModule,
         SamplesModule,
         MonitoringModule,

@@ -11,6 +11,7 @@ import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 import { compressionMiddleware } from './common/compression';
 import { ContractExceptionFilter } from './common/http-exception.filter';
+import { ApiError } from './common/api-error';
 import { toErrorBody } from './common/error-body';
 import { contractValidationPipe } from './common/validation';
 import { runMigrations } from './database/run-migrations';
@@ -52,6 +53,8 @@ export async function createApp(config: AppConfig, options: { logStream?: NodeJS
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } }));
   app.use(compressionMiddleware());
   app.use(jsonBodyParser());
+  // A worker-only process answers its probes and its scraper, nothing an integrator could mistake for the API.
+  if (!config.runsApi) app.use(operationalRoutesOnly);
   app.useGlobalPipes(contractValidationPipe());
   app.useGlobalFilters(new ContractExceptionFilter());
   mountOpenApi(app);
@@ -64,6 +67,15 @@ export async function createApp(config: AppConfig, options: { logStream?: NodeJS
     throw error;
   }
   return app;
+}
+
+const OPERATIONAL_ROUTES = /^\/(metrics|health\/(live|ready))\/?(\?|$)/;
+
+function operationalRoutesOnly(req: express.Request, res: express.Response, next: express.NextFunction): void {
+  if (OPERATIONAL_ROUTES.test(req.originalUrl)) return next();
+  res
+    .status(404)
+    .json(toErrorBody(new ApiError(404, 'not_found', 'A worker process serves only /metrics, /health/live and /health/ready.')));
 }
 
 /** Malformed or oversized JSON gets the contract's error body, not Express's HTML page. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OperationalMetricsModule } from '../operational-metrics/operational-metrics.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { SamplesModule } from '../samples/samples.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
@@ -12,7 +13,7 @@ import { TargetDirectory } from './target-directory';
 
 /** Realtime collection: the poll jobs (`jobs`), the poller, the failures per project, and their periodic work. */
 @Module({
-  imports: [ProjectsModule, SamplesModule, SchedulerModule, TargetAddressModule],
+  imports: [ProjectsModule, SamplesModule, SchedulerModule, TargetAddressModule, OperationalMetricsModule],
   providers: [JobQueue, Collector, FailureLog, TargetDirectory, CollectionTasks],
   controllers: [CollectionFailuresController],
   exports: [JobQueue, FailureLog],

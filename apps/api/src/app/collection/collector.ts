@@ -7,6 +7,7 @@ import { CollectionFailure, FailureLog } from './failure-log';
 import { Poller, pollUrl } from './poller';
 import { TargetAddressPolicy } from '../target-address/target-address.policy';
 import { TargetDirectory } from './target-directory';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 
 /** Most jobs one claim takes; smaller batches spread a burst of due slots over several ticks. */
 const MAX_CLAIM_BATCH = 500;
@@ -40,7 +41,9 @@ export class Collector implements BeforeApplicationShutdown {
     private readonly failureLog: FailureLog,
     private readonly identity: WorkerIdentity,
     targets: TargetAddressPolicy,
+    private readonly metrics: OperationalMetrics,
   ) {
+    metrics.gauge('pollsInFlight', () => this.inFlight);
     this.poller = new Poller({
       timeoutMs: config.SEQPULSE_POLL_TIMEOUT_MS,
       maxBytes: config.SEQPULSE_POLL_MAX_BYTES,
@@ -79,6 +82,7 @@ export class Collector implements BeforeApplicationShutdown {
 
   private async run(job: ClaimedJob): Promise<void> {
     const lagMs = Math.max(0, Date.now() - job.slotAt.getTime());
+    this.metrics.observe('pollLag', lagMs / 1000);
     let project;
     try {
       project = await this.directory.get(job.projectId);
@@ -108,6 +112,7 @@ export class Collector implements BeforeApplicationShutdown {
         detail: { message: 'HMAC secret unreadable by this worker (SEQPULSE_SECRET_KEY differs)', attempt: job.attempts },
       });
       this.outcomes.push({ id: job.id, ok: false, durationMs: 0, lagMs, error: 'configuration_error' });
+      this.metrics.count('polls', { outcome: 'configuration_error' });
       return;
     }
     const result = await this.poller.poll({
@@ -116,6 +121,8 @@ export class Collector implements BeforeApplicationShutdown {
       url: pollUrl(project.endpoint, job.env),
       hmacSecret: project.hmacSecret,
     });
+    this.metrics.count('polls', { outcome: result.ok ? 'ok' : result.reason });
+    this.metrics.observe('pollDuration', result.durationMs / 1000);
     if (result.ok) {
       this.samples.push({
         projectId: job.projectId,
@@ -164,6 +171,7 @@ export class Collector implements BeforeApplicationShutdown {
       await this.failureLog.record(failures);
       await this.jobs.complete(this.identity.id, outcomes);
     } catch (error) {
+      this.metrics.count('storeWriteFailures');
       this.requeue(samples, failures, outcomes);
       this.logger.warn(
         { err: (error as Error).message, buffered: this.samples.length },
@@ -182,6 +190,7 @@ export class Collector implements BeforeApplicationShutdown {
     if (excess > 0) {
       this.samples.splice(0, excess);
       this.droppedWhileDown += excess;
+      this.metrics.count('samplesDropped', {}, excess);
       this.logger.error({ dropped: this.droppedWhileDown }, 'Dropped buffered samples: the database has been unavailable too long');
     }
     if (this.failures.length > MAX_BUFFERED) this.failures.splice(0, this.failures.length - MAX_BUFFERED);

@@ -31,6 +31,20 @@ export class AppConfig {
   @IsString()
   DATABASE_URL?: string;
 
+  /**
+   * `transaction` when DATABASE_URL points at a pooler in transaction mode (PgBouncer `pool_mode = transaction`):
+   * no session state is relied on there — no startup options, no named prepared statements, advisory locks only
+   * inside transactions — and LISTEN goes to DATABASE_SESSION_URL.
+   */
+  @IsIn(['session', 'transaction'])
+  DATABASE_POOL_MODE: 'session' | 'transaction' = 'session';
+
+  /** A direct (session) connection to the primary for LISTEN; default DATABASE_URL. Needed with a transaction pooler. */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  DATABASE_SESSION_URL?: string;
+
   @IsString()
   SEQPULSE_DATA_DIR = '.data';
 
@@ -62,6 +76,22 @@ export class AppConfig {
   @IsOptional()
   @IsBoolean()
   SEQPULSE_DEMO?: boolean;
+
+  /** `GET /metrics` without a credential for a scraper on the same machine (loopback peer, no proxy headers). */
+  @Transform(toBool)
+  @IsBoolean()
+  SEQPULSE_METRICS_PUBLIC_LOOPBACK = false;
+
+  /**
+   * A worker-only process (SEQPULSE_ROLE=worker) serves `/metrics` and `/health/*` on this port; unset, it
+   * serves no HTTP (API processes serve them on PORT).
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  SEQPULSE_WORKER_PORT?: number;
 
   /** Defaults to the value of SEQPULSE_DEMO: the demo fleet listens on 127.0.0.1. */
   @Transform(toBool)
@@ -304,7 +334,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const known = Object.keys(new AppConfig());
   const relevant = Object.fromEntries(
     Object.entries(env).filter(
-      ([k, v]) => v !== undefined && (known.includes(k) || k.startsWith('SEQPULSE_') || k === 'DATABASE_URL' || k === 'HOST'),
+      ([k, v]) => v !== undefined && (known.includes(k) || k.startsWith('SEQPULSE_') || k.startsWith('DATABASE_') || k === 'HOST'),
     ),
   );
   const config = plainToInstance(AppConfig, relevant, { exposeDefaultValues: true });

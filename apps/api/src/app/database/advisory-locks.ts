@@ -1,7 +1,8 @@
 /**
  * Every Postgres advisory lock id SeqPulse takes, in one place so two kinds of work can never share an id by
- * accident. Session locks (`pg_try_advisory_lock`) are held by `TaskScheduler` around a single-runner task;
- * transaction locks (`pg_try_advisory_xact_lock`) by the statements named here. The values are frozen: older
+ * accident. Every lock is transaction-scoped (`pg_try_advisory_xact_lock`, held by an open transaction: by
+ * `TaskScheduler` around a single-runner task, by the statements named here), so locks also work through a
+ * transaction-mode pooler and a lost connection frees them. The values are frozen: older
  * processes of a rolling upgrade take the same ids.
  */
 export const ADVISORY_LOCKS = {

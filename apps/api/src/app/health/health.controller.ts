@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators';
 import { Credentials, isFullAdmin } from '../auth/credentials';
+import { ProcessReadiness } from './readiness';
 
 type Check = { status: 'ok' | 'failed'; latency_ms?: number; error?: string };
 
@@ -24,7 +25,31 @@ export class HealthController {
   constructor(
     private readonly db: DataSource,
     private readonly credentials: Credentials,
+    private readonly readiness: ProcessReadiness,
   ) {}
+
+  @Get('live')
+  @Public()
+  @ApiOperation({ summary: 'Liveness for orchestrators: 200 while the process answers (the database is not consulted).' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @Public()
+  @ApiOperation({
+    summary:
+      'Readiness for orchestrators: 200 when started and the database answers; 503 with a reason while starting, ' +
+      'shutting down (leases being handed back) or without a database.',
+  })
+  @ApiOkResponse({ schema: { example: { status: 'ready' } } })
+  async ready(@Res({ passthrough: true }) res: Response): Promise<{ status: 'ready' } | { status: 'not_ready'; reason: string }> {
+    const readiness = await this.readiness.check();
+    if (readiness.ready) return { status: 'ready' };
+    res.status(503);
+    return { status: 'not_ready', reason: readiness.reason };
+  }
 
   @Get()
   @Public()

@@ -6,6 +6,7 @@ import { Credentials, extractCredential } from '../auth/credentials';
 import type { Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
 import { credentialKey } from '../rate-limits/request-limiter';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { formatEvent } from './stream-hub';
 
 /** Why the server ended a stream: the data of its final `event: end`. */
@@ -47,7 +48,10 @@ export class StreamGuard {
     private readonly config: AppConfig,
     private readonly credentials: Credentials,
     private readonly projects: ProjectsService,
-  ) {}
+    metrics: OperationalMetrics,
+  ) {
+    metrics.gauge('openStreams', () => this.total);
+  }
 
   get openStreams(): number {
     return this.total;

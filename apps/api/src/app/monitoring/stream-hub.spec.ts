@@ -1,5 +1,6 @@
 import { AppConfig } from '../config/app-config';
 import { TaskScheduler } from '../scheduler/task-scheduler';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { StreamHub, StreamSubscriber, formatEvent } from './stream-hub';
 
 function subscriber(projectId: string, env: string | null, phase: 'pre' | 'post' | null) {
@@ -18,7 +19,11 @@ function subscriber(projectId: string, env: string | null, phase: 'pre' | 'post'
 describe('StreamHub fan-out (no database)', () => {
   const config = new AppConfig();
   // No database: fan-out never touches it, and no task is started.
-  const hub = new StreamHub(config, new TaskScheduler(config, undefined as never, undefined as never));
+  const hub = new StreamHub(
+    config,
+    new TaskScheduler(config, undefined as never, undefined as never, new OperationalMetrics()),
+    new OperationalMetrics(),
+  );
   const notice = (project: string, env: string, phase: string, ms: number) => [project, env, phase, ms, 1, 2, 0.1, 0.2, 0.3];
 
   it('routes each sample to the subscribers of its project whose env/phase filters match', () => {

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { createListenClient } from '../database/connections';
 import { TaskScheduler } from '../scheduler/task-scheduler';
 import { isoSeconds } from '../common/time';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { SAMPLES_CHANNEL, SampleNotice } from '../samples/samples.store';
 
 /** Channel of alert transitions, payload `AlertStreamNotice` `{"project_id", "alert"}` (written by the alerts module). */
@@ -52,6 +53,8 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
   private reconnectTimer?: NodeJS.Timeout;
   private attempt = 0;
   private stopped = false;
+  /** The LISTEN session was lost: its next connection counts as a reconnect. */
+  private wasLost = false;
   /** Heartbeat period of each stream (tests shorten it). */
   heartbeatMs = STREAM_HEARTBEAT_S * 1000;
   /** Resolves when the LISTEN connection is up (tests wait on it). */
@@ -61,6 +64,7 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
   constructor(
     private readonly config: AppConfig,
     private readonly tasks: TaskScheduler,
+    private readonly metrics: OperationalMetrics,
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
   }
@@ -153,6 +157,8 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
       }
       this.client = client;
       this.attempt = 0;
+      if (this.wasLost) this.metrics.count('databaseReconnects', { session: 'listen' });
+      this.wasLost = false;
       this.markReady();
       this.logger.log('Listening for samples, alerts and deployments');
       for (const set of this.listeners.values()) for (const listener of [...set]) listener(null);
@@ -170,6 +176,7 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
   private lost(client: Client, err?: Error): void {
     if (this.client !== client) return;
     this.client = null;
+    this.wasLost = true;
     client.removeAllListeners('notification');
     client.on('error', () => undefined);
     void client.end().catch(() => undefined);

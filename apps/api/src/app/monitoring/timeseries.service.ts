@@ -7,7 +7,8 @@ import { isoSeconds } from '../common/time';
 import type { TimeseriesRequest } from './timeseries.dto';
 import { buildTimeseriesSql, rollupFor, TimeseriesRow } from '../samples/timeseries-sql';
 import { AppConfig } from '../config/app-config';
-import { createQueryPool } from '../database/connections';
+import { createQueryPool, sessionStateKept } from '../database/connections';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { buildSparklinesSql, emptySpark, sparkKey, SparklineRow, Sparklines, toSparklines } from '../samples/sparklines-sql';
 
 /** The last minutes of a sparkline, read at every call (older ones are settled and cached). */
@@ -33,14 +34,18 @@ export class TimeseriesService implements OnModuleDestroy {
    */
   private readonly pool: Pool;
   private readonly statementNames = new Map<string, string>();
+  private readonly namedStatements: boolean;
   /** Sparkline minutes that can no longer change, per pair, for the current end minute (see `sparklines`). */
   private settledSparks: { end: number; byPair: Map<string, Record<MetricName, (number | null)[]>> } = { end: -1, byPair: new Map() };
 
   constructor(
     private readonly db: DataSource,
     config: AppConfig,
+    metrics: OperationalMetrics,
   ) {
     this.pool = createQueryPool(config, { name: 'timeseries', max: TIMESERIES_POOL_SIZE, genericPlans: true });
+    this.namedStatements = sessionStateKept(config);
+    metrics.observePool('timeseries', this.pool);
     // An idle connection dropped by a database restart: the pool replaces it; without a listener it would crash.
     this.pool.on('error', (error) => this.logger.warn({ err: error.message }, 'Timeseries connection lost; reconnecting on next use'));
   }
@@ -127,7 +132,8 @@ export class TimeseriesService implements OnModuleDestroy {
   }
 
   /** A few statement shapes exist (rollup level × phase filter); each gets a stable name. */
-  private statementName(sql: string): string {
+  private statementName(sql: string): string | undefined {
+    if (!this.namedStatements) return undefined;
     let name = this.statementNames.get(sql);
     if (!name) this.statementNames.set(sql, (name = `timeseries_${this.statementNames.size + 1}`));
     return name;

@@ -4,6 +4,7 @@ import { CONTENT_SIGNATURE_HEADER as CONTENT_SIGNATURE, HMAC_HEADERS, signWebhoo
 import { AppConfig } from '../config/app-config';
 import { ProjectsService } from '../projects/projects.service';
 import { TaskScheduler } from '../scheduler/task-scheduler';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { NotificationSender, SendResult } from './notification-sender';
 
 /** Header binding the webhook body to the v2 signature: HMAC-SHA256(secret, `<timestamp>|<nonce>|<body>`). */
@@ -56,7 +57,16 @@ export class NotificationDispatcher implements OnModuleInit {
     private readonly sender: NotificationSender,
     private readonly projects: ProjectsService,
     private readonly tasks: TaskScheduler,
-  ) {}
+    metrics: OperationalMetrics,
+  ) {
+    metrics.gauge('outboxBacklog', () => this.pendingDeliveries());
+  }
+
+  /** Deliveries waiting in the outbox (due or retrying later). */
+  async pendingDeliveries(): Promise<number> {
+    const [{ pending }] = await this.db.query(`SELECT count(*)::int AS pending FROM notification_deliveries WHERE status = 'pending'`);
+    return pending;
+  }
 
   onModuleInit(): void {
     this.tasks.register({

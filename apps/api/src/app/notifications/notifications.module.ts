@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OperationalMetricsModule } from '../operational-metrics/operational-metrics.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { TargetAddressModule } from '../target-address/target-address.module';
@@ -10,7 +11,7 @@ import { VerdictNotifications } from './verdict-notifications';
 
 /** Alert and deployment-verdict notifications: per-project settings, the outbox (webhook, Slack) with retries, the live-stream NOTIFY. */
 @Module({
-  imports: [ProjectsModule, SchedulerModule, TargetAddressModule],
+  imports: [ProjectsModule, SchedulerModule, TargetAddressModule, OperationalMetricsModule],
   providers: [NotificationsService, NotificationSender, NotificationDispatcher, VerdictNotifications],
   controllers: [NotificationsController],
   exports: [NotificationsService, NotificationDispatcher, VerdictNotifications],

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import { TaskScheduler } from '../scheduler/task-scheduler';
 import { ROLLUP_CATCH_UP_FUNCTION } from './rollup-sql';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 
 const CATCH_UP_EVERY_MS = 5_000;
 /** A minute is recomputed once it ended this long ago (later samples re-mark it, so they are not lost). */
@@ -31,13 +32,23 @@ export class RollupMaintenance implements OnModuleInit {
     private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly tasks: TaskScheduler,
-  ) {}
+    metrics: OperationalMetrics,
+  ) {
+    metrics.gauge('rollupBacklog', () => this.pendingMinutes());
+  }
 
   /** The catch-up function is derived from the metric catalogue: (re)created at start-up, after the migrations. */
   async onModuleInit(): Promise<void> {
     await this.installCatchUpFunction();
     this.tasks.register({ name: 'rollup-catch-up', everyMs: CATCH_UP_EVERY_MS, runsIn: 'worker', run: () => this.catchUp() });
     this.tasks.register({ name: 'rollup-prune', everyMs: PRUNE_EVERY_MS, runsIn: 'worker', run: () => this.prune() });
+  }
+
+  /** Project/env minutes the insert trigger marked and the catch-up has not recomputed yet. */
+  async pendingMinutes(): Promise<number> {
+    if (!(await this.rollupsExist())) return 0;
+    const [{ pending }] = await this.db.query(`SELECT count(*)::int AS pending FROM samples_rollup_pending`);
+    return pending;
   }
 
   private async installCatchUpFunction(): Promise<void> {

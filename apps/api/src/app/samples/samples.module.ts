@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OperationalMetricsModule } from '../operational-metrics/operational-metrics.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { SamplesStore } from './samples.store';
 import { SamplesTasks } from './samples-tasks';
@@ -6,7 +7,7 @@ import { RollupMaintenance } from './rollup-maintenance';
 
 /** The time-series store: `samples` (partitions), the rollups `samples_1m` / `samples_15m`, their upkeep and the time-series SQL. */
 @Module({
-  imports: [SchedulerModule],
+  imports: [SchedulerModule, OperationalMetricsModule],
   providers: [SamplesStore, SamplesTasks, RollupMaintenance],
   exports: [SamplesStore, RollupMaintenance],
 })

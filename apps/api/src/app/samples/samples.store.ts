@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { METRIC_NAMES } from '@seqpulse/contracts';
 import type { MetricName, MetricValues, Phase } from '@seqpulse/contracts';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 
 export interface NewSample {
@@ -144,21 +145,27 @@ const INSERT_SILENT_SQL = insertSql(false);
 export class SamplesStore {
   private readonly logger = new Logger(SamplesStore.name);
 
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly metrics: OperationalMetrics,
+  ) {}
 
   /** Stores a batch; returns how many rows were new (a slot already stored is left as it was). */
   async insertBatch(batch: NewSample[], options: { announce?: boolean } = {}): Promise<number> {
     const samples = this.withinCollectionLag(batch);
     if (samples.length === 0) return 0;
     const announce = options.announce ?? true;
+    let stored: number;
     try {
-      return await this.insert(samples, announce);
+      stored = await this.insert(samples, announce);
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION) throw error;
       const times = samples.map((s) => s.slotAt.getTime());
       await this.ensurePartitions(new Date(Math.min(...times)), new Date(Math.max(...times)));
-      return this.insert(samples, announce);
+      stored = await this.insert(samples, announce);
     }
+    this.metrics.count('samplesWritten', {}, stored);
+    return stored;
   }
 
   /**

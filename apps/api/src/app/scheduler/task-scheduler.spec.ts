@@ -1,5 +1,6 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { loadConfig } from '../config/app-config';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { TaskScheduler } from './task-scheduler';
 
 /** A run that ends when the test says so. */
@@ -9,13 +10,30 @@ function gate() {
   return { open, opened };
 }
 
-function scheduler(role: 'all' | 'api' | 'worker' = 'all') {
+function scheduler(role: 'all' | 'api' | 'worker' = 'all', metrics = new OperationalMetrics()) {
   const config = loadConfig({ SEQPULSE_ROLE: role, SEQPULSE_DEMO: 'false', DATABASE_URL: 'postgres://unused/db' });
   // No database: these tasks take no lock.
-  return new TaskScheduler(config, undefined as never, new SchedulerRegistry());
+  return new TaskScheduler(config, undefined as never, new SchedulerRegistry(), metrics);
 }
 
 describe('TaskScheduler', () => {
+  it('publishes each run’s duration and each failure to /metrics, by task', async () => {
+    const metrics = new OperationalMetrics();
+    const tasks = scheduler('all', metrics);
+    tasks.register({ name: 'steady', everyMs: 60_000, runsIn: 'worker', run: async () => undefined });
+    tasks.register({ name: 'failing', everyMs: 60_000, runsIn: 'worker', run: () => Promise.reject(new Error('down')) });
+    await tasks.onApplicationBootstrap();
+    await tasks.runNow('steady');
+    await tasks.runNow('steady');
+    await tasks.runNow('failing');
+    const { body } = await metrics.exposition();
+    expect(body).toContain('seqpulse_task_duration_seconds_count{task="steady"} 2');
+    expect(body).toContain('seqpulse_task_duration_seconds_count{task="failing"} 1');
+    expect(body).toContain('seqpulse_task_failures_total{task="failing"} 1');
+    expect(body).not.toContain('seqpulse_task_failures_total{task="steady"}');
+    await tasks.beforeApplicationShutdown();
+  });
+
   it('never overlaps two runs of a task, counts the skipped one, and times each run', async () => {
     const tasks = scheduler();
     const g = gate();

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS, AdvisoryLockName } from '../database/advisory-locks';
 import type { PeriodicTask, TaskStats } from './interfaces/periodic-task';
+import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 
 /** Durations kept per task for its mean (a ring of the latest runs). */
 const RECENT_RUNS = 50;
@@ -37,6 +38,7 @@ export class TaskScheduler implements OnApplicationBootstrap, BeforeApplicationS
     private readonly config: AppConfig,
     private readonly db: DataSource,
     private readonly registry: SchedulerRegistry,
+    private readonly metrics: OperationalMetrics,
   ) {}
 
   register(task: PeriodicTask): void {
@@ -152,10 +154,13 @@ export class TaskScheduler implements OnApplicationBootstrap, BeforeApplicationS
     } catch (error) {
       // The database restarting lands here: logged, and the next interval tries again.
       stats.failures++;
+      this.metrics.count('taskFailures', { task: task.name });
       stats.last_error = String((error as Error)?.message ?? error).slice(0, 200);
       this.logger.warn({ task: task.name, err: stats.last_error }, 'Periodic task failed; will retry');
     }
-    const duration = Math.round(performance.now() - started);
+    const exact = performance.now() - started;
+    this.metrics.observe('taskDuration', exact / 1000, { task: task.name });
+    const duration = Math.round(exact);
     stats.runs++;
     stats.last_started_at = startedAt.toISOString();
     stats.last_duration_ms = duration;
@@ -165,20 +170,21 @@ export class TaskScheduler implements OnApplicationBootstrap, BeforeApplicationS
     stats.mean_duration_ms = Math.round((state.recent.reduce((a, b) => a + b, 0) / state.recent.length) * 10) / 10;
   }
 
-  /** Runs `work` while holding a session advisory lock on a connection of its own; false when another process holds it. */
+  /**
+   * Runs `work` while a transaction of its own holds the advisory lock; false when another process holds it.
+   * A transaction-scoped lock works through a transaction pooler too (the open transaction keeps its server
+   * connection), and a lost connection ends the transaction and frees the lock by itself.
+   */
   private async withLock(lock: AdvisoryLockName, work: () => Promise<unknown>): Promise<boolean> {
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
-      const [{ locked }] = await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [ADVISORY_LOCKS[lock]]);
-      if (!locked) return false;
-      try {
-        await work();
-        return true;
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS[lock]]).catch(() => undefined);
-      }
+      await runner.startTransaction();
+      const [{ locked }] = await runner.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [ADVISORY_LOCKS[lock]]);
+      if (locked) await work();
+      return locked;
     } finally {
+      if (runner.isTransactionActive) await runner.commitTransaction().catch(() => undefined);
       await runner.release();
     }
   }

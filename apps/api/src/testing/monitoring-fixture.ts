@@ -111,3 +111,18 @@ export async function auditOf(t: TestApp, admin: string, projectId: string): Pro
   if (res.status !== 200) throw new Error(`audit: ${res.status} ${res.text}`);
   return res.body;
 }
+
+/** A member's project on plan enterprise and in the pilot, polled at `endpoint` (a real target of the test). */
+export async function monitoredProject(t: TestApp, endpoint: string, pollIntervalS = 15): Promise<{ id: string; ownerToken: string }> {
+  const admin = await t.login(TEST_ADMIN.email, TEST_ADMIN.password);
+  const ownerToken = (await t.signupAndLogin()).token;
+  const id = (
+    await t.call('POST', '/projects', {
+      token: ownerToken,
+      body: { name: 'P', envs: ['prod'], metrics_endpoint: endpoint, poll_interval_s: pollIntervalS },
+    })
+  ).body.id;
+  await t.call('PUT', `/admin/projects/${id}/plan`, { token: admin, body: { plan: 'enterprise' } });
+  await t.call('PUT', '/admin/rollout', { token: admin, body: { stage: 'pilot', pilot_project_ids: [id] } });
+  return { id, ownerToken };
+}

@@ -7,23 +7,10 @@ import { join, resolve } from 'node:path';
 import { createTestDatabase, startTestApp, TestApp, TEST_ADMIN } from '../../testing/test-app';
 import { DemoFleet, startDemoFleet, waitFor } from '../../testing/fleet';
 import { PgOutageProxy } from '../../testing/pg-outage-proxy';
+import { monitoredProject } from '../../testing/monitoring-fixture';
 
 const MAIN = resolve(__dirname, '../../../../../dist/apps/api/main.js');
 const metrics = JSON.stringify({ metrics: { requests_per_sec: 5, latency_p95: 100, error_rate: 0, cpu_usage: 0.2, memory_usage: 0.3 } });
-
-async function monitoredProject(t: TestApp, endpoint: string, pollIntervalS = 15): Promise<string> {
-  const admin = await t.login(TEST_ADMIN.email, TEST_ADMIN.password);
-  const member = (await t.signupAndLogin()).token;
-  const id = (
-    await t.call('POST', '/projects', {
-      token: member,
-      body: { name: 'P', envs: ['prod'], metrics_endpoint: endpoint, poll_interval_s: pollIntervalS },
-    })
-  ).body.id;
-  await t.call('PUT', `/admin/projects/${id}/plan`, { token: admin, body: { plan: 'enterprise' } });
-  await t.call('PUT', '/admin/rollout', { token: admin, body: { stage: 'pilot', pilot_project_ids: [id] } });
-  return id;
-}
 
 describe('a worker killed in the middle of a job', () => {
   let api: TestApp;
@@ -50,7 +37,7 @@ describe('a worker killed in the middle of a job', () => {
   });
 
   it('shows up as stuck_running, and its job is picked up again by another worker', async () => {
-    const projectId = await monitoredProject(api, `http://127.0.0.1:${(target.address() as AddressInfo).port}/metrics`, 30);
+    const { id: projectId } = await monitoredProject(api, `http://127.0.0.1:${(target.address() as AddressInfo).port}/metrics`, 30);
     worker = spawn(process.execPath, [MAIN], {
       env: {
         ...process.env,
@@ -122,7 +109,7 @@ describe('the database restarting under the collector', () => {
   });
 
   it('loses at most the polls that fell in the outage and resumes by itself', async () => {
-    const projectId = await monitoredProject(t, `${fleet.url}/targets/restart-prod/metrics`);
+    const { id: projectId } = await monitoredProject(t, `${fleet.url}/targets/restart-prod/metrics`);
     const slots = async () =>
       (await t.db.query(`SELECT slot_at FROM samples WHERE project_id = $1 ORDER BY slot_at`, [projectId])).rows.map((r) =>
         new Date(r.slot_at).getTime(),

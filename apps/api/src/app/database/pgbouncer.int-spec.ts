@@ -1,4 +1,5 @@
-import { createTestDatabase, startTestApp, TestApp, TEST_ADMIN } from '../../testing/test-app';
+import { createTestDatabase, startTestApp, TestApp } from '../../testing/test-app';
+import { monitoredProject } from '../../testing/monitoring-fixture';
 import { DemoFleet, startDemoFleet, waitFor } from '../../testing/fleet';
 import { PgBouncer, PGBOUNCER_BINARY, pgbouncerInstalled } from '../../testing/pgbouncer';
 import { openStream } from '../../testing/sse-client';
@@ -29,16 +30,7 @@ describe('SeqPulse behind PgBouncer in transaction mode', () => {
       startTestApp(env, { databaseUrl: bouncer.route(direct) }),
       startTestApp({ ...env, SEQPULSE_ROLE: 'api' }, { databaseUrl: bouncer.route(direct) }),
     ]);
-    const admin = await all.login(TEST_ADMIN.email, TEST_ADMIN.password);
-    token = (await all.signupAndLogin()).token;
-    projectId = (
-      await all.call('POST', '/projects', {
-        token,
-        body: { name: 'Pooled', envs: ['prod'], metrics_endpoint: `${fleet.url}/targets/pooled-prod/metrics` },
-      })
-    ).body.id;
-    await all.call('PUT', `/admin/projects/${projectId}/plan`, { token: admin, body: { plan: 'enterprise' } });
-    await all.call('PUT', '/admin/rollout', { token: admin, body: { stage: 'pilot', pilot_project_ids: [projectId] } });
+    ({ id: projectId, ownerToken: token } = await monitoredProject(all, `${fleet.url}/targets/pooled-prod/metrics`));
     await api.app.get(StreamHub).ready;
   }, 90_000);
   afterAll(async () => {

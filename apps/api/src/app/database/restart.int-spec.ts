@@ -1,25 +1,14 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../../testing/free-port';
 
 /**
  * Runs the built server (dist/apps/api/main.js, as `npm start` does) on the embedded Postgres:
  * data must survive a SIGKILL, and a second server on the same data directory must refuse to start.
  */
 const MAIN = resolve(__dirname, '../../../../../dist/apps/api/main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
 
 interface Server {
   child: ChildProcess;

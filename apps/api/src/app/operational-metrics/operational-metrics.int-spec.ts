@@ -1,6 +1,7 @@
 import { createTestDatabase, startTestApp, TestApp, TEST_ADMIN } from '../../testing/test-app';
 import { DemoFleet, startDemoFleet, waitFor } from '../../testing/fleet';
 import { PgOutageProxy } from '../../testing/pg-outage-proxy';
+import { monitoredProject } from '../../testing/monitoring-fixture';
 import { StreamHub } from '../monitoring/stream-hub';
 import { OPERATIONAL_METRICS } from './operational-metrics.catalogue';
 
@@ -8,16 +9,6 @@ import { OPERATIONAL_METRICS } from './operational-metrics.catalogue';
 function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
-
-async function monitoredProject(t: TestApp, endpoint: string): Promise<string> {
-  const admin = await t.login(TEST_ADMIN.email, TEST_ADMIN.password);
-  const member = (await t.signupAndLogin()).token;
-  const id = (await t.call('POST', '/projects', { token: member, body: { name: 'P', envs: ['prod'], metrics_endpoint: endpoint } })).body
-    .id;
-  await t.call('PUT', `/admin/projects/${id}/plan`, { token: admin, body: { plan: 'enterprise' } });
-  await t.call('PUT', '/admin/rollout', { token: admin, body: { stage: 'pilot', pilot_project_ids: [id] } });
-  return id;
 }
 
 describe('GET /metrics and the orchestrator probes', () => {

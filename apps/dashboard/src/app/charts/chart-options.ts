@@ -23,7 +23,8 @@ export interface TimeWindow {
  * A line drawn over a metric's own series (a compared period, …): same metric and unit, its own
  * tooltip entry. `dashed` draws it dashed in the metric's colour; `colour` overrides the colour.
  */
-export interface ChartOverlay {
+export interface ChartLineOverlay {
+  kind?: 'line';
   /** Unique within a chart; the echarts series id. */
   id: string;
   /** Tooltip and legend name, e.g. "1 day earlier". */
@@ -31,6 +32,31 @@ export interface ChartOverlay {
   points: ChartPoint[];
   dashed?: boolean;
   colour?: string;
+}
+
+/**
+ * A time range shaded behind the metric (a deployment): `from`→`to` filled, then a lighter band with a dashed
+ * border up to `bandTo` (its observation window). Hovering shows `tooltip`; a click selects it by `id`.
+ */
+export interface ChartRegionOverlay {
+  kind: 'region';
+  id: string;
+  /** Short text drawn over the region, and its accessible name (with `tooltip`). */
+  label: string;
+  /** Tooltip lines (plain text). */
+  tooltip: string[];
+  from: number;
+  to: number;
+  /** End of the lighter band after `to`; `null`: none. */
+  bandTo: number | null;
+  colour: string;
+}
+
+/** What a metric chart draws over its own series. */
+export type ChartOverlay = ChartLineOverlay | ChartRegionOverlay;
+
+export function isRegion(overlay: ChartOverlay): overlay is ChartRegionOverlay {
+  return overlay.kind === 'region';
 }
 
 export interface MetricChartInput {
@@ -48,6 +74,8 @@ export interface MetricChartInput {
 
 /** The series id used by live updates to merge new data into the drawn series. */
 export const SERIES_ID = 'value';
+/** The data-less series that carries the region overlays (echarts mark areas). */
+export const REGIONS_SERIES_ID = 'regions';
 
 /** Response series → chart points: display factor applied, nulls kept as nulls (never 0). */
 export function pointsFromResponse(response: TimeseriesResponse, metric: MetricName): ChartPoint[] {
@@ -166,7 +194,60 @@ export function seriesPatch(points: ChartPoint[], window: TimeWindow): EChartsCo
   };
 }
 
-function overlaySeries(overlay: ChartOverlay, metric: MetricName, theme: ChartTheme) {
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The region overlays as mark areas of one data-less series: per region, two areas (the filled range, then its
+ * lighter band), so mark-area data index `i` belongs to region `floor(i / 2)` (see `regionAt`).
+ */
+function regionSeries(regions: readonly ChartRegionOverlay[], theme: ChartTheme) {
+  return {
+    id: REGIONS_SERIES_ID,
+    name: 'Deployments',
+    type: 'line',
+    data: [],
+    z: 0,
+    markArea: {
+      silent: false,
+      animation: false,
+      tooltip: {
+        show: true,
+        trigger: 'item',
+        formatter: (p: { dataIndex: number }) => (regions[Math.floor(p.dataIndex / 2)]?.tooltip ?? []).map(escapeHtml).join('<br/>'),
+      },
+      data: regions.flatMap((r) => [
+        [
+          {
+            name: r.label,
+            xAxis: r.from,
+            itemStyle: { color: r.colour, opacity: 0.3 },
+            label: { show: true, formatter: r.label, position: 'insideTopLeft', color: r.colour, fontSize: 10 },
+          },
+          { xAxis: r.to },
+        ],
+        [
+          {
+            name: r.label,
+            xAxis: r.to,
+            itemStyle: { color: r.colour, opacity: 0.07, borderColor: r.colour, borderWidth: 1, borderType: 'dashed' },
+            label: { show: false },
+          },
+          { xAxis: r.bandTo ?? r.to },
+        ],
+      ]),
+      emphasis: { itemStyle: { opacity: 0.45 }, label: { color: theme.text } },
+    },
+  };
+}
+
+/** The region a clicked or hovered mark area (by its data index) belongs to. */
+export function regionAt(overlays: readonly ChartOverlay[], markAreaIndex: number): ChartRegionOverlay | null {
+  return overlays.filter(isRegion)[Math.floor(markAreaIndex / 2)] ?? null;
+}
+
+function overlaySeries(overlay: ChartLineOverlay, metric: MetricName, theme: ChartTheme) {
   const colour = overlay.colour ?? theme.line[metric];
   return {
     id: overlay.id,
@@ -190,6 +271,8 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
   const { theme } = input;
   const thresholdDisplay = input.threshold === null ? null : input.threshold * def.displayFactor;
   const markData = markLineData(input);
+  const overlays = input.overlays ?? [];
+  const regions = overlays.filter(isRegion);
 
   return {
     animation: false,
@@ -252,7 +335,8 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
           tooltip: { show: true },
         },
       },
-      ...(input.overlays ?? []).map((o) => overlaySeries(o, input.metric, theme)),
+      ...overlays.flatMap((o) => (isRegion(o) ? [] : [overlaySeries(o, input.metric, theme)])),
+      ...(regions.length ? [regionSeries(regions, theme)] : []),
     ],
   };
 }

@@ -1,4 +1,7 @@
-import { METRIC_NAMES, METRICS, MetricName } from '@seqpulse/contracts';
+import { METRIC_NAMES, METRICS, MetricName, Verdict } from '@seqpulse/contracts';
+
+/** A deployment's verdict as drawn: one of the contract's, or `pending` (running, or not computed yet). */
+export type VerdictState = Verdict | 'pending';
 
 /** Each metric's line colour comes from the metric catalogue. */
 function lineColors(scheme: 'light' | 'dark'): Record<MetricName, string> {
@@ -17,6 +20,8 @@ export interface ChartTheme {
   success: string;
   failed: string;
   pending: string;
+  /** Deployment regions and verdict badges, by verdict. */
+  verdict: Record<VerdictState, string>;
   line: Record<MetricName, string>;
 }
 
@@ -31,6 +36,7 @@ export const LIGHT_CHART_THEME: ChartTheme = {
   success: '#1b7f3b',
   failed: '#c62828',
   pending: '#b26a00',
+  verdict: { ok: '#1b7f3b', warning: '#b26a00', rollback_recommended: '#c62828', inconclusive: '#6a4fb3', pending: '#5b6478' },
   line: lineColors('light'),
 };
 
@@ -45,5 +51,6 @@ export const DARK_CHART_THEME: ChartTheme = {
   success: '#4cc47a',
   failed: '#ff6b6b',
   pending: '#f0b429',
+  verdict: { ok: '#4cc47a', warning: '#f0b429', rollback_recommended: '#ff6b6b', inconclusive: '#a98bff', pending: '#a3abbd' },
   line: lineColors('dark'),
 };

@@ -10,6 +10,8 @@ import {
   AuditRecordView,
   CreateApiKeyRequest,
   CreatedApiKey,
+  DeploymentDetail,
+  DeploymentListResponse,
   OverviewResponse,
   Plan,
   ProjectView,
@@ -107,6 +109,16 @@ export class ApiService {
   /** Every visible project at a glance (one request for the overview page). */
   overview(): Promise<OverviewResponse> {
     return this.call(this.http.get<OverviewResponse>('/monitoring/enterprise/overview'));
+  }
+
+  /** Deployments of a project (one env or all) that started in the range, newest first, with their verdicts. */
+  deployments(query: { project_id: string; env?: string; from?: string; to?: string; limit?: number }): Promise<DeploymentListResponse> {
+    return this.call(this.http.get<DeploymentListResponse>('/monitoring/enterprise/deployments', { params: toParams(query) }));
+  }
+
+  /** One deployment with its impact (pre/post windows per metric) and its verdict with the reasons. */
+  deployment(id: string): Promise<DeploymentDetail> {
+    return this.call(this.http.get<DeploymentDetail>(`/deployments/${encodeURIComponent(id)}`));
   }
 
   alertRules(projectId: string): Promise<AlertRulesResponse> {

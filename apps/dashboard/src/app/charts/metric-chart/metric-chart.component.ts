@@ -3,7 +3,17 @@ import { DeploymentMarker, METRICS, MetricName } from '@seqpulse/contracts';
 import type { ECharts, EChartsCoreOption } from 'echarts/core';
 import { NgxEchartsDirective } from 'ngx-echarts';
 import { formatDisplay } from '../../core/format';
-import { buildMetricOption, ChartOverlay, ChartPoint, markLineData, SERIES_ID, seriesPatch, TimeWindow } from '../chart-options';
+import {
+  buildMetricOption,
+  ChartOverlay,
+  ChartPoint,
+  isRegion,
+  markLineData,
+  regionAt,
+  SERIES_ID,
+  seriesPatch,
+  TimeWindow,
+} from '../chart-options';
 import { CHART_RENDERER } from '../chart-renderer';
 import { ChartTheme, LIGHT_CHART_THEME } from '../chart-theme';
 import { ChartFrameScheduler } from '../frame-scheduler';
@@ -82,9 +92,9 @@ interface Structure {
       @if (frame()) {
         <app-legend-stats [metric]="metric()" [stats]="stats()" />
       }
-      @if (overlays().length) {
+      @if (lineOverlays().length) {
         <ul class="overlay-legend">
-          @for (o of overlays(); track o.id) {
+          @for (o of lineOverlays(); track o.id) {
             <li [class.dashed]="o.dashed">
               <span class="swatch" [style.border-color]="o.colour ?? theme().line[metric()]"></span>{{ o.label }}
             </li>
@@ -103,7 +113,7 @@ export class MetricChartComponent {
   readonly deployments = input<readonly DeploymentMarker[]>([]);
   /** Raw alert threshold (ratio for %, ms for latency); `null`: no line. */
   readonly threshold = input<number | null>(null);
-  /** Extra series drawn over the metric (a compared period, …); each has its own tooltip entry. */
+  /** Drawn over the metric: lines (a compared period, …; each has its own tooltip entry) and regions (deployments). */
   readonly overlays = input<readonly ChartOverlay[]>([]);
   readonly theme = input<ChartTheme>(LIGHT_CHART_THEME);
   /** Axis labels and tooltip times in UTC instead of the browser's zone. */
@@ -113,6 +123,8 @@ export class MetricChartComponent {
   readonly chartReady = output<{ metric: MetricName; chart: ECharts }>();
   /** The user dragged across the chart: the selected time range (epoch ms, either order). */
   readonly zoom = output<{ from: number; to: number }>();
+  /** The user clicked a region overlay: its id. */
+  readonly regionSelect = output<string>();
 
   protected readonly def = computed(() => METRICS[this.metric()]);
   protected readonly initOpts = { renderer: inject(CHART_RENDERER) };
@@ -124,7 +136,14 @@ export class MetricChartComponent {
     for (let i = points.length - 1; i >= 0; i--) if (points[i][1] !== null) return formatDisplay(this.metric(), points[i][1]);
     return '—';
   });
-  protected readonly summary = computed(() => `${this.def().label} chart in ${this.def().displayUnit}; latest value ${this.latest()}`);
+  protected readonly lineOverlays = computed(() => this.overlays().filter((o) => !isRegion(o)));
+  protected readonly summary = computed(() => {
+    const regions = this.overlays()
+      .filter(isRegion)
+      .map((r) => `${r.tooltip[0] ?? r.id}: ${r.label}`);
+    const text = `${this.def().label} chart in ${this.def().displayUnit}; latest value ${this.latest()}`;
+    return regions.length ? `${text}; ${regions.join('; ')}` : text;
+  });
 
   protected readonly stats = computed(() => {
     const frame = this.frame();
@@ -242,6 +261,12 @@ export class MetricChartComponent {
   protected onInit(chart: ECharts): void {
     if (this.group()) chart.group = this.group();
     this.chart = chart;
+    chart.on('click', (params) => {
+      const { componentType, dataIndex } = params as { componentType?: string; dataIndex?: number };
+      if (componentType !== 'markArea' || dataIndex === undefined) return;
+      const region = regionAt(this.drawn?.structure.overlays ?? [], dataIndex); // as drawn, not as about to be
+      if (region) this.regionSelect.emit(region.id);
+    });
     this.chartReady.emit({ metric: this.metric(), chart });
   }
 }

@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, effect, inject, input, si
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, ParamMap, Router, RouterLink } from '@angular/router';
 import { METRIC_NAMES, MetricName } from '@seqpulse/contracts';
+import { ChartOverlay } from '../../charts/chart-options';
 import type { ECharts } from 'echarts/core';
 import { stackedChartsPng } from '../../charts/chart-image';
 import { MetricChartComponent } from '../../charts/metric-chart/metric-chart.component';
@@ -9,6 +10,10 @@ import { AuthService } from '../../core/auth.service';
 import { download } from '../../core/download';
 import { isoSeconds } from '../../core/format';
 import { ThemeService } from '../../core/theme.service';
+import { DeploymentComparisonComponent } from '../deployments/deployment-comparison.component';
+import { deploymentRegions } from '../deployments/deployment-regions';
+import { DeploymentsPanelComponent } from '../deployments/deployments-panel.component';
+import { DeploymentsStore } from '../deployments/deployments.store';
 import { toCsv } from './export';
 import { ExportFormat, RangeAction, RangeControlsComponent } from './range-controls.component';
 import { shift, zoomOut, zoomTo } from './range-math';
@@ -36,8 +41,10 @@ function paramsToRecord(map: ParamMap): QueryParams {
     LiveStatusComponent,
     MonitoringToolbarComponent,
     RangeControlsComponent,
+    DeploymentsPanelComponent,
+    DeploymentComparisonComponent,
   ],
-  providers: [MonitoringStore],
+  providers: [MonitoringStore, DeploymentsStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './monitoring.page.html',
 })
@@ -46,6 +53,7 @@ export class MonitoringPage {
   private readonly router = inject(Router);
   protected readonly auth = inject(AuthService);
   protected readonly store = inject(MonitoringStore);
+  protected readonly deployments = inject(DeploymentsStore);
   protected readonly chartTheme = inject(ThemeService).chartTheme;
 
   /** Route parameter `:id` (component input binding). */
@@ -62,6 +70,18 @@ export class MonitoringPage {
     return n === 0 ? 'No deployment in this range' : n === 1 ? '1 deployment in this range' : `${n} deployments in this range`;
   });
 
+  /** Every deployment of the list as a region on every chart, after the chart's own overlays (compared period). */
+  private readonly regions = computed(() =>
+    deploymentRegions(this.deployments.list(), this.deployments.windowMs(), this.chartTheme(), this.deployments.listChangedAt()),
+  );
+  protected readonly chartOverlays = computed(() => {
+    const regions = this.regions();
+    const own = this.store.overlays();
+    const overlays = {} as Record<MetricName, readonly ChartOverlay[]>;
+    for (const m of METRIC_NAMES) overlays[m] = regions.length ? [...own[m], ...regions] : own[m];
+    return overlays;
+  });
+
   constructor() {
     // fetch the chart library while the project and the series load (it is needed right after)
     void import('../../charts/echarts');
@@ -69,6 +89,7 @@ export class MonitoringPage {
     effect(() => {
       this.store.projectId.set(this.id());
       this.store.view.set(this.view());
+      this.deployments.selectedId.set(this.view().deployment);
     });
   }
 
@@ -88,6 +109,11 @@ export class MonitoringPage {
     } catch {
       this.copied.set(false);
     }
+  }
+
+  /** Opens a deployment's comparison (from the list or its region); the URL keeps it. */
+  protected selectDeployment(id: string | null): void {
+    this.update({ deployment: id });
   }
 
   protected onChartReady(event: { metric: MetricName; chart: ECharts }): void {

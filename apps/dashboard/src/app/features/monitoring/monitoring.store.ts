@@ -12,6 +12,7 @@ import {
   STEP_SECONDS,
   TimeseriesResponse,
 } from '@seqpulse/contracts';
+import { Subject } from 'rxjs';
 import { ChartOverlay, ChartPoint, deploymentsInWindow, pointsFromResponse, thresholdFor, TimeWindow } from '../../charts/chart-options';
 import { LiveSeries } from '../../charts/live-series';
 import { SeriesFrame } from '../../charts/metric-chart/metric-chart.component';
@@ -105,13 +106,19 @@ export class MonitoringStore {
   readonly lastSampleAt = signal<number | null>(null);
   /** The clock of the page, ticking every second (durations, countdowns). */
   readonly now = signal(Date.now());
+  /**
+   * Every event of the view's live stream (parsed), for the stores that follow other kinds (deployments), and
+   * `reconnected` after the stream came back (events may have been missed).
+   */
+  readonly streamEvents = new Subject<{ event: string; data: unknown }>();
 
-  /** What the series depend on: pausing, the time zone and the comparison do not refetch them. */
+  /** What the series depend on: pausing, the time zone, the compared period and the open deployment do not refetch them. */
   private readonly loadKey = computed(() => {
-    const { live, tz, compare, ...rest } = this.view();
+    const { live, tz, compare, deployment, ...rest } = this.view();
     void live;
     void tz;
     void compare;
+    void deployment;
     return JSON.stringify([
       this.projectId(),
       this.projects.projects() ? 'loaded' : 'pending',
@@ -426,7 +433,9 @@ export class MonitoringStore {
           this.streamState.set(state);
         },
         onOpen: (reconnected) => {
-          if (gen === this.generation && reconnected) void this.backfill(gen);
+          if (gen !== this.generation || !reconnected) return;
+          void this.backfill(gen);
+          this.streamEvents.next({ event: 'reconnected', data: null });
         },
         onMessage: (message) => {
           if (gen !== this.generation) return;
@@ -438,6 +447,7 @@ export class MonitoringStore {
           }
           if (message.event === 'sample') this.onSample(data as SampleEvent, gen);
           else if (message.event === 'alert') this.onAlert(data as AlertView);
+          this.streamEvents.next({ event: message.event, data });
         },
       },
     );

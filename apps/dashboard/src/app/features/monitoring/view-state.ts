@@ -30,6 +30,8 @@ export interface ViewState {
   tz: TimeZoneMode;
   /** Overlay of the same range one day or one week earlier; `null`: none. */
   compare: CompareOffset | null;
+  /** The deployment whose comparison view is open (`?deployment=<id>`, the link notifications carry); `null`: none. */
+  deployment: string | null;
 }
 
 export const TIME_ZONES = ['local', 'utc'] as const;
@@ -51,11 +53,13 @@ export const DEFAULT_VIEW: ViewState = {
   live: true,
   tz: 'local',
   compare: null,
+  deployment: null,
 };
 
 export type QueryParams = Record<string, string | null | undefined>;
 
 const ENV_RE = /^[a-z0-9-]{1,32}$/;
+const DEPLOYMENT_ID_RE = /^[A-Za-z0-9-]{1,64}$/;
 
 function isPreset(value: string | null | undefined): value is RangePresetId {
   return RANGE_PRESETS.some((p) => p.id === value);
@@ -91,6 +95,8 @@ export function parseViewState(query: QueryParams): ViewState {
   if (query['tz'] === 'utc') state.tz = 'utc';
   const compare = query['compare'];
   if (compare && compare in COMPARE_OFFSETS) state.compare = compare as CompareOffset;
+  const deployment = query['deployment'];
+  if (deployment && DEPLOYMENT_ID_RE.test(deployment)) state.deployment = deployment;
   return state;
 }
 
@@ -109,6 +115,7 @@ export function toQueryParams(state: ViewState): Record<string, string> {
   if (!state.live && state.range !== 'custom') q['live'] = 'off';
   if (state.tz === 'utc') q['tz'] = 'utc';
   if (state.compare) q['compare'] = state.compare;
+  if (state.deployment) q['deployment'] = state.deployment;
   return q;
 }
 

@@ -49,11 +49,8 @@ import { deploymentName, VERDICT_LABELS } from './deployment-regions';
             <ul class="reason-list" aria-label="Rules that fired">
               @for (r of reasons(); track $index) {
                 <li class="reason verdict-{{ r.verdict }}">
-                  <strong>{{ r.rule }}</strong>
-                  @if (r.metric) {
-                    on {{ r.metric }}
-                  }
-                  : {{ verdictText(r.verdict) }} — value {{ r.value }}, limit {{ r.limit }}
+                  <strong>{{ r.rule }}</strong
+                  >{{ r.metric ? ' on ' + r.metric : '' }}: {{ verdictText(r.verdict) }} — value {{ r.value }}, limit {{ r.limit }}
                   <div class="muted small">{{ r.message }}</div>
                 </li>
               }

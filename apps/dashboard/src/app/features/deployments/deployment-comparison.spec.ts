@@ -1,4 +1,4 @@
-import { badReleaseDetail, badReleaseSeries } from './deployment-fixtures';
+import { badReleaseDetail, badReleaseSeries } from '../../../testing/deployment-fixtures';
 import { causeMetrics, comparisonRange, impactRows, reasonRows, windowComparison } from './deployment-comparison';
 
 describe('impact → comparison series', () => {

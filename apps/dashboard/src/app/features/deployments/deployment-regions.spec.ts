@@ -1,6 +1,6 @@
 import { DeploymentSummary } from '@seqpulse/contracts';
 import { LIGHT_CHART_THEME } from '../../charts/chart-theme';
-import { BAD_RELEASE, badReleaseDetail } from './deployment-fixtures';
+import { BAD_RELEASE, badReleaseDetail } from '../../../testing/deployment-fixtures';
 import {
   applyDeploymentEvent,
   deploymentName,

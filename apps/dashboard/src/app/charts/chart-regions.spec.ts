@@ -1,0 +1,68 @@
+import { buildMetricOption, ChartOverlay, ChartRegionOverlay, REGIONS_SERIES_ID, regionAt, SERIES_ID } from './chart-options';
+import { LIGHT_CHART_THEME } from './chart-theme';
+
+type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const region = (id: string, from: number, bandTo: number | null, tooltip = [`Deployment ${id}`]): ChartRegionOverlay => ({
+  kind: 'region',
+  id,
+  label: 'rollback recommended',
+  tooltip,
+  from,
+  to: from + 45_000,
+  bandTo,
+  colour: '#c62828',
+});
+
+function build(overlays: ChartOverlay[]): AnyOption[] {
+  const option = buildMetricOption({
+    metric: 'error_rate',
+    points: [[0, 1]],
+    deployments: [],
+    threshold: null,
+    window: { from: 0, to: 3600_000 },
+    theme: LIGHT_CHART_THEME,
+    overlays,
+  }) as AnyOption;
+  return option['series'];
+}
+
+describe('region overlays (deployments on the metric charts)', () => {
+  const line: ChartOverlay = { id: 'compare-1d', label: '1 day earlier', dashed: true, points: [[0, 2]] };
+  const regions = [region('a', 60_000, 60_000 + 45_000 + 300_000), region('b', 900_000, null)];
+
+  it('draws each region as two mark areas (filled range, then its band) on one data-less series, after the lines', () => {
+    const series = build([line, ...regions]);
+    expect(series.map((s) => s['id'])).toEqual([SERIES_ID, 'compare-1d', REGIONS_SERIES_ID]);
+    const regionSeries = series[2];
+    expect(regionSeries['data']).toEqual([]);
+    const areas = regionSeries['markArea']['data'] as AnyOption[][];
+    expect(areas).toHaveLength(4);
+    expect(areas.map(([start, end]) => [start['xAxis'], end['xAxis']])).toEqual([
+      [60_000, 105_000],
+      [105_000, 405_000], // the observation window after the finish
+      [900_000, 945_000],
+      [945_000, 945_000], // no known window: an empty band
+    ]);
+    expect(areas[0][0]['itemStyle']['color']).toBe('#c62828');
+    expect(areas[0][0]['label']).toMatchObject({ show: true, formatter: 'rollback recommended' });
+    expect(areas[1][0]['itemStyle']).toMatchObject({ borderType: 'dashed' });
+    expect(areas[1][0]['itemStyle']['opacity']).toBeLessThan(areas[0][0]['itemStyle']['opacity']);
+  });
+
+  it('no region, no region series; the hover text is per region, HTML-escaped', () => {
+    expect(build([line]).map((s) => s['id'])).toEqual([SERIES_ID, 'compare-1d']);
+    const series = build([region('x', 0, 1, ['Deployment <b>x</b>', 'verdict: ok'])]);
+    const formatter = series[1]['markArea']['tooltip']['formatter'] as (p: { dataIndex: number }) => string;
+    expect(series[1]['markArea']['tooltip']['trigger']).toBe('item');
+    expect(formatter({ dataIndex: 1 })).toBe('Deployment &#60;b&#62;x&#60;/b&#62;<br/>verdict: ok');
+  });
+
+  it('maps a clicked mark area back to its region, lines ignored', () => {
+    const overlays = [line, ...regions];
+    expect(regionAt(overlays, 0)?.id).toBe('a');
+    expect(regionAt(overlays, 1)?.id).toBe('a');
+    expect(regionAt(overlays, 3)?.id).toBe('b');
+    expect(regionAt(overlays, 4)).toBeNull();
+  });
+});

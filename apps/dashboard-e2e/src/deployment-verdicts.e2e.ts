@@ -108,7 +108,7 @@ describe('deployment verdicts in the dashboard', () => {
   }, 420_000);
 
   it('hovering the region shows the deployment; clicking it opens the comparison view, kept in the URL', async () => {
-    const chart = page.locator('app-metric-chart[data-metric="error_rate"] .chart');
+    const chart = page.locator('section.chart-card[data-metric="error_rate"] .chart');
     const box = await chart.boundingBox();
     if (!box) throw new Error('no chart box');
     // the observation window band lies right of the middle of a 15-minute range: find it by its tooltip

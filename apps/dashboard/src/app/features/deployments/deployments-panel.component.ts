@@ -30,7 +30,7 @@ import { deploymentName, VERDICT_LABELS, verdictState } from './deployment-regio
                 class="deployment-item verdict-{{ row.state }}"
                 [class.selected]="row.id === selectedId()"
                 [attr.aria-pressed]="row.id === selectedId()"
-                (click)="select.emit(row.id)"
+                (click)="deploymentSelect.emit(row.id)"
               >
                 <span class="deployment-line">
                   <span class="deployment-name">{{ row.name }}</span>
@@ -51,7 +51,7 @@ export class DeploymentsPanelComponent {
   readonly env = input<string | null>(null);
   readonly loading = input(false);
   readonly error = input<string | null>(null);
-  readonly select = output<string>();
+  readonly deploymentSelect = output<string>();
 
   protected readonly rows = computed(() =>
     this.deployments().map((d) => {

@@ -107,7 +107,7 @@ describe('MonitoringPage', () => {
     http
       .expectOne((r) => r.url === '/monitoring/enterprise/timeseries')
       .flush({ statusCode: 403, code: 'monitoring_not_enabled', message: 'raw server text' }, { status: 403, statusText: 'Forbidden' });
-    http.match(() => true).forEach((r) => r.flush([]));
+    http.match(() => true).forEach((r) => r.flush(r.request.url === '/monitoring/enterprise/deployments' ? { deployments: [] } : []));
     await settle(5);
     await harness.fixture.whenStable();
     const el = harness.routeNativeElement as HTMLElement;

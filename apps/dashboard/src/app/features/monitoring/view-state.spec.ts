@@ -17,8 +17,30 @@ describe('URL state mapping', () => {
 
   it('round-trips every field through the URL', () => {
     const views: ViewState[] = [
-      { env: 'staging', phase: 'post', range: '24h', from: null, to: null, step: '5m', live: false, tz: 'utc', compare: '1d' },
-      { env: 'prod', phase: 'pre', range: '7d', from: null, to: null, step: null, live: true, tz: 'local', compare: '1w' },
+      {
+        env: 'staging',
+        phase: 'post',
+        range: '24h',
+        from: null,
+        to: null,
+        step: '5m',
+        live: false,
+        tz: 'utc',
+        compare: '1d',
+        deployment: null,
+      },
+      {
+        env: 'prod',
+        phase: 'pre',
+        range: '7d',
+        from: null,
+        to: null,
+        step: null,
+        live: true,
+        tz: 'local',
+        compare: '1w',
+        deployment: '6f1c2b9e-8d4a-4c1e-9a55-0b1d2c3e4f50',
+      },
       {
         env: null,
         phase: null,
@@ -29,9 +51,17 @@ describe('URL state mapping', () => {
         live: false,
         tz: 'local',
         compare: null,
+        deployment: null,
       },
     ];
     for (const v of views) expect(parseViewState(toQueryParams(v))).toEqual(v);
+  });
+
+  it('keeps the open deployment in the URL; a malformed id is ignored', () => {
+    expect(parseViewState({ deployment: 'd-1' }).deployment).toBe('d-1');
+    expect(toQueryParams({ ...DEFAULT_VIEW, deployment: 'd-1' })).toEqual({ deployment: 'd-1' });
+    expect(parseViewState({ deployment: '../admin' }).deployment).toBeNull();
+    expect(parseViewState({ deployment: '' }).deployment).toBeNull();
   });
 
   it('writes a readable query', () => {

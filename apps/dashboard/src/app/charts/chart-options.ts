@@ -200,7 +200,7 @@ function escapeHtml(text: string): string {
 
 /**
  * The region overlays as mark areas of one data-less series: per region, two areas (the filled range, then its
- * lighter band), so mark-area data index `i` belongs to region `floor(i / 2)` (see `regionAt`).
+ * lighter band), so mark-area data index `i` belongs to region `floor(i / 2)`.
  */
 function regionSeries(regions: readonly ChartRegionOverlay[], theme: ChartTheme) {
   return {
@@ -242,9 +242,13 @@ function regionSeries(regions: readonly ChartRegionOverlay[], theme: ChartTheme)
   };
 }
 
-/** The region a clicked or hovered mark area (by its data index) belongs to. */
-export function regionAt(overlays: readonly ChartOverlay[], markAreaIndex: number): ChartRegionOverlay | null {
-  return overlays.filter(isRegion)[Math.floor(markAreaIndex / 2)] ?? null;
+/** The region drawn at time `t` (its range or its band); where regions overlap, the one that started last. */
+export function regionAtTime(overlays: readonly ChartOverlay[], t: number): ChartRegionOverlay | null {
+  let found: ChartRegionOverlay | null = null;
+  for (const r of overlays) {
+    if (isRegion(r) && t >= r.from && t <= Math.max(r.to, r.bandTo ?? r.to) && (!found || r.from > found.from)) found = r;
+  }
+  return found;
 }
 
 function overlaySeries(overlay: ChartLineOverlay, metric: MetricName, theme: ChartTheme) {

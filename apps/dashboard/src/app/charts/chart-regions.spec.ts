@@ -1,4 +1,4 @@
-import { buildMetricOption, ChartOverlay, ChartRegionOverlay, REGIONS_SERIES_ID, regionAt, SERIES_ID } from './chart-options';
+import { buildMetricOption, ChartOverlay, ChartRegionOverlay, REGIONS_SERIES_ID, regionAtTime, SERIES_ID } from './chart-options';
 import { LIGHT_CHART_THEME } from './chart-theme';
 
 type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -58,11 +58,13 @@ describe('region overlays (deployments on the metric charts)', () => {
     expect(formatter({ dataIndex: 1 })).toBe('Deployment &#60;b&#62;x&#60;/b&#62;<br/>verdict: ok');
   });
 
-  it('maps a clicked mark area back to its region, lines ignored', () => {
-    const overlays = [line, ...regions];
-    expect(regionAt(overlays, 0)?.id).toBe('a');
-    expect(regionAt(overlays, 1)?.id).toBe('a');
-    expect(regionAt(overlays, 3)?.id).toBe('b');
-    expect(regionAt(overlays, 4)).toBeNull();
+  it('finds the region under a click by time: its range or its band, the newest where they overlap, lines ignored', () => {
+    const overlays = [line, ...regions, region('c', 300_000, 700_000)];
+    expect(regionAtTime(overlays, 60_000)?.id).toBe('a'); // the trigger
+    expect(regionAtTime(overlays, 200_000)?.id).toBe('a'); // its observation window
+    expect(regionAtTime(overlays, 350_000)?.id).toBe('c'); // a's band and c: c started later
+    expect(regionAtTime(overlays, 920_000)?.id).toBe('b'); // no band: only trigger → finish
+    expect(regionAtTime(overlays, 950_000)).toBeNull();
+    expect(regionAtTime([line], 0)).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import {
   ChartPoint,
   isRegion,
   markLineData,
-  regionAt,
+  regionAtTime,
   SERIES_ID,
   seriesPatch,
   TimeWindow,
@@ -252,7 +252,13 @@ export class MetricChartComponent {
     const chart = this.chart;
     if (!origin || !chart || chart.isDisposed()) return;
     const x = event.clientX - origin.left;
-    if (Math.abs(x - origin.x) < MIN_DRAG_PX) return; // a click, not a drag
+    if (Math.abs(x - origin.x) < MIN_DRAG_PX) {
+      // a click, not a drag: on a region, select it (the drag's pointer capture keeps clicks from echarts)
+      const t = chart.convertFromPixel({ xAxisIndex: 0 }, x) as unknown as number;
+      const region = Number.isFinite(t) ? regionAtTime(this.drawn?.structure.overlays ?? [], t) : null;
+      if (region) this.regionSelect.emit(region.id);
+      return;
+    }
     const from = chart.convertFromPixel({ xAxisIndex: 0 }, origin.x) as unknown as number;
     const to = chart.convertFromPixel({ xAxisIndex: 0 }, x) as unknown as number;
     if (Number.isFinite(from) && Number.isFinite(to)) this.zoom.emit({ from, to });
@@ -261,12 +267,7 @@ export class MetricChartComponent {
   protected onInit(chart: ECharts): void {
     if (this.group()) chart.group = this.group();
     this.chart = chart;
-    chart.on('click', (params) => {
-      const { componentType, dataIndex } = params as { componentType?: string; dataIndex?: number };
-      if (componentType !== 'markArea' || dataIndex === undefined) return;
-      const region = regionAt(this.drawn?.structure.overlays ?? [], dataIndex); // as drawn, not as about to be
-      if (region) this.regionSelect.emit(region.id);
-    });
+
     this.chartReady.emit({ metric: this.metric(), chart });
   }
 }

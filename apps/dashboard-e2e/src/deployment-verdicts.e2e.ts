@@ -67,13 +67,7 @@ describe('deployment verdicts in the dashboard', () => {
     await page.locator('app-deployments-panel').waitFor();
 
     await page.evaluate(() => ((window as unknown as Record<string, unknown>)['__kept'] = true));
-    // the bad release: CI trigger and finish, and the simulated staging service starts failing
-    const forced = await fetch(`${product.fleetUrl}/control/targets/checkout-staging/mode`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ mode: 'error_burst', duration_s: 600 }),
-    });
-    expect(forced.status).toBeLessThan(300);
+    // the bad release: CI trigger, the simulated staging service starts failing, finish
     const trigger = await call('POST', '/deployments/trigger', {
       project_id: projectId,
       env: 'staging',
@@ -85,6 +79,12 @@ describe('deployment verdicts in the dashboard', () => {
     const row = page.locator('.deployment-item', { hasText: BAD_BRANCH }).first();
     await row.waitFor({ timeout: 30_000 });
     expect(await row.textContent()).toContain('pending');
+    const forced = await fetch(`${product.fleetUrl}/control/targets/checkout-staging/mode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'error_burst', duration_s: 600 }),
+    });
+    expect(forced.status).toBeLessThan(300);
     await call('POST', '/deployments/finish', { deployment_id: deploymentId, result: 'success' });
 
     // what a CI job would do: wait for the verdict (5 post samples at 15 s, then the next pass)

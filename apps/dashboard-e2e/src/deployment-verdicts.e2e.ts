@@ -111,13 +111,11 @@ describe('deployment verdicts in the dashboard', () => {
     const chart = page.locator('section.chart-card[data-metric="error_rate"] .chart');
     const box = await chart.boundingBox();
     if (!box) throw new Error('no chart box');
-    // the observation window band lies right of the middle of a 15-minute range: find it by its tooltip
-    let hit: { x: number; y: number } | null = null;
-    for (let x = box.x + box.width - 20; x > box.x + 40 && !hit; x -= 6) {
-      await page.mouse.move(x, box.y + box.height * 0.4);
-      await page.waitForTimeout(40);
-      // echarts' tooltip: the chart's absolutely placed div with a z-index, shown or hidden by style
-      const tip = await chart.evaluate((el) =>
+    // the bad release's observation window is the band at the right end of a 15-minute live range: find it by its
+    // tooltip (echarts' absolutely placed div with a z-index, shown or hidden by style). The axis tooltip of the
+    // line shares that div, so each spot is tried at a few heights.
+    const tooltipText = () =>
+      chart.evaluate((el) =>
         [...el.querySelectorAll('div')]
           .filter(
             (d) => d.style.zIndex && d.style.display !== 'none' && getComputedStyle(d).visibility !== 'hidden' && d.style.opacity !== '0',
@@ -125,8 +123,19 @@ describe('deployment verdicts in the dashboard', () => {
           .map((d) => d.textContent ?? '')
           .join(' '),
       );
-      if (tip.includes(`Deployment ${BAD_BRANCH}`) && tip.includes('verdict: rollback recommended'))
-        hit = { x, y: box.y + box.height * 0.4 };
+    let hit: { x: number; y: number } | null = null;
+    for (let x = box.x + box.width - 20; x > box.x + box.width * 0.5 && !hit; x -= 5) {
+      for (const f of [0.3, 0.6, 0.85]) {
+        const y = box.y + box.height * f;
+        await page.mouse.move(x, y);
+        await page.mouse.move(x, y + 2);
+        await page.waitForTimeout(60);
+        const tip = await tooltipText();
+        if (tip.includes(`Deployment ${BAD_BRANCH}`) && tip.includes('verdict: rollback recommended')) {
+          hit = { x, y };
+          break;
+        }
+      }
     }
     expect(hit).not.toBeNull();
     if (!hit) return;

@@ -71,7 +71,7 @@ async function startEmbedded(dataDir, persistent) {
   });
   if (fresh) await server.initialise();
   await server.start();
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, dataDir, stop: () => server.stop() };
 }
 
 /** Runs the built API (`dist/apps/api/main.js`) and waits for /health. */
@@ -182,12 +182,19 @@ export function cpuSeconds(pid) {
   }
 }
 
-/** CPU seconds of every running postgres process (server and backends). */
-export function postgresCpuSeconds() {
+/**
+ * CPU seconds of postgres processes: with `dataDir` (an embedded server of this run), that server and its
+ * backends only (its postmaster pid and the processes it forked); else every running postgres process of the
+ * machine, other runs' included (an upper bound).
+ */
+export function postgresCpuSeconds(dataDir) {
+  const postmaster = dataDir ? Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) : null;
   let total = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(pid);
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      if (postmaster === null || Number(pid) === postmaster || parent === postmaster) total += cpuSeconds(pid);
     } catch {
       /* gone */
     }

@@ -172,11 +172,13 @@ export async function startFleet() {
   return { port, url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
-/** CPU seconds used so far by a process (user + system, from /proc). */
-export function cpuSeconds(pid) {
+/** CPU seconds used so far by a process (user + system, from /proc), with `reaped` its ended children's too. */
+export function cpuSeconds(pid, reaped = false) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    // utime, stime (and cutime, cstime) in clock ticks (USER_HZ = 100)
+    const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
+    return ticks / 100;
   } catch {
     return 0; // the process ended
   }
@@ -194,7 +196,9 @@ export function postgresCpuSeconds(dataDir) {
     try {
       if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
       const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      if (postmaster === null || Number(pid) === postmaster || parent === postmaster) total += cpuSeconds(pid);
+      if (postmaster === null || parent === postmaster) total += cpuSeconds(pid);
+      // the postmaster with its children that already ended (cutime, cstime): a backend's CPU outlives it
+      if (Number(pid) === postmaster) total += cpuSeconds(pid, true);
     } catch {
       /* gone */
     }

@@ -73,7 +73,7 @@ async function seed(db, ownerId) {
 async function explainSparklines(db, ownerId) {
   const require = createRequire(import.meta.url);
   require('./alerts/ts-register.cjs');
-  const { buildSparklinesSql } = require('../apps/api/src/app/monitoring/sparklines.ts');
+  const { buildSparklinesSql } = require('../apps/api/src/app/samples/sparklines-sql.ts');
   const pairs = (await db.query(`SELECT id::text, unnest(envs) AS env FROM projects WHERE owner_id = $1`, [ownerId])).rows;
   const end = Math.floor(Date.now() / 60_000) * 60;
   const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${buildSparklinesSql(true)}`, [
@@ -124,7 +124,7 @@ async function main() {
     const bytes = JSON.stringify(first.body).length;
     for (let i = 0; i < 5; i++) await call(); // warm-up
     const t0 = new Date();
-    const cpu0 = { api: cpuSeconds(api.pid), pg: postgresCpuSeconds() };
+    const cpu0 = { api: cpuSeconds(api.pid), pg: postgresCpuSeconds(server.dataDir) };
     const client = [];
     const parts = {};
     for (let i = 0; i < REQUESTS; i++) {
@@ -133,9 +133,9 @@ async function main() {
       for (const [name, ms] of Object.entries(r.parts)) (parts[name] ??= []).push(ms);
     }
     // CPU per request: on a loaded shared machine, what an answer costs when it does not wait for a core (the
-    // Postgres figure counts every postgres process of the machine, other test runs' included: an upper bound)
+    // Postgres figure counts this run's server and its backends only when it is the scratch server of the run)
     const cpuApi = ((cpuSeconds(api.pid) - cpu0.api) * 1000) / REQUESTS;
-    const cpuPg = ((postgresCpuSeconds() - cpu0.pg) * 1000) / REQUESTS;
+    const cpuPg = ((postgresCpuSeconds(server.dataDir) - cpu0.pg) * 1000) / REQUESTS;
     log(`CPU per request: API ${cpuApi.toFixed(1)} ms, Postgres ${cpuPg.toFixed(1)} ms`);
     log(
       `parts (Server-Timing, p50): ${Object.entries(parts)

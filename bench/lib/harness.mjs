@@ -71,7 +71,7 @@ async function startEmbedded(dataDir, persistent) {
   });
   if (fresh) await server.initialise();
   await server.start();
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, stop: () => server.stop() };
+  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`, dataDir, stop: () => server.stop() };
 }
 
 /** Runs the built API (`dist/apps/api/main.js`) and waits for /health. */
@@ -172,22 +172,33 @@ export async function startFleet() {
   return { port, url: `http://127.0.0.1:${port}`, pid: child.pid, stop: () => child.kill('SIGTERM') };
 }
 
-/** CPU seconds used so far by a process (user + system, from /proc). */
-export function cpuSeconds(pid) {
+/** CPU seconds used so far by a process (user + system, from /proc), with `reaped` its ended children's too. */
+export function cpuSeconds(pid, reaped = false) {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    // utime, stime (and cutime, cstime) in clock ticks (USER_HZ = 100)
+    const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
+    return ticks / 100;
   } catch {
     return 0; // the process ended
   }
 }
 
-/** CPU seconds of every running postgres process (server and backends). */
-export function postgresCpuSeconds() {
+/**
+ * CPU seconds of postgres processes: with `dataDir` (an embedded server of this run), that server and its
+ * backends only (its postmaster pid and the processes it forked); else every running postgres process of the
+ * machine, other runs' included (an upper bound).
+ */
+export function postgresCpuSeconds(dataDir) {
+  const postmaster = dataDir ? Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) : null;
   let total = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(pid);
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      if (postmaster === null || parent === postmaster) total += cpuSeconds(pid);
+      // the postmaster with its children that already ended (cutime, cstime): a backend's CPU outlives it
+      if (Number(pid) === postmaster) total += cpuSeconds(pid, true);
     } catch {
       /* gone */
     }

@@ -159,6 +159,41 @@ describe('investigating in the dashboard', () => {
     expect(lines.slice(1).filter((l) => !l.endsWith(',,,,,')).length).toBeGreaterThan(0);
   });
 
+  it('exports the visible range as JSON (the API answer) and the five charts as one PNG', async () => {
+    // JSON: the file is the timeseries answer fetched for the visible range, unchanged
+    const answered = page.waitForResponse((r) => isTimeseries(r.request()) && r.status() === 200);
+    const downloadingJson = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'JSON', exact: true }).click();
+    const [response, jsonDownload] = await Promise.all([answered, downloadingJson]);
+    expect(jsonDownload.suggestedFilename()).toMatch(/^checkout-api-.*\.json$/);
+    const exported = JSON.parse(readFileSync(await jsonDownload.path(), 'utf8'));
+    expect(exported).toEqual(await response.json());
+    expect(Object.keys(exported.series).sort()).toEqual(
+      ['cpu_usage', 'error_rate', 'latency_p95', 'memory_usage', 'requests_per_sec'].sort(),
+    );
+    // the visible buckets, plus the one containing `to` that the API answers too
+    const buckets = (await bucketsPerChart())[0];
+    expect(exported.series.cpu_usage.length).toBeGreaterThanOrEqual(buckets);
+    expect(exported.series.cpu_usage.length).toBeLessThanOrEqual(buckets + 1);
+    expect(exported.series.cpu_usage.some((p: { v: number | null }) => p.v !== null)).toBe(true);
+
+    // PNG: a real PNG image of the five charts stacked (at pixel ratio 2: twice a chart's width, five charts high)
+    const downloadingPng = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'PNG', exact: true }).click();
+    const pngDownload = await downloadingPng;
+    expect(pngDownload.suggestedFilename()).toMatch(/^checkout-api-.*\.png$/);
+    const png = readFileSync(await pngDownload.path());
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    const chart = await page.locator('app-metric-chart .chart').first().boundingBox();
+    if (!chart) throw new Error('no chart box');
+    expect(Math.abs(width - chart.width * 2)).toBeLessThanOrEqual(4);
+    expect(Math.abs(height - chart.height * 2 * 5)).toBeLessThanOrEqual(20);
+    expect(png.length).toBeGreaterThan(20_000); // five drawn charts, not an empty canvas
+  });
+
   it('on a fresh demo every preset up to 7 days shows data at once (the demo fills its history on first start)', async () => {
     const base = page.url().split('?')[0];
     for (const range of ['15m', '1h', '6h', '24h', '7d']) {

@@ -1,5 +1,6 @@
 import { MetricName, MetricValues } from './metrics';
 import { MonitoringStatus, Plan } from './projects';
+import { Verdict } from './verdicts';
 
 /** Minutes in an overview sparkline: one mean per minute over the last hour, oldest first. */
 export const OVERVIEW_SPARK_MINUTES = 60;
@@ -8,8 +9,8 @@ export interface OverviewLastDeployment {
   deployment_id: string;
   finished_at: string | null;
   result: 'success' | 'failed' | null;
-  /** The deployment's verdict once verdicts are computed; `null` until then. */
-  verdict: string | null;
+  /** The deployment's verdict as last computed by the verdict pass; `null` until its first computation. */
+  verdict: Verdict | null;
 }
 
 export interface OverviewEnv {

@@ -10,6 +10,22 @@ import { AlertRow, toAlertView } from './alert-view';
 import type { AlertsQueryDto, PutAlertRulesDto } from './alerts.dto';
 
 /** The project as the Enterprise gate loaded it. */
+/** The levels an alert fires at, least severe first (the overview's `firing` counts). */
+export const ALERT_LEVELS = ['warning', 'critical'] as const;
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
+
+/**
+ * The level of an alert row, in SQL: the one place the level is read. Every built-in rule fires at one level
+ * today, its threshold being the critical one; once alerts carry a level column this becomes that column.
+ */
+const ALERT_LEVEL_SQL = `'critical'`;
+
+export interface FiringCount {
+  projectId: string;
+  env: string;
+  firing: Record<AlertLevel, number>;
+}
+
 export interface RulesProject {
   id: string;
   envs: string[];
@@ -70,15 +86,20 @@ export class AlertsService {
   }
 
   /** Firing alerts per project and env, for many projects in one statement. */
-  async firingCounts(projectIds: string[]): Promise<{ projectId: string; env: string; firing: number }[]> {
+  /** Firing alerts per (project, env) and level, for the given projects (pairs without one are left out). */
+  async firingCounts(projectIds: string[]): Promise<FiringCount[]> {
     if (projectIds.length === 0) return [];
-    const rows: { project_id: string; env: string; firing: number }[] = await this.db.query(
-      `SELECT project_id::text, env, count(*)::int AS firing FROM alerts
-        WHERE state = 'firing' AND project_id = ANY($1::uuid[])
+    const rows: ({ project_id: string; env: string } & Record<AlertLevel, number>)[] = await this.db.query(
+      `SELECT project_id::text, env, ${ALERT_LEVELS.map((l) => `count(*) FILTER (WHERE level = '${l}')::int AS ${l}`).join(', ')}
+         FROM (SELECT project_id, env, ${ALERT_LEVEL_SQL} AS level FROM alerts WHERE state = 'firing' AND project_id = ANY($1::uuid[])) a
         GROUP BY project_id, env`,
       [projectIds],
     );
-    return rows.map((r) => ({ projectId: r.project_id, env: r.env, firing: r.firing }));
+    return rows.map((r) => ({
+      projectId: r.project_id,
+      env: r.env,
+      firing: Object.fromEntries(ALERT_LEVELS.map((l) => [l, r[l]])) as Record<AlertLevel, number>,
+    }));
   }
 
   async getRules(project: RulesProject): Promise<AlertRulesResponse> {

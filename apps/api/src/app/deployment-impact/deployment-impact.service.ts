@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleIn
 import { TaskScheduler } from '../scheduler/task-scheduler';
 import { DataSource } from 'typeorm';
 import { DEPLOYMENTS_NOTIFY_CHANNEL, METRIC_NAMES } from '@seqpulse/contracts';
-import type { DeploymentDetail, DeploymentStreamNotice, DeploymentSummary, VerdictResponse } from '@seqpulse/contracts';
+import type { DeploymentDetail, DeploymentStreamNotice, DeploymentSummary, Verdict, VerdictResponse } from '@seqpulse/contracts';
 import { isoOrNull, isoSeconds } from '../common/time';
 import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
@@ -320,6 +320,15 @@ export class DeploymentImpactService implements OnModuleInit, OnApplicationBoots
     const given = Object.fromEntries(VERDICT_SETTING_NAMES.flatMap((n) => (typeof overrides[n] === 'number' ? [[n, overrides[n]]] : [])));
     await this.verdicts.replaceSettings(projectId, given, userId);
     return this.settingsView(projectId);
+  }
+
+  /**
+   * The stored verdict of each deployment that has one, in one read: what the recomputation pass last decided
+   * (the overview's last deployments; a deployment without a verdict yet is left out).
+   */
+  async storedVerdicts(ids: readonly string[]): Promise<Map<string, Verdict>> {
+    const states = await this.verdicts.statesOf(ids);
+    return new Map([...states].map(([id, state]) => [id, state.verdict]));
   }
 
   /** Deployments of a project/env that started in [from, to), newest first, with their verdicts. */

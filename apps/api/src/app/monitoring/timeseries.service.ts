@@ -2,14 +2,24 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { METRIC_NAMES, OVERVIEW_SPARK_MINUTES } from '@seqpulse/contracts';
-import type { MetricName, TimeseriesResponse } from '@seqpulse/contracts';
+import type { TimeseriesResponse } from '@seqpulse/contracts';
 import { isoSeconds } from '../common/time';
 import type { TimeseriesRequest } from './timeseries.dto';
 import { buildTimeseriesSql, rollupFor, TimeseriesRow } from '../samples/timeseries-sql';
 import { AppConfig } from '../config/app-config';
 import { createQueryPool, sessionStateKept } from '../database/connections';
 import { OperationalMetrics } from '../operational-metrics/operational-metrics';
-import { buildSparklinesSql, emptySpark, sparkKey, SparklineRow, Sparklines, toSparklines } from '../samples/sparklines-sql';
+import {
+  buildSparklinesSql,
+  emptySpark,
+  sparkItems,
+  SparkItems,
+  sparkJson,
+  sparkKey,
+  SparklineRow,
+  Sparklines,
+  toSparklines,
+} from '../samples/sparklines-sql';
 
 /** The last minutes of a sparkline, read at every call (older ones are settled and cached). */
 const SPARK_RECENT_MINUTES = 2;
@@ -36,7 +46,7 @@ export class TimeseriesService implements OnModuleDestroy {
   private readonly statementNames = new Map<string, string>();
   private readonly namedStatements: boolean;
   /** Sparkline minutes that can no longer change, per pair, for the current end minute (see `sparklines`). */
-  private settledSparks: { end: number; byPair: Map<string, Record<MetricName, (number | null)[]>> } = { end: -1, byPair: new Map() };
+  private settledSparks: { end: number; byPair: Map<string, SparkItems> } = { end: -1, byPair: new Map() };
 
   constructor(
     private readonly db: DataSource,
@@ -81,12 +91,13 @@ export class TimeseriesService implements OnModuleDestroy {
   }
 
   /**
-   * The last hour's one-minute sparklines of many (project, env) pairs (see sparklines.ts). `endMs` is rounded
-   * down to a whole minute; the hour before it is returned. The minutes older than the last two cannot change any
-   * more (a sample is stored within 40 s of its slot), so they are computed once per pair and minute and kept
-   * until the minute turns; only the last two minutes are read at every call.
+   * The last hour's one-minute sparklines of many (project, env) pairs (see sparklines-sql.ts), per pair as the
+   * JSON text of its `spark` object. `endMs` is rounded down to a whole minute; the hour before it is returned.
+   * The minutes older than the last two cannot change any more (a sample is stored within 40 s of its slot), so
+   * they are computed once per pair and minute and kept, as JSON text, until the minute turns; only the last two
+   * minutes are read at every call.
    */
-  async sparklines(pairs: { projectId: string; env: string }[], endMs: number): Promise<Sparklines> {
+  async sparklines(pairs: { projectId: string; env: string }[], endMs: number): Promise<Map<string, string>> {
     if (pairs.length === 0) return new Map();
     const end = Math.floor(endMs / 60_000) * 60;
     const start = end - OVERVIEW_SPARK_MINUTES * 60;
@@ -101,16 +112,18 @@ export class TimeseriesService implements OnModuleDestroy {
         : Promise.resolve<Sparklines>(new Map()),
       this.sparklineQuery(pairs, split, end, false, SPARK_RECENT_MINUTES),
     ]);
+    const emptySettled = sparkItems(emptySpark(settledMinutes));
     for (const p of missing) {
       const key = sparkKey(p.projectId, p.env);
-      cache.byPair.set(key, settled.get(key) ?? emptySpark(settledMinutes));
+      const spark = settled.get(key);
+      cache.byPair.set(key, spark ? sparkItems(spark) : emptySettled);
     }
-    const out: Sparklines = new Map();
+    const emptyRecent = sparkItems(emptySpark(SPARK_RECENT_MINUTES));
+    const out = new Map<string, string>();
     for (const p of pairs) {
       const key = sparkKey(p.projectId, p.env);
-      const old = cache.byPair.get(key) ?? emptySpark(settledMinutes);
-      const now = recent.get(key) ?? emptySpark(SPARK_RECENT_MINUTES);
-      out.set(key, Object.fromEntries(METRIC_NAMES.map((m) => [m, [...old[m], ...now[m]]])) as Record<MetricName, (number | null)[]>);
+      const now = recent.get(key);
+      out.set(key, sparkJson(cache.byPair.get(key) ?? emptySettled, now ? sparkItems(now) : emptyRecent));
     }
     return out;
   }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions } from '@nestjs/swagger';
-import { OVERVIEW_SPARK_MINUTES, PLANS } from '@seqpulse/contracts';
+import { OVERVIEW_SPARK_MINUTES, PLANS, VERDICTS } from '@seqpulse/contracts';
 import type {
   MetricName,
   MetricValues,
@@ -9,6 +9,7 @@ import type {
   OverviewProject,
   OverviewResponse,
   Plan,
+  Verdict,
 } from '@seqpulse/contracts';
 
 class ValuesDto implements MetricValues {
@@ -48,7 +49,12 @@ class LastDeploymentDto implements OverviewLastDeployment {
   @ApiProperty() deployment_id!: string;
   @ApiProperty({ type: String, nullable: true, example: '2026-11-28T10:12:00Z' }) finished_at!: string | null;
   @ApiProperty({ enum: ['success', 'failed'], nullable: true }) result!: 'success' | 'failed' | null;
-  @ApiProperty({ type: String, nullable: true, description: 'The verdict once computed, else null' }) verdict!: string | null;
+  @ApiProperty({
+    enum: VERDICTS,
+    nullable: true,
+    description: 'The verdict as last computed by the verdict pass; null before its first computation',
+  })
+  verdict!: Verdict | null;
 }
 
 class OverviewEnvDto implements OverviewEnv {

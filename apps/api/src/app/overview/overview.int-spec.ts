@@ -1,6 +1,7 @@
 import type { OverviewProject, OverviewResponse } from '@seqpulse/contracts';
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { auditOf, Fixture, insertSamples, monitoringFixture, MONITORING_FIXTURE_ENV } from '../../testing/monitoring-fixture';
+import { DeploymentImpactService } from '../deployment-impact/deployment-impact.service';
 import { RollupMaintenance } from '../samples/rollup-maintenance';
 import { TimeseriesService } from '../monitoring/timeseries.service';
 
@@ -11,6 +12,7 @@ describe('GET /monitoring/enterprise/overview', () => {
   let f: Fixture;
   /** Whole minute the answer's sparkline ends at (exclusive), fixed before the samples are written. */
   let end: number;
+  let deploymentId: string;
 
   beforeAll(async () => {
     t = await startTestApp(MONITORING_FIXTURE_ENV);
@@ -30,8 +32,13 @@ describe('GET /monitoring/enterprise/overview', () => {
       token: f.owner.token,
       body: { deployment_id: dep.body.deployment_id, result: 'failed' },
     });
+    deploymentId = dep.body.deployment_id;
+    // prod: two firing alerts; staging: one resolved alert (not counted)
     await t.db.query(
-      `INSERT INTO alerts (project_id, env, rule, state, value, threshold, started_at) VALUES ($1, 'prod', 'error_rate_high', 'firing', 0.02, 0.01, now())`,
+      `INSERT INTO alerts (project_id, env, rule, state, value, threshold, started_at, resolved_at) VALUES
+         ($1, 'prod', 'error_rate_high', 'firing', 0.02, 0.01, now(), NULL),
+         ($1, 'prod', 'latency_p95_high', 'firing', 900, 500, now(), NULL),
+         ($1, 'staging', 'cpu_high', 'resolved', 0.95, 0.9, now() - interval '1 hour', now() - interval '30 minutes')`,
       [f.enterprise],
     );
   });
@@ -74,8 +81,9 @@ describe('GET /monitoring/enterprise/overview', () => {
       expect(spark.cpu_usage[0]).toBeNull();
     };
     check(prod.spark);
-    expect(prod.firing).toEqual({ warning: 0, critical: 1 });
-    expect(prod.last_deployment).toMatchObject({ result: 'failed', verdict: null });
+    // every built-in rule fires at the critical level today; resolved alerts are not counted
+    expect(prod.firing).toEqual({ warning: 0, critical: 2 });
+    expect(prod.last_deployment).toMatchObject({ deployment_id: deploymentId, result: 'failed' });
     expect(prod.last_deployment?.finished_at).toMatch(/Z$/);
     const staging = find(await overview(f.owner.token), f.enterprise).envs[1];
     expect(staging).toMatchObject({ last_sample_at: null, values: null, firing: { warning: 0, critical: 0 }, last_deployment: null });
@@ -88,6 +96,22 @@ describe('GET /monitoring/enterprise/overview', () => {
     const { rows } = await t.db.query(`SELECT count(*)::int AS pending FROM samples_rollup_pending`);
     expect(rows[0].pending).toBe(0);
     check(find(await overview(f.owner.token), f.enterprise).envs[0].spark);
+  });
+
+  it("gives the last deployment's verdict as the deployment-impact module stored it", async () => {
+    const stored = async () =>
+      (await t.db.query(`SELECT verdict FROM deployment_verdicts WHERE deployment_id = $1`, [deploymentId])).rows[0]?.verdict ?? null;
+    expect(find(await overview(f.owner.token), f.enterprise).envs[0].last_deployment?.verdict).toBe(await stored());
+    // the verdict pass decides (a failed deployment with few samples after it: a verdict all the same)
+    await t.app.get(DeploymentImpactService).recompute();
+    const verdict = await stored();
+    expect(verdict).not.toBeNull();
+    const prod = find(await overview(f.owner.token), f.enterprise).envs[0];
+    expect(prod.last_deployment?.verdict).toBe(verdict);
+    // and it is the one the deployment's own verdict route gives
+    const route = await t.call('GET', `/deployments/${deploymentId}/verdict`, { token: f.owner.token });
+    expect(route.status).toBe(200);
+    expect(route.body.verdict).toBe(verdict);
   });
 
   it('shows a stranger none of these projects, and a key limited to one project only that one', async () => {

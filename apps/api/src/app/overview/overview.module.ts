@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AlertsModule } from '../alerts/alerts.module';
+import { DeploymentImpactModule } from '../deployment-impact/deployment-impact.module';
 import { DeploymentsModule } from '../deployments/deployments.module';
 import { EnterpriseGateModule } from '../monitoring/enterprise-gate.module';
 import { MonitoringModule } from '../monitoring/monitoring.module';
@@ -10,7 +11,7 @@ import { OverviewService } from './overview.service';
 
 /** The overview route: every visible project at a glance, read through the modules that own the data. */
 @Module({
-  imports: [EnterpriseGateModule, ProjectsModule, MonitoringModule, SamplesModule, AlertsModule, DeploymentsModule],
+  imports: [EnterpriseGateModule, ProjectsModule, MonitoringModule, SamplesModule, AlertsModule, DeploymentsModule, DeploymentImpactModule],
   providers: [OverviewService],
   controllers: [OverviewController],
 })

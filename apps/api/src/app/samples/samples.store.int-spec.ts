@@ -64,6 +64,23 @@ describe('SamplesStore (real Postgres)', () => {
     expect(rows.map((r) => r.phase)).toEqual(['pre', 'post', 'post', 'post', 'pre', 'pre']);
   });
 
+  it('labels by the newest finished deployment: a second one extends the window, one still running does not end it', async () => {
+    const first = new Date('2026-03-07T12:00:00Z');
+    const at = (offsetMin: number) => new Date(first.getTime() + offsetMin * 60_000);
+    // finished at 0 and at +20 (window 30 min each: post until +50), a third started at +40 and still running
+    await t.db.query(
+      `INSERT INTO deployments (project_id, env, started_at, finished_at, result) VALUES
+         ($1, 'prod', $2, $3, 'success'), ($1, 'prod', $4, $5, 'success'), ($1, 'prod', $6, NULL, NULL)`,
+      [projectId, at(-1), at(0), at(19), at(20), at(40)],
+    );
+    await store.insertBatch([5, 35, 45, 49.9, 50, 60].map((m) => ({ projectId, env: 'prod', slotAt: at(m), collectedAt: at(m), values })));
+    const { rows } = await t.db.query(
+      `SELECT phase FROM samples WHERE project_id = $1 AND env = 'prod' AND slot_at >= $2 AND slot_at <= $3 ORDER BY slot_at`,
+      [projectId, at(5), at(60)],
+    );
+    expect(rows.map((r) => r.phase)).toEqual(['post', 'post', 'post', 'post', 'pre', 'pre']);
+  });
+
   /** Collects the payloads announced on seqpulse_samples until `stop()` (which waits for stragglers first). */
   async function listenSamples(): Promise<{ payloads: string[]; stop: () => Promise<string[]> }> {
     const listener = new Client({ connectionString: t.config.DATABASE_URL });

@@ -110,11 +110,13 @@ function insertSql(announce: boolean): string {
   ), stored AS (
     INSERT INTO samples (project_id, env, phase, slot_at, collected_at, ${METRIC_NAMES.join(', ')})
     SELECT i.project_id, i.env,
-           CASE WHEN EXISTS (
-             SELECT 1 FROM deployment_windows d
-              WHERE d.project_id = i.project_id AND d.env = i.env
-                AND d.finished_at <= i.collected_at AND d.post_until > i.collected_at
-           ) THEN 'post' ELSE 'pre' END,
+           -- the newest deployment finished by then decides (its window ends last: one window length per
+           -- project): one backward index probe per row instead of a scan of every past deployment of the env
+           CASE WHEN (
+             SELECT d.post_until FROM deployment_windows d
+              WHERE d.project_id = i.project_id AND d.env = i.env AND d.finished_at <= i.collected_at
+              ORDER BY d.finished_at DESC LIMIT 1
+           ) > i.collected_at THEN 'post' ELSE 'pre' END,
            i.slot_at, i.collected_at, ${METRIC_NAMES.map((m) => `i.${m}`).join(', ')}
       FROM input i
     ON CONFLICT (project_id, env, slot_at) DO NOTHING

@@ -29,6 +29,21 @@ export function emptySpark(minutes = OVERVIEW_SPARK_MINUTES): Record<MetricName,
 export const sparkKey = (projectId: string, env: string) => `${projectId}/${env}`;
 
 /**
+ * Per metric, the items of a sparkline as JSON text without the brackets (`1.5,null,2`): sparklines are cached
+ * and answered in this form, so an overview of 400 envs never builds then serialises 120,000 numbers per request.
+ */
+export type SparkItems = Record<MetricName, string>;
+
+export function sparkItems(spark: Record<MetricName, (number | null)[]>): SparkItems {
+  return Object.fromEntries(METRIC_NAMES.map((m) => [m, spark[m].map((v) => (v === null ? 'null' : String(v))).join(',')])) as SparkItems;
+}
+
+/** The JSON object of one sparkline from its parts in time order (e.g. the settled minutes, then the recent ones). */
+export function sparkJson(...parts: SparkItems[]): string {
+  return `{${METRIC_NAMES.map((m) => `"${m}":[${parts.map((p) => p[m]).join(',')}]`).join(',')}}`;
+}
+
+/**
  * The sparklines of many (project, env) pairs in ONE statement: the last hour's settled minutes come from the
  * one-minute rollup (Σ/n, max as the catalogue aggregates), the minutes still pending from the raw samples.
  * Without rollups (TimescaleDB mode) every minute comes from the raw samples. $1/$2: the pairs, $3: the first

@@ -259,6 +259,7 @@ function overlaySeries(overlay: ChartLineOverlay, metric: MetricName, theme: Cha
     type: 'line',
     data: toSeriesData(overlay.points),
     connectNulls: false,
+    sampling: 'lttb',
     symbol: 'none',
     showSymbol: true,
     symbolSize: 3,
@@ -323,6 +324,8 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
         data: toSeriesData(input.points),
         // a missing bucket is a gap, never a zero and never a straight join
         connectNulls: false,
+        // more buckets than pixels (24 h at 15 s, 7 days at 5 min): draw the largest-triangle subset, gaps kept
+        sampling: 'lttb',
         // no dots on a line, except for isolated points (see toSeriesData)
         symbol: 'none',
         showSymbol: true,

@@ -23,13 +23,15 @@ import { seriesStats } from '../series-stats';
 /** A drag shorter than this is a click (tooltips, crosshair), not a zoom. */
 const MIN_DRAG_PX = 6;
 
+const stopPropagation = (event: Event) => event.stopPropagation();
+
 /** The points of one chart and the window they are drawn in. */
 export interface SeriesFrame {
   points: ChartPoint[];
   window: TimeWindow;
   /**
-   * True when only new points arrived and the window moved since the previous frame (a live update):
-   * the chart merges series data and x-window instead of redrawing.
+   * True when only new points arrived and the window moved since the previous frame (a live update): the
+   * deployment markers are kept as they are. Any new frame is merged into the drawn chart (data and x-window).
    */
   live: boolean;
 }
@@ -45,8 +47,8 @@ interface Structure {
 
 /**
  * One metric chart card: draws what it is given (points, window, deployments, threshold, overlays) and
- * decides how to apply a change: a live frame merges data into the drawn chart (one chart per animation
- * frame), a new deployment only replaces the markers, anything else redraws.
+ * decides how to apply a change: new points (a live frame or a new range) are merged into the drawn chart (one
+ * chart per animation frame), a new deployment only replaces the markers, a change of structure redraws.
  */
 @Component({
   selector: 'app-metric-chart',
@@ -65,7 +67,7 @@ interface Structure {
         (pointerdown)="dragStart($event)"
         (pointermove)="dragMove($event)"
         (pointerup)="dragEnd($event)"
-        (pointercancel)="selection.set(null)"
+        (pointercancel)="dragCancel()"
       >
         @if (selection(); as sel) {
           <div class="zoom-selection" aria-hidden="true" [style.left.px]="sel.left" [style.width.px]="sel.width"></div>
@@ -171,7 +173,10 @@ export class MetricChartComponent {
       const deployments = this.deployments();
       untracked(() => this.draw(frame, structure, deployments));
     });
-    inject(DestroyRef).onDestroy(() => this.scheduler.cancel(this.key()));
+    inject(DestroyRef).onDestroy(() => {
+      this.scheduler.cancel(this.key());
+      this.dragCancel();
+    });
   }
 
   private key(): string {
@@ -203,24 +208,26 @@ export class MetricChartComponent {
     }
     const newFrame = previous?.frame !== frame;
     // while a redraw waits for its frame, a merge would replace it: redraw again with the newer data instead
-    if (!this.redrawPending && previous?.structure === structure && (!newFrame || frame.live)) {
-      // merge what changed into the drawn chart: new points (live), new deployment markers, or both
+    if (!this.redrawPending && previous?.structure === structure) {
+      // Same axes, lines and marks: merge what changed into the drawn chart (new points and window, new deployment
+      // markers). A new range (zoom, pan, preset) is merged too: rebuilding every component of five charts
+      // (`notMerge`) was most of a zoom's long tasks.
       const patch = newFrame
         ? (seriesPatch(frame.points, frame.window) as { series: Record<string, unknown>[] })
         : { series: [{ id: SERIES_ID }] };
-      if (previous.deployments !== deployments)
+      if (previous.deployments !== deployments || (newFrame && !frame.live))
         patch.series[0]['markLine'] = { data: markLineData({ ...structure, deployments, window: frame.window }) };
       if (!newFrame) {
         chart.setOption(patch, { lazyUpdate: true });
         return;
       }
+      // one chart per animation frame: five charts updated in one task would make one long task
       this.scheduler.schedule(this.key(), () => {
         if (!chart.isDisposed()) chart.setOption(patch, { silent: true });
       });
       return;
     }
-    // a redraw (new range, zoom, theme…) goes through the frame scheduler too: five charts redrawn in one task
-    // would make one long task; one per frame does not
+    // a redraw (new theme, threshold, overlays, time zone) goes through the frame scheduler too
     const option = this.build(frame, structure, deployments);
     this.redrawPending = true;
     this.scheduler.schedule(this.key(), () => {
@@ -236,6 +243,10 @@ export class MetricChartComponent {
     const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
     this.dragOrigin = { x: event.clientX - box.left, left: box.left };
     (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
+    // While a range is selected, echarts gets no mouse moves: each one would move the crosshair and tooltip of the
+    // five connected charts (tens of ms per move), under a selection that hides them anyway.
+    this.chart.dispatchAction({ type: 'hideTip' });
+    window.addEventListener('mousemove', stopPropagation, { capture: true });
   }
 
   protected dragMove(event: PointerEvent): void {
@@ -247,8 +258,7 @@ export class MetricChartComponent {
 
   protected dragEnd(event: PointerEvent): void {
     const origin = this.dragOrigin;
-    this.dragOrigin = null;
-    this.selection.set(null);
+    this.dragCancel();
     const chart = this.chart;
     if (!origin || !chart || chart.isDisposed()) return;
     const x = event.clientX - origin.left;
@@ -262,6 +272,12 @@ export class MetricChartComponent {
     const from = chart.convertFromPixel({ xAxisIndex: 0 }, origin.x) as unknown as number;
     const to = chart.convertFromPixel({ xAxisIndex: 0 }, x) as unknown as number;
     if (Number.isFinite(from) && Number.isFinite(to)) this.zoom.emit({ from, to });
+  }
+
+  protected dragCancel(): void {
+    this.dragOrigin = null;
+    this.selection.set(null);
+    window.removeEventListener('mousemove', stopPropagation, { capture: true });
   }
 
   protected onInit(chart: ECharts): void {

@@ -20,3 +20,15 @@ export async function settle(ms = 30): Promise<void> {
     await Promise.resolve();
   }
 }
+
+/**
+ * Waits until `done()` holds (charts are drawn one per animation frame, so a loaded machine takes longer than
+ * any fixed pause); fails after `timeoutMs`.
+ */
+export async function settleUntil(done: () => boolean, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('settleUntil: condition not reached in time');
+    await settle(10);
+  }
+}

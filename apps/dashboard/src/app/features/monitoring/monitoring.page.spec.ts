@@ -7,7 +7,7 @@ import { AlertView, ProjectView, SampleEvent, TimeseriesResponse } from '@seqpul
 import * as echarts from 'echarts/core';
 import { provideEchartsCore } from 'ngx-echarts';
 import { sampleResponse, sampleRules } from '../../../testing/fixtures';
-import { giveElementsASize, settle } from '../../../testing/helpers';
+import { giveElementsASize, settle, settleUntil } from '../../../testing/helpers';
 import { CHART_RENDERER } from '../../charts/chart-renderer';
 import { EventStreamOptions, StreamState } from '../../core/event-stream';
 import { StreamService } from '../../core/stream.service';
@@ -249,11 +249,13 @@ describe('MonitoringPage', () => {
       }),
     );
     await harness.fixture.whenStable();
-    await settle(40); // one chart per animation frame
+    const markerUpdates = () =>
+      setOption.mock.calls
+        .map((c) => c[0] as { series: { markLine?: { data: { deployment?: string }[] } }[] })
+        .filter((o) => o.series?.[0]?.markLine);
+    await settleUntil(() => markerUpdates().length > 0); // one chart per animation frame
     expect(el.querySelector('.deployments-in-view')?.textContent).toContain('1 deployment in this range');
-    const markerUpdate = setOption.mock.calls
-      .map((c) => c[0] as { series: { markLine?: { data: { deployment?: string }[] } }[] })
-      .find((o) => o.series?.[0]?.markLine);
+    const markerUpdate = markerUpdates()[0];
     expect(markerUpdate?.series[0].markLine?.data.some((d) => d.deployment === 'd9')).toBe(true);
     // merged into the drawn chart (markers, maybe with new points), not a full redraw
     expect(Object.keys(markerUpdate ?? {}).filter((k) => k !== 'series' && k !== 'xAxis')).toEqual([]);

@@ -136,3 +136,77 @@ export function thresholdUnitsDescription(): string {
 export function windowLabel(name: ThresholdRuleName): string {
   return `${ALERT_WINDOW_SECONDS / 60}-min ${(ALERT_RULE_CATALOGUE[name] as ThresholdRuleDefinition).aggregation}`;
 }
+
+/**
+ * Per project/env/rule settings beyond the threshold (docs/alerting.md). Every one is opt-in: a rule without
+ * settings behaves exactly as the table above (one level, no hysteresis, the catalogue's window and aggregation).
+ */
+export const ALERT_RULE_SETTINGS = {
+  /** The window of a threshold rule, in minutes. */
+  windowMin: { min: 1, max: 60, default: ALERT_WINDOW_SECONDS / 60 },
+  /** Stored samples the window needs before the rule may fire (a 60-minute window at 15 s holds 240). */
+  minSamples: { min: 1, max: 240, default: 1 },
+  aggregations: ['mean', 'max', 'min'] as const satisfies readonly WindowAggregation[],
+} as const;
+
+export const ALERT_LEVELS = ['warning', 'critical'] as const;
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
+
+/** The threshold-side settings of one rule entry, as `PUT alert-rules` takes them. */
+export interface RuleLevels {
+  threshold: number;
+  warning?: number | null;
+  recovery?: { critical?: number | null; warning?: number | null } | null;
+}
+
+/** One ordering problem of a rule's levels: which field, why, and its machine-readable code. */
+export interface LevelProblem {
+  field: 'warning' | 'recovery.critical' | 'recovery.warning';
+  code: 'warning_wrong_side' | 'recovery_wrong_side' | 'setting_not_applicable' | 'validation_failed';
+  message: string;
+}
+
+/**
+ * Checks that a warning threshold is crossed before the critical one and that each recovery threshold lies on the
+ * non-firing side of its level (at or under it for an `above` rule): otherwise an alert could never resolve, or
+ * would resolve while its condition still holds. Silence rules have a single level and no recovery.
+ */
+export function levelProblems(name: AlertRuleName, levels: RuleLevels): LevelProblem[] {
+  const rule = alertRule(name);
+  const warning = levels.warning ?? null;
+  const recovery = levels.recovery ?? {};
+  const set = (['warning', 'recovery.critical', 'recovery.warning'] as const).filter((f) =>
+    f === 'warning' ? warning !== null : (recovery[f === 'recovery.critical' ? 'critical' : 'warning'] ?? null) !== null,
+  );
+  if (rule.kind === 'silence') {
+    return set.map((field) => ({ field, code: 'setting_not_applicable', message: `${field} does not apply to ${name}` }));
+  }
+  const problems: LevelProblem[] = [];
+  const above = rule.comparison === 'above';
+  const side = above ? 'below' : 'above';
+  const beyond = (a: number, b: number) => (above ? a > b : a < b);
+  for (const field of set) {
+    const value = field === 'warning' ? warning : field === 'recovery.critical' ? recovery.critical : recovery.warning;
+    const range = thresholdProblem(name, value as number);
+    if (range) problems.push({ field, code: 'validation_failed', message: range.replace('threshold', field) });
+  }
+  if (problems.length) return problems;
+  if (warning !== null && !beyond(levels.threshold, warning)) {
+    problems.push({ field: 'warning', code: 'warning_wrong_side', message: `warning must be ${side} the critical threshold ${levels.threshold}` });
+  }
+  const recCritical = recovery.critical ?? null;
+  if (recCritical !== null && beyond(recCritical, levels.threshold)) {
+    problems.push({
+      field: 'recovery.critical',
+      code: 'recovery_wrong_side',
+      message: `recovery.critical must be at or ${side} the critical threshold ${levels.threshold}`,
+    });
+  }
+  const recWarning = recovery.warning ?? null;
+  if (recWarning !== null && warning === null) {
+    problems.push({ field: 'recovery.warning', code: 'setting_not_applicable', message: 'recovery.warning needs a warning threshold' });
+  } else if (recWarning !== null && warning !== null && beyond(recWarning, warning)) {
+    problems.push({ field: 'recovery.warning', code: 'recovery_wrong_side', message: `recovery.warning must be at or ${side} the warning threshold ${warning}` });
+  }
+  return problems;
+}

@@ -32,6 +32,16 @@ export interface AlertRuleUpdate {
   env?: string | null;
   threshold: number;
   enabled?: boolean;
+  /** Warning threshold (crossed before `threshold`, the critical one); null/absent = no warning level. */
+  warning?: number | null;
+  /** Hysteresis: an alert of a level resolves (or steps down) only past its recovery threshold; default the level's threshold. */
+  recovery?: { critical?: number | null; warning?: number | null } | null;
+  /** 1..60, default 5. */
+  window_min?: number;
+  /** Default: the catalogue's (`mean` for the built-in rules). */
+  aggregation?: 'mean' | 'max' | 'min';
+  /** Stored samples the window needs before the rule may fire; default 1. */
+  min_samples?: number;
 }
 
 /**
@@ -59,11 +69,85 @@ export interface NotificationSettingsView {
   /** Slack-compatible incoming webhook (`{"text": …}`). */
   slack_webhook_url: string | null;
   updated_at: string | null;
+  /** Present only when not the default (true). */
+  send_resolved?: boolean;
+  /** Present only when set: minutes between re-notifications of a still-firing alert. */
+  renotify_min?: number;
+  /** Present only with `renotify_min`: at most this many re-notifications per alert. */
+  renotify_max?: number;
+  /** Present only when not the default (`seqpulse`). */
+  webhook_format?: WebhookFormat;
 }
+
+export const WEBHOOK_FORMATS = ['seqpulse', 'alertmanager'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/** Re-notification bounds: interval in minutes, and the cap on re-notifications per alert. */
+export const RENOTIFY_LIMITS = { minMinutes: 1, maxMinutes: 1440, maxCount: 100, defaultCount: 10 } as const;
 
 export interface UpdateNotificationSettingsRequest {
   webhook_url?: string | null;
   slack_webhook_url?: string | null;
+  send_resolved?: boolean;
+  renotify_min?: number | null;
+  renotify_max?: number;
+  webhook_format?: WebhookFormat;
+}
+
+/** Longest silence: 30 days (a longer mute is a disabled rule, which stays visible in the rule set). */
+export const SILENCE_MAX_DURATION_S = 30 * 86_400;
+export const SILENCE_STATES = ['active', 'pending', 'expired'] as const;
+export type SilenceState = (typeof SILENCE_STATES)[number];
+
+/** `GET|POST /monitoring/enterprise/silences`. `env`/`rule` null = every env / every rule. */
+export interface SilenceView {
+  id: string;
+  project_id: string;
+  env: string | null;
+  rule: AlertRuleName | null;
+  starts_at: string;
+  ends_at: string;
+  comment: string;
+  created_by: string | null;
+  created_at: string;
+  state: SilenceState;
+}
+
+export interface CreateSilenceRequest {
+  env?: string | null;
+  rule?: AlertRuleName | null;
+  starts_at: string;
+  ends_at: string;
+  comment: string;
+}
+
+/** Longest maintenance occurrence: one day. */
+export const MAINTENANCE_MAX_DURATION_MIN = 1440;
+
+/** `GET|POST /monitoring/enterprise/maintenance-windows`. */
+export interface MaintenanceWindowView {
+  id: string;
+  project_id: string;
+  env: string | null;
+  /** iCalendar RRULE (RFC 5545), e.g. `FREQ=WEEKLY;BYDAY=SU`; null = one-off. Occurrences keep `starts_at`'s local time in `time_zone`. */
+  rrule: string | null;
+  starts_at: string;
+  duration_min: number;
+  time_zone: string;
+  comment: string;
+  created_by: string | null;
+  created_at: string;
+  /** The next occurrences (at most 5) starting from now, or the current one. */
+  next_occurrences: { starts_at: string; ends_at: string }[];
+}
+
+export interface CreateMaintenanceWindowRequest {
+  env?: string | null;
+  rrule?: string | null;
+  starts_at: string;
+  duration_min: number;
+  time_zone: string;
+  comment: string;
 }
 
 export type AlertTransition = 'firing' | 'resolved';
@@ -78,6 +162,12 @@ export interface AlertWebhookPayload {
   alert: AlertView;
   /** When the transition happened (the evaluation time). */
   occurred_at: string;
+  /** The alert's level at this transition. */
+  level: 'warning' | 'critical';
+  /** True on a re-notification of an alert still firing (`renotify_min`). */
+  reminder?: boolean;
+  /** The project's dashboard on the alert's env and firing period. */
+  dashboard_url: string;
 }
 
 export const NOTIFICATION_CHANNELS = ['webhook', 'slack'] as const;

@@ -16,6 +16,11 @@ export const ERROR_CODES = [
   'payload_too_large',
   'internal_error',
   'service_unavailable',
+  'warning_wrong_side',
+  'recovery_wrong_side',
+  'setting_not_applicable',
+  'silence_too_long',
+  'invalid_rrule',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

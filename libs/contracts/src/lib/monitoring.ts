@@ -82,6 +82,10 @@ export interface AlertView {
   started_at: string;
   resolved_at: string | null;
   resolution_reason?: string | null;
+  /** The level the alert is at; absent = `critical` (a rule without a warning threshold has no other level). */
+  level?: 'warning' | 'critical';
+  /** Present (true) while a silence or maintenance window covers the alert: it opens and resolves but sends nothing. */
+  silenced?: boolean;
 }
 
 export interface AlertRuleView {
@@ -89,6 +93,12 @@ export interface AlertRuleView {
   env: string | null;
   threshold: number;
   enabled: boolean;
+  /** Settings beyond the threshold, present only when set for this rule (docs/alerting.md). */
+  warning?: number | null;
+  recovery?: { critical?: number | null; warning?: number | null };
+  window_min?: number;
+  aggregation?: 'mean' | 'max' | 'min';
+  min_samples?: number;
 }
 
 export interface AlertRulesResponse {

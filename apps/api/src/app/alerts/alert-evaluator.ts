@@ -1,13 +1,15 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
-import type { AlertTransition, AlertView } from '@seqpulse/contracts';
+import type { AlertView } from '@seqpulse/contracts';
 import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import { TaskScheduler } from '../scheduler/task-scheduler';
 import type { AlertTransitionEvent } from '../notifications/messages';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher';
 import { NotificationsService } from '../notifications/notifications.service';
-import { AlertRow, toAlertView } from './alert-view';
+import { toAlertView } from './alert-view';
+import { EvaluatedRow, timelineEvents } from './alert-timeline';
+import { recordTimeline } from './alert-history';
 import { EVALUATE_SQL, SWEEP_SQL } from './evaluation-sql';
 
 export interface EvaluationResult {
@@ -77,11 +79,9 @@ export class AlertEvaluator implements OnModuleInit {
         await runner.rollbackTransaction();
         return { ran: false, fired: [], resolved: [], durationMs: Math.round(performance.now() - started) };
       }
-      const rows: (AlertRow & { transition: AlertTransition })[] = [
-        ...(await runner.query(SWEEP_SQL, [now])),
-        ...(await runner.query(EVALUATE_SQL, [now])),
-      ];
-      events = rows.map((r) => ({ projectId: r.project_id, transition: r.transition, alert: toAlertView(r), at: now }));
+      const rows: EvaluatedRow[] = [...(await runner.query(SWEEP_SQL, [now])), ...(await runner.query(EVALUATE_SQL, [now]))];
+      await recordTimeline(runner, rows.flatMap(timelineEvents), now);
+      events = rows.map((r) => toTransitionEvent(r, now));
       await this.notifications.announce(runner, events, now);
       const durationMs = Math.round(performance.now() - started);
       await runner.query(`INSERT INTO analysis_runs (kind, started_at, duration_ms) VALUES ('alerts', $1, $2)`, [startedAt, durationMs]);
@@ -96,7 +96,7 @@ export class AlertEvaluator implements OnModuleInit {
     if (events.length) {
       this.logger.log(
         {
-          fired: events.filter((e) => e.transition === 'firing').length,
+          fired: events.filter((e) => e.opened).length,
           resolved: events.filter((e) => e.transition === 'resolved').length,
           duration_ms: durationMs,
         },
@@ -106,7 +106,7 @@ export class AlertEvaluator implements OnModuleInit {
     }
     return {
       ran: true,
-      fired: events.filter((e) => e.transition === 'firing').map((e) => e.alert),
+      fired: events.filter((e) => e.opened).map((e) => e.alert),
       resolved: events.filter((e) => e.transition === 'resolved').map((e) => e.alert),
       durationMs,
     };
@@ -119,4 +119,21 @@ export class AlertEvaluator implements OnModuleInit {
     );
     return row !== undefined;
   }
+}
+
+/**
+ * One row of the statement as the live stream and the channels see it: every change is streamed; only an
+ * announced one (not silenced) is delivered, under its own outbox sequence (escalation, re-notification).
+ */
+function toTransitionEvent(row: EvaluatedRow, now: Date): AlertTransitionEvent {
+  return {
+    projectId: row.project_id,
+    transition: row.transition === 'resolved' ? 'resolved' : 'firing',
+    alert: toAlertView(row),
+    at: now,
+    opened: row.transition === 'firing',
+    deliver: row.announced,
+    seq: row.transition === 'changed' ? row.announce_seq : 0,
+    renotification: row.renotified_now,
+  };
 }

@@ -4,7 +4,7 @@ import { ALERT_RULES } from '@seqpulse/contracts';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 
 /** Tables whose `rule` column names a rule of the catalogue. */
-const RULE_TABLES = ['alert_rules', 'alerts'] as const;
+const RULE_TABLES = ['alert_rules', 'alerts', 'alert_silences'] as const;
 
 /**
  * The database's list of valid rule names is derived from `ALERT_RULE_CATALOGUE`: at start-up, after the

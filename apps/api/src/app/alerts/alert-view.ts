@@ -1,4 +1,4 @@
-import type { AlertRuleName, AlertState, AlertView } from '@seqpulse/contracts';
+import type { AlertLevel, AlertRuleName, AlertState, AlertView } from '@seqpulse/contracts';
 import { isoOrNull, isoSeconds } from '../common/time';
 
 /** An `alerts` row as Postgres returns it. */
@@ -13,6 +13,9 @@ export interface AlertRow {
   started_at: Date;
   resolved_at: Date | null;
   resolution_reason: string | null;
+  level: AlertLevel;
+  silenced: boolean;
+  announce_seq: number;
 }
 
 export function toAlertView(row: AlertRow): AlertView {
@@ -26,6 +29,9 @@ export function toAlertView(row: AlertRow): AlertView {
     started_at: isoSeconds(new Date(row.started_at)),
     resolved_at: isoOrNull(row.resolved_at === null ? null : new Date(row.resolved_at)),
     resolution_reason: row.resolution_reason,
+    // The contract's defaults (critical, not silenced) are left out: an alert of a rule without settings reads as before.
+    ...(row.level === 'warning' ? { level: row.level } : {}),
+    ...(row.silenced ? { silenced: true } : {}),
   };
 }
 

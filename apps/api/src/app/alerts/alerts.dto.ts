@@ -1,10 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsNumber, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Allow } from 'class-validator';
 import { QueryParam, QueryParams, instant, integerIn, oneOf } from '../common/query-params';
-import { ALERT_RESOLUTION_REASONS, ALERT_RULES, ENV_NAME_PATTERN, MAX_ENVS_BY_PLAN, thresholdUnitsDescription } from '@seqpulse/contracts';
-import type { AlertRuleName } from '@seqpulse/contracts';
+import {
+  ALERT_LEVELS,
+  ALERT_RESOLUTION_REASONS,
+  ALERT_RULE_SETTINGS,
+  ALERT_RULES,
+  ENV_NAME_PATTERN,
+  MAX_ENVS_BY_PLAN,
+  thresholdUnitsDescription,
+} from '@seqpulse/contracts';
+import type { AlertLevel, AlertRuleName, WindowAggregation } from '@seqpulse/contracts';
 
 const THRESHOLD_DESCRIPTION = `Per rule: ${thresholdUnitsDescription()}.`;
 const MAX_RULE_ENTRIES = ALERT_RULES.length * (1 + Math.max(...Object.values(MAX_ENVS_BY_PLAN)));
@@ -62,6 +70,20 @@ export class AlertDto {
   @ApiProperty({ example: '2026-11-28T10:15:00Z' }) started_at!: string;
   @ApiProperty({ type: String, nullable: true }) resolved_at!: string | null;
   @ApiPropertyOptional({ enum: ALERT_RESOLUTION_REASONS, nullable: true }) resolution_reason?: string | null;
+  @ApiPropertyOptional({ enum: ALERT_LEVELS, description: 'Present when `warning`; absent = `critical`.' }) level?: AlertLevel;
+  @ApiPropertyOptional({ description: 'Present (true) while a silence or maintenance window covers the alert.' }) silenced?: boolean;
+}
+
+export class RecoveryDto {
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Resolve (or step down) a critical alert only past this; default the threshold.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  critical?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Resolve a warning alert only past this; default the warning threshold.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  warning?: number | null;
 }
 
 export class AlertRuleDto {
@@ -74,6 +96,11 @@ export class AlertRuleDto {
   })
   threshold!: number;
   @ApiProperty() enabled!: boolean;
+  @ApiPropertyOptional({ description: 'Present only when set.' }) warning?: number;
+  @ApiPropertyOptional({ type: RecoveryDto, description: 'Present only when set.' }) recovery?: RecoveryDto;
+  @ApiPropertyOptional({ description: 'Present only when set.' }) window_min?: number;
+  @ApiPropertyOptional({ enum: ALERT_RULE_SETTINGS.aggregations, description: 'Present only when set.' }) aggregation?: WindowAggregation;
+  @ApiPropertyOptional({ description: 'Present only when set.' }) min_samples?: number;
 }
 
 export class AlertRulesDto {
@@ -102,6 +129,44 @@ export class AlertRuleUpdateDto {
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'Warning threshold, crossed before `threshold` (the critical one); null = no warning level. 400 `warning_wrong_side` otherwise.',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  warning?: number | null;
+
+  @ApiPropertyOptional({
+    type: RecoveryDto,
+    nullable: true,
+    description: 'Hysteresis per level; each on the non-firing side of its threshold (400 `recovery_wrong_side`).',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RecoveryDto)
+  recovery?: RecoveryDto | null;
+
+  @ApiPropertyOptional({ minimum: ALERT_RULE_SETTINGS.windowMin.min, maximum: ALERT_RULE_SETTINGS.windowMin.max, default: 5 })
+  @IsOptional()
+  @IsInt()
+  @Min(ALERT_RULE_SETTINGS.windowMin.min)
+  @Max(ALERT_RULE_SETTINGS.windowMin.max)
+  window_min?: number;
+
+  @ApiPropertyOptional({ enum: ALERT_RULE_SETTINGS.aggregations, default: 'mean' })
+  @IsOptional()
+  @IsIn(ALERT_RULE_SETTINGS.aggregations)
+  aggregation?: WindowAggregation;
+
+  @ApiPropertyOptional({ minimum: ALERT_RULE_SETTINGS.minSamples.min, maximum: ALERT_RULE_SETTINGS.minSamples.max, default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(ALERT_RULE_SETTINGS.minSamples.min)
+  @Max(ALERT_RULE_SETTINGS.minSamples.max)
+  min_samples?: number;
 }
 
 export class PutAlertRulesDto {

@@ -103,9 +103,11 @@ export class AlertsService {
   }
 
   async getRules(project: RulesProject): Promise<AlertRulesResponse> {
-    const stored: StoredRule[] = await this.db.query(`SELECT env, rule, threshold, enabled FROM alert_rules WHERE project_id = $1`, [
-      project.id,
-    ]);
+    const stored: StoredRule[] = await this.db.query(
+      `SELECT env, rule, threshold, enabled, warning, recovery_critical, recovery_warning, window_min, aggregation, min_samples
+         FROM alert_rules WHERE project_id = $1`,
+      [project.id],
+    );
     return { project_id: project.id, rules: ruleViews(stored, project.envs) };
   }
 
@@ -116,9 +118,11 @@ export class AlertsService {
   async putRules(project: RulesProject, principal: Principal, body: PutAlertRulesDto): Promise<AlertRulesResponse> {
     const { rows, problems } = validateRuleSet(body.rules, project.envs);
     if (problems.length) {
-      throw ApiError.validation(`Invalid alert rules: ${problems.map((p) => `${p.field}: ${p.problems[0]}`).join('; ')}.`, {
-        fields: problems,
-      });
+      // One kind of ordering problem gets its own code; anything else (or a mix) is `validation_failed`.
+      const codes = [...new Set(problems.map((p) => p.code ?? 'validation_failed'))];
+      const message = `Invalid alert rules: ${problems.map((p) => `${p.field}: ${p.problems[0]}`).join('; ')}.`;
+      const fields = problems.map((p) => ({ field: p.field, problems: p.problems, ...(p.code ? { code: p.code } : {}) }));
+      throw new ApiError(400, codes.length === 1 ? codes[0] : 'validation_failed', message, { fields });
     }
     await this.db.transaction(async (tx) => {
       // Two concurrent PUTs of one project: the second waits, so the last one wins whole.
@@ -126,9 +130,13 @@ export class AlertsService {
       await tx.query(`DELETE FROM alert_rules WHERE project_id = $1`, [project.id]);
       if (rows.length) {
         await tx.query(
-          `INSERT INTO alert_rules (project_id, env, rule, threshold, enabled, updated_by)
-           SELECT $1, u.env, u.rule, u.threshold, u.enabled, $6
-             FROM unnest($2::text[], $3::text[], $4::float8[], $5::boolean[]) AS u(env, rule, threshold, enabled)`,
+          `INSERT INTO alert_rules (project_id, env, rule, threshold, enabled, updated_by,
+                                    warning, recovery_critical, recovery_warning, window_min, aggregation, min_samples)
+           SELECT $1, u.env, u.rule, u.threshold, u.enabled, $6, u.warning, u.recovery_critical, u.recovery_warning,
+                  u.window_min, u.aggregation, u.min_samples
+             FROM unnest($2::text[], $3::text[], $4::float8[], $5::boolean[], $7::float8[], $8::float8[], $9::float8[],
+                         $10::int[], $11::text[], $12::int[])
+               AS u(env, rule, threshold, enabled, warning, recovery_critical, recovery_warning, window_min, aggregation, min_samples)`,
           [
             project.id,
             rows.map((r) => r.env),
@@ -136,6 +144,12 @@ export class AlertsService {
             rows.map((r) => r.threshold),
             rows.map((r) => r.enabled),
             principal.userId,
+            rows.map((r) => r.warning),
+            rows.map((r) => r.recovery_critical),
+            rows.map((r) => r.recovery_warning),
+            rows.map((r) => r.window_min),
+            rows.map((r) => r.aggregation),
+            rows.map((r) => r.min_samples),
           ],
         );
       }

@@ -1,4 +1,4 @@
-import { ALERT_RULE_CATALOGUE, ALERT_WINDOW_SECONDS } from '@seqpulse/contracts';
+import { ALERT_RULE_CATALOGUE, ALERT_RULE_SETTINGS, ALERT_WINDOW_SECONDS } from '@seqpulse/contracts';
 import type { AlertRuleDefinition, ThresholdRuleDefinition, WindowAggregation } from '@seqpulse/contracts';
 
 /**
@@ -17,7 +17,7 @@ const MONITORED_ENVS_CTE = `
      WHERE pm.monitored
   )`;
 
-const ALERT_COLUMNS = 'id, project_id, env, rule, state, value, threshold, started_at, resolved_at, resolution_reason';
+const ALERT_COLUMNS = 'id, project_id, env, rule, state, value, threshold, started_at, resolved_at, resolution_reason, level, silenced, announce_seq';
 
 /**
  * Open alerts of projects that left Enterprise or the rollout, or of envs removed from their project, are
@@ -37,19 +37,17 @@ export const SWEEP_SQL = `
       FROM project_monitoring pm
      WHERE a.state = 'firing' AND pm.project_id = a.project_id
        AND (NOT pm.monitored OR NOT (a.env = ANY (pm.envs)))
-    RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}
+    RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}, a.level AS previous_level, a.silenced AS previous_silenced,
+              NOT a.silenced AND a.last_announced_at IS NOT NULL AS announced, false AS renotified_now
   )
   SELECT 'resolved' AS transition, * FROM swept`;
-
-const SQL_AGGREGATE: Record<WindowAggregation, string> = { mean: 'avg', max: 'max', min: 'min' };
 
 /** A catalogue of rules: the built-in one, or a larger one in the tests that prove adding a rule is one entry. */
 export type RuleCatalogue = Readonly<Record<string, AlertRuleDefinition>>;
 
-/** Column of the window aggregate a threshold rule compares, e.g. `error_rate_mean`. */
-function aggregateColumn(rule: ThresholdRuleDefinition): string {
-  return `${rule.metric}_${rule.aggregation}`;
-}
+const AGGREGATIONS: readonly WindowAggregation[] = ALERT_RULE_SETTINGS.aggregations;
+const SQL_AGGREGATE: Record<WindowAggregation, string> = { mean: 'avg', max: 'max', min: 'min' };
+const DEFAULT_WINDOW_MIN = ALERT_RULE_SETTINGS.windowMin.default;
 
 /** The pieces of the evaluation statement that depend on the catalogue. */
 function catalogueSql(catalogue: RuleCatalogue) {
@@ -57,49 +55,76 @@ function catalogueSql(catalogue: RuleCatalogue) {
   const threshold = names
     .filter((r) => catalogue[r].kind === 'threshold')
     .map((r) => [r, catalogue[r] as ThresholdRuleDefinition] as const);
-  const columns = [...new Map(threshold.map(([, d]) => [aggregateColumn(d), d])).entries()];
+  const metrics = [...new Set(threshold.map(([, d]) => d.metric))];
+  /** `CASE <rule> WHEN 'r' THEN <expression of its definition> … END` over the threshold rules. */
+  const perRule = (subject: string, expression: (d: ThresholdRuleDefinition) => string) =>
+    `CASE ${subject} ${threshold.map(([r, d]) => `WHEN '${r}' THEN ${expression(d)}`).join(' ')} END`;
+  /** Whether the aggregate is past a level in the rule's direction (NULL when either is NULL). */
+  const crossed = (level: string) => perRule('r.rule', (d) => `r.aggregate ${d.comparison === 'above' ? '>' : '<'} ${level}`);
   return {
-    /** Every aggregate the threshold rules need, computed once per env in the window scan. */
-    windowAggregates: columns.map(([column, d]) => `${SQL_AGGREGATE[d.aggregation]}(s.${d.metric}) AS ${column}`).join(', '),
-    windowColumns: columns.map(([column]) => `w.${column}`).join(', '),
-    /** `(rule, kind, default threshold)` rows. */
-    ruleRows: names.map((r) => `('${r}', '${catalogue[r].kind}', ${Number(catalogue[r].defaultThreshold)}::float8)`).join(', '),
-    /** The aggregate each threshold rule compares (NULL for silence rules). */
-    ruleAggregate: `CASE d.rule ${threshold.map(([r, d]) => `WHEN '${r}' THEN e.${aggregateColumn(d)}`).join(' ')} END`,
-    /** Whether each threshold rule's aggregate crosses its threshold (NULL when the window has no sample). */
-    ruleCrossed: `CASE r.rule ${threshold
-      .map(([r, d]) => `WHEN '${r}' THEN r.aggregate ${d.comparison === 'above' ? '>' : '<'} r.threshold`)
-      .join(' ')} END`,
+    /** Every aggregation of every metric a threshold rule reads, computed once per env in the default window's scan. */
+    windowAggregates: metrics
+      .flatMap((m) => AGGREGATIONS.map((a) => `${SQL_AGGREGATE[a]}(s.${m}) AS ${m}_${a}`))
+      .concat('count(*) AS samples')
+      .join(', '),
+    windowColumns: metrics
+      .flatMap((m) => AGGREGATIONS.map((a) => `w.${m}_${a}`))
+      .concat('coalesce(w.samples, 0) AS samples')
+      .join(', '),
+    /** `(rule, kind, default threshold, default aggregation)` rows. */
+    ruleRows: names
+      .map((r) => {
+        const d = catalogue[r];
+        return `('${r}', '${d.kind}', ${Number(d.defaultThreshold)}::float8, '${d.kind === 'threshold' ? d.aggregation : 'mean'}')`;
+      })
+      .join(', '),
+    /** The default window's aggregate a threshold rule compares, by its aggregation setting (NULL for silence rules). */
+    defaultAggregate: perRule(
+      'r.rule',
+      (d) => `CASE r.aggregation ${AGGREGATIONS.map((a) => `WHEN '${a}' THEN r.${d.metric}_${a}`).join(' ')} END`,
+    ),
+    /** The metric column a threshold rule reads, for the scan of a window of another length. */
+    ruleMetric: perRule('r.rule', (d) => `s.${d.metric}`),
+    crossed,
   };
 }
+
+/** The setting of the row that applies: the env override when there is one, else the project-wide row. */
+const setting = (column: string) => `CASE WHEN re.rule IS NOT NULL THEN re.${column} ELSE rp.${column} END`;
 
 /**
  * Every rule of every monitored project/env in one statement (set-based: the cost does not grow with one
  * query per project, and every rule of the catalogue shares one scan of the window; the SQL is composed from
  * `ALERT_RULE_CATALOGUE`, one code path per rule kind):
- * - `windows`: one range scan of the samples stored in the 5-minute window (`now - 300 s < collected_at <= now`;
- *   BRIN index on `collected_at`, day partitions pruned on `slot_at`), grouped by project/env: each aggregate a
- *   threshold rule compares, and the last sample. Only stored samples count; an env with none has no mean, fires no threshold rule, and
- *   an open threshold alert of it resolves (`no_samples_in_window`).
+ * - `windows`: one range scan of the samples stored in the default 5-minute window (`now - 300 s < collected_at <= now`;
+ *   BRIN index on `collected_at`, day partitions pruned on `slot_at`), grouped by project/env: every aggregation of
+ *   every metric a rule reads, the sample count and the last sample. Only stored samples count; an env with none has
+ *   no aggregate, fires no threshold rule, and an open threshold alert of it resolves (`no_samples_in_window`).
  * - `no_data` (N ≥ 5 minutes = the window): an env with a sample in the window is not silent. For the others
  *   only, one backward index probe finds the last sample (one day back at most); the reference is that sample, or
  *   when monitoring started for the env (`alert_monitored_envs.since`, recorded at its first evaluation) if later.
  *   It fires once `now` is N minutes past the reference (value: minutes of silence).
- * - The effective rule: env override, else the project rule, else the contract default.
- * - Then fire (insert: at most one open alert per project/env/rule, the partial unique index makes a duplicate a
- *   no-op) and resolve (update) in the same statement.
+ * - `rules`: the effective rule: env override, else the project rule, else the contract default; its settings
+ *   (docs/alerting.md) from the same row. `measured`: a rule with another window length than 5 minutes scans its
+ *   own window (one index range per such rule; none for the defaults).
+ * - `evaluated`: the level each rule should be at, with hysteresis: an open alert of a level holds while the
+ *   aggregate stays past that level's recovery threshold; `critical` beats `warning`; opening needs `min_samples`.
+ * - `decided`: whether a silence or a maintenance interval covers the alert (only for rows with an alert to be).
+ * - Then open (insert: at most one open alert per project/env/rule, the partial unique index makes a duplicate a
+ *   no-op), change (level, silenced, re-notification) and resolve, in the same statement.
  */
 export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE): string {
   const c = catalogueSql(catalogue);
+  const windowStart = (seconds: string) => `$1::timestamptz - make_interval(secs => ${seconds})`;
   return `
   WITH ${MONITORED_ENVS_CTE},
   windows AS (
     SELECT s.project_id, s.env, max(s.collected_at) AS last_at,
            ${c.windowAggregates}
       FROM samples s
-     WHERE s.collected_at > $1::timestamptz - make_interval(secs => ${ALERT_WINDOW_SECONDS})
+     WHERE s.collected_at > ${windowStart(String(ALERT_WINDOW_SECONDS))}
        AND s.collected_at <= $1::timestamptz
-       AND s.slot_at > $1::timestamptz - make_interval(secs => ${ALERT_WINDOW_SECONDS + SLOT_SLACK_S})
+       AND s.slot_at > ${windowStart(String(ALERT_WINDOW_SECONDS + SLOT_SLACK_S))}
        AND s.slot_at <= $1::timestamptz + make_interval(secs => ${SLOT_SLACK_S})
      GROUP BY s.project_id, s.env
   ),
@@ -121,7 +146,7 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
         SELECT s.collected_at AS at FROM samples s
          WHERE s.project_id = e.project_id AND s.env = e.env
            AND s.collected_at <= $1::timestamptz
-           AND s.slot_at > $1::timestamptz - make_interval(secs => ${LAST_SAMPLE_LOOKBACK_S})
+           AND s.slot_at > ${windowStart(String(LAST_SAMPLE_LOOKBACK_S))}
            AND s.slot_at <= $1::timestamptz + make_interval(secs => ${SLOT_SLACK_S})
          ORDER BY s.slot_at DESC -- the primary key's order; a later slot is always a later sample
          LIMIT 1
@@ -129,46 +154,116 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
      WHERE e.window_last_at IS NULL
   ),
   rules AS (
-    SELECT e.project_id, e.env, d.rule, d.kind, e.window_last_at, ${c.ruleAggregate} AS aggregate,
+    SELECT e.*, d.rule, d.kind,
            coalesce(re.threshold, rp.threshold, d.threshold) AS threshold,
-           coalesce(re.enabled, rp.enabled, true) AS enabled
+           coalesce(re.enabled, rp.enabled, true) AS enabled,
+           ${setting('warning')} AS warning,
+           coalesce(${setting('recovery_critical')}, re.threshold, rp.threshold, d.threshold) AS recovery_critical,
+           coalesce(${setting('recovery_warning')}, ${setting('warning')}) AS recovery_warning,
+           coalesce(${setting('window_min')}, ${DEFAULT_WINDOW_MIN}) AS window_min,
+           coalesce(${setting('aggregation')}, d.aggregation) AS aggregation,
+           coalesce(${setting('min_samples')}, ${ALERT_RULE_SETTINGS.minSamples.default}) AS min_samples
       FROM envs e
-      CROSS JOIN (VALUES ${c.ruleRows}) AS d(rule, kind, threshold)
+      CROSS JOIN (VALUES ${c.ruleRows}) AS d(rule, kind, threshold, aggregation)
       LEFT JOIN alert_rules re ON re.project_id = e.project_id AND re.env = e.env AND re.rule = d.rule
       LEFT JOIN alert_rules rp ON rp.project_id = e.project_id AND rp.env = '' AND rp.rule = d.rule
   ),
+  measured AS (
+    SELECT r.project_id, r.env, r.rule, r.kind, r.window_last_at, r.threshold, r.enabled, r.warning,
+           r.recovery_critical, r.recovery_warning, r.min_samples,
+           CASE WHEN r.window_min = ${DEFAULT_WINDOW_MIN} THEN ${c.defaultAggregate} ELSE own.aggregate END AS aggregate,
+           CASE WHEN r.window_min = ${DEFAULT_WINDOW_MIN} THEN r.samples ELSE own.samples END AS samples
+      FROM rules r
+      LEFT JOIN LATERAL (
+        SELECT CASE r.aggregation WHEN 'max' THEN max(x.v) WHEN 'min' THEN min(x.v) ELSE avg(x.v) END AS aggregate, count(*) AS samples
+          FROM (SELECT ${c.ruleMetric} AS v FROM samples s
+                 WHERE r.kind = 'threshold' AND r.window_min <> ${DEFAULT_WINDOW_MIN}
+                   AND s.project_id = r.project_id AND s.env = r.env
+                   AND s.collected_at > ${windowStart('r.window_min * 60')} AND s.collected_at <= $1::timestamptz
+                   AND s.slot_at > ${windowStart(`r.window_min * 60 + ${SLOT_SLACK_S}`)}
+                   AND s.slot_at <= $1::timestamptz + make_interval(secs => ${SLOT_SLACK_S})) x
+      ) own ON true
+  ),
   evaluated AS (
-    SELECT r.project_id, r.env, r.rule, r.kind, r.threshold, r.enabled, coalesce(r.window_last_at, se.last_at) AS last_at,
+    SELECT r.project_id, r.env, r.rule, r.kind, r.threshold, r.warning, r.enabled, coalesce(r.window_last_at, se.last_at) AS last_at,
            CASE WHEN r.kind = 'silence'
                 THEN round((extract(epoch FROM $1::timestamptz - se.reference) / 60)::numeric, 2)::float8
                 ELSE r.aggregate END AS value,
-           CASE WHEN r.kind = 'silence'
-                THEN coalesce($1::timestamptz >= se.reference + r.threshold * interval '1 minute', false)
-                ELSE coalesce(${c.ruleCrossed}, false) END AS active
-      FROM rules r
+           a.id AS open_id, a.level AS open_level, a.silenced AS open_silenced,
+           CASE WHEN NOT r.enabled THEN NULL
+                WHEN r.kind = 'silence'
+                THEN CASE WHEN $1::timestamptz >= se.reference + r.threshold * interval '1 minute' THEN 'critical' END
+                WHEN r.samples >= r.min_samples AND ${c.crossed('r.threshold')} THEN 'critical'
+                WHEN a.level = 'critical' AND ${c.crossed('r.recovery_critical')} THEN 'critical'
+                WHEN r.samples >= r.min_samples AND ${c.crossed('r.warning')} THEN 'warning'
+                WHEN a.id IS NOT NULL AND ${c.crossed('r.recovery_warning')} THEN 'warning'
+           END AS level
+      FROM measured r
       LEFT JOIN silent_envs se ON r.kind = 'silence' AND se.project_id = r.project_id AND se.env = r.env
+      LEFT JOIN alerts a ON a.project_id = r.project_id AND a.env = r.env AND a.rule = r.rule AND a.state = 'firing'
+  ),
+  decided AS (
+    SELECT e.*,
+           CASE WHEN e.level IS NULL AND e.open_id IS NULL THEN false
+                ELSE EXISTS (SELECT 1 FROM alert_silences s
+                              WHERE s.project_id = e.project_id AND s.ends_at > $1 AND s.starts_at <= $1
+                                AND (s.env IS NULL OR s.env = e.env) AND (s.rule IS NULL OR s.rule = e.rule))
+                  OR EXISTS (SELECT 1 FROM maintenance_intervals mi
+                              WHERE mi.project_id = e.project_id AND mi.ends_at > $1 AND mi.starts_at <= $1
+                                AND (mi.env IS NULL OR mi.env = e.env)) END AS muted
+      FROM evaluated e
   ),
   fired AS (
-    INSERT INTO alerts (project_id, env, rule, state, value, threshold, started_at)
-    SELECT project_id, env, rule, 'firing', value, threshold, $1 FROM evaluated
-     WHERE enabled AND active
+    INSERT INTO alerts (project_id, env, rule, state, value, threshold, started_at, level, silenced, last_announced_at)
+    SELECT project_id, env, rule, 'firing', value, CASE WHEN level = 'critical' THEN threshold ELSE warning END, $1, level, muted,
+           CASE WHEN muted THEN NULL ELSE $1::timestamptz END
+      FROM decided
+     WHERE open_id IS NULL AND level IS NOT NULL
     ON CONFLICT (project_id, env, rule) WHERE state = 'firing' DO NOTHING
-    RETURNING ${ALERT_COLUMNS}
+    RETURNING ${ALERT_COLUMNS}, NULL::text AS previous_level, NULL::boolean AS previous_silenced, NOT silenced AS announced, false AS renotified_now
+  ),
+  pending AS (
+    SELECT d.*, a.last_announced_at, a.renotified,
+           d.level = 'critical' AND d.open_level = 'warning' AS escalated,
+           np.renotify_min IS NOT NULL AND d.level = d.open_level AND a.last_announced_at IS NOT NULL
+             AND a.last_announced_at + np.renotify_min * interval '1 minute' <= $1 AND a.renotified < np.renotify_max AS renotify_due
+      FROM decided d
+      JOIN alerts a ON a.id = d.open_id
+      LEFT JOIN alert_notification_policy np ON np.project_id = d.project_id
+     WHERE d.level IS NOT NULL
+  ),
+  changed AS (
+    UPDATE alerts a
+       SET level = p.level,
+           threshold = CASE WHEN p.level = 'critical' THEN p.threshold ELSE p.warning END,
+           value = CASE WHEN p.level <> p.open_level THEN p.value ELSE a.value END,
+           silenced = p.muted,
+           announce_seq = a.announce_seq + 1,
+           last_announced_at = CASE WHEN NOT p.muted AND (p.escalated OR p.last_announced_at IS NULL OR p.renotify_due) THEN $1 ELSE a.last_announced_at END,
+           renotified = a.renotified + CASE WHEN NOT p.muted AND p.renotify_due AND NOT p.escalated THEN 1 ELSE 0 END
+      FROM pending p
+     WHERE a.id = p.open_id
+       AND (p.level <> p.open_level OR p.muted <> p.open_silenced OR (NOT p.muted AND (p.last_announced_at IS NULL OR p.renotify_due)))
+    RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}, p.open_level AS previous_level, p.open_silenced AS previous_silenced,
+              NOT p.muted AND (p.escalated OR p.last_announced_at IS NULL OR p.renotify_due) AS announced,
+              NOT p.muted AND p.renotify_due AND NOT p.escalated AS renotified_now
   ),
   resolved AS (
     UPDATE alerts a
-       SET state = 'resolved', resolved_at = $1,
+       SET state = 'resolved', resolved_at = $1, silenced = e.muted,
            resolution_reason = CASE WHEN NOT e.enabled THEN 'rule_disabled'
                                     WHEN e.kind = 'silence' AND e.last_at >= a.started_at - a.threshold * interval '1 minute' THEN 'sample_received'
                                     WHEN e.kind = 'silence' THEN 'recovered'
                                     WHEN e.value IS NULL THEN 'no_samples_in_window'
                                     ELSE 'recovered' END
-      FROM evaluated e
-     WHERE a.state = 'firing' AND a.project_id = e.project_id AND a.env = e.env AND a.rule = e.rule
-       AND NOT (e.enabled AND e.active)
-    RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}
+      FROM decided e
+     WHERE a.id = e.open_id AND e.level IS NULL
+    RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}, a.level AS previous_level, e.open_silenced AS previous_silenced,
+              NOT e.muted AND a.last_announced_at IS NOT NULL AS announced, false AS renotified_now
   )
   SELECT 'firing' AS transition, * FROM fired
+  UNION ALL
+  SELECT 'changed' AS transition, * FROM changed
   UNION ALL
   SELECT 'resolved' AS transition, * FROM resolved`;
 }

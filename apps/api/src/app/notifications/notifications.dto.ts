@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DELIVERY_STATUSES, NOTIFICATION_CHANNELS, METRICS_ENDPOINT_MAX_LENGTH } from '@seqpulse/contracts';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { DELIVERY_STATUSES, NOTIFICATION_CHANNELS, METRICS_ENDPOINT_MAX_LENGTH, RENOTIFY_LIMITS, WEBHOOK_FORMATS } from '@seqpulse/contracts';
+import type { WebhookFormat } from '@seqpulse/contracts';
 import type { UpdateNotificationSettingsRequest } from '@seqpulse/contracts';
 
 export class UpdateNotificationSettingsDto implements UpdateNotificationSettingsRequest {
@@ -26,6 +27,45 @@ export class UpdateNotificationSettingsDto implements UpdateNotificationSettings
   @IsString()
   @MaxLength(METRICS_ENDPOINT_MAX_LENGTH)
   slack_webhook_url?: string | null;
+
+  @ApiPropertyOptional({ default: true, description: 'Send a notification when an alert resolves.' })
+  @IsOptional()
+  @IsBoolean()
+  send_resolved?: boolean;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: RENOTIFY_LIMITS.minMinutes,
+    maximum: RENOTIFY_LIMITS.maxMinutes,
+    description: 'Re-notify a still-firing, unsilenced alert every this many minutes. Absent or null = off.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(RENOTIFY_LIMITS.minMinutes)
+  @Max(RENOTIFY_LIMITS.maxMinutes)
+  renotify_min?: number | null;
+
+  @ApiPropertyOptional({
+    default: RENOTIFY_LIMITS.defaultCount,
+    minimum: 1,
+    maximum: RENOTIFY_LIMITS.maxCount,
+    description: 'The cap: at most this many re-notifications per alert.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(RENOTIFY_LIMITS.maxCount)
+  renotify_max?: number;
+
+  @ApiPropertyOptional({
+    enum: WEBHOOK_FORMATS,
+    default: 'seqpulse',
+    description: "`alertmanager`: Alertmanager's webhook payload (version 4), unsigned body shape but the same HMAC headers.",
+  })
+  @IsOptional()
+  @IsIn(WEBHOOK_FORMATS)
+  webhook_format?: WebhookFormat;
 }
 
 export class NotificationSettingsDto {
@@ -33,6 +73,10 @@ export class NotificationSettingsDto {
   @ApiProperty({ type: String, nullable: true }) webhook_url!: string | null;
   @ApiProperty({ type: String, nullable: true }) slack_webhook_url!: string | null;
   @ApiProperty({ type: String, nullable: true }) updated_at!: string | null;
+  @ApiPropertyOptional({ description: 'Present only when false (the default is true).' }) send_resolved?: boolean;
+  @ApiPropertyOptional({ description: 'Present only when re-notification is on.' }) renotify_min?: number;
+  @ApiPropertyOptional({ description: 'Present with renotify_min: the cap on re-notifications per alert.' }) renotify_max?: number;
+  @ApiPropertyOptional({ enum: WEBHOOK_FORMATS, description: 'Present only when not `seqpulse`.' }) webhook_format?: WebhookFormat;
 }
 
 export class DeliveriesQueryDto {

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ALERTS_NOTIFY_CHANNEL } from '@seqpulse/contracts';
-import type { AlertStreamNotice, NotificationDeliveryView, NotificationSettingsView } from '@seqpulse/contracts';
+import { RENOTIFY_LIMITS } from '@seqpulse/contracts';
+import type { AlertStreamNotice, NotificationDeliveryView, NotificationSettingsView, WebhookFormat } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
 import { isoOrNull, isoSeconds } from '../common/time';
 import { AppConfig } from '../config/app-config';
@@ -10,7 +11,8 @@ import type { Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
 import { OutboxRow, Queryable, queueDeliveries } from './outbox-rows';
 import { TargetAddressPolicy } from '../target-address/target-address.policy';
-import { AlertTransitionEvent, slackMessage, webhookPayload } from './messages';
+import { alertDashboardUrl, AlertTransitionEvent, slackMessage, webhookPayload } from './messages';
+import { alertmanagerMessage } from './alertmanager-payload';
 import type { UpdateNotificationSettingsDto } from './notifications.dto';
 
 /** Anything that runs SQL: the DataSource, an EntityManager or a QueryRunner inside a transaction. */
@@ -20,6 +22,8 @@ interface SettingsRow {
   project_id: string;
   webhook_url: string | null;
   slack_webhook_url: string | null;
+  send_resolved: boolean;
+  webhook_format: WebhookFormat;
 }
 
 /**
@@ -41,7 +45,10 @@ export class NotificationsService {
     return this.settingsView(projectId);
   }
 
-  /** Replaces both channels (an absent field turns that channel off). Each URL gets the address checks. */
+  /**
+   * Replaces the settings: an absent channel is turned off, an absent option goes back to its default. Each URL
+   * gets the address checks.
+   */
   async putSettings(principal: Principal, projectId: string, dto: UpdateNotificationSettingsDto): Promise<NotificationSettingsView> {
     await this.projects.findVisible(principal, projectId);
     const webhook = dto.webhook_url ?? null;
@@ -58,11 +65,23 @@ export class NotificationsService {
     if (problems.length)
       throw ApiError.validation(`Invalid request: ${problems.map((p) => p.problems[0]).join('; ')}.`, { fields: problems });
     await this.db.query(
-      `INSERT INTO notification_settings (project_id, webhook_url, slack_webhook_url, updated_at, updated_by)
-       VALUES ($1, $2, $3, now(), $4)
+      `INSERT INTO notification_settings (project_id, webhook_url, slack_webhook_url, updated_at, updated_by,
+                                          send_resolved, renotify_min, renotify_max, webhook_format)
+       VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8)
        ON CONFLICT (project_id) DO UPDATE SET webhook_url = EXCLUDED.webhook_url, slack_webhook_url = EXCLUDED.slack_webhook_url,
-                                              updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by`,
-      [projectId, webhook, slack, principal.userId],
+                                              updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by,
+                                              send_resolved = EXCLUDED.send_resolved, renotify_min = EXCLUDED.renotify_min,
+                                              renotify_max = EXCLUDED.renotify_max, webhook_format = EXCLUDED.webhook_format`,
+      [
+        projectId,
+        webhook,
+        slack,
+        principal.userId,
+        dto.send_resolved ?? true,
+        dto.renotify_min ?? null,
+        dto.renotify_max ?? RENOTIFY_LIMITS.defaultCount,
+        dto.webhook_format ?? 'seqpulse',
+      ],
     );
     return this.settingsView(projectId);
   }
@@ -110,7 +129,7 @@ export class NotificationsService {
 
     const projectIds = [...new Set(events.map((e) => e.projectId))];
     const settings: SettingsRow[] = await tx.query(
-      `SELECT ns.project_id, ns.webhook_url, ns.slack_webhook_url
+      `SELECT ns.project_id, ns.webhook_url, ns.slack_webhook_url, ns.send_resolved, ns.webhook_format
          FROM notification_settings ns
         WHERE ns.project_id = ANY($1::uuid[]) AND (ns.webhook_url IS NOT NULL OR ns.slack_webhook_url IS NOT NULL)`,
       [projectIds],
@@ -120,11 +139,17 @@ export class NotificationsService {
     const rows: OutboxRow[] = [];
     for (const event of events) {
       const s = byProject.get(event.projectId);
-      if (!s) continue;
-      const base = { projectId: event.projectId, subjectId: event.alert.id, transition: event.transition };
+      // Streamed above; sent only when announced (not silenced) and, for a resolution, when the project wants those.
+      if (!s || event.deliver === false || (event.transition === 'resolved' && !s.send_resolved)) continue;
+      const base = { projectId: event.projectId, subjectId: event.alert.id, transition: event.transition, seq: event.seq ?? 0 };
+      const link = alertDashboardUrl(this.config.publicUrl, event);
       if (s.webhook_url) {
         const id = randomUUID();
-        rows.push({ ...base, id, channel: 'webhook', url: s.webhook_url, body: JSON.stringify(webhookPayload(id, event, s.name)) });
+        const body =
+          s.webhook_format === 'alertmanager'
+            ? alertmanagerMessage(event, s.name, link, this.config.publicUrl)
+            : webhookPayload(id, event, s.name, link);
+        rows.push({ ...base, id, channel: 'webhook', url: s.webhook_url, body: JSON.stringify(body) });
       }
       if (s.slack_webhook_url) {
         rows.push({
@@ -132,7 +157,7 @@ export class NotificationsService {
           id: randomUUID(),
           channel: 'slack',
           url: s.slack_webhook_url,
-          body: JSON.stringify(slackMessage(event, s.name)),
+          body: JSON.stringify(slackMessage(event, s.name, link)),
         });
       }
     }
@@ -141,7 +166,8 @@ export class NotificationsService {
 
   private async settingsView(projectId: string): Promise<NotificationSettingsView> {
     const [row] = await this.db.query(
-      `SELECT webhook_url, slack_webhook_url, updated_at FROM notification_settings WHERE project_id = $1`,
+      `SELECT webhook_url, slack_webhook_url, updated_at, send_resolved, renotify_min, renotify_max, webhook_format
+         FROM notification_settings WHERE project_id = $1`,
       [projectId],
     );
     return {
@@ -149,6 +175,10 @@ export class NotificationsService {
       webhook_url: row?.webhook_url ?? null,
       slack_webhook_url: row?.slack_webhook_url ?? null,
       updated_at: isoOrNull(row?.updated_at),
+      // Options at their defaults are left out, so a project that never set them reads as before.
+      ...(row && !row.send_resolved ? { send_resolved: false } : {}),
+      ...(row?.renotify_min ? { renotify_min: row.renotify_min, renotify_max: row.renotify_max } : {}),
+      ...(row && row.webhook_format !== 'seqpulse' ? { webhook_format: row.webhook_format } : {}),
     };
   }
 }

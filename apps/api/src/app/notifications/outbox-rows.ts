@@ -13,11 +13,13 @@ export interface OutboxRow {
   transition: string;
   url: string;
   body: string;
+  /** Announcement number of the subject (alerts: escalation, re-notification); 0 when absent. */
+  seq?: number;
 }
 
 /**
  * Queues the rows in one statement, due at `now`, inside the caller's transaction. A subject's transition is
- * queued once per channel: a repeat is a no-op (the unique key on `<subject>, transition, channel`).
+ * queued once per channel and sequence: a repeat is a no-op (the unique key on `<subject>, transition, channel[, seq]`).
  */
 export async function queueDeliveries(
   tx: Queryable,
@@ -28,11 +30,11 @@ export async function queueDeliveries(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   await tx.query(
-    `INSERT INTO notification_deliveries (id, project_id, ${subject}, channel, transition, url, body, max_attempts, next_attempt_at)
-     SELECT u.id, u.project_id, u.subject_id, u.channel, u.transition, u.url, u.body, $8, $9
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
-         AS u(id, project_id, subject_id, channel, transition, url, body)
-     ON CONFLICT (${subject}, transition, channel) DO NOTHING`,
+    `INSERT INTO notification_deliveries (id, project_id, ${subject}, channel, transition, url, body, seq, max_attempts, next_attempt_at)
+     SELECT u.id, u.project_id, u.subject_id, u.channel, u.transition, u.url, u.body, u.seq, $9, $10
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[])
+         AS u(id, project_id, subject_id, channel, transition, url, body, seq)
+     ON CONFLICT (${subject}, transition, channel${subject === 'alert_id' ? ', seq' : ''}) DO NOTHING`,
     [
       rows.map((r) => r.id),
       rows.map((r) => r.projectId),
@@ -41,6 +43,7 @@ export async function queueDeliveries(
       rows.map((r) => r.transition),
       rows.map((r) => r.url),
       rows.map((r) => r.body),
+      rows.map((r) => r.seq ?? 0),
       maxAttempts,
       now,
     ],

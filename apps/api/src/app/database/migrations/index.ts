@@ -12,6 +12,7 @@ import { DeploymentVerdicts1764400700000 } from './1764400700000-deployment-verd
 import { WorkerTaskStats1764400900000 } from './1764400900000-worker-task-stats';
 import { PublishedViews1764400900100 } from './1764400900100-published-views';
 import { AccountLifecycle1764400950000 } from './1764400950000-account-lifecycle';
+import { AlertingSettings1764401313000 } from './1764401313000-alerting-settings';
 
 /** In order of application. A new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const ALL_MIGRATIONS = [
   WorkerTaskStats1764400900000,
   PublishedViews1764400900100,
   AccountLifecycle1764400950000,
+  AlertingSettings1764401313000,
 ];

@@ -192,7 +192,11 @@ export function levelProblems(name: AlertRuleName, levels: RuleLevels): LevelPro
   }
   if (problems.length) return problems;
   if (warning !== null && !beyond(levels.threshold, warning)) {
-    problems.push({ field: 'warning', code: 'warning_wrong_side', message: `warning must be ${side} the critical threshold ${levels.threshold}` });
+    problems.push({
+      field: 'warning',
+      code: 'warning_wrong_side',
+      message: `warning must be ${side} the critical threshold ${levels.threshold}`,
+    });
   }
   const recCritical = recovery.critical ?? null;
   if (recCritical !== null && beyond(recCritical, levels.threshold)) {
@@ -206,7 +210,11 @@ export function levelProblems(name: AlertRuleName, levels: RuleLevels): LevelPro
   if (recWarning !== null && warning === null) {
     problems.push({ field: 'recovery.warning', code: 'setting_not_applicable', message: 'recovery.warning needs a warning threshold' });
   } else if (recWarning !== null && warning !== null && beyond(recWarning, warning)) {
-    problems.push({ field: 'recovery.warning', code: 'recovery_wrong_side', message: `recovery.warning must be at or ${side} the warning threshold ${warning}` });
+    problems.push({
+      field: 'recovery.warning',
+      code: 'recovery_wrong_side',
+      message: `recovery.warning must be at or ${side} the warning threshold ${warning}`,
+    });
   }
   return problems;
 }

@@ -69,7 +69,11 @@ export function validateRuleSet(updates: AlertRuleUpdate[], envs: readonly strin
 
 /** Levels on the right side of each other, and no window setting on a rule without a window. */
 function settingProblems(field: string, u: AlertRuleUpdate): RuleProblem[] {
-  const problems: RuleProblem[] = levelProblems(u.rule, u).map((p) => ({ field: `${field}.${p.field}`, problems: [p.message], code: p.code }));
+  const problems: RuleProblem[] = levelProblems(u.rule, u).map((p) => ({
+    field: `${field}.${p.field}`,
+    problems: [p.message],
+    code: p.code,
+  }));
   if (alertRule(u.rule).kind === 'silence') {
     for (const setting of WINDOW_SETTINGS) {
       if (u[setting] === undefined || u[setting] === null) continue;

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { Allow } from 'class-validator';
 import { QueryParam, QueryParams, instant, integerIn, oneOf } from '../common/query-params';
 import {
@@ -75,12 +88,20 @@ export class AlertDto {
 }
 
 export class RecoveryDto {
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Resolve (or step down) a critical alert only past this; default the threshold.' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'Resolve (or step down) a critical alert only past this; default the threshold.',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   critical?: number | null;
 
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Resolve a warning alert only past this; default the warning threshold.' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'Resolve a warning alert only past this; default the warning threshold.',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   warning?: number | null;
@@ -133,7 +154,8 @@ export class AlertRuleUpdateDto {
   @ApiPropertyOptional({
     type: Number,
     nullable: true,
-    description: 'Warning threshold, crossed before `threshold` (the critical one); null = no warning level. 400 `warning_wrong_side` otherwise.',
+    description:
+      'Warning threshold, crossed before `threshold` (the critical one); null = no warning level. 400 `warning_wrong_side` otherwise.',
   })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })

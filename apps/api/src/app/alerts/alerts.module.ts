@@ -6,12 +6,15 @@ import { AlertEvaluator } from './alert-evaluator';
 import { AlertRuleConstraints } from './alert-rule-constraints';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
+import { MaintenanceService } from './muting/maintenance.service';
+import { MutingController } from './muting/muting.controller';
+import { SilencesService } from './muting/silences.service';
 
-/** Built-in alerts: rules and overrides, the set-based evaluator, the lifecycle and the alerts routes. */
+/** Built-in alerts: rules and overrides, the set-based evaluator, the lifecycle, silences, maintenance and the alerts routes. */
 @Module({
   imports: [EnterpriseGateModule, NotificationsModule, SchedulerModule],
-  providers: [AlertsService, AlertEvaluator, AlertRuleConstraints],
-  controllers: [AlertsController],
+  providers: [AlertsService, AlertEvaluator, AlertRuleConstraints, SilencesService, MaintenanceService],
+  controllers: [AlertsController, MutingController],
   exports: [AlertEvaluator, AlertsService],
 })
 export class AlertsModule {}

@@ -17,7 +17,8 @@ const MONITORED_ENVS_CTE = `
      WHERE pm.monitored
   )`;
 
-const ALERT_COLUMNS = 'id, project_id, env, rule, state, value, threshold, started_at, resolved_at, resolution_reason, level, silenced, announce_seq';
+const ALERT_COLUMNS =
+  'id, project_id, env, rule, state, value, threshold, started_at, resolved_at, resolution_reason, level, silenced, announce_seq';
 
 /**
  * Open alerts of projects that left Enterprise or the rollout, or of envs removed from their project, are

@@ -16,7 +16,7 @@ export function IsUuid(options?: ValidationOptions): PropertyDecorator {
 
 /** A path id: a malformed id can name nothing, so it answers the same 404 as an unknown one. */
 class UuidPipe implements PipeTransform<unknown, string> {
-  constructor(private readonly what: 'project' | 'API key' | 'user') {}
+  constructor(private readonly what: UuidSubject) {}
 
   transform(value: unknown): string {
     if (isUuid(value)) return value;
@@ -24,6 +24,8 @@ class UuidPipe implements PipeTransform<unknown, string> {
   }
 }
 
-export function uuidPipe(what: 'project' | 'API key' | 'user'): PipeTransform<unknown, string> {
+type UuidSubject = 'project' | 'API key' | 'user' | 'Silence' | 'Maintenance window';
+
+export function uuidPipe(what: UuidSubject): PipeTransform<unknown, string> {
   return new UuidPipe(what);
 }

@@ -32,7 +32,12 @@ const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
  * One alert transition as Alertmanager would post it to a webhook receiver: a group of one alert keyed by
  * project, env and rule, so receivers written for Alertmanager (routing on `alertname`, `severity`) work unchanged.
  */
-export function alertmanagerMessage(event: AlertTransitionEvent, projectName: string, dashboardUrl: string, externalUrl: string): AlertmanagerMessage {
+export function alertmanagerMessage(
+  event: AlertTransitionEvent,
+  projectName: string,
+  dashboardUrl: string,
+  externalUrl: string,
+): AlertmanagerMessage {
   const a = event.alert;
   const labels = {
     alertname: a.rule,

@@ -19,7 +19,12 @@ export interface AlertTransitionEvent {
   renotification?: boolean;
 }
 
-export function webhookPayload(deliveryId: string, event: AlertTransitionEvent, projectName: string, dashboardUrl: string): AlertWebhookPayload {
+export function webhookPayload(
+  deliveryId: string,
+  event: AlertTransitionEvent,
+  projectName: string,
+  dashboardUrl: string,
+): AlertWebhookPayload {
   return {
     delivery_id: deliveryId,
     type: `alert.${event.transition}`,

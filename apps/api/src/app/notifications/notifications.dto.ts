@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DELIVERY_STATUSES, NOTIFICATION_CHANNELS, METRICS_ENDPOINT_MAX_LENGTH, RENOTIFY_LIMITS, WEBHOOK_FORMATS } from '@seqpulse/contracts';
+import {
+  DELIVERY_STATUSES,
+  NOTIFICATION_CHANNELS,
+  METRICS_ENDPOINT_MAX_LENGTH,
+  RENOTIFY_LIMITS,
+  WEBHOOK_FORMATS,
+} from '@seqpulse/contracts';
 import type { WebhookFormat } from '@seqpulse/contracts';
 import type { UpdateNotificationSettingsRequest } from '@seqpulse/contracts';
 

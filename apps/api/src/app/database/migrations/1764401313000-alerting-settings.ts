@@ -49,9 +49,12 @@ export class AlertingSettings1764401313000 implements MigrationInterface {
         ends_at timestamptz NOT NULL,
         comment text NOT NULL,
         created_by uuid REFERENCES users(id) ON DELETE SET NULL,
+        -- who, as they were named when they created it (the account may be deleted later)
+        created_by_email text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         ended_by uuid REFERENCES users(id) ON DELETE SET NULL,
-        CHECK (ends_at > starts_at)
+        -- equal once a silence that had not started yet is ended early
+        CHECK (ends_at >= starts_at)
       );
       CREATE INDEX alert_silences_project_idx ON alert_silences (project_id, ends_at);
 
@@ -65,6 +68,7 @@ export class AlertingSettings1764401313000 implements MigrationInterface {
         time_zone text NOT NULL,
         comment text NOT NULL,
         created_by uuid REFERENCES users(id) ON DELETE SET NULL,
+        created_by_email text NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX maintenance_windows_project_idx ON maintenance_windows (project_id);

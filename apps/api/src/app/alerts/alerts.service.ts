@@ -49,7 +49,7 @@ export class AlertsService {
       });
     }
     const rows: AlertRow[] = await this.db.query(
-      `SELECT id, project_id, env, rule, state, value, threshold, started_at, resolved_at, resolution_reason
+      `SELECT id, project_id, env, rule, state, value, threshold, started_at, resolved_at, resolution_reason, level, silenced
          FROM alerts
         WHERE project_id = $1
           AND ($2::text IS NULL OR state = $2)

@@ -9,6 +9,7 @@ export interface AlertmanagerMessage {
   truncatedAlerts: number;
   status: 'firing' | 'resolved';
   receiver: string;
+  notification_reason: string;
   groupLabels: Record<string, string>;
   commonLabels: Record<string, string>;
   commonAnnotations: Record<string, string>;
@@ -58,6 +59,7 @@ export function alertmanagerMessage(
     truncatedAlerts: 0,
     status: event.transition,
     receiver: 'seqpulse',
+    notification_reason: notificationReason(event),
     groupLabels,
     commonLabels: labels,
     commonAnnotations: annotations,
@@ -71,8 +73,16 @@ export function alertmanagerMessage(
         startsAt: a.started_at,
         endsAt: a.resolved_at ?? GO_ZERO_TIME,
         generatorURL: dashboardUrl,
-        fingerprint: createHash('sha256').update(a.id).digest('hex').slice(0, 16),
+        // Alertmanager fingerprints the label set: a level change is another alert to it.
+        fingerprint: createHash('sha256').update(`${a.id}|${labels.severity}`).digest('hex').slice(0, 16),
       },
     ],
   };
+}
+
+/** Alertmanager's wording of why it notifies (its `NotifyReason` strings). */
+function notificationReason(event: AlertTransitionEvent): string {
+  if (event.transition === 'resolved') return 'all alerts resolved';
+  if (event.renotification) return 'repeat interval elapsed';
+  return event.opened === false ? 'new alerts added' : 'first notification';
 }

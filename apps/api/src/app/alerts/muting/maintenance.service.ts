@@ -78,7 +78,12 @@ export class MaintenanceService implements OnModuleInit {
     return rows.map((r) => view(r, now));
   }
 
-  async create(project: RulesProject, principal: Principal, dto: CreateMaintenanceWindowDto, now = new Date()): Promise<MaintenanceWindowView> {
+  async create(
+    project: RulesProject,
+    principal: Principal,
+    dto: CreateMaintenanceWindowDto,
+    now = new Date(),
+  ): Promise<MaintenanceWindowView> {
     const env = checkEnv(dto.env, project);
     const startsAt = new Date(parseInstant('starts_at', dto.starts_at));
     if (!isTimeZone(dto.time_zone)) {
@@ -88,7 +93,8 @@ export class MaintenanceService implements OnModuleInit {
     }
     const rrule = dto.rrule?.trim() || null;
     const problem = rrule === null ? null : rruleProblem(rrule);
-    if (problem) throw new ApiError(400, 'invalid_rrule', `Invalid request: ${problem}.`, { fields: [{ field: 'rrule', problems: [problem] }] });
+    if (problem)
+      throw new ApiError(400, 'invalid_rrule', `Invalid request: ${problem}.`, { fields: [{ field: 'rrule', problems: [problem] }] });
     return this.db.transaction(async (tx) => {
       const [row]: WindowRow[] = await tx.query(
         `INSERT INTO maintenance_windows (project_id, env, rrule, starts_at, duration_min, time_zone, comment, created_by, created_by_email)
@@ -103,11 +109,12 @@ export class MaintenanceService implements OnModuleInit {
 
   /** Deletes the window and its intervals: alerts it covered are no longer silenced from the next evaluation. */
   async remove(project: RulesProject, id: string): Promise<void> {
-    const deleted: unknown[] = await this.db.query(`DELETE FROM maintenance_windows WHERE id = $1 AND project_id = $2 RETURNING id`, [
+    // A DELETE through TypeORM answers [rows, affected count].
+    const [, deleted]: [unknown[], number] = await this.db.query(`DELETE FROM maintenance_windows WHERE id = $1 AND project_id = $2`, [
       id,
       project.id,
     ]);
-    if (deleted.length === 0) throw new ApiError(404, 'not_found', 'Maintenance window not found.');
+    if (deleted === 0) throw new ApiError(404, 'not_found', 'Maintenance window not found.');
   }
 
   private async writeIntervals(tx: Queryable, windows: WindowRow[], now: Date, horizonMs: number): Promise<number> {

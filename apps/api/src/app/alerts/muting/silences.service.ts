@@ -74,7 +74,8 @@ export class SilencesService {
 
   /** Ends a silence now (one that has not started yet ends before it starts); 404 when it is not the project's. */
   async end(project: RulesProject, principal: Principal, id: string, now = new Date()): Promise<SilenceView> {
-    const [row]: SilenceRow[] = await this.db.query(
+    // An UPDATE through TypeORM answers [rows, affected count].
+    const [[row]]: [SilenceRow[], number] = await this.db.query(
       `UPDATE alert_silences SET ends_at = greatest(starts_at, least(ends_at, $3)), ended_by = $4
         WHERE id = $1 AND project_id = $2 RETURNING ${COLUMNS}`,
       [id, project.id, now, principal.userId],

@@ -204,3 +204,22 @@ export interface NotificationDeliveryView {
   delivered_at: string | null;
   attempt_log: DeliveryAttemptView[];
 }
+
+/** One entry of an alert's timeline (`GET /monitoring/enterprise/alert-history`). */
+export interface AlertTimelineEntry {
+  at: string;
+  kind: 'opened' | 'escalated' | 'deescalated' | 'silenced' | 'unsilenced' | 'renotified' | 'resolved' | 'notification';
+  level?: 'warning' | 'critical';
+  value?: number | null;
+  /** `notification` entries: the channel, what was announced and how the delivery went. */
+  channel?: NotificationChannel;
+  transition?: AlertTransition;
+  status?: DeliveryStatus;
+}
+
+/** An alert of the history: the alert view with its level and silenced flag always present, and its timeline. */
+export interface AlertHistoryEntry extends AlertView {
+  level: 'warning' | 'critical';
+  silenced: boolean;
+  timeline: AlertTimelineEntry[];
+}

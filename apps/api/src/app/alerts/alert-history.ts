@@ -12,3 +12,14 @@ export async function recordTimeline(tx: Queryable, events: AlertEvent[], at: Da
     [at, events.map((e) => e.alertId), events.map((e) => e.kind), events.map((e) => e.level), events.map((e) => e.value)],
   );
 }
+
+/** One alert's timeline rows, for many alerts in one statement. */
+export async function timelinesOf(
+  tx: Queryable,
+  alertIds: string[],
+): Promise<{ alert_id: string; at: Date; kind: string; level: string; value: number | null }[]> {
+  if (alertIds.length === 0) return [];
+  return tx.query(`SELECT alert_id, at, kind, level, value FROM alert_events WHERE alert_id = ANY($1::uuid[]) ORDER BY alert_id, at, id`, [
+    alertIds,
+  ]);
+}

@@ -111,6 +111,29 @@ describe('alert rule settings (real Postgres, controlled clock)', () => {
     expect(posted[1].alert).toMatchObject({ threshold: 800 });
     expect(posted[0].alert).toMatchObject({ level: 'warning', threshold: 500 });
     expect(posted[0].dashboard_url).toContain(`/app/projects/${id}?env=prod&from=`);
+
+    // The history route: filters, level and silenced always present, the timeline with the notifications sent.
+    const historyUrl = `/monitoring/enterprise/alert-history?project_id=${id}`;
+    const [entry, ...rest] = (await t.call('GET', `${historyUrl}&rule=latency_p95_high&level=warning&state=resolved`, { token: o.token }))
+      .body;
+    expect(rest).toHaveLength(0);
+    expect(entry).toMatchObject({ id: alert.id, level: 'warning', silenced: false, state: 'resolved' });
+    type Entry = { kind: string; level?: string; transition?: string; status?: string; channel?: string };
+    expect(entry.timeline.filter((e: Entry) => e.kind !== 'notification').map((e: Entry) => `${e.kind}:${e.level}`)).toEqual([
+      'opened:warning',
+      'escalated:critical',
+      'deescalated:warning',
+      'resolved:warning',
+    ]);
+    expect(
+      entry.timeline.filter((e: Entry) => e.kind === 'notification').map((e: Entry) => `${e.channel}:${e.transition}:${e.status}`),
+    ).toEqual(['webhook:firing:delivered', 'webhook:firing:delivered', 'webhook:resolved:delivered']);
+    for (const query of ['&level=critical', '&rule=cpu_high', '&env=staging', '&state=firing']) {
+      expect((await t.call('GET', `${historyUrl}${query}`, { token: o.token })).body).toEqual([]);
+    }
+    for (const query of ['&level=info', '&rule=disk_full', '&limit=0']) {
+      expect((await t.call('GET', `${historyUrl}${query}`, { token: o.token })).status).toBe(400);
+    }
     await hook.stop();
   });
 

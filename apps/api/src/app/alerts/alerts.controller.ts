@@ -1,11 +1,19 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AlertRulesResponse, AlertView } from '@seqpulse/contracts';
+import type { AlertHistoryEntry, AlertRulesResponse, AlertView } from '@seqpulse/contracts';
 import { CurrentPrincipal } from '../auth/decorators';
 import type { Principal } from '../auth/principal';
 import { EnterpriseRoute, GatedProject } from '../monitoring';
 import type { ProjectEntity } from '../projects/project.entity';
-import { AlertDto, AlertRulesDto, AlertRulesQueryDto, AlertsQueryDto, PutAlertRulesDto } from './alerts.dto';
+import {
+  AlertDto,
+  AlertHistoryEntryDto,
+  AlertHistoryQueryDto,
+  AlertRulesDto,
+  AlertRulesQueryDto,
+  AlertsQueryDto,
+  PutAlertRulesDto,
+} from './alerts.dto';
 import { AlertsService } from './alerts.service';
 
 /** Alert history and rules of a monitored project, behind the Enterprise gate. */
@@ -22,6 +30,17 @@ export class AlertsController {
   @ApiOkResponse({ type: [AlertDto] })
   list(@GatedProject() project: ProjectEntity, @Query() query: AlertsQueryDto): Promise<AlertView[]> {
     return this.alerts.list(project.id, query);
+  }
+
+  @Get('alert-history')
+  @EnterpriseRoute()
+  @ApiOperation({
+    summary:
+      'Alert history with filters (rule, env, level, state, range; newest first, 100 by default): each alert with its level, silenced flag and timeline (opened, escalated, silenced, resolved, notifications sent).',
+  })
+  @ApiOkResponse({ type: [AlertHistoryEntryDto] })
+  history(@GatedProject() project: ProjectEntity, @Query() query: AlertHistoryQueryDto): Promise<AlertHistoryEntry[]> {
+    return this.alerts.history(project.id, query);
   }
 
   @Get('alert-rules')

@@ -202,3 +202,31 @@ export class PutAlertRulesDto {
   @Type(() => AlertRuleUpdateDto)
   rules!: AlertRuleUpdateDto[];
 }
+
+/** The query of `GET /monitoring/enterprise/alert-history`: the filters of the alerts list, plus rule and level. */
+export class AlertHistoryQueryDto extends AlertsQueryDto {
+  @ApiPropertyOptional({ enum: ALERT_RULES })
+  @QueryParam(oneOf(ALERT_RULES))
+  rule?: AlertRuleName;
+
+  @ApiPropertyOptional({ enum: ALERT_LEVELS, description: 'The level the alert is at (or resolved at).' })
+  @QueryParam(oneOf(ALERT_LEVELS))
+  level?: AlertLevel;
+}
+
+class AlertTimelineEntryDto {
+  @ApiProperty() at!: string;
+  @ApiProperty({ enum: ['opened', 'escalated', 'deescalated', 'silenced', 'unsilenced', 'renotified', 'resolved', 'notification'] })
+  kind!: string;
+  @ApiPropertyOptional({ enum: ALERT_LEVELS }) level?: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) value?: number | null;
+  @ApiPropertyOptional({ enum: ['webhook', 'slack'], description: '`notification` entries.' }) channel?: string;
+  @ApiPropertyOptional({ enum: ['firing', 'resolved'], description: '`notification` entries.' }) transition?: string;
+  @ApiPropertyOptional({ enum: ['pending', 'delivered', 'failed'], description: '`notification` entries.' }) status?: string;
+}
+
+export class AlertHistoryEntryDto extends AlertDto {
+  @ApiProperty({ enum: ALERT_LEVELS }) declare level: AlertLevel;
+  @ApiProperty() declare silenced: boolean;
+  @ApiProperty({ type: [AlertTimelineEntryDto], description: 'Oldest first.' }) timeline!: AlertTimelineEntryDto[];
+}

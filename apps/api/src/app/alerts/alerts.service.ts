@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AlertRuleName, AlertRulesResponse, AlertView } from '@seqpulse/contracts';
+import type { AlertHistoryEntry, AlertLevel, AlertRuleName, AlertRulesResponse, AlertTimelineEntry, AlertView } from '@seqpulse/contracts';
+import { isoSeconds } from '../common/time';
+import { NotificationsService } from '../notifications/notifications.service';
+import { timelinesOf } from './alert-history';
 import { ApiError } from '../common/api-error';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import type { Principal } from '../auth/principal';
 import { parseInstant } from '../common/query-params';
 import { ruleViews, StoredRule, validateRuleSet } from './alert-rules';
 import { AlertRow, toAlertView } from './alert-view';
-import type { AlertsQueryDto, PutAlertRulesDto } from './alerts.dto';
+import type { AlertHistoryQueryDto, AlertsQueryDto, PutAlertRulesDto } from './alerts.dto';
 
 /** The project as the Enterprise gate loaded it. */
 /** The levels an alert fires at, least severe first (the overview's `firing` counts). */
@@ -34,13 +37,16 @@ export interface RulesProject {
 /** Alert history and rule settings of one (already gated) project. */
 @Injectable()
 export class AlertsService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly notifications: NotificationsService,
+  ) {}
 
   /**
    * Alert instances, newest first. `from`/`to` select the alerts active at some point of the range
    * (`started_at <= to` and still firing or `resolved_at >= from`).
    */
-  async list(projectId: string, query: AlertsQueryDto): Promise<AlertView[]> {
+  async list(projectId: string, query: AlertsQueryDto, more: { rule?: string; level?: string } = {}): Promise<AlertView[]> {
     const from = query.from === undefined ? null : new Date(parseInstant('from', query.from));
     const to = query.to === undefined ? null : new Date(parseInstant('to', query.to));
     if (from && to && from.getTime() >= to.getTime()) {
@@ -56,11 +62,64 @@ export class AlertsService {
           AND ($3::timestamptz IS NULL OR resolved_at IS NULL OR resolved_at >= $3)
           AND ($4::timestamptz IS NULL OR started_at <= $4)
           AND ($5::text IS NULL OR env = $5)
+          AND ($7::text IS NULL OR rule = $7)
+          AND ($8::text IS NULL OR level = $8)
         ORDER BY started_at DESC, id
         LIMIT $6`,
-      [projectId, query.state ?? null, from, to, query.env ?? null, query.limit === undefined ? 500 : Number(query.limit)],
+      [
+        projectId,
+        query.state ?? null,
+        from,
+        to,
+        query.env ?? null,
+        query.limit === undefined ? 500 : Number(query.limit),
+        more.rule ?? null,
+        more.level ?? null,
+      ],
     );
     return rows.map(toAlertView);
+  }
+
+  /**
+   * The alert history: alerts filtered like `list` plus rule and level, each with its level and silenced flag and its
+   * timeline (evaluation events and the notifications sent), oldest entry first.
+   */
+  async history(projectId: string, query: AlertHistoryQueryDto): Promise<AlertHistoryEntry[]> {
+    const alerts = (await this.list(projectId, { ...query, limit: query.limit ?? '100' }, { rule: query.rule, level: query.level })).map(
+      (a) => ({ ...a, level: a.level ?? 'critical', silenced: a.silenced ?? false }),
+    );
+    const ids = alerts.map((a) => a.id);
+    const [events, deliveries] = await Promise.all([timelinesOf(this.db, ids), this.notifications.alertDeliveries(projectId, ids)]);
+    const timeline = new Map<string, (AlertTimelineEntry & { ms: number })[]>(ids.map((id) => [id, []]));
+    for (const e of events) {
+      const value = e.value === null ? null : Number(e.value);
+      timeline
+        .get(e.alert_id)
+        ?.push({
+          ms: e.at.getTime(),
+          at: isoSeconds(e.at),
+          kind: e.kind as AlertTimelineEntry['kind'],
+          level: e.level as AlertLevel,
+          value,
+        });
+    }
+    for (const d of deliveries) {
+      const at = new Date(d.at);
+      timeline
+        .get(d.alert_id)
+        ?.push({
+          ms: at.getTime(),
+          at: isoSeconds(at),
+          kind: 'notification',
+          channel: d.channel,
+          transition: d.transition,
+          status: d.status,
+        });
+    }
+    return alerts.map((a) => ({
+      ...a,
+      timeline: (timeline.get(a.id) ?? []).sort((x, y) => x.ms - y.ms).map(({ ms: _ms, ...entry }) => entry),
+    }));
   }
 
   /** Records alerts that fired and resolved in the past (the demo's history). */

@@ -19,7 +19,9 @@ describe('docs/api.md and the OpenAPI document list the same routes', () => {
   it('finds both listings (the parser reads them)', () => {
     expect(served).toContain('GET /monitoring/enterprise/timeseries');
     expect(doc.served).toContain('GET /monitoring/enterprise/timeseries');
-    expect(doc.planned.length).toBeGreaterThan(0);
+    // The planned table may be empty (every contract route served): the parser is checked on a sample of it.
+    const sample = documentedRoutes('## Planned routes (planned: not yet served)\n| `GET /x/:id` | s |\n## Routes\n| `PUT /y` | w |');
+    expect(sample).toEqual({ planned: ['GET /x/:id'], served: ['PUT /y'] });
   });
 
   it('documents every served route in the table of routes', () => {

@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ALERTS_NOTIFY_CHANNEL } from '@seqpulse/contracts';
 import { RENOTIFY_LIMITS } from '@seqpulse/contracts';
-import type { AlertStreamNotice, NotificationDeliveryView, NotificationSettingsView, WebhookFormat } from '@seqpulse/contracts';
+import type {
+  AlertStreamNotice,
+  DeliveryStatus,
+  NotificationDeliveryView,
+  NotificationSettingsView,
+  WebhookFormat,
+} from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
 import { isoOrNull, isoSeconds } from '../common/time';
 import { AppConfig } from '../config/app-config';
@@ -113,6 +119,21 @@ export class NotificationsService {
       delivered_at: isoOrNull(r.delivered_at),
       attempt_log: r.attempt_log.map((a) => ({ ...a, at: isoSeconds(new Date(a.at)) })),
     }));
+  }
+
+  /** The alert deliveries of a project's alerts (for their timelines), oldest first. */
+  async alertDeliveries(
+    projectId: string,
+    alertIds: string[],
+  ): Promise<{ alert_id: string; channel: 'webhook' | 'slack'; transition: 'firing' | 'resolved'; status: DeliveryStatus; at: Date }[]> {
+    if (alertIds.length === 0) return [];
+    return this.db.query(
+      `SELECT alert_id, channel, transition, status, coalesce(delivered_at, created_at) AS at
+         FROM notification_deliveries
+        WHERE project_id = $1 AND alert_id = ANY($2::uuid[])
+        ORDER BY created_at, seq, channel`,
+      [projectId, alertIds],
+    );
   }
 
   /**

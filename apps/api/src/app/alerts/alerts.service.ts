@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AlertHistoryEntry, AlertLevel, AlertRuleName, AlertRulesResponse, AlertTimelineEntry, AlertView } from '@seqpulse/contracts';
-import { isoSeconds } from '../common/time';
+import type { AlertHistoryEntry, AlertRuleName, AlertRulesResponse, AlertView } from '@seqpulse/contracts';
 import { NotificationsService } from '../notifications/notifications.service';
-import { timelinesOf } from './alert-history';
+import { mergeTimelines, timelinesOf } from './alert-history';
 import { ApiError } from '../common/api-error';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import type { Principal } from '../auth/principal';
@@ -90,36 +89,8 @@ export class AlertsService {
     );
     const ids = alerts.map((a) => a.id);
     const [events, deliveries] = await Promise.all([timelinesOf(this.db, ids), this.notifications.alertDeliveries(projectId, ids)]);
-    const timeline = new Map<string, (AlertTimelineEntry & { ms: number })[]>(ids.map((id) => [id, []]));
-    for (const e of events) {
-      const value = e.value === null ? null : Number(e.value);
-      timeline
-        .get(e.alert_id)
-        ?.push({
-          ms: e.at.getTime(),
-          at: isoSeconds(e.at),
-          kind: e.kind as AlertTimelineEntry['kind'],
-          level: e.level as AlertLevel,
-          value,
-        });
-    }
-    for (const d of deliveries) {
-      const at = new Date(d.at);
-      timeline
-        .get(d.alert_id)
-        ?.push({
-          ms: at.getTime(),
-          at: isoSeconds(at),
-          kind: 'notification',
-          channel: d.channel,
-          transition: d.transition,
-          status: d.status,
-        });
-    }
-    return alerts.map((a) => ({
-      ...a,
-      timeline: (timeline.get(a.id) ?? []).sort((x, y) => x.ms - y.ms).map(({ ms: _ms, ...entry }) => entry),
-    }));
+    const timelines = mergeTimelines(ids, events, deliveries);
+    return alerts.map((a) => ({ ...a, timeline: timelines.get(a.id) ?? [] }));
   }
 
   /** Records alerts that fired and resolved in the past (the demo's history). */

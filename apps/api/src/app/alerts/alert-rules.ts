@@ -10,12 +10,12 @@ export interface StoredRule {
   rule: AlertRuleName;
   threshold: number;
   enabled: boolean;
-  warning: number | null;
-  recovery_critical: number | null;
-  recovery_warning: number | null;
-  window_min: number | null;
-  aggregation: WindowAggregation | null;
-  min_samples: number | null;
+  warning?: number | null;
+  recovery_critical?: number | null;
+  recovery_warning?: number | null;
+  window_min?: number | null;
+  aggregation?: WindowAggregation | null;
+  min_samples?: number | null;
 }
 
 export interface RuleProblem {
@@ -98,18 +98,23 @@ export function ruleViews(stored: StoredRule[], envs: readonly string[]): AlertR
 
 function ruleView(r: StoredRule): AlertRuleView {
   const recovery = {
-    ...(r.recovery_critical !== null ? { critical: r.recovery_critical } : {}),
-    ...(r.recovery_warning !== null ? { warning: r.recovery_warning } : {}),
+    ...(isSet(r.recovery_critical) ? { critical: r.recovery_critical } : {}),
+    ...(isSet(r.recovery_warning) ? { warning: r.recovery_warning } : {}),
   };
   return {
     rule: r.rule,
     env: r.env === '' ? null : r.env,
     threshold: r.threshold,
     enabled: r.enabled,
-    ...(r.warning !== null ? { warning: r.warning } : {}),
+    ...(isSet(r.warning) ? { warning: r.warning } : {}),
     ...(Object.keys(recovery).length ? { recovery } : {}),
-    ...(r.window_min !== null ? { window_min: r.window_min } : {}),
-    ...(r.aggregation !== null ? { aggregation: r.aggregation } : {}),
-    ...(r.min_samples !== null ? { min_samples: r.min_samples } : {}),
+    ...(isSet(r.window_min) ? { window_min: r.window_min } : {}),
+    ...(isSet(r.aggregation) ? { aggregation: r.aggregation } : {}),
+    ...(isSet(r.min_samples) ? { min_samples: r.min_samples } : {}),
   };
+}
+
+/** A setting stored (NULL in the database, or absent, is its default). */
+function isSet<T>(value: T | null | undefined): value is T {
+  return value !== null && value !== undefined;
 }

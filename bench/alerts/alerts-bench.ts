@@ -105,6 +105,33 @@ async function seedSamples(db: DataSource, store: SamplesStore, from: Date, to: 
   return n;
 }
 
+/** Silences and maintenance intervals on the first 1,000 projects (none matching an alert), settings on 10 %. */
+async function seedAlertingSettings(db: DataSource, ids: string[], now: Date): Promise<void> {
+  const some = ids.slice(0, 1000);
+  const [user] = await db.query(`SELECT owner_id AS id FROM projects LIMIT 1`);
+  await db.query(
+    `INSERT INTO alert_silences (project_id, env, rule, starts_at, ends_at, comment, created_by, created_by_email)
+     SELECT p, 'prod', 'latency_p95_high', $2::timestamptz - interval '1 hour', $2::timestamptz + interval '1 hour', 'bench', $3, 'bench@x'
+       FROM unnest($1::uuid[]) p`,
+    [some, now, user.id],
+  );
+  await db.query(
+    `WITH w AS (
+       INSERT INTO maintenance_windows (project_id, env, rrule, starts_at, duration_min, time_zone, comment, created_by, created_by_email)
+       SELECT p, 'prod', 'FREQ=DAILY', $2::timestamptz - interval '30 minutes', 60, 'UTC', 'bench', $3, 'bench@x' FROM unnest($1::uuid[]) p
+       RETURNING id, project_id, env, starts_at, duration_min)
+     INSERT INTO maintenance_intervals (window_id, project_id, env, starts_at, ends_at)
+     SELECT id, project_id, env, starts_at, starts_at + make_interval(mins => duration_min) FROM w`,
+    [ids.slice(-1000), now, user.id],
+  );
+  await db.query(
+    `INSERT INTO alert_rules (project_id, env, rule, threshold, warning, recovery_critical, window_min)
+     SELECT p, '', 'cpu_high', 0.8, 0.7, 0.75, 10 FROM unnest($1::uuid[]) p`,
+    [ids.slice(0, Math.ceil(ids.length / 10))],
+  );
+  await db.query('ANALYZE alert_silences, maintenance_intervals, alert_rules');
+}
+
 async function timed(evaluator: AlertEvaluator, now: Date): Promise<EvaluationResult> {
   const r = await evaluator.evaluate(now);
   if (!r.ran) throw new Error('evaluation skipped');
@@ -133,6 +160,16 @@ async function evaluationBench(adminUrl: string, n: number) {
       `first evaluation (records when monitoring started for ${n} envs): ${ms(first.durationMs)}, transitions ${first.fired.length + first.resolved.length}`,
     );
     log(`steady state, no transition (${STEADY_RUNS} runs): p50 ${ms(s.p50)}, p95 ${ms(s.p95)}, max ${ms(s.max)}`);
+
+    // Alerting settings (issue 13): 1,000 active silences, 1,000 maintenance windows (current intervals), and 10 % of
+    // the projects with rule settings (warning, recovery, a 10-minute window for cpu_high).
+    await seedAlertingSettings(db, ids, now);
+    const withSettings: number[] = [];
+    for (let i = 0; i < STEADY_RUNS; i++) withSettings.push((await timed(evaluator, now)).durationMs);
+    const w = stats(withSettings);
+    log(
+      `steady state with 1,000 silences, 1,000 maintenance windows, settings on 10 % of the projects (${STEADY_RUNS} runs): p50 ${ms(w.p50)}, p95 ${ms(w.p95)}, max ${ms(w.max)}`,
+    );
 
     // 10 % of the envs get an offending sample: error_rate_high fires, with a webhook + Slack outbox row each.
     const hit = ids.slice(0, Math.ceil(n / 10));

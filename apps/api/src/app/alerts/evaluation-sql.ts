@@ -169,21 +169,27 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
       LEFT JOIN alert_rules re ON re.project_id = e.project_id AND re.env = e.env AND re.rule = d.rule
       LEFT JOIN alert_rules rp ON rp.project_id = e.project_id AND rp.env = '' AND rp.rule = d.rule
   ),
-  measured AS (
-    SELECT r.project_id, r.env, r.rule, r.kind, r.window_last_at, r.threshold, r.enabled, r.warning,
-           r.recovery_critical, r.recovery_warning, r.min_samples,
-           CASE WHEN r.window_min = ${DEFAULT_WINDOW_MIN} THEN ${c.defaultAggregate} ELSE own.aggregate END AS aggregate,
-           CASE WHEN r.window_min = ${DEFAULT_WINDOW_MIN} THEN r.samples ELSE own.samples END AS samples
+  custom_windows AS (
+    -- Only the rule rows with another window length than the default; the filter runs before the lateral scan.
+    SELECT r.project_id, r.env, r.rule, own.aggregate, own.samples
       FROM rules r
-      LEFT JOIN LATERAL (
+      CROSS JOIN LATERAL (
         SELECT CASE r.aggregation WHEN 'max' THEN max(x.v) WHEN 'min' THEN min(x.v) ELSE avg(x.v) END AS aggregate, count(*) AS samples
           FROM (SELECT ${c.ruleMetric} AS v FROM samples s
-                 WHERE r.kind = 'threshold' AND r.window_min <> ${DEFAULT_WINDOW_MIN}
-                   AND s.project_id = r.project_id AND s.env = r.env
+                 WHERE s.project_id = r.project_id AND s.env = r.env
                    AND s.collected_at > ${windowStart('r.window_min * 60')} AND s.collected_at <= $1::timestamptz
                    AND s.slot_at > ${windowStart(`r.window_min * 60 + ${SLOT_SLACK_S}`)}
                    AND s.slot_at <= $1::timestamptz + make_interval(secs => ${SLOT_SLACK_S})) x
-      ) own ON true
+      ) own
+     WHERE r.kind = 'threshold' AND r.window_min <> ${DEFAULT_WINDOW_MIN}
+  ),
+  measured AS (
+    SELECT r.project_id, r.env, r.rule, r.kind, r.window_last_at, r.threshold, r.enabled, r.warning,
+           r.recovery_critical, r.recovery_warning, r.min_samples,
+           CASE WHEN r.window_min = ${DEFAULT_WINDOW_MIN} THEN ${c.defaultAggregate} ELSE cw.aggregate END AS aggregate,
+           CASE WHEN r.window_min = ${DEFAULT_WINDOW_MIN} THEN r.samples ELSE cw.samples END AS samples
+      FROM rules r
+      LEFT JOIN custom_windows cw ON cw.project_id = r.project_id AND cw.env = r.env AND cw.rule = r.rule
   ),
   evaluated AS (
     SELECT r.project_id, r.env, r.rule, r.kind, r.threshold, r.warning, r.enabled, coalesce(r.window_last_at, se.last_at) AS last_at,

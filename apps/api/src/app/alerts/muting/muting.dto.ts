@@ -31,7 +31,10 @@ export class CreateSilenceDto extends Matchers {
   @IsString()
   starts_at!: string;
 
-  @ApiProperty({ example: '2026-11-28T12:00:00Z', description: `After starts_at and now; at most ${SILENCE_MAX_DURATION_S / 86_400} days after starts_at.` })
+  @ApiProperty({
+    example: '2026-11-28T12:00:00Z',
+    description: `After starts_at and now; at most ${SILENCE_MAX_DURATION_S / 86_400} days after starts_at.`,
+  })
   @IsString()
   ends_at!: string;
 

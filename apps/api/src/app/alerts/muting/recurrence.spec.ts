@@ -4,7 +4,12 @@ const starts = (list: { startsAt: Date }[]) => list.map((o) => o.startsAt.toISOS
 
 describe('maintenance recurrences keep their local time across daylight-saving changes', () => {
   it('weekly Sunday 09:00 Europe/Berlin: 07:00Z in summer time, 08:00Z after the October change', () => {
-    const window = { rrule: 'FREQ=WEEKLY;BYDAY=SU', startsAt: new Date('2026-10-18T07:00:00Z'), durationMin: 60, timeZone: 'Europe/Berlin' };
+    const window = {
+      rrule: 'FREQ=WEEKLY;BYDAY=SU',
+      startsAt: new Date('2026-10-18T07:00:00Z'),
+      durationMin: 60,
+      timeZone: 'Europe/Berlin',
+    };
     const found = occurrences(window, new Date('2026-10-10T00:00:00Z'), new Date('2026-11-05T00:00:00Z'));
     expect(starts(found)).toEqual(['2026-10-18T07:00:00.000Z', '2026-10-25T08:00:00.000Z', '2026-11-01T08:00:00.000Z']);
     expect(found.map((o) => o.endsAt.getTime() - o.startsAt.getTime())).toEqual([3_600_000, 3_600_000, 3_600_000]);
@@ -28,9 +33,13 @@ describe('maintenance recurrences keep their local time across daylight-saving c
 
   it('an occurrence that started before the range but is still running is included; a one-off window is one interval', () => {
     const daily = { rrule: 'FREQ=DAILY', startsAt: new Date('2026-11-01T23:00:00Z'), durationMin: 120, timeZone: 'UTC' };
-    expect(starts(occurrences(daily, new Date('2026-11-03T00:30:00Z'), new Date('2026-11-03T02:00:00Z')))).toEqual(['2026-11-02T23:00:00.000Z']);
+    expect(starts(occurrences(daily, new Date('2026-11-03T00:30:00Z'), new Date('2026-11-03T02:00:00Z')))).toEqual([
+      '2026-11-02T23:00:00.000Z',
+    ]);
     const once = { rrule: null, startsAt: new Date('2026-11-03T10:00:00Z'), durationMin: 30, timeZone: 'UTC' };
-    expect(starts(occurrences(once, new Date('2026-11-03T00:00:00Z'), new Date('2026-11-04T00:00:00Z')))).toEqual(['2026-11-03T10:00:00.000Z']);
+    expect(starts(occurrences(once, new Date('2026-11-03T00:00:00Z'), new Date('2026-11-04T00:00:00Z')))).toEqual([
+      '2026-11-03T10:00:00.000Z',
+    ]);
     expect(occurrences(once, new Date('2026-11-03T10:30:00Z'), new Date('2026-11-04T00:00:00Z'))).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AlertHistoryEntry, AlertRuleName, AlertRulesResponse, AlertView } from '@seqpulse/contracts';
+import { ALERT_LEVELS } from '@seqpulse/contracts';
+import type { AlertHistoryEntry, AlertLevel, AlertRuleName, AlertRulesResponse, AlertView } from '@seqpulse/contracts';
 import { NotificationsService } from '../notifications/notifications.service';
 import { mergeTimelines, timelinesOf } from './alert-history';
 import { ApiError } from '../common/api-error';
@@ -11,16 +12,12 @@ import { ruleViews, StoredRule, validateRuleSet } from './alert-rules';
 import { AlertRow, toAlertView } from './alert-view';
 import type { AlertHistoryQueryDto, AlertsQueryDto, PutAlertRulesDto } from './alerts.dto';
 
-/** The project as the Enterprise gate loaded it. */
-/** The levels an alert fires at, least severe first (the overview's `firing` counts). */
-export const ALERT_LEVELS = ['warning', 'critical'] as const;
-export type AlertLevel = (typeof ALERT_LEVELS)[number];
+/** The levels an alert fires at, least severe first (the overview's `firing` counts); defined with the rule catalogue. */
+export { ALERT_LEVELS };
+export type { AlertLevel };
 
-/**
- * The level of an alert row, in SQL: the one place the level is read. Every built-in rule fires at one level
- * today, its threshold being the critical one; once alerts carry a level column this becomes that column.
- */
-const ALERT_LEVEL_SQL = `'critical'`;
+/** The level of an alert row, in SQL: the one place the level is read (the `alerts.level` column). */
+const ALERT_LEVEL_SQL = 'level';
 
 export interface FiringCount {
   projectId: string;
@@ -28,6 +25,7 @@ export interface FiringCount {
   firing: Record<AlertLevel, number>;
 }
 
+/** The project as the Enterprise gate loaded it. */
 export interface RulesProject {
   id: string;
   envs: string[];

@@ -30,7 +30,12 @@ function ensureDebianPackage(root, { pkg, binary, envVar, why }) {
 }
 
 export function ensureChromium(root) {
-  ensureDebianPackage(root, { pkg: 'chromium', binary: '/usr/bin/chromium', envVar: 'CHROMIUM_PATH', why: 'the browser tests need Chromium' });
+  ensureDebianPackage(root, {
+    pkg: 'chromium',
+    binary: '/usr/bin/chromium',
+    envVar: 'CHROMIUM_PATH',
+    why: 'the browser tests need Chromium',
+  });
 }
 
 export function ensurePgBouncer(root) {

@@ -31,7 +31,8 @@ export class PgOutageProxy {
   /** Cuts every connection and refuses new ones. */
   async down(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    // Already down: `close` of a closed server would never call back.
+    if (this.server) await new Promise<void>((resolve) => this.server?.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
     this.server = null;
   }

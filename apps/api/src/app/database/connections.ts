@@ -1,5 +1,6 @@
 import { Client, Pool } from 'pg';
 import type { AppConfig } from '../config/app-config';
+import { PrimaryLocator } from './primary-locator';
 
 /**
  * Every connection SeqPulse opens besides TypeORM's pool is created here, so the number of connections per
@@ -12,6 +13,26 @@ import type { AppConfig } from '../config/app-config';
  * refused (`unsupported startup parameter: options`) and a named prepared statement may not exist where the
  * next execution lands.
  */
+const locators = new WeakMap<AppConfig, PrimaryLocator | null>();
+
+/**
+ * The locator of the writable node when DATABASE_URL names several hosts (one per application), else null and
+ * every connection goes to DATABASE_URL as given.
+ */
+export function primaryLocator(config: AppConfig): PrimaryLocator | null {
+  if (!locators.has(config)) {
+    const locator = new PrimaryLocator(config.DATABASE_URL as string);
+    locators.set(config, locator.multiHost ? locator : null);
+  }
+  return locators.get(config) ?? null;
+}
+
+/** `connectionString` and `Client` for a pool or a client of DATABASE_URL (the located primary when multi-host). */
+function primaryConnection(config: AppConfig): { connectionString: string; Client?: typeof Client } {
+  const locator = primaryLocator(config);
+  return locator ? { connectionString: locator.url, Client: locator.clientClass() } : { connectionString: config.DATABASE_URL as string };
+}
+
 export function sessionStateKept(config: AppConfig): boolean {
   return config.DATABASE_POOL_MODE !== 'transaction';
 }
@@ -23,7 +44,7 @@ export function sessionStateKept(config: AppConfig): boolean {
  */
 export function createQueryPool(config: AppConfig, options: { name: string; max: number; genericPlans?: boolean }): Pool {
   return new Pool({
-    connectionString: config.DATABASE_URL,
+    ...primaryConnection(config),
     max: options.max,
     connectionTimeoutMillis: 5_000,
     application_name: `seqpulse-${options.name}`,
@@ -33,9 +54,8 @@ export function createQueryPool(config: AppConfig, options: { name: string; max:
 
 /** A dedicated session for `LISTEN` (a pooled connection would lose its subscriptions): never through a transaction pooler. */
 export function createListenClient(config: AppConfig): Client {
-  return new Client({
-    connectionString: config.DATABASE_SESSION_URL ?? config.DATABASE_URL,
-    application_name: 'seqpulse-listen',
-    keepAlive: true,
-  });
+  const options = { application_name: 'seqpulse-listen', keepAlive: true };
+  if (config.DATABASE_SESSION_URL) return new Client({ ...options, connectionString: config.DATABASE_SESSION_URL });
+  const { connectionString, Client: LocatedClient = Client } = primaryConnection(config);
+  return new LocatedClient({ ...options, connectionString });
 }

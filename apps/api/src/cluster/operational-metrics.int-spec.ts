@@ -1,9 +1,9 @@
-import { createTestDatabase, startTestApp, TestApp, TEST_ADMIN } from '../../testing/test-app';
-import { DemoFleet, startDemoFleet, waitFor } from '../../testing/fleet';
-import { PgOutageProxy } from '../../testing/pg-outage-proxy';
-import { monitoredProject } from '../../testing/monitoring-fixture';
-import { StreamHub } from '../monitoring/stream-hub';
-import { OPERATIONAL_METRICS } from './operational-metrics.catalogue';
+import { createTestDatabase, startTestApp, TestApp, TEST_ADMIN } from '../testing/test-app';
+import { DemoFleet, startDemoFleet, waitFor } from '../testing/fleet';
+import { PgOutageProxy } from '../testing/pg-outage-proxy';
+import { monitoredProject } from '../testing/monitoring-fixture';
+import { StreamHub } from '../app/monitoring/stream-hub';
+import { OPERATIONAL_METRICS } from '../app/operational-metrics/operational-metrics.catalogue';
 
 /** The value of one sample line of a Prometheus exposition (`name{labels} value`), or undefined. */
 function sample(text: string, series: string): number | undefined {

@@ -1,10 +1,10 @@
-import { createTestDatabase, startTestApp, TestApp } from '../../testing/test-app';
-import { monitoredProject } from '../../testing/monitoring-fixture';
-import { DemoFleet, startDemoFleet, waitFor } from '../../testing/fleet';
-import { PgBouncer, PGBOUNCER_BINARY, pgbouncerInstalled } from '../../testing/pgbouncer';
-import { openStream } from '../../testing/sse-client';
-import { StreamHub } from '../monitoring/stream-hub';
-import { TaskScheduler } from '../scheduler/task-scheduler';
+import { createTestDatabase, startTestApp, TestApp } from '../testing/test-app';
+import { monitoredProject } from '../testing/monitoring-fixture';
+import { DemoFleet, startDemoFleet, waitFor } from '../testing/fleet';
+import { PgBouncer, PGBOUNCER_BINARY, pgbouncerInstalled } from '../testing/pgbouncer';
+import { openStream } from '../testing/sse-client';
+import { StreamHub } from '../app/monitoring/stream-hub';
+import { TaskScheduler } from '../app/scheduler/task-scheduler';
 
 /**
  * The usual production set-up: every pool through PgBouncer in transaction mode (DATABASE_POOL_MODE=transaction),

@@ -1,10 +1,10 @@
 import { Client } from 'pg';
-import { createTestDatabase, startTestApp, TestApp, TEST_ADMIN } from '../../testing/test-app';
-import { startSecondPostgres } from '../../testing/second-postgres';
-import { waitFor } from '../../testing/fleet';
-import { PgOutageProxy } from '../../testing/pg-outage-proxy';
-import { primaryLocator } from './connections';
-import { AppConfig } from '../config/app-config';
+import { createTestDatabase, startTestApp, TestApp, TEST_ADMIN } from '../testing/test-app';
+import { startSecondPostgres } from '../testing/second-postgres';
+import { waitFor } from '../testing/fleet';
+import { PgOutageProxy } from '../testing/pg-outage-proxy';
+import { primaryLocator } from '../app/database/connections';
+import { AppConfig } from '../app/config/app-config';
 
 async function sql(url: string, text: string): Promise<Record<string, unknown>[]> {
   const client = new Client({ connectionString: url });

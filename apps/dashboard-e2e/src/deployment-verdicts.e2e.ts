@@ -124,18 +124,23 @@ describe('deployment verdicts in the dashboard', () => {
           .join(' '),
       );
     let hit: { x: number; y: number } | null = null;
-    for (let x = box.x + box.width - 20; x > box.x + box.width * 0.5 && !hit; x -= 5) {
-      for (const f of [0.3, 0.6, 0.85]) {
-        const y = box.y + box.height * f;
-        await page.mouse.move(x, y);
-        await page.mouse.move(x, y + 2);
-        await page.waitForTimeout(60);
-        const tip = await tooltipText();
-        if (tip.includes(`Deployment ${BAD_BRANCH}`) && tip.includes('verdict: rollback recommended')) {
-          hit = { x, y };
-          break;
+    // Right to left over the whole plot (the live range slides, so the band is not always at the right end), with a
+    // dwell long enough for the tooltip on a loaded CI machine; a second pass dwells longer still.
+    for (const dwellMs of [120, 300]) {
+      for (let x = box.x + box.width - 20; x > box.x + 40 && !hit; x -= 6) {
+        for (const f of [0.25, 0.5, 0.75]) {
+          const y = box.y + box.height * f;
+          await page.mouse.move(x, y);
+          await page.mouse.move(x, y + 2);
+          await page.waitForTimeout(dwellMs);
+          const tip = await tooltipText();
+          if (tip.includes(`Deployment ${BAD_BRANCH}`) && tip.includes('verdict: rollback recommended')) {
+            hit = { x, y };
+            break;
+          }
         }
       }
+      if (hit) break;
     }
     expect(hit).not.toBeNull();
     if (!hit) return;
@@ -173,5 +178,5 @@ describe('deployment verdicts in the dashboard', () => {
     await view.getByRole('button', { name: 'Close' }).click();
     await page.waitForURL((url) => !url.searchParams.has('deployment'));
     expect(consoleErrors).toEqual([]);
-  }, 240_000);
+  }, 420_000);
 });

@@ -166,7 +166,11 @@ describe('deployment verdicts in the dashboard', () => {
     const cells = await errorRow.locator('td').allTextContents();
     expect(Number(cells[4].replace(/[^\d.]/g, ''))).toBeGreaterThan(1); // post mean above the 1 % limit
     expect(cells[6]).toMatch(/^\+/); // it rose
-    expect(await view.locator('.window-comparison.cause').getAttribute('data-metric')).toBe('error_rate');
+    // error_rate is a cause; latency may be one too when a loaded machine slows the demo target down
+    const causes = await view
+      .locator('.window-comparison.cause')
+      .evaluateAll((figures) => figures.map((f) => f.getAttribute('data-metric')));
+    expect(causes).toContain('error_rate');
     expect(await view.locator('.window-comparison .chart canvas').count()).toBe(5);
 
     // a reload keeps the open deployment (it is in the URL)

@@ -1,5 +1,6 @@
 // Makes `npm start` and `npm test` work on a fresh clone: installs node_modules from the lockfile when they
-// are missing or older than it, and Debian's chromium (browser tests) and pgbouncer (integration tests) when missing.
+// are missing or older than it, and Debian's chromium (browser tests), pgbouncer and postgresql-15 (integration
+// tests) when missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,5 +45,14 @@ export function ensurePgBouncer(root) {
     binary: '/usr/sbin/pgbouncer',
     envVar: 'SEQPULSE_TEST_PGBOUNCER',
     why: 'the integration tests run SeqPulse behind PgBouncer in transaction mode',
+  });
+}
+
+export function ensurePostgres15(root) {
+  ensureDebianPackage(root, {
+    pkg: 'postgresql-15',
+    binary: '/usr/lib/postgresql/15/bin/pg_basebackup',
+    envVar: 'SEQPULSE_TEST_PG_BIN',
+    why: 'the integration tests read from a real streaming replica (pg_basebackup)',
   });
 }

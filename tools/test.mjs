@@ -5,14 +5,17 @@ import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NX_ENV } from './nx-env.mjs';
-import { ensureChromium, ensureNodeModules, ensurePgBouncer } from './ensure-deps.mjs';
+import { ensureChromium, ensureNodeModules, ensurePgBouncer, ensurePostgres15 } from './ensure-deps.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['lint', 'test', 'int-test', 'e2e'];
 ensureNodeModules(root);
 if (targets.includes('e2e')) ensureChromium(root);
-if (targets.includes('int-test')) ensurePgBouncer(root);
+if (targets.includes('int-test')) {
+  ensurePgBouncer(root);
+  ensurePostgres15(root);
+}
 if (targets.includes('lint')) {
   // Formatting is part of the tests: one style, checked before anything else runs.
   const format = spawnSync('npx', ['prettier', '--check', '.', '--log-level=warn'], { cwd: root, stdio: 'inherit' });

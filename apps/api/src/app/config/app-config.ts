@@ -45,6 +45,30 @@ export class AppConfig {
   @IsString()
   DATABASE_SESSION_URL?: string;
 
+  /**
+   * A streaming replica (or a pooler in front of replicas) for the read-heavy routes: time series, the settled part
+   * of the overview's sparklines, the audit log. A read goes there only when the replica has replayed everything
+   * its range can hold (docs/operations.md, "Read replica"); otherwise, or when it fails, the primary answers.
+   */
+  @Transform(toOptionalString)
+  @IsOptional()
+  @IsString()
+  DATABASE_READ_URL?: string;
+
+  /** Connections of the main pool (TypeORM) per process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(500)
+  DATABASE_POOL_MAX = 20;
+
+  /** Connections of the time-series pool per API process (and of the read-replica pool when DATABASE_READ_URL is set). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DATABASE_READ_POOL_MAX = 4;
+
   @IsString()
   SEQPULSE_DATA_DIR = '.data';
 

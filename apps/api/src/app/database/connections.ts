@@ -38,13 +38,16 @@ export function sessionStateKept(config: AppConfig): boolean {
 }
 
 /**
- * A small pool of its own for one hot statement family; `genericPlans`: each session plans each named statement
+ * A small pool of its own for one hot statement family (`replica`: on DATABASE_READ_URL); `genericPlans`: each session plans each named statement
  * once (planning cost 2–7 ms of a ~5 ms statement; docs/performance.md). Behind a transaction pooler the
  * statements stay unnamed and are planned at each execution.
  */
-export function createQueryPool(config: AppConfig, options: { name: string; max: number; genericPlans?: boolean }): Pool {
+export function createQueryPool(
+  config: AppConfig,
+  options: { name: string; max: number; genericPlans?: boolean; replica?: boolean },
+): Pool {
   return new Pool({
-    ...primaryConnection(config),
+    ...(options.replica ? { connectionString: config.DATABASE_READ_URL as string } : primaryConnection(config)),
     max: options.max,
     connectionTimeoutMillis: 5_000,
     application_name: `seqpulse-${options.name}`,

@@ -26,7 +26,7 @@ async function locateWithRetry(locator: PrimaryLocator): Promise<void> {
         // A multi-host DATABASE_URL: start on the writable node (the search retries while none answers yet).
         if (locator) await locateWithRetry(locator);
         return {
-          ...dataSourceOptions(locator?.url ?? (config.DATABASE_URL as string), locator?.clientClass()),
+          ...dataSourceOptions(locator?.url ?? (config.DATABASE_URL as string), config.DATABASE_POOL_MAX, locator?.clientClass()),
           // Postgres restarting must not kill the process: the pool reconnects on the next query.
           retryAttempts: 30,
           retryDelay: 1000,

@@ -4,7 +4,7 @@ import { ALL_ENTITIES } from './entities';
 import { ALL_MIGRATIONS } from './migrations';
 
 /** One place that knows how we talk to Postgres; the migrations are run explicitly (see runMigrations). */
-export function dataSourceOptions(databaseUrl: string, client?: typeof pg.Client): DataSourceOptions {
+export function dataSourceOptions(databaseUrl: string, poolMax: number, client?: typeof pg.Client): DataSourceOptions {
   return {
     type: 'postgres',
     driver: pg, // explicit, so the bundler keeps `pg` (stack-notes P6)
@@ -13,6 +13,6 @@ export function dataSourceOptions(databaseUrl: string, client?: typeof pg.Client
     migrations: ALL_MIGRATIONS,
     migrationsRun: false,
     synchronize: false,
-    extra: { max: 20, connectionTimeoutMillis: 5_000, application_name: 'seqpulse', ...(client ? { Client: client } : {}) },
+    extra: { max: poolMax, connectionTimeoutMillis: 5_000, application_name: 'seqpulse', ...(client ? { Client: client } : {}) },
   };
 }

@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { ProjectsModule } from '../projects/projects.module';
 import { RolloutModule } from '../rollout/rollout.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
+import { ReadReplicaModule } from '../read-replica/read-replica.module';
 import { AccessRecordsService } from './access-records.service';
 import { AccessTrackingMiddleware } from './access-tracking.middleware';
 import { AuditController } from './audit.controller';
@@ -14,7 +15,7 @@ import { EnterpriseGateGuard } from './enterprise-gate.guard';
  * controller's own module.
  */
 @Module({
-  imports: [ProjectsModule, RolloutModule, SchedulerModule],
+  imports: [ProjectsModule, RolloutModule, SchedulerModule, ReadReplicaModule],
   providers: [EnterpriseGateGuard, AccessRecordsService, AccessTrackingMiddleware],
   controllers: [AuditController],
   exports: [EnterpriseGateGuard, AccessRecordsService, AccessTrackingMiddleware, ProjectsModule, RolloutModule],

@@ -7,10 +7,11 @@ import { StreamHub } from './stream-hub';
 import { StreamGuard } from './stream-guard';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module';
 import { TimeseriesService } from './timeseries.service';
+import { ReadReplicaModule } from '../read-replica/read-replica.module';
 
 /** Realtime monitoring: the Enterprise gate and access records, the timeseries query and the live stream. */
 @Module({
-  imports: [EnterpriseGateModule, SchedulerModule, RateLimitsModule, OperationalMetricsModule],
+  imports: [EnterpriseGateModule, SchedulerModule, RateLimitsModule, OperationalMetricsModule, ReadReplicaModule],
   providers: [TimeseriesService, StreamHub, StreamGuard],
   controllers: [MonitoringController],
   exports: [StreamHub, TimeseriesService],

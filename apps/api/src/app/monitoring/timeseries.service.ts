@@ -9,6 +9,7 @@ import { buildTimeseriesSql, rollupFor, TimeseriesRow } from '../samples/timeser
 import { AppConfig } from '../config/app-config';
 import { createQueryPool, sessionStateKept } from '../database/connections';
 import { OperationalMetrics } from '../operational-metrics/operational-metrics';
+import { ReplicaReads } from '../read-replica/replica-reads';
 import {
   buildSparklinesSql,
   emptySpark,
@@ -23,9 +24,6 @@ import {
 
 /** The last minutes of a sparkline, read at every call (older ones are settled and cached). */
 const SPARK_RECENT_MINUTES = 2;
-
-/** Connections of the timeseries pool (one query per request, a few ms each). */
-const TIMESERIES_POOL_SIZE = 4;
 
 /**
  * The timeseries query: ONE statement per request, ONE row back. Postgres aggregates the samples per
@@ -52,8 +50,10 @@ export class TimeseriesService implements OnModuleDestroy {
     private readonly db: DataSource,
     config: AppConfig,
     metrics: OperationalMetrics,
+    private readonly replica: ReplicaReads,
   ) {
-    this.pool = createQueryPool(config, { name: 'timeseries', max: TIMESERIES_POOL_SIZE, genericPlans: true });
+    // One query per request, a few ms each: DATABASE_READ_POOL_MAX connections (default 4).
+    this.pool = createQueryPool(config, { name: 'timeseries', max: config.DATABASE_READ_POOL_MAX, genericPlans: true });
     this.namedStatements = sessionStateKept(config);
     metrics.observePool('timeseries', this.pool);
     // An idle connection dropped by a database restart: the pool replaces it; without a listener it would crash.
@@ -86,7 +86,9 @@ export class TimeseriesService implements OnModuleDestroy {
    */
   async queryJson(projectId: string, req: TimeseriesRequest): Promise<string> {
     const { sql, params } = buildTimeseriesSql(projectId, req, rollupFor(req.stepS, await this.rollupsAvailable()));
-    const { rows } = await this.pool.query<TimeseriesRow>({ name: this.statementName(sql), text: sql, values: params });
+    const statement = { name: this.statementName(sql), text: sql, values: params };
+    const run = (pool: Pool) => pool.query<TimeseriesRow>(statement);
+    const { rows } = await this.replica.read('timeseries', req.toMs, run, () => run(this.pool));
     return renderTimeseries(projectId, req, rows[0]);
   }
 
@@ -136,11 +138,14 @@ export class TimeseriesService implements OnModuleDestroy {
     minutes: number,
   ): Promise<Sparklines> {
     const sql = buildSparklinesSql(rollups);
-    const { rows } = await this.pool.query<SparklineRow>({
+    const statement = {
       name: this.statementName(sql),
       text: sql,
       values: [`{${pairs.map((p) => p.projectId).join(',')}}`, pairs.map((p) => p.env), fromS, toS],
-    });
+    };
+    // The settled minutes usually come from the replica, the last two always from the primary (see ReplicaReads).
+    const run = (pool: Pool) => pool.query<SparklineRow>(statement);
+    const { rows } = await this.replica.read('sparklines', toS * 1000, run, () => run(this.pool));
     return toSparklines(rows, minutes);
   }
 

@@ -92,6 +92,18 @@ export const OPERATIONAL_METRICS = {
     help: 'Re-established dedicated database sessions (listeners) after a lost connection, e.g. a failover.',
     labels: ['session'],
   },
+  replicaLag: {
+    kind: 'gauge',
+    name: 'seqpulse_db_replica_lag_seconds',
+    help: 'How far the read replica (DATABASE_READ_URL) is behind: now minus the last moment it holds everything from.',
+    labels: [],
+  },
+  replicaReads: {
+    kind: 'counter',
+    name: 'seqpulse_db_reads_total',
+    help: 'Read-heavy reads by route and where they ran: replica, primary (range not yet replayed), primary_after_replica_error.',
+    labels: ['route', 'target'],
+  },
 } as const;
 
 export type OperationalMetricKey = keyof typeof OPERATIONAL_METRICS;

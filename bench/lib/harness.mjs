@@ -76,6 +76,7 @@ async function startEmbedded(dataDir, persistent) {
 
 /** Runs the built API (`dist/apps/api/main.js`) and waits for /health. */
 export async function startApi(databaseUrl, extraEnv = {}) {
+  const worker = extraEnv.SEQPULSE_ROLE === 'worker';
   const main = join(ROOT, 'dist/apps/api/main.js');
   if (!existsSync(main)) throw new Error('dist/apps/api/main.js missing: run `npx nx build api` first');
   const port = await freePort();
@@ -98,6 +99,8 @@ export async function startApi(databaseUrl, extraEnv = {}) {
       SEQPULSE_RATE_LIMIT_WRITES: '100000000',
       SEQPULSE_SECRET_KEY: '0'.repeat(64),
       ...extraEnv,
+      // A worker-only process answers only /metrics and /health/* on its worker port.
+      ...(worker ? { SEQPULSE_WORKER_PORT: String(port) } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -106,7 +109,7 @@ export async function startApi(databaseUrl, extraEnv = {}) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}`);
     try {
-      if ((await fetch(`${url}/health`)).ok) break;
+      if ((await fetch(`${url}${worker ? '/health/ready' : '/health'}`)).ok) break;
     } catch {
       /* not yet */
     }

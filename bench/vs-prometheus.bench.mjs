@@ -1,0 +1,356 @@
+#!/usr/bin/env node
+// SeqPulse against Prometheus on one simulated fleet (issue 16): collection CPU per 1,000 polls, memory, bytes per
+// stored 5-metric sample, query CPU and latency, and the fire/resolve moments of the contract's rules on a
+// scripted incident, both systems running at once against the same targets (bench/lib/dual-fleet.mjs: identical
+// values per 15 s slot, as SeqPulse JSON and as Prometheus text).
+// Uses Debian's Prometheus when present (`apt-get install prometheus`); installs nothing; without it, says so
+// and exits 0.
+//
+//   npx nx build api && node bench/vs-prometheus.bench.mjs
+//   BENCH_TARGETS=1000 BENCH_WARMUP_S=60 BENCH_INCIDENT_S=180 BENCH_TAIL_S=300 BENCH_QUERIES=100 node bench/vs-prometheus.bench.mjs
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import {
+  ADMIN,
+  cpuSeconds,
+  freePort,
+  freshDatabase,
+  log,
+  login,
+  percentile,
+  postgresCpuSeconds,
+  ROOT,
+  startApi,
+  startScratchPostgres,
+} from './lib/harness.mjs';
+
+const PROMETHEUS = process.env.BENCH_PROMETHEUS ?? '/usr/bin/prometheus';
+const TARGETS = Number(process.env.BENCH_TARGETS ?? 1000);
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 60);
+/** The error-rate incident on target 0 lasts this long; target 1 is down (503) for no_data's 5 minutes + 1. */
+const INCIDENT_S = Number(process.env.BENCH_INCIDENT_S ?? 180);
+const OUTAGE_S = Number(process.env.BENCH_OUTAGE_S ?? 360);
+/** After the incidents end, until both systems resolved. */
+const TAIL_S = Number(process.env.BENCH_TAIL_S ?? 300);
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 100);
+const METRICS = ['requests_per_sec', 'latency_p95', 'error_rate', 'cpu_usage', 'memory_usage'];
+/** The contract's rules in PromQL: 5-minute means above the default thresholds; no sample for 5 minutes. */
+const RULES = {
+  error_rate_high: 'avg_over_time(error_rate[5m]) > 0.01',
+  latency_p95_high: 'avg_over_time(latency_p95[5m]) > 500',
+  cpu_high: 'avg_over_time(cpu_usage[5m]) > 0.8',
+  memory_high: 'avg_over_time(memory_usage[5m]) > 0.85',
+  no_data: 'max_over_time(up[5m]) == 0',
+};
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+function duBytes(dir) {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    total += entry.isDirectory() ? duBytes(path) : statSync(path).size;
+  }
+  return total;
+}
+
+async function startChild(cmd, args, readyUrl) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.resume();
+  child.stderr.resume();
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`${cmd} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(readyUrl)).ok) return child;
+    } catch {
+      /* starting */
+    }
+    await sleep(100);
+  }
+  throw new Error(`${cmd} did not start`);
+}
+
+async function startPrometheus(fleetPort) {
+  const dir = mkdtempSync(join(tmpdir(), 'seqpulse-vs-prometheus-'));
+  const port = await freePort();
+  const targets = Array.from(
+    { length: TARGETS },
+    (_, i) => `    - targets: ['127.0.0.1:${fleetPort}']\n      labels: { __metrics_path__: '/t/${i}/metrics', target: 't${i}' }`,
+  );
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    [
+      'global: { scrape_interval: 15s, evaluation_interval: 15s, scrape_timeout: 10s }',
+      `rule_files: ['${join(dir, 'rules.yml')}']`,
+      'scrape_configs:',
+      '  - job_name: fleet',
+      '    static_configs:',
+      ...targets,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'rules.yml'),
+    [
+      'groups:',
+      '  - name: contract',
+      '    rules:',
+      ...Object.entries(RULES).map(([name, expr]) => `      - alert: ${name}\n        expr: ${expr}`),
+      '',
+    ].join('\n'),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const child = await startChild(
+    PROMETHEUS,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--web.enable-admin-api',
+      '--storage.tsdb.retention.time=1d',
+    ],
+    `${url}/-/ready`,
+  );
+  return { url, pid: child.pid, dataDir: join(dir, 'data'), stop: () => child.kill('SIGTERM') };
+}
+
+async function promQuery(url, path, params) {
+  const res = await fetch(`${url}${path}?${new URLSearchParams(params)}`);
+  if (!res.ok) throw new Error(`prometheus ${path}: ${res.status}`);
+  return (await res.json()).data;
+}
+
+/** Polls both systems' alerts every 2 s; records when each (rule, target) fired and resolved. */
+function watchAlerts(prom, db, projectIds) {
+  const seen = { prometheus: {}, seqpulse: {} };
+  const note = (system, key, state, at) => {
+    seen[system][key] ??= {};
+    seen[system][key][state] ??= at;
+  };
+  let stop = false;
+  const done = (async () => {
+    while (!stop) {
+      const now = Date.now();
+      const firing = new Set();
+      for (const a of (await promQuery(prom.url, '/api/v1/alerts', {})).alerts) {
+        if (a.state !== 'firing') continue;
+        const key = `${a.labels.alertname} ${a.labels.target}`;
+        firing.add(key);
+        note('prometheus', key, 'fired', now);
+      }
+      for (const key of Object.keys(seen.prometheus)) if (!firing.has(key)) note('prometheus', key, 'resolved', now);
+      const { rows } = await db.query(`SELECT rule, project_id, resolved_at IS NULL AS open FROM alerts WHERE project_id = ANY($1)`, [
+        projectIds.slice(0, 2),
+      ]);
+      for (const r of rows) {
+        const key = `${r.rule} t${projectIds.indexOf(r.project_id)}`;
+        note('seqpulse', key, 'fired', now);
+        if (!r.open) note('seqpulse', key, 'resolved', now);
+      }
+      await sleep(2_000);
+    }
+  })();
+  return { seen, stop: async () => ((stop = true), await done) };
+}
+
+async function main() {
+  if (!existsSync(PROMETHEUS)) {
+    console.log(`Prometheus not found at ${PROMETHEUS}: apt-get install prometheus (Debian's 2.42), or set BENCH_PROMETHEUS. Skipped.`);
+    return;
+  }
+  const fleetPort = await freePort();
+  const fleet = await startChild(
+    process.execPath,
+    [join(ROOT, 'bench/lib/dual-fleet.mjs'), String(fleetPort)],
+    `http://127.0.0.1:${fleetPort}/t/0/metrics`,
+  );
+  const fleetUrl = `http://127.0.0.1:${fleetPort}`;
+  const server = await startScratchPostgres('seqpulse-vs-prometheus-pg-');
+  const dbUrl = await freshDatabase(server.url, 'vsprom');
+  const api = await startApi(dbUrl, { SEQPULSE_ROLE: 'all', SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true' });
+  const db = new pg.Client({ connectionString: dbUrl });
+  await db.connect();
+  const [{ id: ownerId }] = (await db.query(`SELECT id FROM users WHERE email = $1`, [ADMIN.email])).rows;
+  const projectIds = (
+    await db.query(
+      `INSERT INTO projects (owner_id, name, plan, envs, metrics_endpoint, poll_interval_s)
+       SELECT $1, 'vs-' || i, 'enterprise', ARRAY['prod'], $2 || '/t/' || i || '/seqpulse', 15 FROM generate_series(0, $3 - 1) AS i
+       RETURNING id, name`,
+      [ownerId, fleetUrl, TARGETS],
+    )
+  ).rows
+    .sort((a, b) => Number(a.name.slice(3)) - Number(b.name.slice(3)))
+    .map((r) => r.id);
+  await db.query(`UPDATE rollout_settings SET stage = 'general'`);
+  const prom = await startPrometheus(fleetPort);
+  const seqpulseCpu = () => cpuSeconds(api.pid) + postgresCpuSeconds(server.dataDir);
+  const watcher = watchAlerts(prom, db, projectIds);
+  const result = { targets: TARGETS };
+  try {
+    log(`${TARGETS} targets; warm-up ${WARMUP_S} s`);
+    await sleep(WARMUP_S * 1000);
+    const t0 = new Date();
+    const cpu0 = { seqpulse: seqpulseCpu(), prometheus: cpuSeconds(prom.pid) };
+    const scrapes0 = (await promQuery(prom.url, '/api/v1/query', { query: 'sum(prometheus_target_interval_length_seconds_count)' }))
+      .result[0]?.value[1];
+
+    log(`incidents: error_rate on t0 for ${INCIDENT_S} s, t1 down for ${OUTAGE_S} s`);
+    const incidentAt = Date.now();
+    await fetch(`${fleetUrl}/control?target=0&mode=error`, { method: 'POST' });
+    await fetch(`${fleetUrl}/control?target=1&mode=outage`, { method: 'POST' });
+    await sleep(INCIDENT_S * 1000);
+    const errorEndAt = Date.now();
+    await fetch(`${fleetUrl}/control?target=0&mode=normal`, { method: 'POST' });
+    await sleep((OUTAGE_S - INCIDENT_S) * 1000);
+    const outageEndAt = Date.now();
+    await fetch(`${fleetUrl}/control?target=1&mode=normal`, { method: 'POST' });
+    await sleep(TAIL_S * 1000);
+    await watcher.stop();
+
+    const t1 = new Date();
+    const cpu1 = { seqpulse: seqpulseCpu(), prometheus: cpuSeconds(prom.pid) };
+    const scrapes1 = (await promQuery(prom.url, '/api/v1/query', { query: 'sum(prometheus_target_interval_length_seconds_count)' }))
+      .result[0]?.value[1];
+    const polls = Number(
+      (
+        await db.query(
+          `SELECT count(*) FROM jobs WHERE kind = 'poll' AND started_at >= $1 AND started_at < $2 AND state IN ('succeeded', 'failed')`,
+          [t0, t1],
+        )
+      ).rows[0].count,
+    );
+    const scrapes = Number(scrapes1) - Number(scrapes0);
+    result.window_s = (t1 - t0) / 1000;
+    result.collection = {
+      seqpulse: { polls, cpu_s: cpu1.seqpulse - cpu0.seqpulse, per_1000: ((cpu1.seqpulse - cpu0.seqpulse) / polls) * 1000 },
+      prometheus: { scrapes, cpu_s: cpu1.prometheus - cpu0.prometheus, per_1000: ((cpu1.prometheus - cpu0.prometheus) / scrapes) * 1000 },
+    };
+    result.memory_mb = { seqpulse_api: rssMb(api.pid), prometheus: rssMb(prom.pid) };
+
+    // Storage: SeqPulse's tables (raw + rollups, heap + indexes + TOAST) per stored sample; Prometheus' TSDB
+    // snapshot (its head written as a compacted block) per stored value × 5.
+    const { rows: sizes } = await db.query(
+      `SELECT p.relname AS parent, sum(pg_total_relation_size(c.oid))::bigint AS bytes
+         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+        WHERE p.relname IN ('samples', 'samples_1m', 'samples_15m') GROUP BY p.relname`,
+    );
+    const stored = Number((await db.query(`SELECT count(*) FROM samples`)).rows[0].count);
+    const seqBytes = sizes.reduce((s, r) => s + Number(r.bytes), 0);
+    const snapshot = await fetch(`${prom.url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' }).then((r) => r.json());
+    const snapshotBytes = duBytes(join(prom.dataDir, 'snapshots', snapshot.data.name));
+    const values = Number(
+      (await promQuery(prom.url, '/api/v1/query', { query: 'prometheus_tsdb_head_samples_appended_total' })).result[0].value[1],
+    );
+    result.storage = {
+      seqpulse: {
+        samples: stored,
+        bytes: seqBytes,
+        per_sample: seqBytes / stored,
+        by_table: Object.fromEntries(sizes.map((r) => [r.parent, Number(r.bytes) / stored])),
+      },
+      prometheus: { values, bytes: snapshotBytes, per_5_values: (snapshotBytes / values) * 5 },
+    };
+
+    // Queries: the five series of one target over the last 30 min at 15 s, and the whole run at 60 s.
+    const token = await login(api.url, ADMIN.email, ADMIN.password);
+    result.queries = {};
+    for (const q of [
+      { name: '30 min @ 15s', ms: 30 * 60_000, step: 15 },
+      { name: `whole run (${Math.round((t1 - t0) / 60_000 + WARMUP_S / 60)} min) @ 60s`, ms: t1 - t0 + WARMUP_S * 1000, step: 60 },
+    ]) {
+      const end = Date.now();
+      const from = new Date(end - q.ms);
+      const lat = { seqpulse: [], prometheus: [] };
+      let c0 = seqpulseCpu();
+      for (let n = 0; n < QUERIES; n++) {
+        const project = projectIds[2 + (n % (TARGETS - 2))];
+        const s = performance.now();
+        const res = await fetch(
+          `${api.url}/monitoring/enterprise/timeseries?project_id=${project}&env=prod&from=${from.toISOString()}&to=${new Date(end).toISOString()}&step=${q.step}s`,
+          { headers: { authorization: `Bearer ${token}` } },
+        );
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`timeseries ${res.status}`);
+        lat.seqpulse.push(performance.now() - s);
+      }
+      const seqCpu = (seqpulseCpu() - c0) / QUERIES;
+      c0 = cpuSeconds(prom.pid);
+      for (let n = 0; n < QUERIES; n++) {
+        const target = `t${2 + (n % (TARGETS - 2))}`;
+        const s = performance.now();
+        // five queries, one per series, as a dashboard panel per metric would send
+        await Promise.all(
+          METRICS.map((m) =>
+            promQuery(prom.url, '/api/v1/query_range', {
+              query: `${m}{target="${target}"}`,
+              start: from.getTime() / 1000,
+              end: end / 1000,
+              step: q.step,
+            }),
+          ),
+        );
+        lat.prometheus.push(performance.now() - s);
+      }
+      const promCpu = (cpuSeconds(prom.pid) - c0) / QUERIES;
+      result.queries[q.name] = {
+        seqpulse: { cpu_ms: seqCpu * 1000, p50: percentile(lat.seqpulse, 50), p95: percentile(lat.seqpulse, 95) },
+        prometheus: { cpu_ms: promCpu * 1000, p50: percentile(lat.prometheus, 50), p95: percentile(lat.prometheus, 95) },
+      };
+    }
+
+    const rel = (at, since) => (at === undefined ? 'never' : `${((at - since) / 1000).toFixed(0)} s`);
+    result.alerts = {};
+    for (const [key, start, end] of [
+      ['error_rate_high t0', incidentAt, errorEndAt],
+      ['no_data t1', incidentAt, outageEndAt],
+    ]) {
+      result.alerts[key] = Object.fromEntries(
+        ['prometheus', 'seqpulse'].map((s) => [
+          s,
+          { fired_after_start: rel(watcher.seen[s][key]?.fired, start), resolved_after_end: rel(watcher.seen[s][key]?.resolved, end) },
+        ]),
+      );
+    }
+    result.spurious_alerts = Object.fromEntries(
+      ['prometheus', 'seqpulse'].map((s) => [
+        s,
+        Object.keys(watcher.seen[s]).filter((k) => !['error_rate_high t0', 'no_data t1'].includes(k)),
+      ]),
+    );
+  } finally {
+    await watcher.stop().catch(() => undefined);
+    prom.stop();
+    await api.stop();
+    await db.end();
+    await server.stop();
+    fleet.kill('SIGTERM');
+  }
+
+  console.log(JSON.stringify(result, null, 2));
+  const c = result.collection;
+  console.log(`\n${TARGETS} targets at 15 s, both systems at once, ${result.window_s.toFixed(0)} s measured after ${WARMUP_S} s warm-up\n`);
+  console.log('| figure | SeqPulse | Prometheus 2.42 | ratio |');
+  console.log('|---|---|---|---|');
+  const row = (name, s, p, unit = '') =>
+    console.log(`| ${name} | ${s.toFixed(2)}${unit} | ${p.toFixed(2)}${unit} | ${(s / p).toFixed(2)}× |`);
+  row('CPU-s per 1,000 polls (SeqPulse: API+worker+Postgres; Prometheus: scrape+TSDB+rules)', c.seqpulse.per_1000, c.prometheus.per_1000);
+  row('RSS (SeqPulse: the Node process; Postgres apart)', result.memory_mb.seqpulse_api, result.memory_mb.prometheus, ' MB');
+  row('bytes per 5-metric sample', result.storage.seqpulse.per_sample, result.storage.prometheus.per_5_values, ' B');
+  for (const [name, q] of Object.entries(result.queries)) {
+    row(`query CPU per request, ${name}`, q.seqpulse.cpu_ms, q.prometheus.cpu_ms, ' ms');
+    row(`query latency p50, ${name}`, q.seqpulse.p50, q.prometheus.p50, ' ms');
+  }
+  for (const [key, a] of Object.entries(result.alerts)) {
+    console.log(
+      `| ${key}: fired after start / resolved after end | ${a.seqpulse.fired_after_start} / ${a.seqpulse.resolved_after_end} | ${a.prometheus.fired_after_start} / ${a.prometheus.resolved_after_end} | |`,
+    );
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -175,7 +175,9 @@ export class ApiService {
 
   deleteMaintenanceWindow(projectId: string, id: string): Promise<unknown> {
     return this.call(
-      this.http.delete(`/monitoring/enterprise/maintenance-windows/${encodeURIComponent(id)}`, { params: toParams({ project_id: projectId }) }),
+      this.http.delete(`/monitoring/enterprise/maintenance-windows/${encodeURIComponent(id)}`, {
+        params: toParams({ project_id: projectId }),
+      }),
     );
   }
 

@@ -27,8 +27,8 @@ import { SilencesComponent } from './silences.component';
       <section class="card" aria-labelledby="rules-title">
         <h2 id="rules-title">Rules</h2>
         <p class="muted small">
-          Empty fields keep their default: no warning level, recovery at the threshold, a 5-minute mean, one sample. An env
-          follows the project-wide rules unless it overrides one.
+          Empty fields keep their default: no warning level, recovery at the threshold, a 5-minute mean, one sample. An env follows the
+          project-wide rules unless it overrides one.
         </p>
         <div class="btn-group" role="group" aria-label="Scope">
           <button type="button" class="btn btn-seg" [attr.aria-pressed]="scope() === null" (click)="scope.set(null)">Project-wide</button>

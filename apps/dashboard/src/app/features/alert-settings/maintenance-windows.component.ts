@@ -78,13 +78,7 @@ const PRESETS: { id: SchedulePreset; label: string }[] = [
           </div>
           <div class="field">
             <label for="m-duration">Duration (min)</label>
-            <input
-              id="m-duration"
-              type="text"
-              inputmode="numeric"
-              [value]="duration()"
-              (input)="duration.set($any($event.target).value)"
-            />
+            <input id="m-duration" type="text" inputmode="numeric" [value]="duration()" (input)="duration.set($any($event.target).value)" />
           </div>
           <div class="field">
             <label for="m-zone">Time zone</label>
@@ -118,7 +112,9 @@ const PRESETS: { id: SchedulePreset; label: string }[] = [
             <li class="window-item" [attr.data-id]="w.id">
               <div class="window-head">
                 <strong>{{ w.comment }}</strong>
-                <span class="muted small">{{ w.env ?? 'every env' }} · {{ schedule(w.rrule) }} · {{ w.duration_min }} min · {{ w.time_zone }}</span>
+                <span class="muted small"
+                  >{{ w.env ?? 'every env' }} · {{ schedule(w.rrule) }} · {{ w.duration_min }} min · {{ w.time_zone }}</span
+                >
                 @if (w.rrule) {
                   <code class="small">{{ w.rrule }}</code>
                 }

@@ -1,5 +1,11 @@
 import { ChangeDetectionStrategy, Component, effect, input, output, signal } from '@angular/core';
-import { NotificationSettingsView, RENOTIFY_LIMITS, UpdateNotificationSettingsRequest, WEBHOOK_FORMATS, WebhookFormat } from '@seqpulse/contracts';
+import {
+  NotificationSettingsView,
+  RENOTIFY_LIMITS,
+  UpdateNotificationSettingsRequest,
+  WEBHOOK_FORMATS,
+  WebhookFormat,
+} from '@seqpulse/contracts';
 
 const FORMAT_HELP: Record<WebhookFormat, string> = {
   seqpulse: 'SeqPulse JSON, signed (verify with @seqpulse/hmac)',
@@ -43,7 +49,8 @@ export function notificationBody(
         <p class="alert-box error" role="alert">{{ err }}</p>
       } @else if (settings(); as s) {
         <p class="muted small">
-          Webhook: <span class="mono">{{ s.webhook_url ?? 'off' }}</span> · Slack: <span class="mono">{{ s.slack_webhook_url ?? 'off' }}</span>
+          Webhook: <span class="mono">{{ s.webhook_url ?? 'off' }}</span> · Slack:
+          <span class="mono">{{ s.slack_webhook_url ?? 'off' }}</span>
         </p>
         <form class="form-grid" aria-label="Notification options" (submit)="submit($event, s)">
           <fieldset class="field wide" [disabled]="readOnly()">

@@ -122,7 +122,8 @@ function rangeText(rule: AlertRuleName): string {
   const f = factor(rule);
   const unit = thresholdUnitLabel(rule);
   if (range.integer) return `a whole number from ${range.min * f} to ${range.max * f} ${unit}`;
-  return `${range.minExclusive ? 'above' : 'from'} ${formatNumber(range.min * f)} ${unit}${range.minExclusive ? ',' : ' to'} at most ${formatNumber(range.max * f)} ${unit}`;
+  const [min, max] = [formatNumber(range.min * f), formatNumber(range.max * f)];
+  return range.minExclusive ? `a value above ${min} ${unit}, at most ${max} ${unit}` : `a value from ${min} ${unit} to ${max} ${unit}`;
 }
 
 function integerProblem(text: string, bounds: { min: number; max: number }): string | null {

@@ -31,7 +31,14 @@ const NUMBER_FIELDS: NumberField[] = [
     unit: thresholdUnitLabel,
     levelsOnly: false,
   },
-  { field: 'warning', prop: 'warning', label: 'Warning threshold', hint: () => 'off by default', unit: thresholdUnitLabel, levelsOnly: true },
+  {
+    field: 'warning',
+    prop: 'warning',
+    label: 'Warning threshold',
+    hint: () => 'off by default',
+    unit: thresholdUnitLabel,
+    levelsOnly: true,
+  },
   {
     field: 'recovery.critical',
     prop: 'recoveryCritical',
@@ -79,7 +86,9 @@ const NUMBER_FIELDS: NumberField[] = [
     @for (row of rows(); track row.rule) {
       <section class="card rule-card" [attr.data-rule]="row.rule" [attr.aria-labelledby]="id(row.rule, 'title')">
         <div class="rule-head">
-          <h3 [id]="id(row.rule, 'title')">{{ label(row.rule) }} <span class="muted small mono">{{ row.rule }}</span></h3>
+          <h3 [id]="id(row.rule, 'title')">
+            {{ label(row.rule) }} <span class="muted small mono">{{ row.rule }}</span>
+          </h3>
           @if (scope() !== null) {
             @if (row.draft) {
               <span class="badge tone-warn">override for {{ scope() }}</span>
@@ -118,7 +127,7 @@ const NUMBER_FIELDS: NumberField[] = [
                   [readOnly]="readOnly()"
                   [attr.aria-invalid]="problem(d, f.field) ? true : null"
                   [attr.aria-describedby]="id(row.rule, f.field) + '-hint'"
-                  (input)="edit.emit({ key: key(d), patch: { [f.prop]: $any($event.target).value } })"
+                  (input)="editField(d, f, $any($event.target).value)"
                 />
                 @if (problem(d, f.field); as p) {
                   <span class="field-error" [id]="id(row.rule, f.field) + '-hint'" role="alert">{{ p }}</span>
@@ -178,6 +187,10 @@ export class RuleSettingsComponent {
   protected levels = hasLevels;
   protected unit = thresholdUnitLabel;
   protected defaultAggregation = defaultAggregation;
+
+  protected editField(draft: RuleDraft, field: NumberField, value: string): void {
+    this.edit.emit({ key: draftKey(draft), patch: { [field.prop]: value } });
+  }
 
   protected fieldsOf(rule: AlertRuleName): NumberField[] {
     return NUMBER_FIELDS.filter((f) => hasLevels(rule) || !f.levelsOnly);

@@ -77,7 +77,9 @@ export function silenceProblem(startsAt: string, endsAt: string, comment: string
       } @else {
         <div class="table-wrap">
           <table class="table silences-table">
-            <caption class="sr-only">Silences</caption>
+            <caption class="sr-only">
+              Silences
+            </caption>
             <thead>
               <tr>
                 <th scope="col">State</th>
@@ -92,7 +94,9 @@ export function silenceProblem(startsAt: string, endsAt: string, comment: string
             <tbody>
               @for (s of silences(); track s.id) {
                 <tr [attr.data-state]="s.state" [attr.data-id]="s.id">
-                  <td><span class="badge" [class]="tone[s.state]">{{ s.state }}</span></td>
+                  <td>
+                    <span class="badge" [class]="tone[s.state]">{{ s.state }}</span>
+                  </td>
                   <td>{{ s.env ?? 'every env' }} · {{ s.rule ? label(s.rule) : 'every rule' }}</td>
                   <td class="nowrap">{{ when(s.starts_at) }}</td>
                   <td class="nowrap">{{ when(s.ends_at) }}</td>

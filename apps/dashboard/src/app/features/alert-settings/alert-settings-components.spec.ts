@@ -138,7 +138,7 @@ describe('MaintenanceWindowsComponent', () => {
     });
     const item = el.querySelector('.window-item') as HTMLElement;
     expect(item.textContent).toContain('every week on Sunday');
-    expect(item.querySelector('.occurrences')?.textContent).toContain('Sun 6 Dec 2026, 09:00 – Sun 6 Dec 2026, 10:00');
+    expect(item.querySelector('.occurrences')?.textContent).toContain('Sun 6 Dec 2026, 09:00–10:00');
 
     const created: CreateMaintenanceWindowRequest[] = [];
     fixture.componentInstance.create.subscribe((b) => created.push(b));

@@ -13,6 +13,11 @@ import { SilencesComponent } from './silences.component';
   imports: [RouterLink, RuleSettingsComponent, SilencesComponent, MaintenanceWindowsComponent, NotificationOptionsComponent],
   providers: [AlertSettingsStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styles: `
+    .alert-settings > .card {
+      margin-bottom: 1rem;
+    }
+  `,
   template: `
     <section class="page alert-settings">
       <nav class="crumbs" aria-label="Breadcrumb">

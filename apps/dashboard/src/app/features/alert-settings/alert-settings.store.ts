@@ -32,8 +32,8 @@ export class AlertSettingsStore {
   readonly project = computed(() => this.projects.projects()?.find((p) => p.id === this.projectId()) ?? null);
   readonly envs = computed(() => this.project()?.envs ?? []);
   /**
-   * Dashboard sessions carry `alerts:write` (docs/security.md), so the page starts editable; the first write
-   * the server refuses with `insufficient_scope` turns it read-only, with the server's message.
+   * A dashboard session may change the alerting of every project it sees (docs/security.md, roles), so the page
+   * starts editable; a write the server refuses with `insufficient_scope` turns it read-only.
    */
   readonly readOnly = signal(false);
 

@@ -1,4 +1,4 @@
-import { describeSchedule, formatInZone, scheduleRrule, zonedInstant } from './maintenance-schedule';
+import { describeSchedule, formatInZone, formatOccurrence, scheduleRrule, zonedInstant } from './maintenance-schedule';
 
 describe('maintenance schedule', () => {
   it('assembles the presets; weekly days in calendar order; a raw RRULE as typed', () => {
@@ -23,5 +23,7 @@ describe('maintenance schedule', () => {
     expect(describeSchedule('FREQ=WEEKLY;BYDAY=SU')).toBe('every week on Sunday');
     expect(describeSchedule('not a rule')).toBe('not a rule');
     expect(formatInZone('2026-12-06T08:00:00Z', 'Europe/Berlin')).toBe('Sun 6 Dec 2026, 09:00');
+    expect(formatOccurrence('2026-12-06T08:00:00Z', '2026-12-06T09:30:00Z', 'Europe/Berlin')).toBe('Sun 6 Dec 2026, 09:00–10:30');
+    expect(formatOccurrence('2026-12-06T22:00:00Z', '2026-12-07T01:00:00Z', 'UTC')).toBe('Sun 6 Dec 2026, 22:00 – Mon 7 Dec 2026, 01:00');
   });
 });

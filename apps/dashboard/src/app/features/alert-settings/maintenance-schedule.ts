@@ -65,6 +65,16 @@ export function formatInZone(iso: string, zone: string): string {
   return dt.isValid ? dt.toFormat('ccc d LLL yyyy, HH:mm') : iso;
 }
 
+/** An occurrence in its zone; the end without its date when it falls on the same day: `Sun 6 Dec 2026, 09:00–10:30`. */
+export function formatOccurrence(startIso: string, endIso: string, zone: string): string {
+  const start = DateTime.fromISO(startIso, { zone });
+  const end = DateTime.fromISO(endIso, { zone });
+  if (!start.isValid || !end.isValid) return `${startIso} – ${endIso}`;
+  return start.hasSame(end, 'day')
+    ? `${formatInZone(startIso, zone)}–${end.toFormat('HH:mm')}`
+    : `${formatInZone(startIso, zone)} – ${formatInZone(endIso, zone)}`;
+}
+
 /** The browser's IANA zone, and the zones it knows (the server checks the name again). */
 export function browserZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';

@@ -3,7 +3,7 @@ import { CreateMaintenanceWindowRequest, MAINTENANCE_MAX_DURATION_MIN, Maintenan
 import {
   browserZone,
   describeSchedule,
-  formatInZone,
+  formatOccurrence,
   knownZones,
   localInputValue,
   SchedulePreset,
@@ -125,7 +125,7 @@ const PRESETS: { id: SchedulePreset; label: string }[] = [
               @if (w.next_occurrences.length) {
                 <ol class="occurrences small" aria-label="Next occurrences">
                   @for (o of w.next_occurrences; track o.starts_at) {
-                    <li>{{ inZone(o.starts_at, w.time_zone) }} – {{ inZone(o.ends_at, w.time_zone) }}</li>
+                    <li>{{ occurrence(o.starts_at, o.ends_at, w.time_zone) }}</li>
                   }
                 </ol>
               } @else {
@@ -161,7 +161,7 @@ export class MaintenanceWindowsComponent {
   protected readonly comment = signal('');
   protected readonly formError = signal<string | null>(null);
   protected schedule = describeSchedule;
-  protected inZone = formatInZone;
+  protected occurrence = formatOccurrence;
 
   protected toggleDay(code: WeekdayCode, on: boolean): void {
     this.days.update((list) => (on ? [...list.filter((d) => d !== code), code] : list.filter((d) => d !== code)));

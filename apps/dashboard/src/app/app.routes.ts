@@ -33,6 +33,12 @@ export const appRoutes: Route[] = [
     loadComponent: () => import('./features/monitoring/monitoring.page').then((m) => m.MonitoringPage),
   },
   {
+    path: 'app/projects/:id/alert-settings',
+    title: 'Alert settings · SeqPulse',
+    canActivate: [authGuard],
+    loadComponent: () => import('./features/alert-settings/alert-settings.page').then((m) => m.AlertSettingsPage),
+  },
+  {
     path: 'app/keys',
     title: 'API keys · SeqPulse',
     canActivate: [authGuard],

@@ -10,15 +10,22 @@ import {
   AuditRecordView,
   CreateApiKeyRequest,
   CreatedApiKey,
+  CreateMaintenanceWindowRequest,
+  CreateSilenceRequest,
   DeploymentDetail,
   DeploymentListResponse,
+  MaintenanceWindowView,
+  NotificationSettingsView,
   OverviewResponse,
   Plan,
   ProjectView,
+  PutAlertRulesRequest,
   RolloutView,
   SchedulerHealthView,
+  SilenceView,
   TimeseriesQuery,
   TimeseriesResponse,
+  UpdateNotificationSettingsRequest,
   UpdateRolloutRequest,
 } from '@seqpulse/contracts';
 import { firstValueFrom, Observable } from 'rxjs';
@@ -127,5 +134,59 @@ export class ApiService {
         params: toParams({ project_id: projectId }),
       }),
     );
+  }
+
+  putAlertRules(projectId: string, body: PutAlertRulesRequest): Promise<AlertRulesResponse> {
+    return this.call(
+      this.http.put<AlertRulesResponse>('/monitoring/enterprise/alert-rules', body, { params: toParams({ project_id: projectId }) }),
+    );
+  }
+
+  silences(projectId: string): Promise<SilenceView[]> {
+    return this.call(this.http.get<SilenceView[]>('/monitoring/enterprise/silences', { params: toParams({ project_id: projectId }) }));
+  }
+
+  createSilence(projectId: string, body: CreateSilenceRequest): Promise<SilenceView> {
+    return this.call(this.http.post<SilenceView>('/monitoring/enterprise/silences', body, { params: toParams({ project_id: projectId }) }));
+  }
+
+  /** Ends a silence now; the answer is the silence, expired. */
+  endSilence(projectId: string, id: string): Promise<SilenceView> {
+    return this.call(
+      this.http.delete<SilenceView>(`/monitoring/enterprise/silences/${encodeURIComponent(id)}`, {
+        params: toParams({ project_id: projectId }),
+      }),
+    );
+  }
+
+  maintenanceWindows(projectId: string): Promise<MaintenanceWindowView[]> {
+    return this.call(
+      this.http.get<MaintenanceWindowView[]>('/monitoring/enterprise/maintenance-windows', { params: toParams({ project_id: projectId }) }),
+    );
+  }
+
+  createMaintenanceWindow(projectId: string, body: CreateMaintenanceWindowRequest): Promise<MaintenanceWindowView> {
+    return this.call(
+      this.http.post<MaintenanceWindowView>('/monitoring/enterprise/maintenance-windows', body, {
+        params: toParams({ project_id: projectId }),
+      }),
+    );
+  }
+
+  deleteMaintenanceWindow(projectId: string, id: string): Promise<unknown> {
+    return this.call(
+      this.http.delete(`/monitoring/enterprise/maintenance-windows/${encodeURIComponent(id)}`, {
+        params: toParams({ project_id: projectId }),
+      }),
+    );
+  }
+
+  notificationSettings(projectId: string): Promise<NotificationSettingsView> {
+    return this.call(this.http.get<NotificationSettingsView>(`/projects/${encodeURIComponent(projectId)}/notifications`));
+  }
+
+  /** Replaces the whole settings: an absent field goes back to its default (a URL absent = that channel off). */
+  putNotificationSettings(projectId: string, body: UpdateNotificationSettingsRequest): Promise<NotificationSettingsView> {
+    return this.call(this.http.put<NotificationSettingsView>(`/projects/${encodeURIComponent(projectId)}/notifications`, body));
   }
 }

@@ -10,7 +10,13 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { toAlertView } from './alert-view';
 import { EvaluatedRow, timelineEvents } from './alert-timeline';
 import { recordTimeline } from './alert-history';
-import { EVALUATE_SQL, SWEEP_SQL } from './evaluation-sql';
+import { EVALUATE_ENVS_SQL, EVALUATE_SQL, SWEEP_SQL } from './evaluation-sql';
+
+/** One project/env to evaluate. */
+export interface EnvRef {
+  projectId: string;
+  env: string;
+}
 
 export interface EvaluationResult {
   /** False when another process held the evaluation lock (or, for the scheduled tick, ran moments ago). */
@@ -24,7 +30,8 @@ export interface EvaluationResult {
  * The alert evaluator: every monitored project/env, all five rules, set-based (two statements per run over
  * all projects: the sweep and the evaluation), in one transaction with the notifications of its transitions, under a transaction-level
  * advisory lock so only one process evaluates at a time (a second one skips). Runs as the `alert-evaluation`
- * periodic task in worker processes; `evaluate(now)` takes the clock explicitly.
+ * periodic task in worker processes; `evaluate(now)` takes the clock explicitly. `evaluateEnvs` is the same
+ * statement for a few envs, run as their samples arrive (prompt-evaluation.ts).
  */
 @Injectable()
 export class AlertEvaluator implements OnModuleInit {
@@ -46,7 +53,7 @@ export class AlertEvaluator implements OnModuleInit {
       runsIn: 'worker',
       enabled: (config) => config.SEQPULSE_ALERT_EVAL_INTERVAL_S > 0,
       // Skipped when another process ran moments ago: several workers evaluate once per interval between them.
-      run: () => this.evaluate(new Date(), { minGapMs: Math.max(1, everyS * 1000 - 2000) }),
+      run: () => this.evaluate(undefined, { minGapMs: Math.max(1, everyS * 1000 - 2000) }),
     });
     this.tasks.register({ name: 'alert-runs-prune', everyMs: 3_600_000, runsIn: 'worker', run: () => this.pruneRuns() });
   }
@@ -64,9 +71,44 @@ export class AlertEvaluator implements OnModuleInit {
 
   /**
    * Evaluates every rule of every monitored project/env at `now`, applies the transitions and queues their
-   * notifications, all in one transaction. Returns `ran: false` when another process holds the lock.
+   * notifications, all in one transaction. Returns `ran: false` when another process holds the lock. Without
+   * `now`, the clock is read once the locks are held, so an evaluation never decides at an earlier moment than the
+   * one it waited for (which could resolve an alert that one had just opened on a newer sample).
    */
-  async evaluate(now: Date = new Date(), options: { minGapMs?: number } = {}): Promise<EvaluationResult> {
+  async evaluate(now?: Date, options: { minGapMs?: number } = {}): Promise<EvaluationResult> {
+    return this.run(async (runner) => {
+      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [ADVISORY_LOCKS.alertEvaluation]);
+      if (!locked) return null;
+      await runner.query(`SELECT pg_advisory_xact_lock($1)`, [ADVISORY_LOCKS.alertTransitions]);
+      if (options.minGapMs && (await this.ranRecently(runner, options.minGapMs))) return null;
+      const at = now ?? new Date();
+      return { now: at, rows: [...(await runner.query(SWEEP_SQL, [at])), ...(await runner.query(EVALUATE_SQL, [at]))] };
+    });
+  }
+
+  /**
+   * Evaluates every rule of the given project/envs only (those not monitored are left out): what the store's
+   * announcement of new samples triggers. It waits for an evaluation in flight (any process) instead of skipping,
+   * since that one may have started before the samples were stored; the transitions lock makes the two decide one
+   * after the other, so the second sees the first's alerts and never opens one twice. `now` as for `evaluate`.
+   */
+  async evaluateEnvs(envs: readonly EnvRef[], now?: Date): Promise<EvaluationResult> {
+    return this.run(async (runner) => {
+      await runner.query(`SELECT pg_advisory_xact_lock($1)`, [ADVISORY_LOCKS.alertTransitions]);
+      const at = now ?? new Date();
+      return { now: at, rows: await runner.query(EVALUATE_ENVS_SQL, [at, envs.map((e) => e.projectId), envs.map((e) => e.env)]) };
+    }, false);
+  }
+
+  /**
+   * One evaluation transaction: `decide` takes its locks and returns the transition rows and the moment they were
+   * decided at (null: skipped), which are recorded in the timeline and announced in the same transaction; a
+   * periodic pass is timed in `analysis_runs` (what `/health/scheduler` averages).
+   */
+  private async run(
+    decide: (runner: QueryRunner) => Promise<{ now: Date; rows: EvaluatedRow[] } | null>,
+    periodic = true,
+  ): Promise<EvaluationResult> {
     const startedAt = new Date();
     const started = performance.now();
     const runner = this.db.createQueryRunner();
@@ -74,17 +116,19 @@ export class AlertEvaluator implements OnModuleInit {
     let events: AlertTransitionEvent[] = [];
     try {
       await runner.startTransaction();
-      const [{ locked }] = await runner.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [ADVISORY_LOCKS.alertEvaluation]);
-      if (!locked || (options.minGapMs && (await this.ranRecently(runner, options.minGapMs)))) {
+      const decided = await decide(runner);
+      if (!decided) {
         await runner.rollbackTransaction();
         return { ran: false, fired: [], resolved: [], durationMs: Math.round(performance.now() - started) };
       }
-      const rows: EvaluatedRow[] = [...(await runner.query(SWEEP_SQL, [now])), ...(await runner.query(EVALUATE_SQL, [now]))];
+      const { now, rows } = decided;
       await recordTimeline(runner, rows.flatMap(timelineEvents), now);
       events = rows.map((r) => toTransitionEvent(r, now));
       await this.notifications.announce(runner, events, now);
       const durationMs = Math.round(performance.now() - started);
-      await runner.query(`INSERT INTO analysis_runs (kind, started_at, duration_ms) VALUES ('alerts', $1, $2)`, [startedAt, durationMs]);
+      if (periodic) {
+        await runner.query(`INSERT INTO analysis_runs (kind, started_at, duration_ms) VALUES ('alerts', $1, $2)`, [startedAt, durationMs]);
+      }
       await runner.commitTransaction();
     } catch (error) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EnterpriseGateModule } from '../monitoring/enterprise-gate.module';
+import { MonitoringModule } from '../monitoring/monitoring.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { AlertEvaluator } from './alert-evaluator';
@@ -7,13 +8,14 @@ import { AlertRuleConstraints } from './alert-rule-constraints';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
 import { MaintenanceService } from './muting/maintenance.service';
+import { PromptAlertEvaluation } from './prompt-evaluation';
 import { MutingController } from './muting/muting.controller';
 import { SilencesService } from './muting/silences.service';
 
-/** Built-in alerts: rules and overrides, the set-based evaluator, the lifecycle, silences, maintenance and the alerts routes. */
+/** Built-in alerts: rules and overrides, the set-based evaluator (periodic, and on arriving samples), the lifecycle, silences, maintenance and the alerts routes. */
 @Module({
-  imports: [EnterpriseGateModule, NotificationsModule, SchedulerModule],
-  providers: [AlertsService, AlertEvaluator, AlertRuleConstraints, SilencesService, MaintenanceService],
+  imports: [EnterpriseGateModule, MonitoringModule, NotificationsModule, SchedulerModule],
+  providers: [AlertsService, AlertEvaluator, PromptAlertEvaluation, AlertRuleConstraints, SilencesService, MaintenanceService],
   controllers: [AlertsController, MutingController],
   exports: [AlertEvaluator, AlertsService],
 })

@@ -10,12 +10,25 @@ const SLOT_SLACK_S = 3600;
 /** How far back `no_data` looks for the last sample; older than that, the env counts as silent since it was first monitored. */
 const LAST_SAMPLE_LOOKBACK_S = 86_400;
 
-const MONITORED_ENVS_CTE = `
+/**
+ * Which envs one evaluation covers: `all` monitored envs (the periodic pass), or only the monitored envs among the
+ * pairs `unnest($2::uuid[], $3::text[])` (the envs whose samples just arrived; see prompt-evaluation.ts).
+ */
+export type EvaluationScope = 'all' | 'envs';
+
+function monitoredEnvsCte(scope: EvaluationScope): string {
+  return `
   monitored AS (
     SELECT pm.project_id, e.env
       FROM project_monitoring pm CROSS JOIN LATERAL unnest(pm.envs) AS e(env)
-     WHERE pm.monitored
+     WHERE pm.monitored${
+       scope === 'envs'
+         ? `
+       AND (pm.project_id, e.env) IN (SELECT t.project_id, t.env FROM unnest($2::uuid[], $3::text[]) AS t(project_id, env))`
+         : ''
+     }
   )`;
+}
 
 const ALERT_COLUMNS =
   'id, project_id, env, rule, state, value, threshold, started_at, resolved_at, resolution_reason, level, silenced, announce_seq';
@@ -114,20 +127,31 @@ const setting = (column: string) => `CASE WHEN re.rule IS NOT NULL THEN re.${col
  * - Then open (insert: at most one open alert per project/env/rule, the partial unique index makes a duplicate a
  *   no-op), change (level, silenced, re-notification) and resolve, in the same statement.
  */
-export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE): string {
+export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE, scope: EvaluationScope = 'all'): string {
   const c = catalogueSql(catalogue);
   const windowStart = (seconds: string) => `$1::timestamptz - make_interval(secs => ${seconds})`;
-  return `
-  WITH ${MONITORED_ENVS_CTE},
-  windows AS (
-    SELECT s.project_id, s.env, max(s.collected_at) AS last_at,
-           ${c.windowAggregates}
-      FROM samples s
-     WHERE s.collected_at > ${windowStart(String(ALERT_WINDOW_SECONDS))}
+  const inWindow = `s.collected_at > ${windowStart(String(ALERT_WINDOW_SECONDS))}
        AND s.collected_at <= $1::timestamptz
        AND s.slot_at > ${windowStart(String(ALERT_WINDOW_SECONDS + SLOT_SLACK_S))}
-       AND s.slot_at <= $1::timestamptz + make_interval(secs => ${SLOT_SLACK_S})
-     GROUP BY s.project_id, s.env
+       AND s.slot_at <= $1::timestamptz + make_interval(secs => ${SLOT_SLACK_S})`;
+  // Every env: one range scan of the window (BRIN on collected_at). A few envs: one primary-key range each.
+  const allWindows = `
+    SELECT s.project_id, s.env, max(s.collected_at) AS last_at, ${c.windowAggregates}
+      FROM samples s
+     WHERE ${inWindow}
+     GROUP BY s.project_id, s.env`;
+  const perEnvWindows = `
+    SELECT m.project_id, m.env, w.*
+      FROM monitored m
+      CROSS JOIN LATERAL (
+        SELECT max(s.collected_at) AS last_at, ${c.windowAggregates}
+          FROM samples s
+         WHERE s.project_id = m.project_id AND s.env = m.env AND ${inWindow}
+      ) w
+     WHERE w.samples > 0`;
+  return `
+  WITH ${monitoredEnvsCte(scope)},
+  windows AS (${scope === 'all' ? allWindows : perEnvWindows}
   ),
   envs AS (
     SELECT m.project_id, m.env, w.last_at AS window_last_at, ${c.windowColumns}, ame.since
@@ -276,3 +300,5 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
 }
 
 export const EVALUATE_SQL = buildEvaluateSql();
+/** The same evaluation for the envs `$2`/`$3` only (no sweep: removed envs and left projects are the periodic pass's). */
+export const EVALUATE_ENVS_SQL = buildEvaluateSql(ALERT_RULE_CATALOGUE, 'envs');

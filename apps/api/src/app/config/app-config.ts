@@ -246,6 +246,14 @@ export class AppConfig {
   @Max(15)
   SEQPULSE_ALERT_EVAL_INTERVAL_S = 15;
 
+  /**
+   * Also evaluate the envs whose samples just arrived, as they arrive (on the store's NOTIFY), instead of waiting
+   * for the next periodic pass; only where the periodic evaluation runs (interval > 0).
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  SEQPULSE_ALERT_ON_SAMPLES = true;
+
   /** Seconds between two recomputations of the open deployment verdicts in a worker process; 0 = none (tests drive it). */
   @Transform(toInt)
   @IsInt()

@@ -14,8 +14,13 @@ export const ADVISORY_LOCKS = {
   samplesRetention: 7_301_003,
   /** `samples_rollup_catch_up()` (taken inside the SQL function). */
   rollupCatchUp: 7_301_004,
-  /** Alert evaluation: one evaluation at a time across processes (transaction lock). */
+  /** The periodic alert evaluation: one pass at a time across processes (transaction lock, try). */
   alertEvaluation: 7_301_005,
+  /**
+   * Every statement that applies alert transitions (the periodic pass and the evaluations of the envs that just
+   * received samples) holds this one, waiting for it: two evaluations never decide the same env at once.
+   */
+  alertTransitions: 7_301_013,
   /** `PUT alert-rules` of one project (two-key form: this id and the hash of the project id). */
   alertRuleSet: 7_301_011,
   /** The demo's simulated CI. */

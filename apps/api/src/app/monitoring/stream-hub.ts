@@ -37,8 +37,8 @@ export interface StreamSubscriber {
 }
 
 /**
- * The live-stream fan-out of one API process: ONE dedicated Postgres connection LISTENs on the samples and
- * alerts channels (so samples written by any worker reach every API process), and each notification is
+ * The live-stream fan-out of one process: ONE dedicated Postgres connection LISTENs on the samples and
+ * alerts channels (so samples written by any worker reach every process), and each notification is
  * serialised once per event and written to the subscribers of that project whose env/phase filters match.
  * If the LISTEN connection is lost it reconnects with exponential backoff, and the open streams are ended so
  * their clients reconnect and refill the gap from the timeseries route instead of silently missing samples.
@@ -74,7 +74,6 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
       name: 'stream-listener-probe',
       everyMs: PROBE_EVERY_MS,
       runsIn: 'every',
-      enabled: (config) => config.runsApi,
       run: () => this.probe(),
     });
   }
@@ -85,8 +84,9 @@ export class StreamHub implements OnModuleInit, OnApplicationBootstrap, BeforeAp
     if (client) await client.query('SELECT 1').catch((err) => this.lost(client, err));
   }
 
+  /** Every process listens: API processes for the live streams, workers for the alert and verdict evaluations. */
   onApplicationBootstrap(): void {
-    if (this.config.runsApi) void this.connect();
+    void this.connect();
   }
 
   /** Ends every open stream so the HTTP server can close. */

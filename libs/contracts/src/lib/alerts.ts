@@ -77,10 +77,20 @@ export interface NotificationSettingsView {
   renotify_max?: number;
   /** Present only when not the default (`seqpulse`). */
   webhook_format?: WebhookFormat;
+  /** Present only when on: the env's alerts are silenced while one of its deployments runs (trigger to finish). */
+  silence_during_deployments?: boolean;
+  /** Present with `silence_during_deployments`: the hard cap, minutes after the trigger, past which it no longer silences. */
+  deployment_silence_max_min?: number;
 }
 
 export const WEBHOOK_FORMATS = ['seqpulse', 'alertmanager'] as const;
 export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/**
+ * Silencing during deployments: a deployment silences its env's alerts from its trigger until it finishes, but
+ * never longer than the project's cap (minutes after the trigger; a deployment never finished stops silencing).
+ */
+export const DEPLOYMENT_SILENCE_LIMITS = { maxMinutes: 240, defaultMinutes: 60 } as const;
 
 /** Re-notification bounds: interval in minutes, and the cap on re-notifications per alert. */
 export const RENOTIFY_LIMITS = { minMinutes: 1, maxMinutes: 1440, maxCount: 100, defaultCount: 10 } as const;
@@ -92,6 +102,8 @@ export interface UpdateNotificationSettingsRequest {
   renotify_min?: number | null;
   renotify_max?: number;
   webhook_format?: WebhookFormat;
+  silence_during_deployments?: boolean;
+  deployment_silence_max_min?: number;
 }
 
 /** Longest silence: 30 days (a longer mute is a disabled rule, which stays visible in the rule set). */

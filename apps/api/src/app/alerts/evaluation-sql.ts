@@ -123,7 +123,8 @@ const setting = (column: string) => `CASE WHEN re.rule IS NOT NULL THEN re.${col
  *   own window (one index range per such rule; none for the defaults).
  * - `evaluated`: the level each rule should be at, with hysteresis: an open alert of a level holds while the
  *   aggregate stays past that level's recovery threshold; `critical` beats `warning`; opening needs `min_samples`.
- * - `decided`: whether a silence or a maintenance interval covers the alert (only for rows with an alert to be).
+ * - `decided`: whether a silence, a maintenance interval or (opted in) a running deployment of the env, within its
+ *   cap, covers the alert (only for rows with an alert to be).
  * - Then open (insert: at most one open alert per project/env/rule, the partial unique index makes a duplicate a
  *   no-op), change (level, silenced, re-notification) and resolve, in the same statement.
  */
@@ -241,7 +242,11 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
                                 AND (s.env IS NULL OR s.env = e.env) AND (s.rule IS NULL OR s.rule = e.rule))
                   OR EXISTS (SELECT 1 FROM maintenance_intervals mi
                               WHERE mi.project_id = e.project_id AND mi.ends_at > $1 AND mi.starts_at <= $1
-                                AND (mi.env IS NULL OR mi.env = e.env)) END AS muted
+                                AND (mi.env IS NULL OR mi.env = e.env))
+                  OR EXISTS (SELECT 1 FROM alert_deployment_silence ds JOIN deployment_windows dw ON dw.project_id = ds.project_id
+                              WHERE ds.project_id = e.project_id AND dw.env = e.env
+                                AND dw.started_at <= $1 AND (dw.finished_at IS NULL OR dw.finished_at > $1)
+                                AND dw.started_at > $1::timestamptz - make_interval(mins => ds.max_min)) END AS muted
       FROM evaluated e
   ),
   fired AS (

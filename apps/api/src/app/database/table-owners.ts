@@ -48,6 +48,8 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
   notification_attempts: { module: 'notifications' },
   /** Per project with re-notification on: its interval and cap, for the evaluator's re-notification step. */
   alert_notification_policy: { module: 'notifications', published: true, view: true },
+  /** Per project silencing its alerts during deployments: the cap in minutes after the trigger. */
+  alert_deployment_silence: { module: 'notifications', published: true, view: true },
   access_records: { module: 'monitoring' },
   deployment_verdicts: { module: 'deployment-impact' },
   deployment_verdict_settings: { module: 'deployment-impact' },

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import {
   DELIVERY_STATUSES,
+  DEPLOYMENT_SILENCE_LIMITS,
   NOTIFICATION_CHANNELS,
   METRICS_ENDPOINT_MAX_LENGTH,
   RENOTIFY_LIMITS,
@@ -72,6 +73,27 @@ export class UpdateNotificationSettingsDto implements UpdateNotificationSettings
   @IsOptional()
   @IsIn(WEBHOOK_FORMATS)
   webhook_format?: WebhookFormat;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
+      "Silence the env's alerts while one of its deployments runs (from the trigger to the finish, at most `deployment_silence_max_min`): they still open and resolve, recorded as silenced, but send nothing.",
+  })
+  @IsOptional()
+  @IsBoolean()
+  silence_during_deployments?: boolean;
+
+  @ApiPropertyOptional({
+    default: DEPLOYMENT_SILENCE_LIMITS.defaultMinutes,
+    minimum: 1,
+    maximum: DEPLOYMENT_SILENCE_LIMITS.maxMinutes,
+    description: 'The hard cap: a deployment silences at most this many minutes after its trigger, finished or not.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(DEPLOYMENT_SILENCE_LIMITS.maxMinutes)
+  deployment_silence_max_min?: number;
 }
 
 export class NotificationSettingsDto {
@@ -83,6 +105,9 @@ export class NotificationSettingsDto {
   @ApiPropertyOptional({ description: 'Present only when re-notification is on.' }) renotify_min?: number;
   @ApiPropertyOptional({ description: 'Present with renotify_min: the cap on re-notifications per alert.' }) renotify_max?: number;
   @ApiPropertyOptional({ enum: WEBHOOK_FORMATS, description: 'Present only when not `seqpulse`.' }) webhook_format?: WebhookFormat;
+  @ApiPropertyOptional({ description: 'Present (true) only when on.' }) silence_during_deployments?: boolean;
+  @ApiPropertyOptional({ description: 'Present with silence_during_deployments: its cap in minutes after the trigger.' })
+  deployment_silence_max_min?: number;
 }
 
 export class DeliveriesQueryDto {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ALERTS_NOTIFY_CHANNEL } from '@seqpulse/contracts';
-import { RENOTIFY_LIMITS } from '@seqpulse/contracts';
+import { DEPLOYMENT_SILENCE_LIMITS, RENOTIFY_LIMITS } from '@seqpulse/contracts';
 import type {
   AlertStreamNotice,
   DeliveryStatus,
@@ -72,12 +72,15 @@ export class NotificationsService {
       throw ApiError.validation(`Invalid request: ${problems.map((p) => p.problems[0]).join('; ')}.`, { fields: problems });
     await this.db.query(
       `INSERT INTO notification_settings (project_id, webhook_url, slack_webhook_url, updated_at, updated_by,
-                                          send_resolved, renotify_min, renotify_max, webhook_format)
-       VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8)
+                                          send_resolved, renotify_min, renotify_max, webhook_format,
+                                          silence_during_deployments, deployment_silence_max_min)
+       VALUES ($1, $2, $3, now(), $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (project_id) DO UPDATE SET webhook_url = EXCLUDED.webhook_url, slack_webhook_url = EXCLUDED.slack_webhook_url,
                                               updated_at = EXCLUDED.updated_at, updated_by = EXCLUDED.updated_by,
                                               send_resolved = EXCLUDED.send_resolved, renotify_min = EXCLUDED.renotify_min,
-                                              renotify_max = EXCLUDED.renotify_max, webhook_format = EXCLUDED.webhook_format`,
+                                              renotify_max = EXCLUDED.renotify_max, webhook_format = EXCLUDED.webhook_format,
+                                              silence_during_deployments = EXCLUDED.silence_during_deployments,
+                                              deployment_silence_max_min = EXCLUDED.deployment_silence_max_min`,
       [
         projectId,
         webhook,
@@ -87,6 +90,8 @@ export class NotificationsService {
         dto.renotify_min ?? null,
         dto.renotify_max ?? RENOTIFY_LIMITS.defaultCount,
         dto.webhook_format ?? 'seqpulse',
+        dto.silence_during_deployments ?? false,
+        dto.deployment_silence_max_min ?? DEPLOYMENT_SILENCE_LIMITS.defaultMinutes,
       ],
     );
     return this.settingsView(projectId);
@@ -187,7 +192,8 @@ export class NotificationsService {
 
   private async settingsView(projectId: string): Promise<NotificationSettingsView> {
     const [row] = await this.db.query(
-      `SELECT webhook_url, slack_webhook_url, updated_at, send_resolved, renotify_min, renotify_max, webhook_format
+      `SELECT webhook_url, slack_webhook_url, updated_at, send_resolved, renotify_min, renotify_max, webhook_format,
+              silence_during_deployments, deployment_silence_max_min
          FROM notification_settings WHERE project_id = $1`,
       [projectId],
     );
@@ -200,6 +206,9 @@ export class NotificationsService {
       ...(row && !row.send_resolved ? { send_resolved: false } : {}),
       ...(row?.renotify_min ? { renotify_min: row.renotify_min, renotify_max: row.renotify_max } : {}),
       ...(row && row.webhook_format !== 'seqpulse' ? { webhook_format: row.webhook_format } : {}),
+      ...(row?.silence_during_deployments
+        ? { silence_during_deployments: true, deployment_silence_max_min: row.deployment_silence_max_min }
+        : {}),
     };
   }
 }

@@ -13,6 +13,7 @@ import { WorkerTaskStats1764400900000 } from './1764400900000-worker-task-stats'
 import { PublishedViews1764400900100 } from './1764400900100-published-views';
 import { AccountLifecycle1764400950000 } from './1764400950000-account-lifecycle';
 import { AlertingSettings1764401313000 } from './1764401313000-alerting-settings';
+import { DeploymentSilence1764401400000 } from './1764401400000-deployment-silence';
 
 /** In order of application. A new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -31,4 +32,5 @@ export const ALL_MIGRATIONS = [
   PublishedViews1764400900100,
   AccountLifecycle1764400950000,
   AlertingSettings1764401313000,
+  DeploymentSilence1764401400000,
 ];

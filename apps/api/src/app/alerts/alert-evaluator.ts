@@ -12,6 +12,14 @@ import { EvaluatedRow, timelineEvents } from './alert-timeline';
 import { recordTimeline } from './alert-history';
 import { EVALUATE_ENVS_SQL, EVALUATE_SQL, SWEEP_SQL } from './evaluation-sql';
 
+/**
+ * Above this many envs (a backlog flushed after an outage), evaluating them all with the fleet-wide statement (one
+ * BRIN range scan of the window) is cheaper than one primary-key range per env: at 10,000 envs the per-env form
+ * measured 628 ms against 244 ms (docs/performance.md, "Alerts"). Evaluating the other envs too changes nothing
+ * for them that the periodic pass would not.
+ */
+const PER_ENV_SCANS_MAX = 1_000;
+
 /** One project/env to evaluate. */
 export interface EnvRef {
   projectId: string;
@@ -96,6 +104,7 @@ export class AlertEvaluator implements OnModuleInit {
     return this.run(async (runner) => {
       await runner.query(`SELECT pg_advisory_xact_lock($1)`, [ADVISORY_LOCKS.alertTransitions]);
       const at = now ?? new Date();
+      if (envs.length > PER_ENV_SCANS_MAX) return { now: at, rows: await runner.query(EVALUATE_SQL, [at]) };
       return { now: at, rows: await runner.query(EVALUATE_ENVS_SQL, [at, envs.map((e) => e.projectId), envs.map((e) => e.env)]) };
     }, false);
   }

@@ -2,7 +2,7 @@ import { Type } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { CreateMaintenanceWindowRequest, CreateSilenceRequest, UpdateNotificationSettingsRequest } from '@seqpulse/contracts';
 import { MaintenanceWindowsComponent } from './maintenance-windows.component';
-import { NotificationOptionsComponent } from './notification-options.component';
+import { notificationBody, NotificationOptionsComponent } from './notification-options.component';
 import { defaultDraft, draftProblems, RuleDraft } from './rule-form';
 import { RuleSettingsComponent } from './rule-settings.component';
 import { silenceProblem, SilencesComponent } from './silences.component';
@@ -204,5 +204,15 @@ describe('NotificationOptionsComponent', () => {
         renotify_max: 10,
       },
     ]);
+  });
+
+  it('sends back the deployment silence it does not edit, so saving the options keeps it on', () => {
+    const settings = { project_id: 'p1', webhook_url: null, slack_webhook_url: null, updated_at: null };
+    const form = { sendResolved: true, renotify: false, renotifyMin: '', renotifyMax: '10', format: 'seqpulse' as const };
+    expect(notificationBody({ ...settings, silence_during_deployments: true, deployment_silence_max_min: 45 }, form).body).toMatchObject({
+      silence_during_deployments: true,
+      deployment_silence_max_min: 45,
+    });
+    expect(notificationBody(settings, form).body).not.toHaveProperty('silence_during_deployments');
   });
 });

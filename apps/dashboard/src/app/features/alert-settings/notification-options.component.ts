@@ -17,10 +17,14 @@ export function notificationBody(
   settings: NotificationSettingsView,
   form: { sendResolved: boolean; renotify: boolean; renotifyMin: string; renotifyMax: string; format: WebhookFormat },
 ): { body: UpdateNotificationSettingsRequest | null; problem: string | null } {
-  // PUT replaces everything: the channel URLs are sent back unchanged, else they would be turned off.
+  // PUT replaces everything: the channel URLs (and the options this form does not edit) are sent back unchanged,
+  // else they would be turned off.
   const body: UpdateNotificationSettingsRequest = {
     webhook_url: settings.webhook_url,
     slack_webhook_url: settings.slack_webhook_url,
+    ...(settings.silence_during_deployments
+      ? { silence_during_deployments: true, deployment_silence_max_min: settings.deployment_silence_max_min }
+      : {}),
     send_resolved: form.sendResolved,
     webhook_format: form.format,
     renotify_min: null,

@@ -206,13 +206,41 @@ describe('NotificationOptionsComponent', () => {
     ]);
   });
 
-  it('sends back the deployment silence it does not edit, so saving the options keeps it on', () => {
-    const settings = { project_id: 'p1', webhook_url: null, slack_webhook_url: null, updated_at: null };
-    const form = { sendResolved: true, renotify: false, renotifyMin: '', renotifyMax: '10', format: 'seqpulse' as const };
-    expect(notificationBody({ ...settings, silence_during_deployments: true, deployment_silence_max_min: 45 }, form).body).toMatchObject({
-      silence_during_deployments: true,
-      deployment_silence_max_min: 45,
+  it('shows a deployment silence the server holds and keeps it, with its cap, when saving', async () => {
+    const { fixture, el } = await render(NotificationOptionsComponent, {
+      settings: {
+        project_id: 'p1',
+        webhook_url: null,
+        slack_webhook_url: null,
+        updated_at: null,
+        silence_during_deployments: true,
+        deployment_silence_max_min: 45,
+      },
     });
-    expect(notificationBody(settings, form).body).not.toHaveProperty('silence_during_deployments');
+    expect((el.querySelector('#n-deploy-silence') as HTMLInputElement).checked).toBe(true);
+    expect((el.querySelector('#n-deploy-max') as HTMLInputElement).value).toBe('45');
+    const saved: UpdateNotificationSettingsRequest[] = [];
+    fixture.componentInstance.save.subscribe((b) => saved.push(b));
+    (el.querySelector('form') as HTMLFormElement).dispatchEvent(new Event('submit'));
+    expect(saved[0]).toMatchObject({ silence_during_deployments: true, deployment_silence_max_min: 45 });
+  });
+
+  it('edits the deployment silence: on with its cap, off, a cap out of range refused', () => {
+    const settings = { project_id: 'p1', webhook_url: null, slack_webhook_url: null, updated_at: null };
+    const form = {
+      sendResolved: true,
+      renotify: false,
+      renotifyMin: '',
+      renotifyMax: '10',
+      format: 'seqpulse' as const,
+      deploySilence: true,
+      deploySilenceMax: '45',
+    };
+    expect(notificationBody(settings, form).body).toMatchObject({ silence_during_deployments: true, deployment_silence_max_min: 45 });
+    expect(notificationBody(settings, { ...form, deploySilence: false }).body).not.toHaveProperty('silence_during_deployments');
+    expect(notificationBody(settings, { ...form, deploySilenceMax: '241' })).toEqual({
+      body: null,
+      problem: expect.stringMatching(/1–240 minutes/),
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, effect, input, output, signal } from '@angular/core';
 import {
+  DEPLOYMENT_SILENCE_LIMITS,
   NotificationSettingsView,
   RENOTIFY_LIMITS,
   UpdateNotificationSettingsRequest,
@@ -15,20 +16,32 @@ const FORMAT_HELP: Record<WebhookFormat, string> = {
 /** The form's body for `PUT /projects/:id/notifications`, or the first problem (bounds from the contract). */
 export function notificationBody(
   settings: NotificationSettingsView,
-  form: { sendResolved: boolean; renotify: boolean; renotifyMin: string; renotifyMax: string; format: WebhookFormat },
+  form: {
+    sendResolved: boolean;
+    renotify: boolean;
+    renotifyMin: string;
+    renotifyMax: string;
+    format: WebhookFormat;
+    deploySilence: boolean;
+    deploySilenceMax: string;
+  },
 ): { body: UpdateNotificationSettingsRequest | null; problem: string | null } {
-  // PUT replaces everything: the channel URLs (and the options this form does not edit) are sent back unchanged,
-  // else they would be turned off.
+  // PUT replaces everything: the channel URLs, which this form does not edit, are sent back unchanged, else they
+  // would be turned off.
   const body: UpdateNotificationSettingsRequest = {
     webhook_url: settings.webhook_url,
     slack_webhook_url: settings.slack_webhook_url,
-    ...(settings.silence_during_deployments
-      ? { silence_during_deployments: true, deployment_silence_max_min: settings.deployment_silence_max_min }
-      : {}),
     send_resolved: form.sendResolved,
     webhook_format: form.format,
     renotify_min: null,
   };
+  if (form.deploySilence) {
+    const cap = Number(form.deploySilenceMax);
+    if (!Number.isInteger(cap) || cap < 1 || cap > DEPLOYMENT_SILENCE_LIMITS.maxMinutes) {
+      return { body: null, problem: `The deployment silence lasts 1–${DEPLOYMENT_SILENCE_LIMITS.maxMinutes} minutes (a whole number).` };
+    }
+    Object.assign(body, { silence_during_deployments: true, deployment_silence_max_min: cap });
+  }
   if (!form.renotify) return { body, problem: null };
   const min = Number(form.renotifyMin);
   const max = Number(form.renotifyMax);
@@ -41,7 +54,7 @@ export function notificationBody(
   return { body: { ...body, renotify_min: min, renotify_max: max }, problem: null };
 }
 
-/** Send resolved, re-notification interval and cap, webhook format. */
+/** Send resolved, re-notification interval and cap, webhook format, silence during deployments. */
 @Component({
   selector: 'app-notification-options',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -66,7 +79,29 @@ export function notificationBody(
               <input id="n-renotify" type="checkbox" [checked]="renotify()" (change)="renotify.set($any($event.target).checked)" />
               Re-notify while an alert keeps firing (off by default)
             </label>
+            <label class="check">
+              <input
+                id="n-deploy-silence"
+                type="checkbox"
+                [checked]="deploySilence()"
+                (change)="deploySilence.set($any($event.target).checked)"
+              />
+              Silence an env's alerts while its deployment runs, trigger to finish (off by default)
+            </label>
           </fieldset>
+          @if (deploySilence()) {
+            <div class="field">
+              <label for="n-deploy-max">Deployment silence at most (min after the trigger)</label>
+              <input
+                id="n-deploy-max"
+                type="text"
+                inputmode="numeric"
+                [readOnly]="readOnly()"
+                [value]="deploySilenceMax()"
+                (input)="deploySilenceMax.set($any($event.target).value)"
+              />
+            </div>
+          }
           @if (renotify()) {
             <div class="field">
               <label for="n-min">Every (min)</label>
@@ -133,6 +168,8 @@ export class NotificationOptionsComponent {
   protected readonly renotifyMin = signal('');
   protected readonly renotifyMax = signal(String(RENOTIFY_LIMITS.defaultCount));
   protected readonly format = signal<WebhookFormat>('seqpulse');
+  protected readonly deploySilence = signal(false);
+  protected readonly deploySilenceMax = signal(String(DEPLOYMENT_SILENCE_LIMITS.defaultMinutes));
   protected readonly formError = signal<string | null>(null);
 
   constructor() {
@@ -145,6 +182,8 @@ export class NotificationOptionsComponent {
       this.renotifyMin.set(s.renotify_min === undefined ? '' : String(s.renotify_min));
       this.renotifyMax.set(String(s.renotify_max ?? RENOTIFY_LIMITS.defaultCount));
       this.format.set(s.webhook_format ?? 'seqpulse');
+      this.deploySilence.set(s.silence_during_deployments === true);
+      this.deploySilenceMax.set(String(s.deployment_silence_max_min ?? DEPLOYMENT_SILENCE_LIMITS.defaultMinutes));
     });
   }
 
@@ -156,6 +195,8 @@ export class NotificationOptionsComponent {
       renotifyMin: this.renotifyMin(),
       renotifyMax: this.renotifyMax(),
       format: this.format(),
+      deploySilence: this.deploySilence(),
+      deploySilenceMax: this.deploySilenceMax(),
     });
     this.formError.set(problem);
     if (body) this.save.emit(body);

@@ -253,11 +253,16 @@ function regionSeries(regions: readonly ChartRegionOverlay[], theme: ChartTheme)
   };
 }
 
-/** The region drawn at time `t` (its range or its band); where regions overlap, the one that started last. */
+/**
+ * The region drawn at time `t` (its range or its band); where regions overlap, the one that started last, a muted
+ * one (context: silences, maintenance) only where nothing else is.
+ */
 export function regionAtTime(overlays: readonly ChartOverlay[], t: number): ChartRegionOverlay | null {
   let found: ChartRegionOverlay | null = null;
   for (const r of overlays) {
-    if (isRegion(r) && t >= r.from && t <= Math.max(r.to, r.bandTo ?? r.to) && (!found || r.from > found.from)) found = r;
+    if (!isRegion(r) || t < r.from || t > Math.max(r.to, r.bandTo ?? r.to)) continue;
+    const better = !found || (found.muted && !r.muted) || (!!found.muted === !!r.muted && r.from > found.from);
+    if (better) found = r;
   }
   return found;
 }

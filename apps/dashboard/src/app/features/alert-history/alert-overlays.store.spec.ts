@@ -44,6 +44,7 @@ function monitoringView() {
     resolved: signal<{ from: number; to: number } | null>({ from: FROM, to: TO }),
     refusal: signal<string | null>(null),
     project: signal({ id: 'p1' }),
+    following: signal(false),
     streamEvents: new Subject<{ event: string; data: unknown }>(),
   };
 }
@@ -103,6 +104,15 @@ describe('AlertOverlaysStore', () => {
     await settle();
     expect(store.regions().latency_p95).toEqual([]);
     http.verify();
+  });
+
+  it('a live view reads up to now: an alert that opened after the series were loaded is in the answer', async () => {
+    await answer([]);
+    view.following.set(true);
+    const before = Date.now();
+    view.streamEvents.next({ event: 'alert', data: FIRING });
+    const params = await answer([FIRING]);
+    expect(Date.parse(params.get('to') as string)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
   });
 
   it('a failed read keeps what is drawn', async () => {

@@ -78,8 +78,8 @@ export class AlertOverlaysStore {
       project_id: key.projectId,
       ...(key.env ? { env: key.env } : {}),
       from: isoSeconds(key.from),
-      // a live window ends now: alerts that open later arrive as events
-      to: isoSeconds(key.to + 1000),
+      // a live window slides: what opened since the series were loaded is read up to now
+      to: isoSeconds((this.monitoring.following() ? Math.max(key.to, Date.now()) : key.to) + 1000),
       limit: HISTORY_LIMIT,
     });
     const [alerts, silences, windows] = await Promise.all([

@@ -39,6 +39,12 @@ export const appRoutes: Route[] = [
     loadComponent: () => import('./features/alert-settings/alert-settings.page').then((m) => m.AlertSettingsPage),
   },
   {
+    path: 'app/projects/:id/alerts',
+    title: 'Alert history · SeqPulse',
+    canActivate: [authGuard],
+    loadComponent: () => import('./features/alert-history/alert-history.page').then((m) => m.AlertHistoryPage),
+  },
+  {
     path: 'app/keys',
     title: 'API keys · SeqPulse',
     canActivate: [authGuard],

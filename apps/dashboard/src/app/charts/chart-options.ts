@@ -35,8 +35,10 @@ export interface ChartLineOverlay {
 }
 
 /**
- * A time range shaded behind the metric (a deployment): `from`→`to` filled, then a lighter band with a dashed
- * border up to `bandTo` (its observation window). Hovering shows `tooltip`; a click selects it by `id`.
+ * A time range shaded behind the metric (a deployment, an alert's firing period, a silence): `from`→`to` filled,
+ * then a lighter band with a dashed border up to `bandTo` (a deployment's observation window). Hovering shows
+ * `tooltip`; a click selects it by `id`. `muted` regions (silences, maintenance) are drawn faint with a dotted
+ * border and their label at the bottom, so they read as context under the alerts and deployments.
  */
 export interface ChartRegionOverlay {
   kind: 'region';
@@ -50,6 +52,7 @@ export interface ChartRegionOverlay {
   /** End of the lighter band after `to`; `null`: none. */
   bandTo: number | null;
   colour: string;
+  muted?: boolean;
 }
 
 /** What a metric chart draws over its own series. */
@@ -205,7 +208,7 @@ function escapeHtml(text: string): string {
 function regionSeries(regions: readonly ChartRegionOverlay[], theme: ChartTheme) {
   return {
     id: REGIONS_SERIES_ID,
-    name: 'Deployments',
+    name: 'Regions',
     type: 'line',
     data: [],
     z: 0,
@@ -222,8 +225,16 @@ function regionSeries(regions: readonly ChartRegionOverlay[], theme: ChartTheme)
           {
             name: r.label,
             xAxis: r.from,
-            itemStyle: { color: r.colour, opacity: 0.3 },
-            label: { show: true, formatter: r.label, position: 'insideTopLeft', color: r.colour, fontSize: 10 },
+            itemStyle: r.muted
+              ? { color: r.colour, opacity: 0.12, borderColor: r.colour, borderWidth: 1, borderType: 'dotted' }
+              : { color: r.colour, opacity: 0.3 },
+            label: {
+              show: true,
+              formatter: r.label,
+              position: r.muted ? 'insideBottomLeft' : 'insideTopLeft',
+              color: r.colour,
+              fontSize: 10,
+            },
           },
           { xAxis: r.to },
         ],
@@ -242,11 +253,16 @@ function regionSeries(regions: readonly ChartRegionOverlay[], theme: ChartTheme)
   };
 }
 
-/** The region drawn at time `t` (its range or its band); where regions overlap, the one that started last. */
+/**
+ * The region drawn at time `t` (its range or its band); where regions overlap, the one that started last, a muted
+ * one (context: silences, maintenance) only where nothing else is.
+ */
 export function regionAtTime(overlays: readonly ChartOverlay[], t: number): ChartRegionOverlay | null {
   let found: ChartRegionOverlay | null = null;
   for (const r of overlays) {
-    if (isRegion(r) && t >= r.from && t <= Math.max(r.to, r.bandTo ?? r.to) && (!found || r.from > found.from)) found = r;
+    if (!isRegion(r) || t < r.from || t > Math.max(r.to, r.bandTo ?? r.to)) continue;
+    const better = !found || (found.muted && !r.muted) || (!!found.muted === !!r.muted && r.from > found.from);
+    if (better) found = r;
   }
   return found;
 }

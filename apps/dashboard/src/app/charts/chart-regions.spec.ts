@@ -66,5 +66,19 @@ describe('region overlays (deployments on the metric charts)', () => {
     expect(regionAtTime(overlays, 920_000)?.id).toBe('b'); // no band: only trigger → finish
     expect(regionAtTime(overlays, 950_000)).toBeNull();
     expect(regionAtTime([line], 0)).toBeNull();
+    // a silence that started later does not hide the alert under it from a click
+    const silence: ChartRegionOverlay = { ...region('silence:s1', 920_000, null), muted: true };
+    expect(regionAtTime([...overlays, silence], 930_000)?.id).toBe('b');
+    expect(regionAtTime([...overlays, silence], 950_000)?.id).toBe('silence:s1');
+  });
+
+  it('a muted region (silence, maintenance) is drawn faint with a dotted border and its label at the bottom', () => {
+    const muted: ChartRegionOverlay = { ...region('silence:s1', 0, null), label: 'silenced', colour: '#5b6478', muted: true };
+    const areas = build([muted, region('alert:a1:0', 100_000, null)])[1]['markArea']['data'] as AnyOption[][];
+    const [silence, alert] = [areas[0][0], areas[2][0]];
+    expect(silence['itemStyle']).toMatchObject({ color: '#5b6478', borderType: 'dotted' });
+    expect(silence['itemStyle']['opacity']).toBeLessThan(alert['itemStyle']['opacity']);
+    expect(silence['label']).toMatchObject({ formatter: 'silenced', position: 'insideBottomLeft' });
+    expect(alert['label']).toMatchObject({ position: 'insideTopLeft' });
   });
 });

@@ -1,4 +1,4 @@
-import { METRIC_NAMES, METRICS, MetricName, Verdict } from '@seqpulse/contracts';
+import { AlertLevel, METRIC_NAMES, METRICS, MetricName, Verdict } from '@seqpulse/contracts';
 
 /** A deployment's verdict as drawn: one of the contract's, or `pending` (running, or not computed yet). */
 export type VerdictState = Verdict | 'pending';
@@ -22,6 +22,11 @@ export interface ChartTheme {
   pending: string;
   /** Deployment regions and verdict badges, by verdict. */
   verdict: Record<VerdictState, string>;
+  /** Firing periods on the charts, by level. */
+  alert: Record<AlertLevel, string>;
+  /** Silences and maintenance windows on the charts (drawn muted). */
+  silence: string;
+  maintenance: string;
   line: Record<MetricName, string>;
 }
 
@@ -37,6 +42,9 @@ export const LIGHT_CHART_THEME: ChartTheme = {
   failed: '#c62828',
   pending: '#b26a00',
   verdict: { ok: '#1b7f3b', warning: '#b26a00', rollback_recommended: '#c62828', inconclusive: '#6a4fb3', pending: '#5b6478' },
+  alert: { warning: '#d98e04', critical: '#b71c1c' },
+  silence: '#5b6478',
+  maintenance: '#3f6fb5',
   line: lineColors('light'),
 };
 
@@ -52,5 +60,8 @@ export const DARK_CHART_THEME: ChartTheme = {
   failed: '#ff6b6b',
   pending: '#f0b429',
   verdict: { ok: '#4cc47a', warning: '#f0b429', rollback_recommended: '#ff6b6b', inconclusive: '#a98bff', pending: '#a3abbd' },
+  alert: { warning: '#f0b429', critical: '#ff5252' },
+  silence: '#a3abbd',
+  maintenance: '#7aa7e8',
   line: lineColors('dark'),
 };

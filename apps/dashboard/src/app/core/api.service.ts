@@ -2,6 +2,7 @@ import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http'
 import { inject, Injectable } from '@angular/core';
 import {
   AdminProjectView,
+  AlertHistoryEntry,
   AlertRulesResponse,
   AlertsQuery,
   AlertView,
@@ -140,6 +141,11 @@ export class ApiService {
     return this.call(
       this.http.put<AlertRulesResponse>('/monitoring/enterprise/alert-rules', body, { params: toParams({ project_id: projectId }) }),
     );
+  }
+
+  /** Alerts of a project with their timelines (`rule`, `env`, `level`, `state`, `from`/`to` = active in the range). */
+  alertHistory(query: { project_id: string } & Record<string, string | number>): Promise<AlertHistoryEntry[]> {
+    return this.call(this.http.get<AlertHistoryEntry[]>('/monitoring/enterprise/alert-history', { params: toParams(query) }));
   }
 
   silences(projectId: string): Promise<SilenceView[]> {

@@ -61,4 +61,18 @@ describe('AlertsPanelComponent', () => {
     expect(list[0].state).toBe('resolved');
     expect(upsertAlert(list, { ...firing, id: 'a2' })).toHaveLength(2);
   });
+
+  it('shows the level and the silenced flag; clicking an alert emits it (the page shows its range)', async () => {
+    const { fixture, el } = await render([{ ...firing, level: 'warning', silenced: true }, resolved]);
+    const picked: AlertView[] = [];
+    fixture.componentInstance.alertSelect.subscribe((a) => picked.push(a));
+    const [first, second] = [...el.querySelectorAll<HTMLButtonElement>('.alert-item button')];
+    expect([...first.querySelectorAll('.badge')].map((b) => b.textContent?.trim())).toEqual(['warning', 'silenced']);
+    expect(first.querySelector('.badge')?.classList).toContain('tone-warn');
+    expect(second.querySelector('.badge')?.textContent).toBe('critical'); // no level: the contract's default
+    expect(first.getAttribute('aria-label')).toBe('CPU high (warning): show its time range on the charts');
+    first.click();
+    second.click();
+    expect(picked.map((a) => a.id)).toEqual(['a1', 'a0']);
+  });
 });

@@ -1,8 +1,11 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { AlertView } from '@seqpulse/contracts';
 import { formatAlertValue, formatDateTime, formatDuration, formatThreshold, ruleLabel } from '../../core/format';
 
-/** Firing alerts on top (value, threshold, duration), then the recent resolved ones. */
+/**
+ * Firing alerts on top (level, value, threshold, duration), then the recent resolved ones. Clicking an alert
+ * emits it (the page shows its time range); projected content goes under the title (a link to the history).
+ */
 @Component({
   selector: 'app-alerts-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -17,6 +20,7 @@ import { formatAlertValue, formatDateTime, formatDuration, formatThreshold, rule
           <span class="badge tone-bad">{{ firing().length }} firing</span>
         }
       </h2>
+      <ng-content />
       @if (loading()) {
         <p class="state" role="status"><span class="spinner" aria-hidden="true"></span> Loading alerts…</p>
       } @else if (error()) {
@@ -28,8 +32,14 @@ import { formatAlertValue, formatDateTime, formatDuration, formatThreshold, rule
           } @else {
             <ul class="alert-list" aria-label="Firing alerts">
               @for (a of firing(); track a.id) {
-                <li class="alert-item firing" [attr.data-rule]="a.rule">
-                  <div class="alert-title"><span class="dot bad" aria-hidden="true"></span>{{ label(a) }}</div>
+                <li class="alert-item firing" [attr.data-rule]="a.rule" [attr.data-level]="level(a)">
+                  <button type="button" class="alert-title link-button" (click)="alertSelect.emit(a)" [attr.aria-label]="showLabel(a)">
+                    <span class="dot bad" aria-hidden="true"></span>{{ label(a) }}
+                    <span class="badge level-badge {{ tone(a) }}">{{ level(a) }}</span>
+                    @if (a.silenced) {
+                      <span class="badge muted">silenced</span>
+                    }
+                  </button>
                   <dl class="alert-facts">
                     <div>
                       <dt>Value</dt>
@@ -56,8 +66,11 @@ import { formatAlertValue, formatDateTime, formatDuration, formatThreshold, rule
         } @else {
           <ul class="alert-list" aria-label="Resolved alerts">
             @for (a of resolvedSorted(); track a.id) {
-              <li class="alert-item resolved" [attr.data-rule]="a.rule">
-                <div class="alert-title"><span class="dot ok" aria-hidden="true"></span>{{ label(a) }}</div>
+              <li class="alert-item resolved" [attr.data-rule]="a.rule" [attr.data-level]="level(a)">
+                <button type="button" class="alert-title link-button" (click)="alertSelect.emit(a)" [attr.aria-label]="showLabel(a)">
+                  <span class="dot ok" aria-hidden="true"></span>{{ label(a) }}
+                  <span class="badge level-badge {{ tone(a) }}">{{ level(a) }}</span>
+                </button>
                 <div class="muted small">
                   peak {{ value(a) }} · threshold {{ threshold(a) }} · lasted {{ duration(a) }} · resolved
                   {{ when(a.resolved_at) }}
@@ -77,6 +90,8 @@ export class AlertsPanelComponent {
   readonly loading = input(false);
   readonly error = input<string | null>(null);
   readonly maxResolved = input(10);
+  /** The user clicked an alert. */
+  readonly alertSelect = output<AlertView>();
 
   readonly firing = computed(() =>
     this.alerts()
@@ -92,6 +107,15 @@ export class AlertsPanelComponent {
 
   protected label(a: AlertView): string {
     return ruleLabel(a.rule);
+  }
+  protected level(a: AlertView): string {
+    return a.level ?? 'critical';
+  }
+  protected tone(a: AlertView): string {
+    return this.level(a) === 'warning' ? 'tone-warn' : 'tone-bad';
+  }
+  protected showLabel(a: AlertView): string {
+    return `${ruleLabel(a.rule)} (${this.level(a)}): show its time range on the charts`;
   }
   protected value(a: AlertView): string {
     return formatAlertValue(a.rule, a.value);

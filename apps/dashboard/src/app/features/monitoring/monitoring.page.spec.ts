@@ -3,7 +3,7 @@ import { HttpTestingController, provideHttpClientTesting, TestRequest } from '@a
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import { AlertView, ProjectView, SampleEvent, TimeseriesResponse } from '@seqpulse/contracts';
+import { AlertHistoryEntry, AlertView, ProjectView, SampleEvent, TimeseriesResponse } from '@seqpulse/contracts';
 import * as echarts from 'echarts/core';
 import { provideEchartsCore } from 'ngx-echarts';
 import { sampleResponse, sampleRules } from '../../../testing/fixtures';
@@ -276,5 +276,57 @@ describe('MonitoringPage', () => {
     expect(req.request.params.get('to')).toBe('2026-11-28T12:00:00Z');
     expect(req.request.params.get('step')).toBe('5m');
     expect(streams.open).not.toHaveBeenCalled();
+  });
+
+  it('shades the firing periods of the window on their chart; clicking an alert in the panel shows its range', async () => {
+    const harness = await open('/app/projects/p1?range=6h');
+    const start = Date.now() - 2 * 3600_000;
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const resolved: AlertHistoryEntry = {
+      id: 'r1',
+      rule: 'error_rate_high',
+      env: 'prod',
+      state: 'resolved',
+      value: 0.002,
+      threshold: 0.01,
+      started_at: iso(start),
+      resolved_at: iso(start + 20 * 60_000),
+      level: 'critical',
+      silenced: false,
+      timeline: [
+        { at: iso(start), kind: 'opened', level: 'warning', value: 0.006 },
+        { at: iso(start + 5 * 60_000), kind: 'escalated', level: 'critical', value: 0.02 },
+        { at: iso(start + 20 * 60_000), kind: 'resolved', level: 'critical', value: 0.002 },
+      ],
+    };
+    const ts = http.expectOne((r) => r.url === '/monitoring/enterprise/timeseries');
+    ts.flush(sampleResponse({ env: 'prod' }));
+    http.expectOne((r) => r.url === '/monitoring/enterprise/alert-rules').flush(sampleRules());
+    http
+      .match((r) => r.url === '/monitoring/enterprise/alerts')
+      .forEach((r) => r.flush(r.request.params.get('state') === 'resolved' ? [resolved] : []));
+    await settle(5);
+    const history = http.expectOne((r) => r.url === '/monitoring/enterprise/alert-history');
+    expect(history.request.params.get('env')).toBe('prod');
+    expect(
+      Date.parse(history.request.params.get('to') as string) - Date.parse(history.request.params.get('from') as string),
+    ).toBeGreaterThanOrEqual(6 * 3600_000);
+    history.flush([resolved]);
+    http.expectOne((r) => r.url === '/monitoring/enterprise/silences').flush([]);
+    http.expectOne((r) => r.url === '/monitoring/enterprise/maintenance-windows').flush([]);
+    http.match((r) => r.url === '/monitoring/enterprise/deployments').forEach((r) => r.flush({ deployments: [] }));
+    await harness.fixture.whenStable();
+    await settle();
+    const el = harness.routeNativeElement as HTMLElement;
+    const label = (metric: string) => el.querySelector(`[data-metric="${metric}"] .chart[role="img"]`)?.getAttribute('aria-label') ?? '';
+    expect(label('error_rate')).toContain('Alert Error rate high · prod: warning; Alert Error rate high · prod: critical');
+    expect(label('cpu_usage')).not.toContain('Alert');
+    expect(el.querySelector('a[href="/app/projects/p1/alerts?env=prod"]')?.textContent).toContain('Alert history');
+
+    (el.querySelector('.alert-item.resolved[data-rule="error_rate_high"] button') as HTMLButtonElement).click();
+    await harness.fixture.whenStable();
+    const url = new URL(TestBed.inject(Router).url, 'http://x');
+    expect(url.searchParams.get('from')).toBe(iso(start - 15 * 60_000));
+    expect(url.searchParams.get('to')).toBe(iso(start + 35 * 60_000));
   });
 });

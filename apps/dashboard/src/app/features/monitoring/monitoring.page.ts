@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, ParamMap, Router, RouterLink } from '@angular/router';
-import { METRIC_NAMES, MetricName } from '@seqpulse/contracts';
+import { AlertView, METRIC_NAMES, MetricName } from '@seqpulse/contracts';
 import { ChartOverlay } from '../../charts/chart-options';
 import type { ECharts } from 'echarts/core';
 import { stackedChartsPng } from '../../charts/chart-image';
@@ -10,6 +10,9 @@ import { AuthService } from '../../core/auth.service';
 import { download } from '../../core/download';
 import { isoSeconds } from '../../core/format';
 import { ThemeService } from '../../core/theme.service';
+import { AlertOverlaysStore } from '../alert-history/alert-overlays.store';
+import { alertRange } from '../alert-history/alert-range';
+import { regionTarget } from '../alert-history/alert-regions';
 import { DeploymentComparisonComponent } from '../deployments/deployment-comparison.component';
 import { deploymentRegions } from '../deployments/deployment-regions';
 import { DeploymentsPanelComponent } from '../deployments/deployments-panel.component';
@@ -44,7 +47,7 @@ function paramsToRecord(map: ParamMap): QueryParams {
     DeploymentsPanelComponent,
     DeploymentComparisonComponent,
   ],
-  providers: [MonitoringStore, DeploymentsStore],
+  providers: [MonitoringStore, DeploymentsStore, AlertOverlaysStore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   templateUrl: './monitoring.page.html',
 })
@@ -54,6 +57,7 @@ export class MonitoringPage {
   protected readonly auth = inject(AuthService);
   protected readonly store = inject(MonitoringStore);
   protected readonly deployments = inject(DeploymentsStore);
+  private readonly alertOverlays = inject(AlertOverlaysStore);
   protected readonly chartTheme = inject(ThemeService).chartTheme;
 
   /** Route parameter `:id` (component input binding). */
@@ -74,11 +78,14 @@ export class MonitoringPage {
   private readonly regions = computed(() =>
     deploymentRegions(this.deployments.list(), this.deployments.windowMs(), this.chartTheme(), this.deployments.listChangedAt()),
   );
+  /** Per chart: its own lines, then silences and maintenance (muted), its alerts' firing periods, the deployments. */
   protected readonly chartOverlays = computed(() => {
     const regions = this.regions();
+    const alertRegions = this.alertOverlays.regions();
     const own = this.store.overlays();
     const overlays = {} as Record<MetricName, readonly ChartOverlay[]>;
-    for (const m of METRIC_NAMES) overlays[m] = regions.length ? [...own[m], ...regions] : own[m];
+    for (const m of METRIC_NAMES)
+      overlays[m] = regions.length || alertRegions[m].length ? [...own[m], ...alertRegions[m], ...regions] : own[m];
     return overlays;
   });
 
@@ -108,6 +115,21 @@ export class MonitoringPage {
       setTimeout(() => this.copied.set(false), 2000);
     } catch {
       this.copied.set(false);
+    }
+  }
+
+  /** Shows an alert's firing period with a margin on each side (a custom range, so the URL keeps it). */
+  protected focusAlert(alert: Pick<AlertView, 'started_at' | 'resolved_at'>): void {
+    this.update({ range: 'custom', ...alertRange(alert, Date.now()), step: null, live: false });
+  }
+
+  /** A click on a region: an alert's moves the range to it, a deployment's opens its comparison. */
+  protected selectRegion(id: string): void {
+    const target = regionTarget(id);
+    if (target?.kind === 'deployment') this.selectDeployment(target.id);
+    else if (target?.kind === 'alert') {
+      const alert = this.alertOverlays.alerts().find((a) => a.id === target.id);
+      if (alert) this.focusAlert(alert);
     }
   }
 

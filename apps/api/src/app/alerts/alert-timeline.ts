@@ -12,6 +12,11 @@ export interface EvaluatedRow extends AlertRow {
   /** Whether this change is announced on the project's channels (not silenced; see the statement). */
   announced: boolean;
   renotified_now: boolean;
+  /**
+   * The rule's measurement at this evaluation (null: nothing measured, e.g. a sweep or an empty window). The
+   * alert's own `value` stays the one it fired or changed level with; the timeline shows what was seen then.
+   */
+  observed: number | null;
 }
 
 export interface AlertEvent {
@@ -25,7 +30,7 @@ const LEVEL_RANK: Record<AlertLevel, number> = { warning: 1, critical: 2 };
 
 /** The timeline entries one evaluated row adds, in the order they happened. */
 export function timelineEvents(row: EvaluatedRow): AlertEvent[] {
-  const base = { alertId: row.id, level: row.level, value: row.value === null ? null : Number(row.value) };
+  const base = { alertId: row.id, level: row.level, value: row.observed === null ? null : Number(row.observed) };
   const kinds: AlertEventKind[] = [];
   if (row.transition === 'firing') kinds.push('opened');
   if (row.transition === 'changed' && row.previous_level && row.previous_level !== row.level) {

@@ -97,12 +97,13 @@ describe('alert rule settings (real Postgres, controlled clock)', () => {
     expect(others).toHaveLength(0);
     expect(alert.resolved_at.getTime()).toBe(at(T, 60 * 6 + 50).getTime());
 
-    const history = await t.db.query(`SELECT kind, level, at FROM alert_events WHERE alert_id = $1 ORDER BY id`, [alert.id]);
-    expect(history.rows.map((e: { kind: string; level: string }) => `${e.kind}:${e.level}`)).toEqual([
-      'opened:warning',
-      'escalated:critical',
-      'deescalated:warning',
-      'resolved:warning',
+    const history = await t.db.query(`SELECT kind, level, value, at FROM alert_events WHERE alert_id = $1 ORDER BY id`, [alert.id]);
+    // each entry carries the mean measured at that evaluation: the resolution shows the value that ended it
+    expect(history.rows.map((e: { kind: string; level: string; value: number }) => `${e.kind}:${e.level}:${e.value}`)).toEqual([
+      'opened:warning:600',
+      'escalated:critical:900',
+      'deescalated:warning:550',
+      'resolved:warning:300',
     ]);
     // Opening (warning), escalation (critical) and resolution were posted; the step down was not.
     const posted = hook.received.map((r) => JSON.parse(r.body));

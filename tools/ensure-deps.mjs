@@ -1,6 +1,6 @@
 // Makes `npm start` and `npm test` work on a fresh clone: installs node_modules from the lockfile when they
-// are missing or older than it, and Debian's chromium (browser tests), pgbouncer and postgresql-15 (integration
-// tests) when missing.
+// are missing or older than it, and Debian's chromium (browser tests), pgbouncer, postgresql-15 and pg_auto_failover
+// (integration tests, the failover drill) when missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,16 +18,21 @@ export function ensureNodeModules(root) {
   run('npm', ['ci', '--no-audit', '--no-fund'], root);
 }
 
-/** Installs a Debian package the tests need when it is missing (as root with apt-get), else says what to install. */
-function ensureDebianPackage(root, { pkg, binary, envVar, why }) {
+/**
+ * Installs Debian packages the tests need when missing (as root with apt-get), else says what to install and stops,
+ * or, for `optional` ones (tests that skip without them), carries on.
+ */
+function ensureDebianPackage(root, { pkg, binary, envVar, why, optional = false }) {
   if ((envVar && process.env[envVar]) || existsSync(binary)) return;
+  const pkgs = pkg.split(' ');
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
-    process.stderr.write(`[setup] ${why}: install Debian's \`${pkg}\` package${envVar ? ` (or set ${envVar} to its binary)` : ''}\n`);
+    process.stderr.write(`[setup] ${why}: install Debian's \`${pkg}\`${envVar ? ` (or set ${envVar} to its binary)` : ''}\n`);
+    if (optional) return;
     process.exit(1);
   }
   process.stdout.write(`[setup] installing ${pkg} (apt-get)…\n`);
   run('apt-get', ['update', '-qq'], root);
-  run('apt-get', ['install', '-y', '-qq', pkg], root);
+  run('apt-get', ['install', '-y', '-qq', ...pkgs], root);
 }
 
 export function ensureChromium(root) {
@@ -54,5 +59,16 @@ export function ensurePostgres15(root) {
     binary: '/usr/lib/postgresql/15/bin/pg_basebackup',
     envVar: 'SEQPULSE_TEST_PG_BIN',
     why: 'the integration tests read from a real streaming replica (pg_basebackup)',
+  });
+}
+
+/** The failover drill (apps/api/src/cluster/failover-drill.int-spec.ts) skips without it. */
+export function ensurePgAutoFailover(root) {
+  ensureDebianPackage(root, {
+    pkg: 'postgresql-15-auto-failover pg-auto-failover-cli',
+    binary: '/usr/bin/pg_autoctl',
+    envVar: 'SEQPULSE_TEST_PG_AUTOCTL',
+    why: 'the failover drill runs pg_auto_failover (it is skipped without)',
+    optional: true,
   });
 }

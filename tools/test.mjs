@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NX_ENV } from './nx-env.mjs';
-import { ensureChromium, ensureNodeModules, ensurePgBouncer, ensurePostgres15 } from './ensure-deps.mjs';
+import { ensureChromium, ensureNodeModules, ensurePgAutoFailover, ensurePgBouncer, ensurePostgres15 } from './ensure-deps.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -15,6 +15,7 @@ if (targets.includes('e2e')) ensureChromium(root);
 if (targets.includes('int-test')) {
   ensurePgBouncer(root);
   ensurePostgres15(root);
+  ensurePgAutoFailover(root);
 }
 if (targets.includes('lint')) {
   // Formatting is part of the tests: one style, checked before anything else runs.

@@ -61,12 +61,13 @@ export class PgBouncer {
     return url.toString();
   }
 
-  async stop(): Promise<void> {
+  /** SIGINT: a clean stop; SIGKILL: the pooler's machine is lost (the failover drill). */
+  async stop(signal: 'SIGINT' | 'SIGKILL' = 'SIGINT'): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
-      child.kill('SIGINT');
+      child.kill(signal);
     });
   }
 

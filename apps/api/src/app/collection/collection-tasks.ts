@@ -7,6 +7,8 @@ import { JobQueue } from './job-queue';
 
 /** A lease must have expired this long before its job is re-queued: it shows as stuck_running meanwhile. */
 const REAP_GRACE_S = 5;
+/** How far back the enqueuer fills in the slots of an outage (longer outages show their last 10 minutes as missed). */
+const BACKFILL_S = 600;
 
 /**
  * The collection's periodic work in worker processes. Each task is safe in several processes at once
@@ -15,6 +17,7 @@ const REAP_GRACE_S = 5;
 @Injectable()
 export class CollectionTasks implements OnModuleInit {
   private readonly logger = new Logger(CollectionTasks.name);
+  private lastEnqueueAt: number | null = null;
 
   constructor(
     private readonly config: AppConfig,
@@ -33,7 +36,10 @@ export class CollectionTasks implements OnModuleInit {
   }
 
   private async enqueue(): Promise<void> {
-    await this.jobs.enqueueDuePolls();
+    // The first run of this process, or the first after enqueues failed (the database was away): fill in the gap.
+    const gap = this.lastEnqueueAt === null || Date.now() - this.lastEnqueueAt > 3_000;
+    await this.jobs.enqueueDuePolls(gap ? BACKFILL_S : 0);
+    this.lastEnqueueAt = Date.now();
     await this.jobs.cancelUnmonitored();
   }
 

@@ -20,6 +20,11 @@ const MAX_BUFFERED = 200_000;
  * Claims due poll jobs, polls targets concurrently (bounded), and writes results in batches:
  * samples first, then failures, then job outcomes, so a crash between them only re-polls.
  */
+/** How late after its slot a poll may still start: its answer must arrive within the store's lag bound. */
+export function maxSlotAgeS(pollTimeoutMs: number): number {
+  return MAX_COLLECTION_LAG_S - Math.ceil(pollTimeoutMs / 1000) - 2;
+}
+
 @Injectable()
 export class Collector implements BeforeApplicationShutdown {
   private readonly logger = new Logger(Collector.name);
@@ -55,9 +60,8 @@ export class Collector implements BeforeApplicationShutdown {
     return this.inFlight;
   }
 
-  /** How late after its slot a poll may still start: its answer must arrive within the store's lag bound. */
   get maxSlotAgeS(): number {
-    return MAX_COLLECTION_LAG_S - Math.ceil(this.config.SEQPULSE_POLL_TIMEOUT_MS / 1000) - 2;
+    return maxSlotAgeS(this.config.SEQPULSE_POLL_TIMEOUT_MS);
   }
 
   /** One claim tick: takes as many due jobs as free concurrency allows and starts them. */

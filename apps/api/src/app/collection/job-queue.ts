@@ -50,25 +50,35 @@ export class JobQueue {
    * Inserts the next poll slot of every monitored project/env that falls within the lookahead.
    * Each target gets a fixed offset inside its interval (hash of project and env), so thousands of
    * targets are spread evenly and never fire in the same second. Idempotent: several processes may run it.
+   * `backfillS` (after an outage of the database or of every worker, when no process enqueued for a while): also
+   * the slots since each target's latest job of the last `backfillS` seconds, so that the slots nobody could poll
+   * exist, and fail as `missed:` (expireMissedSlots) instead of leaving a silent hole.
    */
-  async enqueueDuePolls(): Promise<number> {
+  async enqueueDuePolls(backfillS = 0): Promise<number> {
     const rows = await this.db.query(
       `WITH targets AS (
          SELECT pm.project_id, e.env, pm.poll_interval_s AS interval_s,
                 (hashtextextended(pm.project_id::text || '/' || e.env, 0) & 2147483647) % (pm.poll_interval_s * 1000) / 1000.0 AS offset_s
            FROM project_monitoring pm CROSS JOIN LATERAL unnest(pm.envs) AS e(env)
           WHERE pm.monitored
+       ), latest AS (
+         SELECT project_id, env, max(slot_at) AS slot_at FROM jobs
+          WHERE $2 > 0 AND kind = 'poll' AND slot_at > now() - make_interval(secs => $2)
+          GROUP BY project_id, env
        ), slots AS (
-         SELECT project_id, env,
-                to_timestamp(ceil((extract(epoch FROM now()) - offset_s) / interval_s) * interval_s + offset_s) AS slot_at
-           FROM targets
+         -- Slot k of a target is at k * interval + offset (epoch seconds); from the first after its latest job, or the next one.
+         SELECT t.project_id, t.env, to_timestamp(k * t.interval_s + t.offset_s) AS slot_at
+           FROM targets t LEFT JOIN latest l ON l.project_id = t.project_id AND l.env = t.env
+          CROSS JOIN LATERAL generate_series(
+                  COALESCE(floor((round(extract(epoch FROM l.slot_at), 3) - t.offset_s) / t.interval_s) + 1,
+                           ceil((extract(epoch FROM now()) - t.offset_s) / t.interval_s)),
+                  ceil((extract(epoch FROM now()) + $1 - t.offset_s) / t.interval_s) - 1) AS k
        )
        INSERT INTO jobs (kind, project_id, env, slot_at, run_after)
        SELECT 'poll', project_id, env, slot_at, slot_at FROM slots
-        WHERE slot_at < now() + make_interval(secs => $1)
        ON CONFLICT (kind, project_id, env, slot_at) DO NOTHING
        RETURNING id`,
-      [ENQUEUE_LOOKAHEAD_S],
+      [ENQUEUE_LOOKAHEAD_S, backfillS],
     );
     return rows.length;
   }

@@ -39,7 +39,10 @@ export class AppConfig {
   @IsIn(['session', 'transaction'])
   DATABASE_POOL_MODE: 'session' | 'transaction' = 'session';
 
-  /** A direct (session) connection to the primary for LISTEN; default DATABASE_URL. Needed with a transaction pooler. */
+  /**
+   * A direct (session) connection to the primary for LISTEN; default DATABASE_URL. Needed with a transaction pooler.
+   * May name several hosts, as DATABASE_URL (the Postgres nodes behind the poolers): LISTEN follows the primary.
+   */
   @Transform(toOptionalString)
   @IsOptional()
   @IsString()

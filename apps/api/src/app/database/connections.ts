@@ -13,24 +13,31 @@ import { PrimaryLocator } from './primary-locator';
  * refused (`unsupported startup parameter: options`) and a named prepared statement may not exist where the
  * next execution lands.
  */
-const locators = new WeakMap<AppConfig, PrimaryLocator | null>();
+const locators = new WeakMap<AppConfig, Map<string, PrimaryLocator | null>>();
 
-/**
- * The locator of the writable node when DATABASE_URL names several hosts (one per application), else null and
- * every connection goes to DATABASE_URL as given.
- */
-export function primaryLocator(config: AppConfig): PrimaryLocator | null {
-  if (!locators.has(config)) {
-    const locator = new PrimaryLocator(config.DATABASE_URL as string);
-    locators.set(config, locator.multiHost ? locator : null);
+/** The locator of the writable node among the hosts of `url` (one per application and URL), or null for one host. */
+function locatorOf(config: AppConfig, url: string): PrimaryLocator | null {
+  let byUrl = locators.get(config);
+  if (!byUrl) locators.set(config, (byUrl = new Map()));
+  if (!byUrl.has(url)) {
+    const locator = new PrimaryLocator(url);
+    byUrl.set(url, locator.multiHost ? locator : null);
   }
-  return locators.get(config) ?? null;
+  return byUrl.get(url) ?? null;
 }
 
-/** `connectionString` and `Client` for a pool or a client of DATABASE_URL (the located primary when multi-host). */
-function primaryConnection(config: AppConfig): { connectionString: string; Client?: typeof Client } {
-  const locator = primaryLocator(config);
-  return locator ? { connectionString: locator.url, Client: locator.clientClass() } : { connectionString: config.DATABASE_URL as string };
+/**
+ * The locator of the writable node when DATABASE_URL names several hosts, else null and every connection goes to
+ * DATABASE_URL as given.
+ */
+export function primaryLocator(config: AppConfig): PrimaryLocator | null {
+  return locatorOf(config, config.DATABASE_URL as string);
+}
+
+/** `connectionString` and `Client` for a pool or a client of `url` (the located primary when multi-host). */
+function primaryConnection(config: AppConfig, url = config.DATABASE_URL as string): { connectionString: string; Client?: typeof Client } {
+  const locator = locatorOf(config, url);
+  return locator ? { connectionString: locator.url, Client: locator.clientClass() } : { connectionString: url };
 }
 
 export function sessionStateKept(config: AppConfig): boolean {
@@ -55,10 +62,16 @@ export function createQueryPool(
   });
 }
 
-/** A dedicated session for `LISTEN` (a pooled connection would lose its subscriptions): never through a transaction pooler. */
+/**
+ * A dedicated session for `LISTEN` (a pooled connection would lose its subscriptions): never through a transaction
+ * pooler. DATABASE_SESSION_URL may name several hosts (the Postgres nodes behind the poolers): the session then
+ * follows the primary after a failover, as the pools do.
+ */
 export function createListenClient(config: AppConfig): Client {
   const options = { application_name: 'seqpulse-listen', keepAlive: true };
-  if (config.DATABASE_SESSION_URL) return new Client({ ...options, connectionString: config.DATABASE_SESSION_URL });
-  const { connectionString, Client: LocatedClient = Client } = primaryConnection(config);
+  const { connectionString, Client: LocatedClient = Client } = primaryConnection(
+    config,
+    (config.DATABASE_SESSION_URL ?? config.DATABASE_URL) as string,
+  );
   return new LocatedClient({ ...options, connectionString });
 }

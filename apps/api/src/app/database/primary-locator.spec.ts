@@ -1,4 +1,4 @@
-import { parseMultiHostUrl } from './primary-locator';
+import { parseMultiHostUrl, PrimaryLocator } from './primary-locator';
 
 describe('parseMultiHostUrl (libpq multi-host DATABASE_URL)', () => {
   it('lists the hosts in order with default ports, and puts one back into the URL with its credentials and options', () => {
@@ -20,5 +20,41 @@ describe('parseMultiHostUrl (libpq multi-host DATABASE_URL)', () => {
 
   it('refuses what is not a URL', () => {
     expect(() => parseMultiHostUrl('host=db user=x')).toThrow('postgres://');
+  });
+});
+
+describe('PrimaryLocator searches', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('shares one search among callers, and backs off after a search that found no writable host', async () => {
+    jest.useFakeTimers();
+    const locator = new PrimaryLocator('postgres://u@db-a:5432,db-b:5432/seqpulse');
+    const probes: string[] = [];
+    let writableHost = '';
+    jest.spyOn(locator as unknown as { writable: (h: { host: string }) => Promise<boolean> }, 'writable').mockImplementation(async (h) => {
+      probes.push(h.host);
+      return h.host === writableHost;
+    });
+
+    const failed = Promise.all([1, 2, 3].map(() => locator.locate().catch((e: Error) => e.message)));
+    await jest.advanceTimersByTimeAsync(100);
+    expect(probes).toEqual(['db-a', 'db-b']); // one search for three callers
+    locator.locate().catch(() => undefined); // during the backoff: the same failed search, no new probe
+    await jest.advanceTimersByTimeAsync(100);
+    expect(probes).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(100); // 250 ms after the first failure
+    expect(await failed).toEqual(Array(3).fill('No writable database host among DATABASE_URL’s hosts'));
+
+    // The next failure waits twice as long; then the promoted node is found and the backoff starts over.
+    const second = locator.locate().catch(() => 'failed');
+    await jest.advanceTimersByTimeAsync(400);
+    expect(probes).toHaveLength(4);
+    writableHost = 'db-b';
+    locator.locate().catch(() => undefined);
+    expect(probes).toHaveLength(4);
+    await jest.advanceTimersByTimeAsync(100);
+    expect(await second).toBe('failed');
+    expect(await locator.locate()).toEqual({ host: 'db-b', port: 5432 });
+    expect(locator.url).toBe('postgres://u@db-b:5432/seqpulse');
   });
 });

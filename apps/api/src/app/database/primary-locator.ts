@@ -8,6 +8,12 @@ export interface DatabaseHost {
 
 /** How long one host may take to answer the probe before the next one is tried. */
 const PROBE_TIMEOUT_MS = 3_000;
+/**
+ * After a search that found no writable host, the next one waits (doubling, capped): while a failover is under way
+ * (tens of seconds) every failed connection of every pool asks for a search, and they all share the pending one.
+ */
+const SEARCH_BACKOFF_MIN_MS = 250;
+const SEARCH_BACKOFF_MAX_MS = 2_000;
 
 /**
  * `postgres://user:pw@host1:5432,host2:5432/db?…` (libpq's multi-host form, which node-postgres does not read):
@@ -42,6 +48,7 @@ export class PrimaryLocator {
   /** Searches that moved to another node after the first one found the primary (failovers seen by this process). */
   moves = 0;
   private located = false;
+  private failedSearches = 0;
 
   constructor(url: string) {
     ({ hosts: this.hosts, urlFor: this.urlFor } = parseMultiHostUrl(url));
@@ -57,9 +64,21 @@ export class PrimaryLocator {
     return this.urlFor(this.current);
   }
 
-  /** Probes the hosts in order, the current one first, and keeps the first writable one. One search at a time. */
+  /**
+   * Probes the hosts in order, the current one first, and keeps the first writable one. One search at a time; a
+   * failed one is shared by the callers of its backoff period.
+   */
   locate(): Promise<DatabaseHost> {
-    this.search ??= this.probeAll().finally(() => (this.search = null));
+    this.search ??= this.probeAll()
+      .then(
+        (host) => ((this.failedSearches = 0), host),
+        async (error) => {
+          const backoff = Math.min(SEARCH_BACKOFF_MAX_MS, SEARCH_BACKOFF_MIN_MS * 2 ** this.failedSearches++);
+          await new Promise((resolve) => setTimeout(resolve, backoff).unref());
+          throw error;
+        },
+      )
+      .finally(() => (this.search = null));
     return this.search;
   }
 

@@ -60,6 +60,8 @@ describe('GET /metrics and the orchestrator probes', () => {
     // Read from the outbox and the rollup queue at scrape time: present, whatever their value.
     expect(sample(text, 'seqpulse_notification_outbox_pending')).toBeGreaterThanOrEqual(0);
     expect(sample(text, 'seqpulse_rollup_pending_minutes')).toBeGreaterThanOrEqual(0);
+    // A figure nobody reads here (no DATABASE_READ_URL) is absent, not a plausible 0.
+    expect(sample(text, 'seqpulse_db_replica_lag_seconds')).toBeUndefined();
   }, 60_000);
 
   it('is live and ready while started with its database', async () => {

@@ -66,6 +66,9 @@ export class OperationalMetrics {
   private async collectGauge(key: MetricKeyOfKind<'gauge'>): Promise<void> {
     const gauge = this.instruments.get(key) as Gauge;
     gauge.reset();
+    // prom-client gives a gauge without labels a 0 at reset: a figure nobody could read (the database down, no
+    // replica configured) must be absent from the scrape, not a plausible 0.
+    if (OPERATIONAL_METRICS[key].labels.length === 0) gauge.remove();
     if (key === 'poolConnections') {
       // TypeORM's pool exists once the data source is initialised.
       const main = (this.db?.driver as { master?: Pool } | undefined)?.master;
@@ -80,7 +83,7 @@ export class OperationalMetrics {
       try {
         gauge.set(reader.labels, await reader.read());
       } catch (error) {
-        // The database down during a scrape: the gauge is left out, the scrape still answers.
+        // The database down during a scrape: the figure is left out, the scrape still answers.
         this.logger.debug({ metric: key, err: (error as Error).message }, 'Gauge not read');
       }
     }

@@ -239,10 +239,14 @@ async function main() {
 
     // Storage: SeqPulse's tables (raw + rollups, heap + indexes + TOAST) per stored sample; Prometheus' TSDB
     // snapshot (its head written as a compacted block) per stored value × 5.
+    // partitioned parents have no storage of their own: their partitions, plus the rollups that are plain tables
     const { rows: sizes } = await db.query(
-      `SELECT p.relname AS parent, sum(pg_total_relation_size(c.oid))::bigint AS bytes
-         FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-        WHERE p.relname IN ('samples', 'samples_1m', 'samples_15m') GROUP BY p.relname`,
+      `WITH parts AS (
+         SELECT p.relname AS parent, c.oid FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+          WHERE p.relname IN ('samples', 'samples_1m', 'samples_15m')
+         UNION ALL
+         SELECT c.relname, c.oid FROM pg_class c WHERE c.relname IN ('samples', 'samples_1m', 'samples_15m') AND c.relkind = 'r')
+       SELECT parent, sum(pg_total_relation_size(oid))::bigint AS bytes FROM parts GROUP BY parent`,
     );
     const stored = Number((await db.query(`SELECT count(*) FROM samples`)).rows[0].count);
     const seqBytes = sizes.reduce((s, r) => s + Number(r.bytes), 0);

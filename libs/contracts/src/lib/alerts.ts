@@ -151,6 +151,8 @@ export interface MaintenanceWindowView {
   created_at: string;
   /** The next occurrences (at most 5) starting from now, or the current one. */
   next_occurrences: { starts_at: string; ends_at: string }[];
+  /** With `?from&to`: every occurrence overlapping that range, past ones included (at most 500), for the charts. */
+  occurrences?: { starts_at: string; ends_at: string }[];
 }
 
 export interface CreateMaintenanceWindowRequest {

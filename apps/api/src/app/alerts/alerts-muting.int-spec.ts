@@ -181,6 +181,27 @@ describe('silences and maintenance windows (real Postgres, controlled clock)', (
     // Announced once when it opened; the end of the window does not announce it again.
     expect(hook.received).toHaveLength(1);
 
+    // The charts ask for the occurrences of their range, past ones included, in local time across the change.
+    const listUrl = `/monitoring/enterprise/maintenance-windows?project_id=${id}`;
+    const ranged = await t.call('GET', `${listUrl}&from=2026-10-17T00:00:00Z&to=2026-11-02T00:00:00Z`, { token: o.token });
+    expect(ranged.status).toBe(200);
+    expect(ranged.body[0].occurrences).toEqual([
+      { starts_at: '2026-10-18T07:00:00Z', ends_at: '2026-10-18T08:00:00Z' },
+      { starts_at: '2026-10-25T08:00:00Z', ends_at: '2026-10-25T09:00:00Z' },
+      { starts_at: '2026-11-01T08:00:00Z', ends_at: '2026-11-01T09:00:00Z' },
+    ]);
+    expect((await t.call('GET', listUrl, { token: o.token })).body[0]).not.toHaveProperty('occurrences');
+    for (const [query, field] of [
+      ['&from=2026-10-17T00:00:00Z', 'to'],
+      ['&from=2026-11-02T00:00:00Z&to=2026-10-17T00:00:00Z', 'from'],
+      ['&from=2025-01-01T00:00:00Z&to=2026-10-17T00:00:00Z', 'to'],
+      ['&from=yesterday&to=2026-10-17T00:00:00Z', 'from'],
+    ]) {
+      const bad = await t.call('GET', `${listUrl}${query}`, { token: o.token });
+      expect(bad.status).toBe(400);
+      expect(bad.body.message).toContain(field);
+    }
+
     const removed = await t.call('DELETE', `/monitoring/enterprise/maintenance-windows/${created.body.id}?project_id=${id}`, {
       token: o.token,
     });

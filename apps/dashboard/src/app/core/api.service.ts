@@ -165,9 +165,12 @@ export class ApiService {
     );
   }
 
-  maintenanceWindows(projectId: string): Promise<MaintenanceWindowView[]> {
+  /** With `range` (ISO instants), each window also lists its occurrences in it (`occurrences`), past ones included. */
+  maintenanceWindows(projectId: string, range?: { from: string; to: string }): Promise<MaintenanceWindowView[]> {
     return this.call(
-      this.http.get<MaintenanceWindowView[]>('/monitoring/enterprise/maintenance-windows', { params: toParams({ project_id: projectId }) }),
+      this.http.get<MaintenanceWindowView[]>('/monitoring/enterprise/maintenance-windows', {
+        params: toParams({ project_id: projectId, ...range }),
+      }),
     );
   }
 

@@ -70,12 +70,18 @@ export class MaintenanceService implements OnModuleInit {
     return written;
   }
 
-  async list(project: RulesProject, now = new Date()): Promise<MaintenanceWindowView[]> {
+  /** The project's windows; with `range`, each with every occurrence overlapping it (the charts shade past ones too). */
+  async list(project: RulesProject, range?: { from: number; to: number }, now = new Date()): Promise<MaintenanceWindowView[]> {
     const rows: WindowRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM maintenance_windows WHERE project_id = $1 ORDER BY created_at DESC, id LIMIT 500`,
       [project.id],
     );
-    return rows.map((r) => view(r, now));
+    return rows.map((r) => {
+      const v = view(r, now);
+      if (!range) return v;
+      const inRange = occurrences(schedule(r), new Date(range.from), new Date(range.to));
+      return { ...v, occurrences: inRange.map((o) => ({ starts_at: isoSeconds(o.startsAt), ends_at: isoSeconds(o.endsAt) })) };
+    });
   }
 
   async create(

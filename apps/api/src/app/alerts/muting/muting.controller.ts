@@ -7,7 +7,15 @@ import { uuidPipe } from '../../common/uuid-pipe';
 import { EnterpriseRoute, GatedProject } from '../../monitoring';
 import type { ProjectEntity } from '../../projects/project.entity';
 import { MaintenanceService } from './maintenance.service';
-import { CreateMaintenanceWindowDto, CreateSilenceDto, MaintenanceWindowDto, MutingQueryDto, SilenceDto } from './muting.dto';
+import {
+  CreateMaintenanceWindowDto,
+  CreateSilenceDto,
+  MaintenanceListQueryDto,
+  MaintenanceWindowDto,
+  MutingQueryDto,
+  resolveOccurrenceRange,
+  SilenceDto,
+} from './muting.dto';
 import { SilencesService } from './silences.service';
 
 /** Silences and maintenance windows of a monitored project, behind the Enterprise gate; writes need `alerts:write`. */
@@ -60,11 +68,12 @@ export class MutingController {
 
   @Get('maintenance-windows')
   @EnterpriseRoute()
-  @ApiOperation({ summary: 'Maintenance windows of the project with their next occurrences.' })
+  @ApiOperation({
+    summary: 'Maintenance windows of the project with their next occurrences; with `from` and `to`, also every occurrence of that range.',
+  })
   @ApiOkResponse({ type: [MaintenanceWindowDto] })
-  listWindows(@GatedProject() project: ProjectEntity, @Query() query: MutingQueryDto): Promise<MaintenanceWindowView[]> {
-    void query;
-    return this.maintenance.list(project);
+  listWindows(@GatedProject() project: ProjectEntity, @Query() query: MaintenanceListQueryDto): Promise<MaintenanceWindowView[]> {
+    return this.maintenance.list(project, resolveOccurrenceRange(query));
   }
 
   @Post('maintenance-windows')

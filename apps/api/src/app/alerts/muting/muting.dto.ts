@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ALERT_RULES, ENV_NAME_PATTERN, MAINTENANCE_MAX_DURATION_MIN, SILENCE_MAX_DURATION_S, SILENCE_STATES } from '@seqpulse/contracts';
 import type { AlertRuleName } from '@seqpulse/contracts';
-import { QueryParams } from '../../common/query-params';
+import { instant, invalidParam, parseInstant, QueryParam, QueryParams } from '../../common/query-params';
 
 const COMMENT_MAX = 500;
 
@@ -11,6 +11,17 @@ export class MutingQueryDto extends QueryParams {
   @ApiProperty({ format: 'uuid' })
   @Allow()
   project_id!: string;
+}
+
+/** The maintenance list may also give every occurrence of a range (`from` and `to` together), for the charts. */
+export class MaintenanceListQueryDto extends MutingQueryDto {
+  @ApiPropertyOptional({ description: 'ISO-8601 or Unix seconds; with `to`: list `occurrences` overlapping the range' })
+  @QueryParam(instant)
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO-8601 or Unix seconds; with `from`' })
+  @QueryParam(instant)
+  to?: string;
 }
 
 class Matchers {
@@ -111,4 +122,21 @@ export class MaintenanceWindowDto {
   @ApiProperty({ type: String, nullable: true }) created_by!: string | null;
   @ApiProperty() created_at!: string;
   @ApiProperty({ type: [OccurrenceDto], description: 'The current or next occurrences (at most 5).' }) next_occurrences!: OccurrenceDto[];
+  @ApiPropertyOptional({ type: [OccurrenceDto], description: 'With `?from&to`: every occurrence overlapping the range (at most 500).' })
+  occurrences?: OccurrenceDto[];
+}
+
+/** Longest range whose occurrences one request lists: the dashboard's longest preset with room (400 days). */
+const OCCURRENCE_RANGE_MAX_MS = 400 * 86_400_000;
+
+/** `from` and `to` together, in order, at most 400 days apart; neither = no range. */
+export function resolveOccurrenceRange(query: MaintenanceListQueryDto): { from: number; to: number } | undefined {
+  if (query.from === undefined && query.to === undefined) return undefined;
+  if (query.from === undefined || query.to === undefined)
+    throw invalidParam(query.from === undefined ? 'from' : 'to', 'must be given with the other');
+  const from = parseInstant('from', query.from);
+  const to = parseInstant('to', query.to);
+  if (from >= to) throw invalidParam('from', 'must be before to');
+  if (to - from > OCCURRENCE_RANGE_MAX_MS) throw invalidParam('to', 'must be at most 400 days after from');
+  return { from, to };
 }

@@ -62,7 +62,11 @@ describe('AlertOverlaysStore', () => {
     await settle();
     const history = http.expectOne((r) => r.url === '/monitoring/enterprise/alert-history');
     http.expectOne((r) => r.url === '/monitoring/enterprise/silences').flush(silences);
-    http.expectOne((r) => r.url === '/monitoring/enterprise/maintenance-windows').flush([]);
+    const windows = http.expectOne((r) => r.url === '/monitoring/enterprise/maintenance-windows');
+    // the occurrences of the history's range are asked for, so past ones of recurring windows are shaded
+    expect(windows.request.params.get('from')).toBe(history.request.params.get('from'));
+    expect(windows.request.params.get('to')).toBeTruthy();
+    windows.flush([]);
     const params = history.request.params;
     history.flush(alerts);
     await flushMicrotasks();

@@ -85,7 +85,7 @@ export class AlertOverlaysStore {
     const [alerts, silences, windows] = await Promise.all([
       history.catch(() => null),
       this.api.silences(key.projectId).catch(() => null),
-      this.api.maintenanceWindows(key.projectId).catch(() => null),
+      this.api.maintenanceWindows(key.projectId, { from: isoSeconds(key.from), to: isoSeconds(key.to + 1000) }).catch(() => null),
     ]);
     if (gen !== this.generation) return;
     // a failed read keeps what is drawn: the shading is context, the alerts panel reports the errors

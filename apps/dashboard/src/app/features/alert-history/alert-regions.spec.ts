@@ -156,6 +156,18 @@ describe('silences and maintenance → muted regions', () => {
     ]);
     expect(regions.memory_usage).toHaveLength(2);
   });
+
+  it("draws a recurring window's past occurrences of the range when the API listed them", () => {
+    const ranged: MaintenanceWindowView = {
+      ...weekly,
+      occurrences: [
+        { starts_at: '2026-11-21T10:00:00Z', ends_at: '2026-11-21T11:00:00Z' },
+        { starts_at: '2026-11-28T10:00:00Z', ends_at: '2026-11-28T11:00:00Z' },
+      ],
+    };
+    const regions = mutingRegions([], [ranged], 'prod', LIGHT_CHART_THEME);
+    expect(regions.cpu_usage.map((r) => r.id)).toEqual(['maintenance:w1:2026-11-21T10:00:00Z', 'maintenance:w1:2026-11-28T10:00:00Z']);
+  });
 });
 
 describe('a clicked region', () => {

@@ -147,11 +147,11 @@ export function mutingRegions(
 }
 
 /**
- * The occurrences the API lists (the current or next ones); a one-off window is also its own occurrence once it
- * is over (the API lists no past occurrence of a recurring window, so those are not drawn).
+ * The occurrences of the visible range when the API was asked for them (`occurrences`, past ones included), else
+ * the current or next ones; a one-off window is also its own occurrence once it is over.
  */
 function occurrencesOf(w: MaintenanceWindowView): { starts_at: string; ends_at: string }[] {
-  const list = [...w.next_occurrences];
+  const list = [...(w.occurrences ?? w.next_occurrences)];
   if (!w.rrule && !list.some((o) => o.starts_at === w.starts_at)) {
     list.push({ starts_at: w.starts_at, ends_at: new Date(Date.parse(w.starts_at) + w.duration_min * 60_000).toISOString() });
   }

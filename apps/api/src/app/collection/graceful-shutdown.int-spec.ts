@@ -1,14 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { waitFor } from '../../testing/fleet';
 import { monitoredProject } from '../../testing/monitoring-fixture';
+import { ServerProcess } from '../../testing/server-process';
 
-const MAIN = resolve(__dirname, '../../../../../dist/apps/api/main.js');
 const metrics = JSON.stringify({ metrics: { requests_per_sec: 5, latency_p95: 100, error_rate: 0, cpu_usage: 0.2, memory_usage: 0.3 } });
 /** The target answers this long after each request, so the stop arrives while the poll is in flight. */
 const ANSWER_AFTER_MS = 2_000;
@@ -16,7 +12,7 @@ const ANSWER_AFTER_MS = 2_000;
 describe('a worker stopped (SIGTERM) in the middle of a poll', () => {
   let api: TestApp;
   let target: Server;
-  let worker: ChildProcess | undefined;
+  let worker: ServerProcess | undefined;
   let requests = 0;
 
   beforeAll(async () => {
@@ -28,7 +24,7 @@ describe('a worker stopped (SIGTERM) in the middle of a poll', () => {
     api = await startTestApp({ SEQPULSE_ROLE: 'api', SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true' });
   });
   afterAll(async () => {
-    worker?.kill('SIGKILL');
+    await worker?.stop();
     await api.close();
     target.closeAllConnections();
     target.close();
@@ -36,23 +32,12 @@ describe('a worker stopped (SIGTERM) in the middle of a poll', () => {
 
   it('finishes the poll, stores its sample, completes its job and exits 0: nothing is left leased', async () => {
     const { id: projectId } = await monitoredProject(api, `http://127.0.0.1:${(target.address() as AddressInfo).port}/metrics`, 30);
-    worker = spawn(process.execPath, [MAIN], {
-      env: {
-        ...process.env,
-        DATABASE_URL: api.config.DATABASE_URL,
-        SEQPULSE_ROLE: 'worker',
-        SEQPULSE_DEMO: 'false',
-        SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true',
-        SEQPULSE_DATA_DIR: mkdtempSync(join(tmpdir(), 'seqpulse-worker-')),
-        LOG_LEVEL: 'warn',
-      },
-      stdio: 'ignore',
-    });
-    const exited = new Promise<number | null>((r) => worker?.once('exit', (code) => r(code)));
+    worker = new ServerProcess('worker', { DATABASE_URL: api.config.DATABASE_URL as string, SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true' });
+    await worker.start();
     await waitFor('the worker to start a poll', async () => requests >= 1, 45_000, 50);
     const stoppedAt = Date.now();
-    worker.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    await worker.stop();
+    expect(await worker.exited).toBe(0);
     // it waited for the answer rather than dropping the poll
     expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(ANSWER_AFTER_MS - 500);
 

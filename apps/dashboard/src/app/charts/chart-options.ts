@@ -254,14 +254,16 @@ function regionSeries(regions: readonly ChartRegionOverlay[], theme: ChartTheme)
 }
 
 /**
- * The region drawn at time `t` (its range or its band); where regions overlap, the one that started last, a muted
- * one (context: silences, maintenance) only where nothing else is.
+ * The region drawn at time `t` (its range or its band); where regions overlap, the one drawn on top — the later in
+ * the list, which is also the one whose tooltip the pointer shows, so a click opens what the hover named (a
+ * deployment over an alert that fired inside its window) — a muted one (context: silences, maintenance) only where
+ * nothing else is.
  */
 export function regionAtTime(overlays: readonly ChartOverlay[], t: number): ChartRegionOverlay | null {
   let found: ChartRegionOverlay | null = null;
   for (const r of overlays) {
     if (!isRegion(r) || t < r.from || t > Math.max(r.to, r.bandTo ?? r.to)) continue;
-    const better = !found || (found.muted && !r.muted) || (!!found.muted === !!r.muted && r.from > found.from);
+    const better = !found || (found.muted && !r.muted) || !!found.muted === !!r.muted;
     if (better) found = r;
   }
   return found;

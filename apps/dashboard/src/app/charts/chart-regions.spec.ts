@@ -58,11 +58,16 @@ describe('region overlays (deployments on the metric charts)', () => {
     expect(formatter({ dataIndex: 1 })).toBe('Deployment &#60;b&#62;x&#60;/b&#62;<br/>verdict: ok');
   });
 
-  it('finds the region under a click by time: its range or its band, the newest where they overlap, lines ignored', () => {
+  it('finds the region under a click by time: its range or its band, the one drawn on top where they overlap, lines ignored', () => {
     const overlays = [line, ...regions, region('c', 300_000, 700_000)];
     expect(regionAtTime(overlays, 60_000)?.id).toBe('a'); // the trigger
     expect(regionAtTime(overlays, 200_000)?.id).toBe('a'); // its observation window
-    expect(regionAtTime(overlays, 350_000)?.id).toBe('c'); // a's band and c: c started later
+    expect(regionAtTime(overlays, 350_000)?.id).toBe('c'); // a's band and c: c is drawn over a
+    // an alert that opened inside a deployment's window, listed before the deployment (as the monitoring page does):
+    // the deployment is drawn on top, shows its tooltip there, and is what a click opens
+    const alert = region('alert:x:0', 250_000, null);
+    expect(regionAtTime([alert, region('d', 200_000, 400_000)], 260_000)?.id).toBe('d');
+    expect(regionAtTime([region('d', 200_000, 400_000), alert], 260_000)?.id).toBe('alert:x:0');
     expect(regionAtTime(overlays, 920_000)?.id).toBe('b'); // no band: only trigger → finish
     expect(regionAtTime(overlays, 950_000)).toBeNull();
     expect(regionAtTime([line], 0)).toBeNull();

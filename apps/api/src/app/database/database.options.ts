@@ -4,7 +4,8 @@ import { ALL_ENTITIES } from './entities';
 import { ALL_MIGRATIONS } from './migrations';
 
 /** One place that knows how we talk to Postgres; the migrations are run explicitly (see runMigrations). */
-export function dataSourceOptions(databaseUrl: string, poolMax: number, client?: typeof pg.Client): DataSourceOptions {
+/** `poolMax`: DATABASE_POOL_MAX in the product; the benchmarks that build their own data source keep its default. */
+export function dataSourceOptions(databaseUrl: string, poolMax = 20, client?: typeof pg.Client): DataSourceOptions {
   return {
     type: 'postgres',
     driver: pg, // explicit, so the bundler keeps `pg` (stack-notes P6)

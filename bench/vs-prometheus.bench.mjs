@@ -8,10 +8,16 @@
 //
 //   npx nx build api && node bench/vs-prometheus.bench.mjs
 //   BENCH_TARGETS=1000 BENCH_WARMUP_S=60 BENCH_INCIDENT_S=180 BENCH_TAIL_S=300 BENCH_QUERIES=100 node bench/vs-prometheus.bench.mjs
+//
+// Queries read targets that have a past day of history in both systems (BENCH_HISTORY_TARGETS, written before the
+// start: Prometheus blocks built by Debian's `promtool` from the fleet's model, the same values in SeqPulse's
+// samples table), so "24 h @ 60s" reads a whole day. Query CPU is net of each system's background work (its CPU
+// rate measured just before, without queries, times the duration), at 1 client and at 20 concurrent clients.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 import {
   ADMIN,
@@ -26,6 +32,7 @@ import {
   startApi,
   startScratchPostgres,
 } from './lib/harness.mjs';
+import { fleetValues, SLOT_MS } from './lib/fleet-values.mjs';
 
 const PROMETHEUS = process.env.BENCH_PROMETHEUS ?? '/usr/bin/prometheus';
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 1000);
@@ -36,6 +43,13 @@ const OUTAGE_S = Number(process.env.BENCH_OUTAGE_S ?? 360);
 /** After the incidents end, until both systems resolved. */
 const TAIL_S = Number(process.env.BENCH_TAIL_S ?? 300);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 100);
+/** Targets t2 … t(1 + HISTORY_TARGETS) have the day before the start in both systems; the queries read them. */
+const HISTORY_TARGETS = Number(process.env.BENCH_HISTORY_TARGETS ?? 20);
+const HISTORY_MS = 86_400_000;
+const CLIENTS = [1, 20];
+/** Background CPU rate of each system is measured over this long before each query series. */
+const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 10);
+const PROMTOOL = join(PROMETHEUS, '..', 'promtool');
 const METRICS = ['requests_per_sec', 'latency_p95', 'error_rate', 'cpu_usage', 'memory_usage'];
 /** The contract's rules in PromQL: 5-minute means above the default thresholds; no sample for 5 minutes. */
 const RULES = {
@@ -73,8 +87,61 @@ async function startChild(cmd, args, readyUrl) {
   throw new Error(`${cmd} did not start`);
 }
 
-async function startPrometheus(fleetPort) {
+/** The 15 s slots of the history day ending at `endMs` (slot start times, epoch ms). */
+function historySlots(endMs) {
+  const slots = [];
+  for (let t = Math.ceil((endMs - HISTORY_MS) / SLOT_MS) * SLOT_MS; t < endMs; t += SLOT_MS) slots.push(t);
+  return slots;
+}
+const historyTargets = () => Array.from({ length: Math.min(HISTORY_TARGETS, TARGETS - 2) }, (_, k) => 2 + k);
+
+/**
+ * The history day as Prometheus blocks: OpenMetrics text of the same series the scrapes create (labels job,
+ * instance, target), turned into blocks of the data directory by `promtool tsdb create-blocks-from openmetrics`.
+ */
+function backfillPrometheus(dir, fleetPort, endMs) {
+  const slots = historySlots(endMs);
+  const lines = [];
+  for (const m of METRICS) {
+    lines.push(`# TYPE ${m} gauge`);
+    for (const i of historyTargets()) {
+      const labels = `{instance="127.0.0.1:${fleetPort}",job="fleet",target="t${i}"}`;
+      for (const t of slots) lines.push(`${m}${labels} ${fleetValues(i, t)[m]} ${t / 1000}`);
+    }
+  }
+  lines.push('# EOF', '');
+  writeFileSync(join(dir, 'history.om'), lines.join('\n'));
+  execFileSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'history.om'), join(dir, 'data')], { stdio: 'ignore' });
+}
+
+/** The same day in SeqPulse's samples (slot = collection time; the insert trigger marks the minutes for the rollups). */
+async function backfillSeqpulse(db, projectIds, endMs) {
+  const slots = historySlots(endMs);
+  await db.query(`SELECT pg_advisory_lock(7301002)`);
+  try {
+    for (let day = Math.floor((endMs - HISTORY_MS) / 86_400_000) * 86_400_000; day < endMs; day += 86_400_000) {
+      const name = `samples_${new Date(day).toISOString().slice(0, 10).replace(/-/g, '')}`;
+      await db.query(
+        `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF samples FOR VALUES FROM ('${new Date(day).toISOString()}') TO ('${new Date(day + 86_400_000).toISOString()}')`,
+      );
+    }
+  } finally {
+    await db.query(`SELECT pg_advisory_unlock(7301002)`);
+  }
+  for (const i of historyTargets()) {
+    const rows = slots.map((t) => fleetValues(i, t));
+    await db.query(
+      `INSERT INTO samples (project_id, env, phase, slot_at, collected_at, ${METRICS.join(', ')})
+       SELECT $1, 'prod', 'pre', to_timestamp(u.t / 1000.0), to_timestamp(u.t / 1000.0), ${METRICS.map((m) => `u.${m}`).join(', ')}
+         FROM unnest($2::float8[], ${METRICS.map((_, k) => `$${k + 3}::float8[]`).join(', ')}) AS u(t, ${METRICS.join(', ')})`,
+      [projectIds[i], slots, ...METRICS.map((m) => rows.map((v) => v[m]))],
+    );
+  }
+}
+
+async function startPrometheus(fleetPort, historyEndMs) {
   const dir = mkdtempSync(join(tmpdir(), 'seqpulse-vs-prometheus-'));
+  backfillPrometheus(dir, fleetPort, historyEndMs);
   const port = await freePort();
   const targets = Array.from(
     { length: TARGETS },
@@ -110,7 +177,7 @@ async function startPrometheus(fleetPort) {
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--web.enable-admin-api',
-      '--storage.tsdb.retention.time=1d',
+      '--storage.tsdb.retention.time=3d',
     ],
     `${url}/-/ready`,
   );
@@ -194,7 +261,10 @@ async function main() {
     .sort((a, b) => Number(a.name.slice(3)) - Number(b.name.slice(3)))
     .map((r) => r.id);
   await db.query(`UPDATE rollout_settings SET stage = 'general'`);
-  const prom = await startPrometheus(fleetPort);
+  const historyEndMs = Math.floor(Date.now() / SLOT_MS) * SLOT_MS;
+  log(`history: the day before for ${historyTargets().length} targets, in both systems`);
+  await backfillSeqpulse(db, projectIds, historyEndMs);
+  const prom = await startPrometheus(fleetPort, historyEndMs);
   const seqpulseCpu = () => cpuSeconds(api.pid) + postgresCpuSeconds(server.dataDir);
   const watcher = watchAlerts(prom, db, projectIds);
   const result = { targets: TARGETS };
@@ -252,7 +322,10 @@ async function main() {
     const seqBytes = sizes.reduce((s, r) => s + Number(r.bytes), 0);
     const snapshot = await fetch(`${prom.url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' }).then((r) => r.json());
     const snapshotBytes = duBytes(join(prom.dataDir, 'snapshots', snapshot.data.name));
-    const values = await promSelf(prom.url, 'prometheus_tsdb_head_samples_appended_total');
+    // values scraped, plus the history day's (in blocks since the start; SeqPulse's count includes it too)
+    const values =
+      (await promSelf(prom.url, 'prometheus_tsdb_head_samples_appended_total')) +
+      historyTargets().length * historySlots(historyEndMs).length * METRICS.length;
     result.storage = {
       seqpulse: {
         samples: stored,
@@ -263,51 +336,73 @@ async function main() {
       prometheus: { values, bytes: snapshotBytes, per_5_values: (snapshotBytes / values) * 5 },
     };
 
-    // Queries: the five series of one target over the last 30 min at 15 s, and the whole run at 60 s.
+    // Queries: the five series of one target over the last 30 min at 15 s, and over the last 24 h at 60 s (the
+    // history day), at 1 and at 20 concurrent clients. CPU per request is net of the system's background work.
     const token = await login(api.url, ADMIN.email, ADMIN.password);
+    const seqpulseQuery = async (n, from, end, step) => {
+      const res = await fetch(
+        `${api.url}/monitoring/enterprise/timeseries?project_id=${projectIds[2 + (n % historyTargets().length)]}&env=prod&from=${from.toISOString()}&to=${new Date(end).toISOString()}&step=${step}s`,
+        { headers: { authorization: `Bearer ${token}` } },
+      );
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`timeseries ${res.status}`);
+    };
+    // five queries, one per series, as a dashboard panel per metric would send
+    const prometheusQuery = (n, from, end, step) =>
+      Promise.all(
+        METRICS.map((m) =>
+          promQuery(prom.url, '/api/v1/query_range', {
+            query: `${m}{target="t${2 + (n % historyTargets().length)}"}`,
+            start: from.getTime() / 1000,
+            end: end / 1000,
+            step,
+          }),
+        ),
+      );
+    const systems = {
+      seqpulse: { cpu: seqpulseCpu, query: seqpulseQuery },
+      prometheus: { cpu: () => cpuSeconds(prom.pid), query: prometheusQuery },
+    };
     result.queries = {};
     for (const q of [
       { name: '30 min @ 15s', ms: 30 * 60_000, step: 15 },
-      { name: `whole run (${Math.round((t1 - t0) / 60_000 + WARMUP_S / 60)} min) @ 60s`, ms: t1 - t0 + WARMUP_S * 1000, step: 60 },
+      { name: '24 h @ 60s', ms: HISTORY_MS, step: 60 },
     ]) {
-      const end = Date.now();
-      const from = new Date(end - q.ms);
-      const lat = { seqpulse: [], prometheus: [] };
-      let c0 = seqpulseCpu();
-      for (let n = 0; n < QUERIES; n++) {
-        const project = projectIds[2 + (n % (TARGETS - 2))];
-        const s = performance.now();
-        const res = await fetch(
-          `${api.url}/monitoring/enterprise/timeseries?project_id=${project}&env=prod&from=${from.toISOString()}&to=${new Date(end).toISOString()}&step=${q.step}s`,
-          { headers: { authorization: `Bearer ${token}` } },
-        );
-        await res.arrayBuffer();
-        if (res.status !== 200) throw new Error(`timeseries ${res.status}`);
-        lat.seqpulse.push(performance.now() - s);
-      }
-      const seqCpu = (seqpulseCpu() - c0) / QUERIES;
-      c0 = cpuSeconds(prom.pid);
-      for (let n = 0; n < QUERIES; n++) {
-        const target = `t${2 + (n % (TARGETS - 2))}`;
-        const s = performance.now();
-        // five queries, one per series, as a dashboard panel per metric would send
-        await Promise.all(
-          METRICS.map((m) =>
-            promQuery(prom.url, '/api/v1/query_range', {
-              query: `${m}{target="${target}"}`,
-              start: from.getTime() / 1000,
-              end: end / 1000,
-              step: q.step,
+      for (const clients of CLIENTS) {
+        const key = `${q.name}, ${clients} client${clients > 1 ? 's' : ''}`;
+        result.queries[key] = {};
+        for (const [name, system] of Object.entries(systems)) {
+          const c0 = system.cpu();
+          await sleep(IDLE_S * 1000);
+          const background = (system.cpu() - c0) / IDLE_S; // CPU-s per s without queries
+          const end = Date.now();
+          const from = new Date(end - q.ms);
+          const total = clients > 1 ? QUERIES * 2 : QUERIES;
+          const lat = [];
+          let next = 0;
+          const c1 = system.cpu();
+          const w0 = performance.now();
+          await Promise.all(
+            Array.from({ length: clients }, async () => {
+              while (next < total) {
+                const n = next++;
+                const s0 = performance.now();
+                await system.query(n, from, end, q.step);
+                lat.push(performance.now() - s0);
+              }
             }),
-          ),
-        );
-        lat.prometheus.push(performance.now() - s);
+          );
+          const wallS = (performance.now() - w0) / 1000;
+          const cpuMs = ((system.cpu() - c1 - background * wallS) / total) * 1000;
+          result.queries[key][name] = {
+            cpu_ms: cpuMs,
+            per_core_per_s: 1000 / cpuMs,
+            per_s: total / wallS,
+            p50: percentile(lat, 50),
+            p95: percentile(lat, 95),
+          };
+        }
       }
-      const promCpu = (cpuSeconds(prom.pid) - c0) / QUERIES;
-      result.queries[q.name] = {
-        seqpulse: { cpu_ms: seqCpu * 1000, p50: percentile(lat.seqpulse, 50), p95: percentile(lat.seqpulse, 95) },
-        prometheus: { cpu_ms: promCpu * 1000, p50: percentile(lat.prometheus, 50), p95: percentile(lat.prometheus, 95) },
-      };
     }
 
     const rel = (at, since) => (at === undefined ? 'never' : `${((at - since) / 1000).toFixed(0)} s`);
@@ -349,8 +444,11 @@ async function main() {
   row('RSS (SeqPulse: the Node process; Postgres apart)', result.memory_mb.seqpulse_api, result.memory_mb.prometheus, ' MB');
   row('bytes per 5-metric sample', result.storage.seqpulse.per_sample, result.storage.prometheus.per_5_values, ' B');
   for (const [name, q] of Object.entries(result.queries)) {
-    row(`query CPU per request, ${name}`, q.seqpulse.cpu_ms, q.prometheus.cpu_ms, ' ms');
+    row(`query CPU per request (net of background), ${name}`, q.seqpulse.cpu_ms, q.prometheus.cpu_ms, ' ms');
+    row(`requests per CPU-second (per core), ${name}`, q.seqpulse.per_core_per_s, q.prometheus.per_core_per_s);
+    row(`requests per second, ${name}`, q.seqpulse.per_s, q.prometheus.per_s);
     row(`query latency p50, ${name}`, q.seqpulse.p50, q.prometheus.p50, ' ms');
+    row(`query latency p95, ${name}`, q.seqpulse.p95, q.prometheus.p95, ' ms');
   }
   for (const [key, a] of Object.entries(result.alerts)) {
     console.log(

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ALERTS_NOTIFY_CHANNEL } from '@seqpulse/contracts';
 import { DEPLOYMENT_SILENCE_LIMITS, RENOTIFY_LIMITS } from '@seqpulse/contracts';
@@ -15,7 +14,7 @@ import { isoOrNull, isoSeconds } from '../common/time';
 import { AppConfig } from '../config/app-config';
 import type { Principal } from '../auth/principal';
 import { ProjectsService } from '../projects/projects.service';
-import { OutboxRow, Queryable, queueDeliveries } from './outbox-rows';
+import { channelRows, OutboxRow, Queryable, queueDeliveries } from './outbox-rows';
 import { TargetAddressPolicy } from '../target-address/target-address.policy';
 import { alertDashboardUrl, AlertTransitionEvent, slackMessage, webhookPayload } from './messages';
 import { alertmanagerMessage } from './alertmanager-payload';
@@ -169,23 +168,17 @@ export class NotificationsService {
       if (!s || event.deliver === false || (event.transition === 'resolved' && !s.send_resolved)) continue;
       const base = { projectId: event.projectId, subjectId: event.alert.id, transition: event.transition, seq: event.seq ?? 0 };
       const link = alertDashboardUrl(this.config.publicUrl, event);
-      if (s.webhook_url) {
-        const id = randomUUID();
-        const body =
-          s.webhook_format === 'alertmanager'
-            ? alertmanagerMessage(event, s.name, link, this.config.publicUrl)
-            : webhookPayload(id, event, s.name, link);
-        rows.push({ ...base, id, channel: 'webhook', url: s.webhook_url, body: JSON.stringify(body) });
-      }
-      if (s.slack_webhook_url) {
-        rows.push({
-          ...base,
-          id: randomUUID(),
-          channel: 'slack',
-          url: s.slack_webhook_url,
-          body: JSON.stringify(slackMessage(event, s.name, link)),
-        });
-      }
+      rows.push(
+        ...channelRows(
+          s,
+          base,
+          (id) =>
+            s.webhook_format === 'alertmanager'
+              ? alertmanagerMessage(event, s.name, link, this.config.publicUrl)
+              : webhookPayload(id, event, s.name, link),
+          () => slackMessage(event, s.name, link),
+        ),
+      );
     }
     return queueDeliveries(tx, 'alert_id', rows, this.config.SEQPULSE_NOTIFY_MAX_ATTEMPTS, now);
   }

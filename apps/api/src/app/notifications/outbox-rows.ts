@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 /** A connection or a transaction (TypeORM's query runner or entity manager). */
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -15,6 +17,33 @@ export interface OutboxRow {
   body: string;
   /** Announcement number of the subject (alerts: escalation, re-notification); 0 when absent. */
   seq?: number;
+}
+
+/** A project's configured channels: the webhook and Slack URLs of its notification settings (either may be unset). */
+export interface ChannelUrls {
+  webhook_url: string | null;
+  slack_webhook_url: string | null;
+}
+
+/**
+ * The outbox rows of one announcement on every configured channel: the webhook body is built with the row's own id
+ * (payloads carry it as `delivery_id`), the Slack body as it is.
+ */
+export function channelRows(
+  channels: ChannelUrls,
+  base: Omit<OutboxRow, 'id' | 'channel' | 'url' | 'body'>,
+  webhookBody: (id: string) => unknown,
+  slackBody: () => unknown,
+): OutboxRow[] {
+  const rows: OutboxRow[] = [];
+  if (channels.webhook_url) {
+    const id = randomUUID();
+    rows.push({ ...base, id, channel: 'webhook', url: channels.webhook_url, body: JSON.stringify(webhookBody(id)) });
+  }
+  if (channels.slack_webhook_url) {
+    rows.push({ ...base, id: randomUUID(), channel: 'slack', url: channels.slack_webhook_url, body: JSON.stringify(slackBody()) });
+  }
+  return rows;
 }
 
 /**

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { DeploymentImpact, DeploymentSummary, VerdictView, VerdictWebhookPayload } from '@seqpulse/contracts';
 import { isoSeconds } from '../common/time';
 import { AppConfig } from '../config/app-config';
 import { ProjectsService } from '../projects/projects.service';
 import type { Queryable } from './notifications.service';
-import { OutboxRow, queueDeliveries } from './outbox-rows';
+import { channelRows, OutboxRow, queueDeliveries } from './outbox-rows';
 
 /** Why a verdict is announced: it became warning / rollback_recommended, or it is final. */
 export type VerdictTransition = 'warning' | 'rollback_recommended' | 'final';
@@ -58,30 +57,24 @@ export class VerdictNotifications {
       if (!s) continue;
       const base = { projectId: event.projectId, subjectId: event.deployment.deployment_id, transition: event.transition };
       const link = this.dashboardUrl(event.projectId, event.deployment.deployment_id);
-      if (s.webhook_url) {
-        const id = randomUUID();
-        const payload: VerdictWebhookPayload = {
-          delivery_id: id,
-          type: 'deployment.verdict',
-          project_id: event.projectId,
-          project_name: s.name,
-          deployment: event.deployment,
-          verdict: event.verdict,
-          impact: event.impact,
-          dashboard_url: link,
-          occurred_at: isoSeconds(event.at),
-        };
-        rows.push({ ...base, id, channel: 'webhook', url: s.webhook_url, body: JSON.stringify(payload) });
-      }
-      if (s.slack_webhook_url) {
-        rows.push({
-          ...base,
-          id: randomUUID(),
-          channel: 'slack',
-          url: s.slack_webhook_url,
-          body: JSON.stringify(verdictSlackMessage(event, s.name, link)),
-        });
-      }
+      rows.push(
+        ...channelRows(
+          s,
+          base,
+          (id): VerdictWebhookPayload => ({
+            delivery_id: id,
+            type: 'deployment.verdict',
+            project_id: event.projectId,
+            project_name: s.name,
+            deployment: event.deployment,
+            verdict: event.verdict,
+            impact: event.impact,
+            dashboard_url: link,
+            occurred_at: isoSeconds(event.at),
+          }),
+          () => verdictSlackMessage(event, s.name, link),
+        ),
+      );
     }
     return queueDeliveries(tx, 'deployment_id', rows, this.config.SEQPULSE_NOTIFY_MAX_ATTEMPTS, now);
   }

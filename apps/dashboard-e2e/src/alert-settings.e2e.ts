@@ -58,7 +58,7 @@ describe('alert settings in the dashboard', () => {
     await save.click();
     await page.getByText('Rules saved.').waitFor();
 
-    // a silence of CPU high on every env, then ended early
+    // a silence of CPU high on every env, then ended early (by whom is shown)
     const silences = page.locator('app-silences');
     await silences.getByLabel('Rule').selectOption('cpu_high');
     await silences.getByLabel('Comment').fill('e2e: load test on checkout');
@@ -67,7 +67,7 @@ describe('alert settings in the dashboard', () => {
     await silenceRow.waitFor();
     expect(await silenceRow.getAttribute('data-state')).toBe('active');
     await silenceRow.getByRole('button', { name: 'End now' }).click();
-    await silences.locator('tbody tr[data-state="expired"]', { hasText: 'e2e: load test on checkout' }).waitFor();
+    await silences.locator('tbody tr[data-state="ended"]', { hasText: 'e2e: load test on checkout' }).waitFor();
 
     // a weekly maintenance window on Sundays, 09:00 in New York
     const windows = page.locator('app-maintenance-windows');
@@ -91,7 +91,7 @@ describe('alert settings in the dashboard', () => {
     expect(await cpu.getByLabel('Warning threshold (%)').inputValue()).toBe('70');
     expect(await cpu.getByLabel('Critical recovery (%)').inputValue()).toBe('75');
     expect(await cpu.getByLabel('Warning recovery (%)').inputValue()).toBe('65');
-    await silences.locator('tbody tr[data-state="expired"]', { hasText: 'e2e: load test on checkout' }).waitFor();
+    await silences.locator('tbody tr[data-state="ended"]', { hasText: 'e2e: load test on checkout' }).waitFor();
     await windows.locator('.window-item', { hasText: 'e2e: weekly OS patches' }).waitFor();
     expect(await windows.locator('.window-item', { hasText: 'e2e: weekly OS patches' }).locator('code').textContent()).toBe(
       'FREQ=WEEKLY;BYDAY=SU',

@@ -15,12 +15,13 @@ export const NORMAL: MetricValues = { requests_per_sec: 10, latency_p95: 120, er
 export interface Owner {
   admin: string;
   token: string;
+  email: string;
 }
 
 export async function owner(t: TestApp): Promise<Owner> {
   const admin = await t.login(TEST_ADMIN.email, TEST_ADMIN.password);
-  const { token } = await t.signupAndLogin();
-  return { admin, token };
+  const { token, email } = await t.signupAndLogin();
+  return { admin, token, email };
 }
 
 /** A project Realtime monitors: created, moved to Enterprise, envs set, added to the pilot list. */

@@ -108,7 +108,8 @@ export interface UpdateNotificationSettingsRequest {
 
 /** Longest silence: 30 days (a longer mute is a disabled rule, which stays visible in the rule set). */
 export const SILENCE_MAX_DURATION_S = 30 * 86_400;
-export const SILENCE_STATES = ['active', 'pending', 'expired'] as const;
+/** `ended`: ended early ("End now", `DELETE`); `expired`: ran until its `ends_at`. */
+export const SILENCE_STATES = ['active', 'pending', 'expired', 'ended'] as const;
 export type SilenceState = (typeof SILENCE_STATES)[number];
 
 /** `GET|POST /monitoring/enterprise/silences`. `env`/`rule` null = every env / every rule. */
@@ -123,6 +124,8 @@ export interface SilenceView {
   created_by: string | null;
   created_at: string;
   state: SilenceState;
+  /** Who ended it early (email at that moment); null when it was not ended early. */
+  ended_by: string | null;
 }
 
 export interface CreateSilenceRequest {

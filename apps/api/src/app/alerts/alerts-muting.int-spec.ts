@@ -34,7 +34,7 @@ describe('silences and maintenance windows (real Postgres, controlled clock)', (
       (r: { kind: string }) => r.kind,
     );
 
-  it('a silenced alert opens and resolves with silenced: true and sends nothing; other rules still notify; ending it early expires it', async () => {
+  it('a silenced alert opens and resolves with silenced: true and sends nothing; other rules still notify; ending it early marks it ended, by whom', async () => {
     const hook = await startReceiver();
     const { id } = await monitoredProject(t, o);
     await t.call('PUT', `/projects/${id}/notifications`, { token: o.token, body: { webhook_url: hook.url } });
@@ -90,13 +90,16 @@ describe('silences and maintenance windows (real Postgres, controlled clock)', (
     expect(pending.body).toMatchObject({ env: null, rule: null, state: 'pending' });
     const ended = await t.call('DELETE', `/monitoring/enterprise/silences/${created.body.id}?project_id=${id}`, { token: o.token });
     expect(ended.status).toBe(200);
-    expect(ended.body.state).toBe('expired');
+    expect(ended.body).toMatchObject({ state: 'ended', ended_by: o.email });
+    // ending it again keeps the first end
+    const again = await t.call('DELETE', `/monitoring/enterprise/silences/${created.body.id}?project_id=${id}`, { token: o.token });
+    expect(again.body).toMatchObject({ state: 'ended', ends_at: ended.body.ends_at, ended_by: o.email });
     const states = (await t.call('GET', `/monitoring/enterprise/silences?project_id=${id}`, { token: o.token })).body.map(
       (s: { id: string; state: string }) => [s.id, s.state],
     );
     expect(states).toEqual(
       expect.arrayContaining([
-        [created.body.id, 'expired'],
+        [created.body.id, 'ended'],
         [pending.body.id, 'pending'],
       ]),
     );

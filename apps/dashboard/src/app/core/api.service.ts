@@ -156,7 +156,7 @@ export class ApiService {
     return this.call(this.http.post<SilenceView>('/monitoring/enterprise/silences', body, { params: toParams({ project_id: projectId }) }));
   }
 
-  /** Ends a silence now; the answer is the silence, expired. */
+  /** Ends a silence now; the answer is the silence, `ended`, with who ended it. */
   endSilence(projectId: string, id: string): Promise<SilenceView> {
     return this.call(
       this.http.delete<SilenceView>(`/monitoring/enterprise/silences/${encodeURIComponent(id)}`, {

@@ -29,7 +29,7 @@ export class MutingController {
 
   @Get('silences')
   @EnterpriseRoute()
-  @ApiOperation({ summary: 'Silences of the project with their state (active, pending, expired); current ones first.' })
+  @ApiOperation({ summary: 'Silences of the project with their state (active, pending, expired, ended: ended early); current ones first.' })
   @ApiOkResponse({ type: [SilenceDto] })
   listSilences(@GatedProject() project: ProjectEntity, @Query() query: MutingQueryDto): Promise<SilenceView[]> {
     void query; // validated only: unknown parameters are refused
@@ -54,7 +54,7 @@ export class MutingController {
 
   @Delete('silences/:id')
   @EnterpriseRoute('alerts:write')
-  @ApiOperation({ summary: 'End a silence now (needs `alerts:write`); returns it, expired.' })
+  @ApiOperation({ summary: 'End a silence now (needs `alerts:write`); returns it, `ended`, with who ended it.' })
   @ApiOkResponse({ type: SilenceDto })
   endSilence(
     @GatedProject() project: ProjectEntity,

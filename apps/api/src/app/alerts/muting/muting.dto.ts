@@ -68,7 +68,10 @@ export class SilenceDto {
     | string
     | null;
   @ApiProperty() created_at!: string;
-  @ApiProperty({ enum: SILENCE_STATES }) state!: string;
+  @ApiProperty({ enum: SILENCE_STATES, description: '`ended`: ended early (End now); `expired`: ran until `ends_at`.' }) state!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Who ended it early (email at that moment); null otherwise.' }) ended_by!:
+    | string
+    | null;
 }
 
 export class CreateMaintenanceWindowDto extends Matchers {

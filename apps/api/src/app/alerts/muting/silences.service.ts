@@ -19,9 +19,11 @@ interface SilenceRow {
   comment: string;
   created_by_email: string;
   created_at: Date;
+  ended_at: Date | null;
+  ended_by_email: string | null;
 }
 
-const COLUMNS = 'id, project_id, env, rule, starts_at, ends_at, comment, created_by_email, created_at';
+const COLUMNS = 'id, project_id, env, rule, starts_at, ends_at, comment, created_by_email, created_at, ended_at, ended_by_email';
 
 /** An env matcher must name one of the project's envs (null = all). */
 export function checkEnv(env: string | null | undefined, project: RulesProject): string | null {
@@ -72,21 +74,28 @@ export class SilencesService {
     return view(row, now);
   }
 
-  /** Ends a silence now (one that has not started yet ends before it starts); 404 when it is not the project's. */
+  /**
+   * Ends a silence now (one that has not started yet ends before it starts); 404 when it is not the project's. Ending
+   * one that already ended changes nothing (the first end is kept: who and when).
+   */
   async end(project: RulesProject, principal: Principal, id: string, now = new Date()): Promise<SilenceView> {
     // An UPDATE through TypeORM answers [rows, affected count].
     const [[row]]: [SilenceRow[], number] = await this.db.query(
-      `UPDATE alert_silences SET ends_at = greatest(starts_at, least(ends_at, $3)), ended_by = $4
+      `UPDATE alert_silences
+          SET ended_at = CASE WHEN ends_at > $3 THEN $3 ELSE ended_at END,
+              ended_by = CASE WHEN ends_at > $3 THEN $4 ELSE ended_by END,
+              ended_by_email = CASE WHEN ends_at > $3 THEN $5 ELSE ended_by_email END,
+              ends_at = greatest(starts_at, least(ends_at, $3))
         WHERE id = $1 AND project_id = $2 RETURNING ${COLUMNS}`,
-      [id, project.id, now, principal.userId],
+      [id, project.id, now, principal.userId, principal.email],
     );
     if (!row) throw new ApiError(404, 'not_found', 'Silence not found.');
     return view(row, now);
   }
 }
 
-export function silenceState(startsAt: Date, endsAt: Date, now: Date): SilenceState {
-  if (endsAt.getTime() <= now.getTime()) return 'expired';
+export function silenceState(startsAt: Date, endsAt: Date, now: Date, endedEarly = false): SilenceState {
+  if (endsAt.getTime() <= now.getTime()) return endedEarly ? 'ended' : 'expired';
   return startsAt.getTime() > now.getTime() ? 'pending' : 'active';
 }
 
@@ -101,6 +110,7 @@ function view(r: SilenceRow, now: Date): SilenceView {
     comment: r.comment,
     created_by: r.created_by_email,
     created_at: isoSeconds(r.created_at),
-    state: silenceState(r.starts_at, r.ends_at, now),
+    state: silenceState(r.starts_at, r.ends_at, now, r.ended_at !== null),
+    ended_by: r.ended_at !== null ? r.ended_by_email : null,
   };
 }

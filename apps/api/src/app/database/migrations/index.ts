@@ -14,6 +14,7 @@ import { PublishedViews1764400900100 } from './1764400900100-published-views';
 import { AccountLifecycle1764400950000 } from './1764400950000-account-lifecycle';
 import { AlertingSettings1764401313000 } from './1764401313000-alerting-settings';
 import { DeploymentSilence1764401400000 } from './1764401400000-deployment-silence';
+import { SilenceEnded1764401450000 } from './1764401450000-silence-ended';
 
 /** In order of application. A new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -33,4 +34,5 @@ export const ALL_MIGRATIONS = [
   AccountLifecycle1764400950000,
   AlertingSettings1764401313000,
   DeploymentSilence1764401400000,
+  SilenceEnded1764401450000,
 ];

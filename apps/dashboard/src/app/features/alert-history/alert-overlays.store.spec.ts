@@ -34,6 +34,7 @@ const SILENCE: SilenceView = {
   created_by: 'ops@example.com',
   created_at: '2026-11-28T10:00:00Z',
   state: 'expired',
+  ended_by: null,
 };
 
 /** What the store reads of the monitoring view: its project, env, loaded window and stream. */

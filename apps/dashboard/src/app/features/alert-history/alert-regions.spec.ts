@@ -101,6 +101,7 @@ describe('silences and maintenance → muted regions', () => {
     created_by: 'ops@example.com',
     created_at: '2026-11-28T09:50:00Z',
     state: 'active',
+    ended_by: null,
     ...over,
   });
   const weekly: MaintenanceWindowView = {

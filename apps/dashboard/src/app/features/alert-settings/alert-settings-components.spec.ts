@@ -92,13 +92,18 @@ describe('SilencesComponent', () => {
       created_by: 'demo@seqpulse.local',
       created_at: '2026-11-30T10:00:00Z',
       state: 'active' as const,
+      ended_by: null,
     };
     const expired = { ...silence, id: 's0', state: 'expired' as const };
-    const { fixture, el } = await render(SilencesComponent, { silences: [silence, expired], envs: ['prod'] });
+    const endedEarly = { ...silence, id: 's2', state: 'ended' as const, ended_by: 'oncall@example.com' };
+    const { fixture, el } = await render(SilencesComponent, { silences: [silence, expired, endedEarly], envs: ['prod'] });
     const rows = el.querySelectorAll('tbody tr');
     expect(rows[0].textContent).toContain('active');
     expect(rows[0].textContent).toContain('every env · CPU high');
     expect(rows[1].querySelector('button')).toBeNull(); // an expired silence cannot end again
+    expect(rows[2].querySelector('button')).toBeNull();
+    expect(rows[2].textContent).toContain('ended by oncall@example.com');
+    expect(rows[1].textContent).not.toContain('ended by');
     const ended: string[] = [];
     const created: CreateSilenceRequest[] = [];
     fixture.componentInstance.end.subscribe((id) => ended.push(id));

@@ -18,6 +18,7 @@ const SILENCE: SilenceView = {
   created_by: 'demo@seqpulse.local',
   created_at: '2026-11-30T10:00:00Z',
   state: 'active',
+  ended_by: null,
 };
 const WINDOW: MaintenanceWindowView = {
   id: 'w1',
@@ -127,9 +128,9 @@ describe('AlertSettingsStore', () => {
   it('ends a silence in place and creates, then deletes a maintenance window', async () => {
     const ended = store.endSilence('s1');
     const del = http.expectOne((r) => r.method === 'DELETE' && r.url === '/monitoring/enterprise/silences/s1');
-    del.flush({ ...SILENCE, ends_at: '2026-11-30T10:30:00Z', state: 'expired' });
+    del.flush({ ...SILENCE, ends_at: '2026-11-30T10:30:00Z', state: 'ended', ended_by: 'demo@seqpulse.local' });
     expect(await ended).toBeNull();
-    expect(store.silences()?.[0].state).toBe('expired');
+    expect(store.silences()?.[0].state).toBe('ended');
 
     const body = { rrule: 'FREQ=DAILY', starts_at: '2026-12-01T02:00:00Z', duration_min: 30, time_zone: 'UTC', comment: 'backups' };
     const created = store.createWindow(body);

@@ -101,9 +101,14 @@ export function silenceProblem(startsAt: string, endsAt: string, comment: string
                   <td class="nowrap">{{ when(s.starts_at) }}</td>
                   <td class="nowrap">{{ when(s.ends_at) }}</td>
                   <td>{{ s.comment }}</td>
-                  <td class="small">{{ s.created_by ?? '—' }}</td>
+                  <td class="small">
+                    {{ s.created_by ?? '—' }}
+                    @if (s.ended_by) {
+                      <div class="muted">ended by {{ s.ended_by }}</div>
+                    }
+                  </td>
                   <td>
-                    @if (s.state !== 'expired' && !readOnly()) {
+                    @if ((s.state === 'active' || s.state === 'pending') && !readOnly()) {
                       <button type="button" class="btn btn-small" [disabled]="busy()" (click)="end.emit(s.id)">End now</button>
                     }
                   </td>
@@ -130,7 +135,12 @@ export class SilencesComponent {
 
   protected readonly maxDays = MAX_DAYS;
   protected readonly rules = ALERT_RULES;
-  protected readonly tone: Record<string, string> = { active: 'badge tone-warn', pending: 'badge tone-muted', expired: 'badge' };
+  protected readonly tone: Record<string, string> = {
+    active: 'badge tone-warn',
+    pending: 'badge tone-muted',
+    expired: 'badge',
+    ended: 'badge',
+  };
   protected readonly env = signal('');
   protected readonly rule = signal('');
   protected readonly startsAt = signal(localInputValue(Date.now()));

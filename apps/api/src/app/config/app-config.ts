@@ -228,12 +228,37 @@ export class AppConfig {
   @IsString()
   SEQPULSE_DEMO_SECRETS_FILE?: string;
 
-  /** Days of raw samples kept; older partitions (or hypertable chunks) are dropped. */
+  /** Former name of SEQPULSE_RETENTION_RAW_DAYS, still honoured when that one is not set. */
   @Transform(toInt)
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(3650)
-  SEQPULSE_RETENTION_DAYS = 30;
+  SEQPULSE_RETENTION_DAYS?: number;
+
+  /** Days of raw 15 s samples kept (default SEQPULSE_RETENTION_DAYS, else 30); older days are dropped whole. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  SEQPULSE_RETENTION_RAW_DAYS?: number;
+
+  /** Days of the 1-minute rollup kept (default 90, and never less than the raw samples'). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  SEQPULSE_RETENTION_1M_DAYS?: number;
+
+  /** Days of the 15-minute rollup kept (default 400, and never less than the 1-minute rollup's). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  SEQPULSE_RETENTION_15M_DAYS?: number;
 
   /** Days of collection failures and finished-job history kept. */
   @Transform(toInt)
@@ -331,6 +356,17 @@ export class AppConfig {
   @Max(3650)
   SEQPULSE_AUDIT_RETENTION_DAYS = 90;
 
+  /**
+   * Days kept per tier, each at least the finer tier's (a query falls back to the next coarser tier when a range
+   * starts before a tier's cutoff, so a coarser tier must reach at least as far back).
+   */
+  get retention(): { raw: number; minute: number; quarter: number } {
+    const raw = this.SEQPULSE_RETENTION_RAW_DAYS ?? this.SEQPULSE_RETENTION_DAYS ?? 30;
+    const minute = this.SEQPULSE_RETENTION_1M_DAYS ?? Math.max(90, raw);
+    const quarter = this.SEQPULSE_RETENTION_15M_DAYS ?? Math.max(400, minute);
+    return { raw, minute, quarter };
+  }
+
   get demo(): boolean {
     return this.SEQPULSE_DEMO ?? !this.DATABASE_URL;
   }
@@ -381,9 +417,15 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     config.SEQPULSE_ADMIN_PASSWORD = DEMO_ADMIN.password;
   }
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
+  const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`);
+  if (errors.length === 0) lines.push(...retentionErrors(config.retention));
+  if (lines.length > 0) throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   return config;
+}
+
+function retentionErrors(r: AppConfig['retention']): string[] {
+  const errors: string[] = [];
+  if (r.minute < r.raw) errors.push(`SEQPULSE_RETENTION_1M_DAYS: must be at least the raw retention (${r.raw} days)`);
+  if (r.quarter < r.minute) errors.push(`SEQPULSE_RETENTION_15M_DAYS: must be at least the 1-minute retention (${r.minute} days)`);
+  return errors;
 }

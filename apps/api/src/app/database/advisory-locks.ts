@@ -27,6 +27,8 @@ export const ADVISORY_LOCKS = {
   demoDeployments: 7_301_010,
   /** Deployment verdicts: one recomputation pass at a time across processes (transaction lock). */
   deploymentVerdicts: 7_301_012,
+  /** Compaction of closed days into the archive tables and the tiered retention: one process at a time. */
+  samplesCompaction: 7_301_021,
 } as const;
 
 export type AdvisoryLockName = keyof typeof ADVISORY_LOCKS;

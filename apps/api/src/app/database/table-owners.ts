@@ -32,6 +32,10 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
   samples_1m: { module: 'samples' },
   samples_15m: { module: 'samples' },
   samples_rollup_pending: { module: 'samples' },
+  /** Closed days of the three tables above, one row of arrays per (project, env, day). */
+  samples_archive: { module: 'samples' },
+  samples_1m_archive: { module: 'samples' },
+  samples_15m_archive: { module: 'samples' },
   jobs: { module: 'collection' },
   collection_failures: { module: 'collection' },
   workers: { module: 'scheduler' },

@@ -48,7 +48,7 @@ export class TimeseriesService implements OnModuleDestroy {
 
   constructor(
     private readonly db: DataSource,
-    config: AppConfig,
+    private readonly config: AppConfig,
     metrics: OperationalMetrics,
     private readonly replica: ReplicaReads,
   ) {
@@ -85,7 +85,8 @@ export class TimeseriesService implements OnModuleDestroy {
    * at 60 s answer has 7,205 points, and building then stringifying them costs more than the query).
    */
   async queryJson(projectId: string, req: TimeseriesRequest): Promise<string> {
-    const { sql, params } = buildTimeseriesSql(projectId, req, rollupFor(req.stepS, await this.rollupsAvailable()));
+    const coverage = { firstBucket: req.firstBucket, retention: this.config.retention, nowMs: Date.now() };
+    const { sql, params } = buildTimeseriesSql(projectId, req, rollupFor(req.stepS, await this.rollupsAvailable(), coverage));
     const statement = { name: this.statementName(sql), text: sql, values: params };
     const run = (pool: Pool) => pool.query<TimeseriesRow>(statement);
     const { rows } = await this.replica.read('timeseries', req.toMs, run, () => run(this.pool));

@@ -19,8 +19,8 @@ const DAY_MS = 86_400_000;
  * - every 5 s, `samples_rollup_catch_up()` recomputes the settled minutes the insert trigger marked pending (and
  *   their quarters)
  *   (one caller at a time across processes: the function takes an advisory lock);
- * - hourly, deletes rollup buckets older than SEQPULSE_RETENTION_DAYS (the raw partitions of those days are
- *   dropped by the samples maintenance at the same cutoff).
+ * - hourly, deletes the live rollup buckets older than their tier's retention (SEQPULSE_RETENTION_1M_DAYS,
+ *   SEQPULSE_RETENTION_15M_DAYS; the archived days are pruned by SamplesCompaction).
  */
 @Injectable()
 export class RollupMaintenance implements OnModuleInit {
@@ -85,16 +85,22 @@ export class RollupMaintenance implements OnModuleInit {
     return total;
   }
 
+  /** Deletes the live rollup buckets each tier no longer keeps, and pending minutes whose raw samples are gone. */
   async prune(now = new Date()): Promise<number> {
     if (!(await this.rollupsExist())) return 0;
-    const cutoff = new Date(Math.floor((now.getTime() - this.config.SEQPULSE_RETENTION_DAYS * DAY_MS) / DAY_MS) * DAY_MS);
+    const days = this.config.retention;
+    const cutoff = (keep: number) => new Date(Math.floor((now.getTime() - keep * DAY_MS) / DAY_MS) * DAY_MS);
     let deleted = 0;
-    for (const table of ['samples_1m', 'samples_15m']) {
+    for (const [table, keep] of [
+      ['samples_1m', days.minute],
+      ['samples_15m', days.quarter],
+    ] as const) {
       const [{ exists }] = await this.db.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [table]);
-      if (exists) deleted += Number((await this.db.query(`DELETE FROM ${table} WHERE bucket < $1`, [cutoff]))[1]) || 0;
+      if (exists) deleted += Number((await this.db.query(`DELETE FROM ${table} WHERE bucket < $1`, [cutoff(keep)]))[1]) || 0;
     }
-    await this.db.query(`DELETE FROM samples_rollup_pending WHERE minute < $1`, [cutoff]);
-    if (deleted) this.logger.log({ deleted, cutoff }, 'Pruned expired rollup buckets');
+    // a minute is recomputed from the raw samples: once they are dropped, recomputing would erase its rollup
+    await this.db.query(`DELETE FROM samples_rollup_pending WHERE minute < $1`, [cutoff(days.raw)]);
+    if (deleted) this.logger.log({ deleted }, 'Pruned expired rollup buckets');
     return deleted;
   }
 }

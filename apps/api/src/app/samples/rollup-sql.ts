@@ -1,11 +1,13 @@
 import { METRIC_NAMES } from '@seqpulse/contracts';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
+import { liveAndArchivedSql, ROLLUP_AGGREGATE_COLUMNS } from './archive-sql';
+
+export { ROLLUP_AGGREGATE_COLUMNS };
 
 /**
  * The rollups' SQL, derived from the metric catalogue: per project, env, phase and bucket, the count and, for
  * each metric, the sum and the max (exact means and maxima of any step that is a multiple of the bucket).
  */
-export const ROLLUP_AGGREGATE_COLUMNS = ['n', ...METRIC_NAMES.flatMap((m) => [`${m}_sum`, `${m}_max`])];
 const COLUMNS = ['project_id', 'env', 'phase', 'bucket', ...ROLLUP_AGGREGATE_COLUMNS].join(', ');
 /** `sum(s.m), max(s.m)` of each metric over raw samples `s`, in column order. */
 export const RAW_ROLLUP_AGGREGATES = METRIC_NAMES.map((m) => `sum(s.${m}), max(s.${m})`).join(', ');
@@ -14,6 +16,24 @@ const MERGE_AGGREGATES = ['sum(r.n)', ...METRIC_NAMES.flatMap((m) => [`sum(r.${m
 export const MINUTE_OF_SAMPLE = `to_timestamp(floor(date_part('epoch', s.collected_at) / 60) * 60)`;
 export const quarterOf = (col: string) => `to_timestamp(floor(date_part('epoch', ${col}) / 900) * 900)`;
 const esc = (sql: string) => sql.replace(/'/g, "''");
+
+/**
+ * The raw samples of the pending minutes (`$1`), live and archived (a late sample of a compacted day is
+ * recomputed with the rest of its minute); `%1$L`…`%4$L` are the bounds `format()` fills in.
+ */
+const RAW_OF_MINUTES = liveAndArchivedSql('samples', {
+  alias: 's',
+  lo: `%3$L::timestamptz`,
+  hi: `%4$L::timestamptz`,
+  where: `s.collected_at >= %1$L AND s.collected_at < %2$L AND s.slot_at > %3$L AND s.slot_at < %4$L AND ${MINUTE_OF_SAMPLE} = ANY ($1)`,
+});
+/** The minutes of the quarters to recompute, live and archived. */
+const MINUTES_OF_QUARTERS = liveAndArchivedSql('samples_1m', {
+  alias: 'r',
+  lo: quarterOf('lo'),
+  hi: `${quarterOf('hi')} + interval '15 minutes'`,
+  where: `r.bucket >= ${quarterOf('lo')} AND r.bucket < ${quarterOf('hi')} + interval '15 minutes' AND ${quarterOf('r.bucket')} = ANY (quarters)`,
+});
 
 /**
  * `samples_rollup_catch_up(max_minutes, settle)`: recomputes up to `max_minutes` settled pending minutes of
@@ -44,10 +64,7 @@ export const ROLLUP_CATCH_UP_FUNCTION = `
     EXECUTE format(
       'INSERT INTO samples_1m (${COLUMNS})
        SELECT s.project_id, s.env, s.phase, ${esc(MINUTE_OF_SAMPLE)} AS bucket, count(*), ${RAW_ROLLUP_AGGREGATES}
-         FROM samples s
-        WHERE s.collected_at >= %L AND s.collected_at < %L
-          AND s.slot_at > %L AND s.slot_at < %L
-          AND ${esc(MINUTE_OF_SAMPLE)} = ANY ($1)
+         FROM ${esc(RAW_OF_MINUTES)} s
         GROUP BY 1, 2, 3, 4',
       lo, hi + interval '60 seconds', lo - interval '40 seconds', hi + interval '60 seconds')
       USING minutes;
@@ -56,9 +73,7 @@ export const ROLLUP_CATCH_UP_FUNCTION = `
       DELETE FROM samples_15m WHERE bucket = ANY (quarters);
       INSERT INTO samples_15m (${COLUMNS})
       SELECT r.project_id, r.env, r.phase, ${quarterOf('r.bucket')}, ${MERGE_AGGREGATES}
-        FROM samples_1m r
-       WHERE r.bucket >= ${quarterOf('lo')} AND r.bucket < ${quarterOf('hi')} + interval '15 minutes'
-         AND ${quarterOf('r.bucket')} = ANY (quarters)
+        FROM ${MINUTES_OF_QUARTERS} r
        GROUP BY 1, 2, 3, 4;
     END IF;
     DELETE FROM samples_rollup_pending WHERE id = ANY (ids);

@@ -4,6 +4,7 @@ import { METRIC_NAMES } from '@seqpulse/contracts';
 import type { MetricName, MetricValues, Phase } from '@seqpulse/contracts';
 import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
+import { liveAndArchivedSql, SAMPLES_ARCHIVE } from './archive-sql';
 
 export interface NewSample {
   projectId: string;
@@ -51,7 +52,8 @@ export interface SeriesSample {
 /**
  * Samples of many windows in ONE statement: for each window (LATERAL, so the planner cannot turn it into one hash
  * join over the whole table) a primary-key range scan, slot_at bounded by the collection lag so day partitions
- * are pruned at run time, aggregated into one array per metric in time order.
+ * are pruned at run time, plus the archive rows of the compacted days it touches, aggregated into one array per
+ * metric in time order.
  */
 const WINDOWS_SQL = `
   SELECT w.i::int AS i, a.*
@@ -59,11 +61,16 @@ const WINDOWS_SQL = `
     CROSS JOIN LATERAL (
       SELECT ${METRIC_NAMES.map((m) => `array_agg(s.${m} ORDER BY s.slot_at) AS ${m}`).join(', ')},
              array_agg((extract(epoch FROM s.slot_at) * 1000)::float8 ORDER BY s.slot_at) AS slot_ms
-        FROM samples s
-       WHERE s.project_id = w.project_id AND s.env = w.env
-         AND s.slot_at > to_timestamp(w.from_ms / 1000) - make_interval(secs => ${MAX_COLLECTION_LAG_S})
+        FROM ${liveAndArchivedSql('samples', {
+          alias: 's',
+          project: 'w.project_id',
+          env: 'w.env',
+          lo: `to_timestamp(w.from_ms / 1000) - make_interval(secs => ${MAX_COLLECTION_LAG_S})`,
+          hi: 'to_timestamp(w.to_ms / 1000)',
+          where: `s.slot_at > to_timestamp(w.from_ms / 1000) - make_interval(secs => ${MAX_COLLECTION_LAG_S})
          AND s.slot_at < to_timestamp(w.to_ms / 1000)
-         AND s.collected_at >= to_timestamp(w.from_ms / 1000) AND s.collected_at < to_timestamp(w.to_ms / 1000)
+         AND s.collected_at >= to_timestamp(w.from_ms / 1000) AND s.collected_at < to_timestamp(w.to_ms / 1000)`,
+        })} s
     ) a
    WHERE a.${METRIC_NAMES[0]} IS NOT NULL`;
 
@@ -81,6 +88,12 @@ const SINCE_SQL = `
      AND s.slot_at > $3::timestamptz - make_interval(secs => ${MAX_COLLECTION_LAG_S}) AND s.slot_at < $4
    ORDER BY s.slot_at`;
 
+/** The last sample of an archive row `a` (elements are in slot order). */
+const LAST_ARCHIVED = [
+  `a.day + (a.slot_ms[array_upper(a.slot_ms, 1)] + a.lag_ms[array_upper(a.lag_ms, 1)]) * interval '1 millisecond'`,
+  ...METRIC_NAMES.map((m) => `a.${m}[array_upper(a.${m}, 1)]`),
+].join(', ');
+
 /** Compact NOTIFY form of a sample: [project, env, phase, collected_at ms, ...five values]. */
 export type SampleNotice = [string, string, Phase, number, ...number[]];
 
@@ -90,6 +103,7 @@ export type SampleNotice = [string, string, Phase, number, ...number[]];
  */
 const NOTICES_PER_NOTIFY = 25;
 const NO_PARTITION = '23514';
+const LOCK_NOT_AVAILABLE = '55P03';
 /** Statements a large batch is split into (each on its own pool connection), and the smallest part worth it. */
 const PARALLEL_WRITES = 2;
 const PARALLEL_WRITE_MIN_ROWS = 1_000;
@@ -254,7 +268,7 @@ export class SamplesStore {
 
   /**
    * The newest sample of each (project, env), in one statement: one backward probe of the primary key per pair
-   * (newest partition first, so it stops at the first row).
+   * (newest partition first, so it stops at the first row), else the last element of its newest archive row.
    */
   async latestPerEnv(pairs: { projectId: string; env: string }[]): Promise<LatestSample[]> {
     if (pairs.length === 0) return [];
@@ -262,9 +276,14 @@ export class SamplesStore {
       `SELECT u.project_id::text, u.env, s.collected_at, ${METRIC_NAMES.map((m) => `s.${m}`).join(', ')}
          FROM unnest($1::uuid[], $2::text[]) AS u(project_id, env)
          CROSS JOIN LATERAL (
-           SELECT collected_at, ${METRIC_NAMES.join(', ')} FROM samples
-            WHERE project_id = u.project_id AND env = u.env
-            ORDER BY slot_at DESC LIMIT 1) s`,
+           (SELECT collected_at, ${METRIC_NAMES.join(', ')} FROM samples
+             WHERE project_id = u.project_id AND env = u.env
+             ORDER BY slot_at DESC LIMIT 1)
+           UNION ALL -- read only when no live row is left (a series silent since a compacted day)
+           (SELECT ${LAST_ARCHIVED} FROM ${SAMPLES_ARCHIVE.archive} a
+             WHERE a.project_id = u.project_id AND a.env = u.env
+             ORDER BY a.day DESC LIMIT 1)
+           LIMIT 1) s`,
       [labelArrayLiteral(pairs.map((p) => p.projectId)), labelArrayLiteral(pairs.map((p) => p.env))],
     );
     return rows.map((r) => ({
@@ -281,7 +300,7 @@ export class SamplesStore {
     await this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.samplePartitions]); // two processes creating the same partition
       for (let day = startOfUtcDay(from); day <= to.getTime(); day += 86_400_000) {
-        const name = `samples_${new Date(day).toISOString().slice(0, 10).replace(/-/g, '')}`;
+        const name = partitionName(day);
         await tx.query(
           `CREATE TABLE IF NOT EXISTS ${name} PARTITION OF samples FOR VALUES FROM ('${new Date(day).toISOString()}') TO ('${new Date(day + 86_400_000).toISOString()}')`,
         );
@@ -298,15 +317,46 @@ export class SamplesStore {
       ]);
       return dropped.map((d) => d.drop_chunks);
     }
-    const partitions: { name: string }[] = await this.db.query(
-      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'samples'`,
-    );
-    const expired = partitions
-      .map((p) => p.name)
-      .filter((name) => /^samples_\d{8}$/.test(name) && partitionDay(name) + 86_400_000 <= cutoff.getTime());
+    const expired = (await this.partitionDays()).filter((day) => day + 86_400_000 <= cutoff.getTime()).map(partitionName);
     for (const name of expired) await this.db.query(`DROP TABLE IF EXISTS ${name}`);
     if (expired.length) this.logger.log({ dropped: expired }, 'Dropped expired sample partitions');
     return expired;
+  }
+
+  /** The day (epoch ms) of every day partition of `samples`, in order. */
+  async partitionDays(): Promise<number[]> {
+    const partitions: { name: string }[] = await this.db.query(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'samples'`,
+    );
+    return partitions
+      .map((p) => p.name)
+      .filter((name) => /^samples_\d{8}$/.test(name))
+      .map(partitionDay)
+      .sort((a, b) => a - b);
+  }
+
+  /**
+   * Frees the files of a day partition whose rows have all been archived (TRUNCATE: instant, where deleted rows
+   * would wait for a vacuum). The partition stays, so a late sample of that day is still stored; a partition
+   * that received one meanwhile is left alone (the next compaction pass archives it). The lock is waited for a
+   * short while only: a partition busy with reads is truncated at the next pass.
+   */
+  async truncateEmptyPartition(day: Date): Promise<boolean> {
+    const name = partitionName(day.getTime());
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL lock_timeout = '2s'`);
+      const [{ exists }] = await tx.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [name]);
+      if (!exists) return false;
+      try {
+        await tx.query(`LOCK TABLE ${name} IN ACCESS EXCLUSIVE MODE`);
+      } catch (error) {
+        if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) return false;
+        throw error;
+      }
+      const [{ empty }] = await tx.query(`SELECT NOT EXISTS (SELECT 1 FROM ${name}) AS empty`);
+      if (empty) await tx.query(`TRUNCATE ${name}`);
+      return empty;
+    });
   }
 
   async isPartitioned(): Promise<boolean> {
@@ -317,6 +367,10 @@ export class SamplesStore {
 
 function startOfUtcDay(date: Date): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+}
+
+function partitionName(day: number): string {
+  return `samples_${new Date(day).toISOString().slice(0, 10).replace(/-/g, '')}`;
 }
 
 function partitionDay(name: string): number {

@@ -2,6 +2,7 @@ import { METRIC_NAMES, METRICS } from '@seqpulse/contracts';
 import type { DeploymentMarker, Phase, StepAggregation } from '@seqpulse/contracts';
 import { MINUTE_OF_SAMPLE, quarterOf, RAW_ROLLUP_AGGREGATES, ROLLUP_AGGREGATE_COLUMNS } from './rollup-sql';
 import { MAX_COLLECTION_LAG_S } from './samples.store';
+import { liveAndArchivedSql } from './archive-sql';
 
 /** SQL aggregate of one step for each aggregation the metric catalogue declares. */
 const SQL_AGGREGATE: Record<StepAggregation, string> = { mean: 'avg', max: 'max' };
@@ -38,9 +39,42 @@ export const ROLLUPS = [
 ] as const;
 export type Rollup = (typeof ROLLUPS)[number];
 
-/** The coarsest rollup whose width divides the step (exact then), or null for raw samples. */
-export function rollupFor(stepS: number, available: boolean): Rollup | null {
-  return available ? (ROLLUPS.find((r) => stepS % r.widthS === 0) ?? null) : null;
+/** Days each tier is kept (AppConfig.retention): raw samples, `samples_1m`, `samples_15m`. */
+export interface TierRetention {
+  raw: number;
+  minute: number;
+  quarter: number;
+}
+
+/** What a range needs from the tiers: where it starts (epoch s), and what the tiers still hold now. */
+export interface TierCoverage {
+  firstBucket: number;
+  retention: TierRetention;
+  nowMs: number;
+}
+
+const DAY_S = 86_400;
+/** The oldest instant (epoch s) a tier kept `days` days still holds: retention drops whole UTC days before it. */
+export const tierCutoffS = (days: number, nowMs: number) => Math.floor((nowMs / 1000 - days * DAY_S) / DAY_S) * DAY_S;
+
+/**
+ * The coarsest rollup whose width divides the step (exact then), or null for raw samples. With `coverage`, a range
+ * starting before that tier's retention cutoff is read from the next coarser tier that still holds its start
+ * (the finest that covers the range): a 15 s step over days older than the raw retention answers one value per
+ * minute (the 1-minute means and maxima, each at its minute's first bucket; the other buckets null).
+ */
+export function rollupFor(stepS: number, available: boolean, coverage?: TierCoverage): Rollup | null {
+  if (!available) return null;
+  const tiers = [
+    { rollup: null, widthS: 1, days: coverage?.retention.raw },
+    { rollup: ROLLUPS[1], widthS: ROLLUPS[1].widthS, days: coverage?.retention.minute },
+    { rollup: ROLLUPS[0], widthS: ROLLUPS[0].widthS, days: coverage?.retention.quarter },
+  ];
+  let i = tiers.length - 1;
+  while (stepS % tiers[i].widthS !== 0) i--; // the raw tier divides every step
+  const covers = (days: number | undefined) => !coverage || days === undefined || tierCutoffS(days, coverage.nowMs) <= coverage.firstBucket;
+  while (i < tiers.length - 1 && !covers(tiers[i].days)) i++;
+  return tiers[i].rollup;
 }
 
 /** The per-bucket aggregation: over raw samples, or over a rollup (exact: the step is a multiple of its width). */
@@ -52,10 +86,15 @@ function aggregationSql(rollup: Rollup | null, phaseParam: string | null): strin
     return `
       SELECT (floor(extract(epoch FROM s.collected_at) / $3::int) * $3::int)::bigint AS t,
              ${aggregates}
-        FROM samples s
-       WHERE s.project_id = $1 AND s.env = $2 ${phaseFilter}
-         AND s.collected_at >= to_timestamp($4::bigint) AND s.collected_at < to_timestamp($5::bigint)
-         AND s.slot_at > to_timestamp($4::bigint) - interval '${MAX_COLLECTION_LAG_S} seconds' AND s.slot_at < to_timestamp($5::bigint)
+        FROM ${liveAndArchivedSql('samples', {
+          alias: 's',
+          project: '$1',
+          env: '$2',
+          lo: `to_timestamp($4::bigint) - interval '${MAX_COLLECTION_LAG_S} seconds'`,
+          hi: 'to_timestamp($5::bigint)',
+          where: `s.collected_at >= to_timestamp($4::bigint) AND s.collected_at < to_timestamp($5::bigint)
+         AND s.slot_at > to_timestamp($4::bigint) - interval '${MAX_COLLECTION_LAG_S} seconds' AND s.slot_at < to_timestamp($5::bigint) ${phaseFilter}`,
+        })} s
        GROUP BY 1`;
   }
   // Buckets of the range whose rollup row is current come from the rollup; minutes still pending (written since
@@ -68,29 +107,39 @@ function aggregationSql(rollup: Rollup | null, phaseParam: string | null): strin
   const minuteOf = MINUTE_OF_SAMPLE;
   const inRange = (col: string) => `${col} >= to_timestamp($4::bigint) AND ${col} < to_timestamp($5::bigint)`;
   const quarters = rollup.widthS === 900;
+  // each table read live ∪ archived (closed days), the conditions applied to both parts
+  const rows = (table: 'samples' | 'samples_1m' | 'samples_15m', alias: string, lo: string, hi: string, where: string) =>
+    liveAndArchivedSql(table, { alias, project: '$1', env: '$2', lo, hi, where: `${where} ${phaseOn(alias)}` });
+  const rangeLo = 'to_timestamp($4::bigint)';
+  const rangeHi = 'to_timestamp($5::bigint)';
   const parts = quarters
     ? [
-        `SELECT q.bucket, ${fromRollup('q')} FROM samples_15m q
-          WHERE q.project_id = $1 AND q.env = $2 ${phaseOn('q')} AND ${inRange('q.bucket')}
-            AND q.bucket NOT IN (SELECT quarter FROM pending_quarters)`,
-        `SELECT m.bucket, ${fromRollup('m')} FROM samples_1m m
-          WHERE m.project_id = $1 AND m.env = $2 ${phaseOn('m')}
-            AND m.bucket >= (SELECT lo FROM quarter_span) AND m.bucket < (SELECT hi FROM quarter_span)
+        `SELECT q.bucket, ${fromRollup('q')} FROM ${rows('samples_15m', 'q', rangeLo, rangeHi, `${inRange('q.bucket')} AND q.bucket NOT IN (SELECT quarter FROM pending_quarters)`)} q`,
+        `SELECT m.bucket, ${fromRollup('m')} FROM ${rows(
+          'samples_1m',
+          'm',
+          '(SELECT lo FROM quarter_span)',
+          '(SELECT hi FROM quarter_span)',
+          `m.bucket >= (SELECT lo FROM quarter_span) AND m.bucket < (SELECT hi FROM quarter_span)
             AND ${quarterOf('m.bucket')} IN (SELECT quarter FROM pending_quarters)
             AND m.bucket NOT IN (SELECT minute FROM pending)`,
+        )} m`,
       ]
     : [
-        `SELECT m.bucket, ${fromRollup('m')} FROM samples_1m m
-          WHERE m.project_id = $1 AND m.env = $2 ${phaseOn('m')} AND ${inRange('m.bucket')}
-            AND m.bucket NOT IN (SELECT minute FROM pending)`,
+        `SELECT m.bucket, ${fromRollup('m')} FROM ${rows('samples_1m', 'm', rangeLo, rangeHi, `${inRange('m.bucket')} AND m.bucket NOT IN (SELECT minute FROM pending)`)} m`,
       ];
-  parts.push(`SELECT ${minuteOf}, count(*), ${rawCols} FROM samples s
-          WHERE s.project_id = $1 AND s.env = $2 ${phaseFilter}
-            AND ${inRange('s.collected_at')}
+  const spanLo = `(SELECT lo FROM span) - interval '${MAX_COLLECTION_LAG_S} seconds'`;
+  parts.push(`SELECT ${minuteOf}, count(*), ${rawCols} FROM ${rows(
+    'samples',
+    's',
+    `greatest(${rangeLo} - interval '${MAX_COLLECTION_LAG_S} seconds', ${spanLo})`,
+    `least(${rangeHi}, (SELECT hi FROM span))`,
+    `${inRange('s.collected_at')}
             AND s.slot_at > to_timestamp($4::bigint) - interval '${MAX_COLLECTION_LAG_S} seconds' AND s.slot_at < to_timestamp($5::bigint)
             AND s.collected_at >= (SELECT lo FROM span) AND s.collected_at < (SELECT hi FROM span)
-            AND s.slot_at > (SELECT lo FROM span) - interval '${MAX_COLLECTION_LAG_S} seconds' AND s.slot_at < (SELECT hi FROM span)
-            AND ${minuteOf} IN (SELECT minute FROM pending)
+            AND s.slot_at > ${spanLo} AND s.slot_at < (SELECT hi FROM span)
+            AND ${minuteOf} IN (SELECT minute FROM pending)`,
+  )} s
           GROUP BY 1`);
   const aggregates = METRIC_NAMES.map((m) =>
     METRICS[m].aggregation === 'max' ? `max(u.${m}_max) AS ${m}` : `sum(u.${m}_sum) / sum(u.n) AS ${m}`,

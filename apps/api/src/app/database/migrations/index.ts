@@ -15,6 +15,7 @@ import { AccountLifecycle1764400950000 } from './1764400950000-account-lifecycle
 import { AlertingSettings1764401313000 } from './1764401313000-alerting-settings';
 import { DeploymentSilence1764401400000 } from './1764401400000-deployment-silence';
 import { SilenceEnded1764401450000 } from './1764401450000-silence-ended';
+import { SamplesArchive1764401500000 } from './1764401500000-samples-archive';
 
 /** In order of application. A new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -35,4 +36,5 @@ export const ALL_MIGRATIONS = [
   AlertingSettings1764401313000,
   DeploymentSilence1764401400000,
   SilenceEnded1764401450000,
+  SamplesArchive1764401500000,
 ];

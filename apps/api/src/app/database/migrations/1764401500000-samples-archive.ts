@@ -1,0 +1,60 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/** The metrics as of this migration (a migration must not change when the catalogue does). */
+const METRICS = ['requests_per_sec', 'latency_p95', 'error_rate', 'cpu_usage', 'memory_usage'];
+
+/** Per archive table: its live table (rollups exist only on a partitioned `samples`) and its array columns. */
+const ARCHIVES: { table: string; live: string; columns: string[] }[] = [
+  {
+    table: 'samples_archive',
+    live: 'samples',
+    columns: ['slot_ms integer[]', 'lag_ms integer[]', 'post boolean[]', ...METRICS.map((m) => `${m} double precision[]`)],
+  },
+  ...['samples_1m', 'samples_15m'].map((live) => ({
+    table: `${live}_archive`,
+    live,
+    columns: [
+      'bucket_s integer[]',
+      'post boolean[]',
+      'n integer[]',
+      ...METRICS.flatMap((m) => [`${m}_sum double precision[]`, `${m}_max double precision[]`]),
+    ],
+  })),
+];
+
+/**
+ * Columnar archive of closed days (docs/architecture.md, "Compaction of closed days"): per (project, env, UTC
+ * day) ONE row holding every row of that day of `samples`, `samples_1m` or `samples_15m` as one array per
+ * column (float8 values kept exactly). The arrays are TOASTed and compressed: with lz4 where the server was
+ * built with it (Debian's postgresql), else pglz.
+ */
+export class SamplesArchive1764401500000 implements MigrationInterface {
+  name = 'SamplesArchive1764401500000';
+
+  async up(q: QueryRunner): Promise<void> {
+    const [{ lz4 }] = await q.query(
+      `SELECT EXISTS (SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) AS lz4`,
+    );
+    for (const archive of ARCHIVES) {
+      const [{ exists }] = await q.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [archive.live]);
+      if (!exists) continue; // TimescaleDB mode: no rollups
+      await q.query(`
+        CREATE TABLE ${archive.table} (
+          project_id uuid NOT NULL,
+          env text NOT NULL,
+          day timestamptz NOT NULL,
+          ${archive.columns.join(',\n          ')},
+          PRIMARY KEY (project_id, env, day)
+        )`);
+      await q.query(`CREATE INDEX ${archive.table}_day_idx ON ${archive.table} (day)`);
+      if (lz4) {
+        const names = archive.columns.map((c) => c.split(' ')[0]);
+        await q.query(`ALTER TABLE ${archive.table} ${names.map((n) => `ALTER COLUMN ${n} SET COMPRESSION lz4`).join(', ')}`);
+      }
+    }
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE IF EXISTS ${ARCHIVES.map((a) => a.table).join(', ')}`);
+  }
+}

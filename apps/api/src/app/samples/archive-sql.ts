@@ -1,0 +1,203 @@
+import { METRIC_NAMES } from '@seqpulse/contracts';
+
+/**
+ * The columnar archive of closed days (migration SamplesArchive): per (project, env, UTC day) one row holding
+ * the day's rows of a live table as one array per column. Everything here is derived from the metric catalogue,
+ * like the rest of the store's SQL, so a new metric needs only its columns in a migration.
+ */
+
+/** The rollups' aggregate columns: per bucket the count and, for each metric, the sum and the max. */
+export const ROLLUP_AGGREGATE_COLUMNS = ['n', ...METRIC_NAMES.flatMap((m) => [`${m}_sum`, `${m}_max`])];
+
+/** One column of a live row and how it is kept in the archive (one array element per live row). */
+interface ArchivedColumn {
+  /** The live column (what readers see). */
+  live: string;
+  /** The archive's array column and its element type. */
+  archive: string;
+  type: string;
+  /** The element from a live row `l` of the day starting at `$1` (compaction). */
+  toArchive: string;
+  /** The live value from an unnested element `u` of archive row `a` (reads). */
+  fromArchive: string;
+}
+
+export interface ArchivedTable {
+  live: 'samples' | 'samples_1m' | 'samples_15m';
+  archive: string;
+  /** The column that places a row in its day (the partition key of `samples`, the bucket of a rollup). */
+  key: 'slot_at' | 'bucket';
+  columns: ArchivedColumn[];
+  /** Array element order. */
+  order: string[];
+  /** What identifies an element when a live row meets an archived one (a rollup bucket is recomputed for both phases). */
+  identity: string;
+  /**
+   * Who wins when a live row and an archived one share a key: a recomputed rollup bucket replaces the archived
+   * one (the live table shadows the archive until the next pass merges it); a raw slot is written once (the
+   * live insert is `ON CONFLICT DO NOTHING`), so the archived sample stays and a re-sent copy is dropped.
+   */
+  liveWins: boolean;
+}
+
+const same = (name: string, type: string): ArchivedColumn => ({
+  live: name,
+  archive: name,
+  type,
+  toArchive: `l.${name}`,
+  fromArchive: `u.${name}`,
+});
+const phase: ArchivedColumn = {
+  live: 'phase',
+  archive: 'post',
+  type: 'boolean',
+  toArchive: `l.phase = 'post'`,
+  fromArchive: `CASE WHEN u.post THEN 'post' ELSE 'pre' END`,
+};
+const ms = (expr: string) => `round(extract(epoch FROM ${expr}) * 1000)::int4`;
+
+export const SAMPLES_ARCHIVE: ArchivedTable = {
+  live: 'samples',
+  archive: 'samples_archive',
+  key: 'slot_at',
+  columns: [
+    phase,
+    // timestamps to the millisecond (the collector writes epoch milliseconds)
+    {
+      live: 'slot_at',
+      archive: 'slot_ms',
+      type: 'int4',
+      toArchive: ms('l.slot_at - $1::timestamptz'),
+      fromArchive: `a.day + u.slot_ms * interval '1 millisecond'`,
+    },
+    {
+      live: 'collected_at',
+      archive: 'lag_ms',
+      type: 'int4',
+      toArchive: ms('l.collected_at - l.slot_at'),
+      fromArchive: `a.day + (u.slot_ms + u.lag_ms) * interval '1 millisecond'`,
+    },
+    ...METRIC_NAMES.map((m) => same(m, 'float8')),
+  ],
+  order: ['slot_ms'],
+  identity: 'slot_ms',
+  liveWins: false,
+};
+
+const rollupArchive = (live: 'samples_1m' | 'samples_15m'): ArchivedTable => ({
+  live,
+  archive: `${live}_archive`,
+  key: 'bucket',
+  columns: [
+    phase,
+    {
+      live: 'bucket',
+      archive: 'bucket_s',
+      type: 'int4',
+      toArchive: `extract(epoch FROM l.bucket - $1::timestamptz)::int4`,
+      fromArchive: `a.day + u.bucket_s * interval '1 second'`,
+    },
+    ...ROLLUP_AGGREGATE_COLUMNS.map((c) => same(c, c === 'n' ? 'int4' : 'float8')),
+  ],
+  order: ['bucket_s', 'post'],
+  identity: 'bucket_s',
+  liveWins: true,
+});
+
+export const ARCHIVED_TABLES: readonly ArchivedTable[] = [SAMPLES_ARCHIVE, rollupArchive('samples_1m'), rollupArchive('samples_15m')];
+export const archiveOf = (live: ArchivedTable['live']): ArchivedTable => ARCHIVED_TABLES.find((t) => t.live === live) as ArchivedTable;
+
+/** Where the rows of a read come from: one project/env (SQL expressions) or, without them, every series. */
+export interface ArchiveRange {
+  project?: string;
+  env?: string;
+  /** Bounds of the key column (SQL timestamptz expressions, `lo` ≤ key < `hi`): only the archive days they touch are read. */
+  lo: string;
+  hi: string;
+}
+
+/** Live columns of a table's rows, in the order every part of a union yields them. */
+export const liveColumns = (t: ArchivedTable) => ['project_id', 'env', ...t.columns.map((c) => c.live)];
+
+/** Unnested archive rows `u` of archive `a` (a multi-argument unnest: one row per element, arrays side by side). */
+const unnested = (t: ArchivedTable) =>
+  `${t.archive} a CROSS JOIN LATERAL unnest(${t.columns.map((c) => `a.${c.archive}`).join(', ')}) AS u(${t.columns.map((c) => c.archive).join(', ')})`;
+
+/** The archived rows of a range, with the live table's columns: only the archive rows of the days it touches. */
+export function archivedRowsSql(t: ArchivedTable, range: ArchiveRange): string {
+  const series = [range.project ? `a.project_id = ${range.project}` : '', range.env ? `a.env = ${range.env}` : ''].filter(Boolean);
+  return `SELECT a.project_id, a.env, ${t.columns.map((c) => `${c.fromArchive} AS ${c.live}`).join(', ')}
+            FROM ${unnested(t)}
+           WHERE ${[...series, `a.day > (${range.lo}) - interval '1 day'`, `a.day < (${range.hi})`].join(' AND ')}`;
+}
+
+/**
+ * THE way to read a table that may hold closed days: the rows of the live table UNION ALL the unnested archive
+ * rows of the days the range touches, as one derived table `alias` with the live table's columns. `where` (over
+ * `alias`) is applied to both parts, so the live part keeps its partition pruning and primary-key range; on a
+ * rollup, a bucket recomputed since its day was archived (a late sample) is read from the live table only.
+ */
+export function liveAndArchivedSql(table: ArchivedTable['live'], range: ArchiveRange & { alias: string; where: string }): string {
+  const t = archiveOf(table);
+  const s = range.alias;
+  const series = [range.project ? `${s}.project_id = ${range.project}` : '', range.env ? `${s}.env = ${range.env}` : ''].filter(Boolean);
+  const shadowed = t.liveWins
+    ? ` AND NOT EXISTS (SELECT 1 FROM ${t.live} l WHERE l.project_id = ${s}.project_id AND l.env = ${s}.env AND l.${t.key} = ${s}.${t.key})`
+    : '';
+  const cols = liveColumns(t)
+    .map((c) => `${s}.${c}`)
+    .join(', ');
+  return `(SELECT ${cols} FROM ${t.live} ${s} WHERE ${[...series, range.where].join(' AND ')}
+        UNION ALL
+        SELECT ${cols} FROM (${archivedRowsSql(t, range)}) ${s} WHERE ${range.where}${shadowed})`;
+}
+
+/**
+ * Moves the rows of one UTC day ($1) of a batch of series ($2 projects, $3 envs) from the live table into the
+ * archive, in ONE statement (so a crash leaves either the batch archived or nothing changed): delete the live
+ * rows, merge them with the archive row of that day if one exists (a late sample after an earlier pass), write
+ * the archive row. A raw sample re-sent for a slot already archived is dropped, and its minute marked pending
+ * again so the rollups forget it. Returns how many live rows moved.
+ */
+export function compactionSql(t: ArchivedTable, rollupsPending: boolean): string {
+  const cols = t.columns.map((c) => c.archive);
+  const pairs = `(SELECT * FROM unnest($2::uuid[], $3::text[]) AS p(project_id, env))`;
+  const sameElement = (x: string, y: string) =>
+    `${x}.project_id = ${y}.project_id AND ${x}.env = ${y}.env AND ${x}.${t.identity} = ${y}.${t.identity}`;
+  const merged = t.liveWins
+    ? `SELECT * FROM fresh UNION ALL
+       SELECT * FROM kept k WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE ${sameElement('f', 'k')})`
+    : `SELECT * FROM kept UNION ALL
+       SELECT * FROM fresh f WHERE NOT EXISTS (SELECT 1 FROM kept k WHERE ${sameElement('k', 'f')})`;
+  const repending =
+    !t.liveWins && rollupsPending
+      ? `, repending AS (
+    INSERT INTO samples_rollup_pending (minute)
+    SELECT DISTINCT to_timestamp(floor(date_part('epoch', $1::timestamptz + (f.slot_ms + f.lag_ms) * interval '1 millisecond') / 60) * 60)
+      FROM fresh f WHERE EXISTS (SELECT 1 FROM kept k WHERE ${sameElement('k', 'f')})
+  )`
+      : '';
+  return `
+  WITH moved AS (
+    DELETE FROM ${t.live} l
+     WHERE (l.project_id, l.env) IN ${pairs}
+       AND l.${t.key} >= $1::timestamptz AND l.${t.key} < $1::timestamptz + interval '1 day'
+    RETURNING l.*
+  ), fresh AS (
+    SELECT l.project_id, l.env, ${t.columns.map((c) => `${c.toArchive} AS ${c.archive}`).join(', ')} FROM moved l
+  ), kept AS (
+    SELECT a.project_id, a.env, ${cols.map((c) => `u.${c}`).join(', ')}
+      FROM ${unnested(t)}
+     WHERE a.day = $1::timestamptz AND (a.project_id, a.env) IN ${pairs}
+  ), merged AS (
+    ${merged}
+  )${repending}, stored AS (
+    INSERT INTO ${t.archive} AS a (project_id, env, day, ${cols.join(', ')})
+    SELECT m.project_id, m.env, $1::timestamptz, ${cols.map((c) => `array_agg(m.${c} ORDER BY ${t.order.map((o) => `m.${o}`).join(', ')})`).join(', ')}
+      FROM merged m
+     GROUP BY m.project_id, m.env
+    ON CONFLICT (project_id, env, day) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM stored)::int AS archived`;
+}

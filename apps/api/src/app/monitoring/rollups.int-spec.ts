@@ -7,7 +7,13 @@ describe('the samples_1m rollup', () => {
   let f: Fixture;
 
   beforeAll(async () => {
-    t = await startTestApp({ ...MONITORING_FIXTURE_ENV, SEQPULSE_RETENTION_DAYS: '30' });
+    // the former single setting (now the raw tier's), and each rollup tier's own retention
+    t = await startTestApp({
+      ...MONITORING_FIXTURE_ENV,
+      SEQPULSE_RETENTION_DAYS: '30',
+      SEQPULSE_RETENTION_1M_DAYS: '30',
+      SEQPULSE_RETENTION_15M_DAYS: '31',
+    });
     f = await monitoringFixture(t);
   });
   afterAll(() => t.close());
@@ -93,12 +99,19 @@ describe('the samples_1m rollup', () => {
     expect(res.body.series.requests_per_sec.filter((p: { v: number | null }) => p.v !== null)).toHaveLength(1);
   });
 
-  it('are pruned with the raw retention (SEQPULSE_RETENTION_DAYS), day by day', async () => {
+  it('are pruned day by day, each tier at its own retention', async () => {
     await insertSamples(t, f.enterprise, [{ at: '2026-04-03T00:00:30Z' }]);
     await t.app.get(RollupMaintenance).catchUp('0 seconds');
-    // 30 days after 2026-04-02T12:00: the cutoff is 2026-04-02T00:00, so April 1st goes, April 3rd stays.
-    const deleted = await t.app.get(RollupMaintenance).prune(new Date('2026-05-02T12:00:00Z'));
-    expect(deleted).toBe(3 + 2);
+    const quarters = async () =>
+      (await t.db.query(`SELECT count(*)::int AS n FROM samples_15m WHERE project_id = $1 AND bucket < '2026-04-03'`, [f.enterprise]))
+        .rows[0].n;
+    // 30 days after 2026-04-02T12:00: the 1-minute cutoff is 2026-04-02T00:00, so April 1st's minutes go; the
+    // 15-minute tier (31 days) keeps April 1st's quarters one more day.
+    expect(await t.app.get(RollupMaintenance).prune(new Date('2026-05-02T12:00:00Z'))).toBe(3);
     expect((await rollupRows()).filter((r) => r.b.startsWith('04-'))).toEqual([{ b: '04-03 00:00', phase: 'pre', n: 1, s: 10, m: 100 }]);
+    expect(await quarters()).toBe(2);
+    expect(await t.app.get(RollupMaintenance).prune(new Date('2026-05-03T12:00:00Z'))).toBe(2);
+    expect(await quarters()).toBe(0);
+    expect(await rollupRows()).toHaveLength(1 + 1); // April 3rd's minute and the recent one
   });
 });

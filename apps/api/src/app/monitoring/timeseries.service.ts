@@ -5,7 +5,7 @@ import { METRIC_NAMES, OVERVIEW_SPARK_MINUTES } from '@seqpulse/contracts';
 import type { TimeseriesResponse } from '@seqpulse/contracts';
 import { isoSeconds } from '../common/time';
 import type { TimeseriesRequest } from './timeseries.dto';
-import { buildTimeseriesSql, rollupFor, TimeseriesRow } from '../samples/timeseries-sql';
+import { buildTimeseriesSql, rollupFor, TIER_STARTS_SQL, TierStarts, TimeseriesRow } from '../samples/timeseries-sql';
 import { AppConfig } from '../config/app-config';
 import { createQueryPool, sessionStateKept } from '../database/connections';
 import { OperationalMetrics } from '../operational-metrics/operational-metrics';
@@ -24,6 +24,7 @@ import {
 
 /** The last minutes of a sparkline, read at every call (older ones are settled and cached). */
 const SPARK_RECENT_MINUTES = 2;
+const TIER_STARTS_TTL_MS = 60_000;
 
 /**
  * The timeseries query: ONE statement per request, ONE row back. Postgres aggregates the samples per
@@ -35,6 +36,8 @@ const SPARK_RECENT_MINUTES = 2;
 export class TimeseriesService implements OnModuleDestroy {
   private readonly logger = new Logger(TimeseriesService.name);
   private rollups?: Promise<boolean>;
+  /** Where each tier's data starts, for the tier choice; retention moves it once a day, so a minute-old value is fine. */
+  private starts?: { at: number; value: Promise<TierStarts> };
   /**
    * The timeseries statements run as named prepared statements on a pool of their own whose sessions use generic
    * plans: planning this query (partitions, rollups, pending minutes) cost about as much as running it, so each
@@ -48,7 +51,7 @@ export class TimeseriesService implements OnModuleDestroy {
 
   constructor(
     private readonly db: DataSource,
-    private readonly config: AppConfig,
+    config: AppConfig,
     metrics: OperationalMetrics,
     private readonly replica: ReplicaReads,
   ) {
@@ -76,6 +79,15 @@ export class TimeseriesService implements OnModuleDestroy {
     return this.rollups;
   }
 
+  private tierStarts(): Promise<TierStarts> {
+    if (!this.starts || Date.now() - this.starts.at > TIER_STARTS_TTL_MS) {
+      const value = this.db.query(TIER_STARTS_SQL).then(([row]: TierStarts[]) => row);
+      value.catch(() => (this.starts = undefined));
+      this.starts = { at: Date.now(), value };
+    }
+    return this.starts.value;
+  }
+
   async query(projectId: string, req: TimeseriesRequest): Promise<TimeseriesResponse> {
     return JSON.parse(await this.queryJson(projectId, req));
   }
@@ -85,8 +97,9 @@ export class TimeseriesService implements OnModuleDestroy {
    * at 60 s answer has 7,205 points, and building then stringifying them costs more than the query).
    */
   async queryJson(projectId: string, req: TimeseriesRequest): Promise<string> {
-    const coverage = { firstBucket: req.firstBucket, retention: this.config.retention, nowMs: Date.now() };
-    const { sql, params } = buildTimeseriesSql(projectId, req, rollupFor(req.stepS, await this.rollupsAvailable(), coverage));
+    const available = await this.rollupsAvailable();
+    const coverage = available ? { firstBucket: req.firstBucket, starts: await this.tierStarts() } : undefined;
+    const { sql, params } = buildTimeseriesSql(projectId, req, rollupFor(req.stepS, available, coverage));
     const statement = { name: this.statementName(sql), text: sql, values: params };
     const run = (pool: Pool) => pool.query<TimeseriesRow>(statement);
     const { rows } = await this.replica.read('timeseries', req.toMs, run, () => run(this.pool));

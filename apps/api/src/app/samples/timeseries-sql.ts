@@ -39,41 +39,44 @@ export const ROLLUPS = [
 ] as const;
 export type Rollup = (typeof ROLLUPS)[number];
 
-/** Days each tier is kept (AppConfig.retention): raw samples, `samples_1m`, `samples_15m`. */
-export interface TierRetention {
-  raw: number;
-  minute: number;
-  quarter: number;
+/** The oldest instant (epoch s) each tier holds (TIER_STARTS_SQL); null for an empty tier. */
+export interface TierStarts {
+  raw: number | null;
+  minute: number | null;
+  quarter: number | null;
 }
 
-/** What a range needs from the tiers: where it starts (epoch s), and what the tiers still hold now. */
-export interface TierCoverage {
-  firstBucket: number;
-  retention: TierRetention;
-  nowMs: number;
-}
-
-const DAY_S = 86_400;
-/** The oldest instant (epoch s) a tier kept `days` days still holds: retention drops whole UTC days before it. */
-export const tierCutoffS = (days: number, nowMs: number) => Math.floor((nowMs / 1000 - days * DAY_S) / DAY_S) * DAY_S;
+/**
+ * Where each tier starts: the oldest day partition or archived day of the raw samples, the oldest bucket or
+ * archived day of each rollup (index and catalogue lookups only; the service keeps it for a minute).
+ */
+export const TIER_STARTS_SQL = `
+  SELECT extract(epoch FROM least(
+           (SELECT min(to_date(substring(c.relname, 9, 8), 'YYYYMMDD'))::timestamp AT TIME ZONE 'UTC'
+              FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+             WHERE i.inhparent = 'samples'::regclass AND c.relname ~ '^samples_[0-9]{8}$'),
+           (SELECT min(day) FROM samples_archive)))::float8 AS raw,
+         ${ROLLUPS.map((r, i) => `extract(epoch FROM least((SELECT min(bucket) FROM ${r.table}), (SELECT min(day) FROM ${r.table}_archive)))::float8 AS ${i === 0 ? 'quarter' : 'minute'}`).join(',\n         ')}`;
 
 /**
  * The coarsest rollup whose width divides the step (exact then), or null for raw samples. With `coverage`, a range
- * starting before that tier's retention cutoff is read from the next coarser tier that still holds its start
- * (the finest that covers the range): a 15 s step over days older than the raw retention answers one value per
- * minute (the 1-minute means and maxima, each at its minute's first bucket; the other buckets null).
+ * starting before that tier's oldest data, where a coarser tier holds older data (a finer tier is kept for fewer
+ * days: SEQPULSE_RETENTION_*_DAYS), is read from that coarser tier (the finest that covers the range): a 15 s
+ * step over days older than the raw retention answers one value per minute (the 1-minute means and maxima,
+ * each at its minute's first bucket; the other buckets null).
  */
-export function rollupFor(stepS: number, available: boolean, coverage?: TierCoverage): Rollup | null {
+export function rollupFor(stepS: number, available: boolean, coverage?: { firstBucket: number; starts: TierStarts }): Rollup | null {
   if (!available) return null;
+  const starts = coverage?.starts;
   const tiers = [
-    { rollup: null, widthS: 1, days: coverage?.retention.raw },
-    { rollup: ROLLUPS[1], widthS: ROLLUPS[1].widthS, days: coverage?.retention.minute },
-    { rollup: ROLLUPS[0], widthS: ROLLUPS[0].widthS, days: coverage?.retention.quarter },
+    { rollup: null, widthS: 1, start: starts?.raw },
+    { rollup: ROLLUPS[1], widthS: ROLLUPS[1].widthS, start: starts?.minute },
+    { rollup: ROLLUPS[0], widthS: ROLLUPS[0].widthS, start: starts?.quarter },
   ];
   let i = tiers.length - 1;
   while (stepS % tiers[i].widthS !== 0) i--; // the raw tier divides every step
-  const covers = (days: number | undefined) => !coverage || days === undefined || tierCutoffS(days, coverage.nowMs) <= coverage.firstBucket;
-  while (i < tiers.length - 1 && !covers(tiers[i].days)) i++;
+  const older = (a: number | null | undefined, b: number | null | undefined) => a != null && (b == null || a < b);
+  while (coverage && i < tiers.length - 1 && older(coverage.firstBucket, tiers[i].start) && older(tiers[i + 1].start, tiers[i].start)) i++;
   return tiers[i].rollup;
 }
 

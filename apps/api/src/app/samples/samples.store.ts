@@ -90,8 +90,8 @@ const SINCE_SQL = `
 
 /** The last sample of an archive row `a` (elements are in slot order). */
 const LAST_ARCHIVED = [
-  `a.day + (a.slot_ms[array_upper(a.slot_ms, 1)] + a.lag_ms[array_upper(a.lag_ms, 1)]) * interval '1 millisecond'`,
-  ...METRIC_NAMES.map((m) => `a.${m}[array_upper(a.${m}, 1)]`),
+  `a.day + (a.slot_ms[array_upper(a.slot_ms, 1)] + a.lag_ms[array_upper(a.lag_ms, 1)]) * interval '1 millisecond' AS collected_at`,
+  ...METRIC_NAMES.map((m) => `a.${m}[array_upper(a.${m}, 1)] AS ${m}`),
 ].join(', ');
 
 /** Compact NOTIFY form of a sample: [project, env, phase, collected_at ms, ...five values]. */
@@ -275,15 +275,20 @@ export class SamplesStore {
     const rows: ({ project_id: string; env: string; collected_at: Date } & Record<MetricName, number>)[] = await this.db.query(
       `SELECT u.project_id::text, u.env, s.collected_at, ${METRIC_NAMES.map((m) => `s.${m}`).join(', ')}
          FROM unnest($1::uuid[], $2::text[]) AS u(project_id, env)
+         LEFT JOIN LATERAL (
+           SELECT slot_at, collected_at, ${METRIC_NAMES.join(', ')} FROM samples
+            WHERE project_id = u.project_id AND env = u.env
+            ORDER BY slot_at DESC LIMIT 1) l ON true
+         -- the newest archived day, only if it may hold a later sample (a series silent since a compacted day):
+         -- normally an index probe that finds nothing, so no array is read
+         LEFT JOIN LATERAL (
+           SELECT ${LAST_ARCHIVED} FROM ${SAMPLES_ARCHIVE.archive} a
+            WHERE a.project_id = u.project_id AND a.env = u.env AND a.day > coalesce(l.slot_at, '-infinity') - interval '1 day'
+            ORDER BY a.day DESC LIMIT 1) ar ON true
          CROSS JOIN LATERAL (
-           (SELECT collected_at, ${METRIC_NAMES.join(', ')} FROM samples
-             WHERE project_id = u.project_id AND env = u.env
-             ORDER BY slot_at DESC LIMIT 1)
-           UNION ALL -- read only when no live row is left (a series silent since a compacted day)
-           (SELECT ${LAST_ARCHIVED} FROM ${SAMPLES_ARCHIVE.archive} a
-             WHERE a.project_id = u.project_id AND a.env = u.env
-             ORDER BY a.day DESC LIMIT 1)
-           LIMIT 1) s`,
+           SELECT * FROM (SELECT l.collected_at, ${METRIC_NAMES.map((m) => `l.${m}`).join(', ')}
+                          UNION ALL SELECT ar.*) x
+            WHERE x.collected_at IS NOT NULL ORDER BY x.collected_at DESC LIMIT 1) s`,
       [labelArrayLiteral(pairs.map((p) => p.projectId)), labelArrayLiteral(pairs.map((p) => p.env))],
     );
     return rows.map((r) => ({

@@ -7,6 +7,10 @@ export interface BenchHarness {
   startScratchPostgres(prefix?: string): Promise<{ url: string; stop: () => Promise<void> }>;
   /** A new, empty database on that server. */
   freshDatabase(serverUrl: string, prefix: string): Promise<string>;
+  /** The p-th percentile (0–100) of some values. */
+  percentile(values: number[], p: number): number;
+  /** Milliseconds as `12.3 ms`. */
+  fmt(ms: number): string;
 }
 
 export const harness: BenchHarness = require('./harness.mjs');

@@ -106,7 +106,7 @@ async function main(): Promise<void> {
 
   // the reads, before compaction, on the day to be compacted and on the last (live) day
   const pool = new Pool({ connectionString: url, max: 1, options: '-c plan_cache_mode=force_generic_plan' });
-  const project = projects[7].id;
+  const project = projects[Math.min(7, ENVS - 1)].id;
   const reads = (day: number) => [
     {
       label: '24 h at 60 s',
@@ -193,6 +193,13 @@ async function main(): Promise<void> {
     }
     const cell = (t: number[]) => `${harness.fmt(harness.percentile(t, 50))} / ${harness.fmt(harness.percentile(t, 95))}`;
     console.log(`| ${reads(0)[k].label} | ${cell(timings[0])} | ${cell(timings[1])} |`);
+  }
+  if (process.env.BENCH_EXPLAIN) {
+    for (const r of reads(0)) {
+      const { sql, params } = buildTimeseriesSql(project, r.req, rollupFor(r.req.stepS, true));
+      const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params);
+      console.log(plan.map((p: { 'QUERY PLAN': string }) => p['QUERY PLAN']).join('\n'));
+    }
   }
   await pool.end();
   await db.destroy();

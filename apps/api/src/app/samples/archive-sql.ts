@@ -141,9 +141,12 @@ export function liveAndArchivedSql(table: ArchivedTable['live'], range: ArchiveR
   const t = archiveOf(table);
   const s = range.alias;
   const series = [range.project ? `${s}.project_id = ${range.project}` : '', range.env ? `${s}.env = ${range.env}` : ''].filter(Boolean);
-  const shadowed = t.liveWins
-    ? ` AND NOT EXISTS (SELECT 1 FROM ${t.live} l WHERE l.project_id = ${s}.project_id AND l.env = ${s}.env AND l.${t.key} = ${s}.${t.key})`
-    : '';
+  // one series: the live keys of the range, hashed once; every series (the catch-up): a correlated probe
+  const shadowed = !t.liveWins
+    ? ''
+    : range.project && range.env
+      ? ` AND ${s}.${t.key} NOT IN (SELECT l.${t.key} FROM ${t.live} l WHERE l.project_id = ${range.project} AND l.env = ${range.env} AND l.${t.key} >= (${range.lo}) AND l.${t.key} < (${range.hi}))`
+      : ` AND NOT EXISTS (SELECT 1 FROM ${t.live} l WHERE l.project_id = ${s}.project_id AND l.env = ${s}.env AND l.${t.key} = ${s}.${t.key})`;
   const cols = liveColumns(t)
     .map((c) => `${s}.${c}`)
     .join(', ');

@@ -135,8 +135,8 @@ function aggregationSql(rollup: Rollup | null, phaseParam: string | null): strin
   parts.push(`SELECT ${minuteOf}, count(*), ${rawCols} FROM ${rows(
     'samples',
     's',
-    `greatest(${rangeLo} - interval '${MAX_COLLECTION_LAG_S} seconds', ${spanLo})`,
-    `least(${rangeHi}, (SELECT hi FROM span))`,
+    spanLo, // no pending minute: NULL bounds, so no archive row is read
+    '(SELECT hi FROM span)',
     `${inRange('s.collected_at')}
             AND s.slot_at > to_timestamp($4::bigint) - interval '${MAX_COLLECTION_LAG_S} seconds' AND s.slot_at < to_timestamp($5::bigint)
             AND s.collected_at >= (SELECT lo FROM span) AND s.collected_at < (SELECT hi FROM span)

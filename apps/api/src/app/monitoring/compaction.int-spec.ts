@@ -118,7 +118,7 @@ describe('compaction of closed days', () => {
     expect(moved.samples).toBe(dataset('prod', 7).length + dataset('staging', 11).length);
     expect(moved.samples_1m).toBeGreaterThan(2 * 1_440);
     expect(moved.samples_15m).toBeGreaterThan(2 * 96);
-    expect(await liveRows()).toEqual({ raw: 0, minute: 0, quarter: 0, archived: 4 }); // 2 envs × 2 days
+    expect(await liveRows()).toEqual({ raw: 0, minute: 0, quarter: 0, archived: 50 }); // 2 envs × 25 hours
     const [{ bytes }] = (await t.db.query(`SELECT pg_relation_size('samples_20260610') AS bytes`)).rows;
     expect(Number(bytes)).toBe(0); // truncated: no dead rows left for a vacuum
     expect(await answers()).toEqual(before);
@@ -145,7 +145,7 @@ describe('compaction of closed days', () => {
     expect(served).not.toEqual(before);
     const moved = await compaction.compact(COMPACT_AT);
     expect(moved).toEqual({ samples: 1, samples_1m: 2, samples_15m: 2 }); // the minute and quarter of both envs were recomputed
-    expect(await liveRows()).toEqual({ raw: 0, minute: 0, quarter: 0, archived: 4 });
+    expect(await liveRows()).toEqual({ raw: 0, minute: 0, quarter: 0, archived: 50 });
     expect(await answers()).toEqual(served);
     before = served;
   });
@@ -153,9 +153,9 @@ describe('compaction of closed days', () => {
   it('drops a sample re-sent for an archived slot at the merge, and recomputes its minute', async () => {
     const [{ slot_at, collected_at }] = (
       await t.db.query(
-        `SELECT s.slot_at, s.collected_at FROM (SELECT a.day + a.slot_ms[100] * interval '1 millisecond' AS slot_at,
-                a.day + (a.slot_ms[100] + a.lag_ms[100]) * interval '1 millisecond' AS collected_at
-           FROM samples_archive a WHERE a.project_id = $1 AND a.env = 'prod' AND a.day = $2) s`,
+        `SELECT s.slot_at, s.collected_at FROM (SELECT a.period_start + a.slot_ms[100] * interval '1 millisecond' AS slot_at,
+                a.period_start + (a.slot_ms[100] + a.lag_ms[100]) * interval '1 millisecond' AS collected_at
+           FROM samples_archive a WHERE a.project_id = $1 AND a.env = 'prod' AND a.period_start = $2) s`,
         [f.enterprise, `${DAY}T00:00:00Z`],
       )
     ).rows;
@@ -169,7 +169,7 @@ describe('compaction of closed days', () => {
     await compaction.compact(COMPACT_AT);
     await t.app.get(RollupMaintenance).catchUp('0 seconds');
     await compaction.compact(COMPACT_AT);
-    expect(await liveRows()).toEqual({ raw: 0, minute: 0, quarter: 0, archived: 4 });
+    expect(await liveRows()).toEqual({ raw: 0, minute: 0, quarter: 0, archived: 50 });
     expectSameAnswers(await answers(), before);
   });
 
@@ -207,7 +207,7 @@ describe('compaction of closed days', () => {
       await t.db.query(`DROP TRIGGER test_stall ON samples_archive; DROP FUNCTION test_stall()`);
     }
     await compaction.compact(COMPACT_AT, 1);
-    expect(await liveRows()).toEqual({ raw: 0, minute: 0, quarter: 0, archived: 4 });
+    expect(await liveRows()).toEqual({ raw: 0, minute: 0, quarter: 0, archived: 50 });
     expectSameAnswers(await answers(), expected);
     before = expected;
   });
@@ -225,8 +225,8 @@ describe('compaction of closed days', () => {
     const afterDays = (days: number) => new Date(Date.parse('2026-06-11T12:00:00Z') + days * 86_400_000);
     const hourly = () => get({ from: `${DAY}T00:00:00Z`, to: `${DAY}T23:59:59Z`, step: '1h' });
     const hours = await hourly();
-    expect(await tiers()).toEqual({ raw: 4, minute: 4, quarter: 4 });
-    await compaction.pruneArchives(afterDays(30)); // raw: 30 days → June 10th's day goes, the 11th stays
+    expect(await tiers()).toEqual({ raw: 50, minute: 4, quarter: 4 }); // raw: one row per hour
+    await compaction.pruneArchives(afterDays(30)); // raw: 30 days → June 10th's hours go, the 11th's stay
     expect(await tiers()).toEqual({ raw: 2, minute: 4, quarter: 4 });
     expect((await get({ from: `${DAY}T00:00:00Z`, to: `${DAY}T23:59:59Z`, step: '60s' })).series).toEqual(
       before[0] && (before[0] as { series: unknown }).series,

@@ -1,8 +1,10 @@
 import { METRIC_NAMES } from '@seqpulse/contracts';
 
 /**
- * The columnar archive of closed days (migration SamplesArchive): per (project, env, UTC day) one row holding
- * the day's rows of a live table as one array per column. Everything here is derived from the metric catalogue,
+ * The columnar archive of closed days (migration SamplesArchive): per (project, env, period) one row holding the
+ * period's rows of a live table as one array per column; a period is an hour for the raw samples (a 30-minute
+ * read unnests 240 elements, not a day's 5,760) and a UTC day for the rollups (a day at 60 s reads one row).
+ * Everything here is derived from the metric catalogue,
  * like the rest of the store's SQL, so a new metric needs only its columns in a migration.
  */
 
@@ -16,7 +18,7 @@ interface ArchivedColumn {
   /** The archive's array column and its element type. */
   archive: string;
   type: string;
-  /** The element from a live row `l` of the day starting at `$1` (compaction). */
+  /** The element from a live row `l` (compaction). */
   toArchive: string;
   /** The live value from an unnested element `u` of archive row `a` (reads). */
   fromArchive: string;
@@ -25,8 +27,10 @@ interface ArchivedColumn {
 export interface ArchivedTable {
   live: 'samples' | 'samples_1m' | 'samples_15m';
   archive: string;
-  /** The column that places a row in its day (the partition key of `samples`, the bucket of a rollup). */
+  /** The column that places a row in its day and period (the partition key of `samples`, the bucket of a rollup). */
   key: 'slot_at' | 'bucket';
+  /** Seconds per archive row (an hour or a day; a day is a whole number of them). */
+  periodS: number;
   columns: ArchivedColumn[];
   /** Array element order. */
   order: string[];
@@ -55,11 +59,16 @@ const phase: ArchivedColumn = {
   fromArchive: `CASE WHEN u.post THEN 'post' ELSE 'pre' END`,
 };
 const ms = (expr: string) => `round(extract(epoch FROM ${expr}) * 1000)::int4`;
+/** The start of the period of width `seconds` containing `expr` (UTC, whatever the session's time zone). */
+const periodOf = (expr: string, seconds: number) => `to_timestamp(floor(date_part('epoch', ${expr}) / ${seconds}) * ${seconds})`;
+const HOUR_S = 3_600;
+const DAY_S = 86_400;
 
 export const SAMPLES_ARCHIVE: ArchivedTable = {
   live: 'samples',
   archive: 'samples_archive',
   key: 'slot_at',
+  periodS: HOUR_S,
   columns: [
     phase,
     // timestamps to the millisecond (the collector writes epoch milliseconds)
@@ -67,15 +76,15 @@ export const SAMPLES_ARCHIVE: ArchivedTable = {
       live: 'slot_at',
       archive: 'slot_ms',
       type: 'int4',
-      toArchive: ms('l.slot_at - $1::timestamptz'),
-      fromArchive: `a.day + u.slot_ms * interval '1 millisecond'`,
+      toArchive: ms(`l.slot_at - ${periodOf('l.slot_at', HOUR_S)}`),
+      fromArchive: `a.period_start + u.slot_ms * interval '1 millisecond'`,
     },
     {
       live: 'collected_at',
       archive: 'lag_ms',
       type: 'int4',
       toArchive: ms('l.collected_at - l.slot_at'),
-      fromArchive: `a.day + (u.slot_ms + u.lag_ms) * interval '1 millisecond'`,
+      fromArchive: `a.period_start + (u.slot_ms + u.lag_ms) * interval '1 millisecond'`,
     },
     ...METRIC_NAMES.map((m) => same(m, 'float8')),
   ],
@@ -88,14 +97,15 @@ const rollupArchive = (live: 'samples_1m' | 'samples_15m'): ArchivedTable => ({
   live,
   archive: `${live}_archive`,
   key: 'bucket',
+  periodS: DAY_S,
   columns: [
     phase,
     {
       live: 'bucket',
       archive: 'bucket_s',
       type: 'int4',
-      toArchive: `extract(epoch FROM l.bucket - $1::timestamptz)::int4`,
-      fromArchive: `a.day + u.bucket_s * interval '1 second'`,
+      toArchive: `extract(epoch FROM l.bucket - ${periodOf('l.bucket', DAY_S)})::int4`,
+      fromArchive: `a.period_start + u.bucket_s * interval '1 second'`,
     },
     ...ROLLUP_AGGREGATE_COLUMNS.map((c) => same(c, c === 'n' ? 'int4' : 'float8')),
   ],
@@ -111,7 +121,7 @@ export const archiveOf = (live: ArchivedTable['live']): ArchivedTable => ARCHIVE
 export interface ArchiveRange {
   project?: string;
   env?: string;
-  /** Bounds of the key column (SQL timestamptz expressions, `lo` ≤ key < `hi`): only the archive days they touch are read. */
+  /** Bounds of the key column (SQL timestamptz expressions, `lo` ≤ key < `hi`): only the archive periods they touch are read. */
   lo: string;
   hi: string;
 }
@@ -123,17 +133,17 @@ export const liveColumns = (t: ArchivedTable) => ['project_id', 'env', ...t.colu
 const unnested = (t: ArchivedTable) =>
   `${t.archive} a CROSS JOIN LATERAL unnest(${t.columns.map((c) => `a.${c.archive}`).join(', ')}) AS u(${t.columns.map((c) => c.archive).join(', ')})`;
 
-/** The archived rows of a range, with the live table's columns: only the archive rows of the days it touches. */
+/** The archived rows of a range, with the live table's columns: only the archive rows of the periods it touches. */
 export function archivedRowsSql(t: ArchivedTable, range: ArchiveRange): string {
   const series = [range.project ? `a.project_id = ${range.project}` : '', range.env ? `a.env = ${range.env}` : ''].filter(Boolean);
   return `SELECT a.project_id, a.env, ${t.columns.map((c) => `${c.fromArchive} AS ${c.live}`).join(', ')}
             FROM ${unnested(t)}
-           WHERE ${[...series, `a.day > (${range.lo}) - interval '1 day'`, `a.day < (${range.hi})`].join(' AND ')}`;
+           WHERE ${[...series, `a.period_start > (${range.lo}) - interval '${t.periodS} seconds'`, `a.period_start < (${range.hi})`].join(' AND ')}`;
 }
 
 /**
  * THE way to read a table that may hold closed days: the rows of the live table UNION ALL the unnested archive
- * rows of the days the range touches, as one derived table `alias` with the live table's columns. `where` (over
+ * rows of the periods the range touches, as one derived table `alias` with the live table's columns. `where` (over
  * `alias`) is applied to both parts, so the live part keeps its partition pruning and primary-key range; on a
  * rollup, a bucket recomputed since its day was archived (a late sample) is read from the live table only.
  */
@@ -158,15 +168,15 @@ export function liveAndArchivedSql(table: ArchivedTable['live'], range: ArchiveR
 /**
  * Moves the rows of one UTC day ($1) of a batch of series ($2 projects, $3 envs) from the live table into the
  * archive, in ONE statement (so a crash leaves either the batch archived or nothing changed): delete the live
- * rows, merge them with the archive row of that day if one exists (a late sample after an earlier pass), write
- * the archive row. A raw sample re-sent for a slot already archived is dropped, and its minute marked pending
+ * rows, merge them with the archive rows of their periods if they exist (a late sample after an earlier pass),
+ * write the archive rows. A raw sample re-sent for a slot already archived is dropped, and its minute marked pending
  * again so the rollups forget it. Returns how many live rows moved.
  */
 export function compactionSql(t: ArchivedTable, rollupsPending: boolean): string {
   const cols = t.columns.map((c) => c.archive);
   const pairs = `(SELECT * FROM unnest($2::uuid[], $3::text[]) AS p(project_id, env))`;
   const sameElement = (x: string, y: string) =>
-    `${x}.project_id = ${y}.project_id AND ${x}.env = ${y}.env AND ${x}.${t.identity} = ${y}.${t.identity}`;
+    `${x}.project_id = ${y}.project_id AND ${x}.env = ${y}.env AND ${x}.period_start = ${y}.period_start AND ${x}.${t.identity} = ${y}.${t.identity}`;
   const merged = t.liveWins
     ? `SELECT * FROM fresh UNION ALL
        SELECT * FROM kept k WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE ${sameElement('f', 'k')})`
@@ -176,7 +186,7 @@ export function compactionSql(t: ArchivedTable, rollupsPending: boolean): string
     !t.liveWins && rollupsPending
       ? `, repending AS (
     INSERT INTO samples_rollup_pending (minute)
-    SELECT DISTINCT to_timestamp(floor(date_part('epoch', $1::timestamptz + (f.slot_ms + f.lag_ms) * interval '1 millisecond') / 60) * 60)
+    SELECT DISTINCT to_timestamp(floor(date_part('epoch', f.period_start + (f.slot_ms + f.lag_ms) * interval '1 millisecond') / 60) * 60)
       FROM fresh f WHERE EXISTS (SELECT 1 FROM kept k WHERE ${sameElement('k', 'f')})
   )`
       : '';
@@ -187,19 +197,19 @@ export function compactionSql(t: ArchivedTable, rollupsPending: boolean): string
        AND l.${t.key} >= $1::timestamptz AND l.${t.key} < $1::timestamptz + interval '1 day'
     RETURNING l.*
   ), fresh AS (
-    SELECT l.project_id, l.env, ${t.columns.map((c) => `${c.toArchive} AS ${c.archive}`).join(', ')} FROM moved l
+    SELECT l.project_id, l.env, ${periodOf(`l.${t.key}`, t.periodS)} AS period_start, ${t.columns.map((c) => `${c.toArchive} AS ${c.archive}`).join(', ')} FROM moved l
   ), kept AS (
-    SELECT a.project_id, a.env, ${cols.map((c) => `u.${c}`).join(', ')}
+    SELECT a.project_id, a.env, a.period_start, ${cols.map((c) => `u.${c}`).join(', ')}
       FROM ${unnested(t)}
-     WHERE a.day = $1::timestamptz AND (a.project_id, a.env) IN ${pairs}
+     WHERE a.period_start >= $1::timestamptz AND a.period_start < $1::timestamptz + interval '1 day' AND (a.project_id, a.env) IN ${pairs}
   ), merged AS (
     ${merged}
   )${repending}, stored AS (
-    INSERT INTO ${t.archive} AS a (project_id, env, day, ${cols.join(', ')})
-    SELECT m.project_id, m.env, $1::timestamptz, ${cols.map((c) => `array_agg(m.${c} ORDER BY ${t.order.map((o) => `m.${o}`).join(', ')})`).join(', ')}
+    INSERT INTO ${t.archive} AS a (project_id, env, period_start, ${cols.join(', ')})
+    SELECT m.project_id, m.env, m.period_start, ${cols.map((c) => `array_agg(m.${c} ORDER BY ${t.order.map((o) => `m.${o}`).join(', ')})`).join(', ')}
       FROM merged m
-     GROUP BY m.project_id, m.env
-    ON CONFLICT (project_id, env, day) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}
+     GROUP BY m.project_id, m.env, m.period_start
+    ON CONFLICT (project_id, env, period_start) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM moved)::int AS moved, (SELECT count(*) FROM stored)::int AS archived`;

@@ -57,7 +57,7 @@ export class SamplesCompaction {
     for (const table of ARCHIVED_TABLES) {
       if (!(await this.exists(table.archive))) continue;
       const cutoff = new Date(startOfUtcDay(now.getTime() - keep[table.live] * DAY_MS));
-      deleted += Number((await this.db.query(`DELETE FROM ${table.archive} WHERE day < $1`, [cutoff]))[1]) || 0;
+      deleted += Number((await this.db.query(`DELETE FROM ${table.archive} WHERE period_start < $1`, [cutoff]))[1]) || 0;
     }
     return deleted;
   }

@@ -90,7 +90,7 @@ const SINCE_SQL = `
 
 /** The last sample of an archive row `a` (elements are in slot order). */
 const LAST_ARCHIVED = [
-  `a.day + (a.slot_ms[array_upper(a.slot_ms, 1)] + a.lag_ms[array_upper(a.lag_ms, 1)]) * interval '1 millisecond' AS collected_at`,
+  `a.period_start + (a.slot_ms[array_upper(a.slot_ms, 1)] + a.lag_ms[array_upper(a.lag_ms, 1)]) * interval '1 millisecond' AS collected_at`,
   ...METRIC_NAMES.map((m) => `a.${m}[array_upper(a.${m}, 1)] AS ${m}`),
 ].join(', ');
 
@@ -279,12 +279,12 @@ export class SamplesStore {
            SELECT slot_at, collected_at, ${METRIC_NAMES.join(', ')} FROM samples
             WHERE project_id = u.project_id AND env = u.env
             ORDER BY slot_at DESC LIMIT 1) l ON true
-         -- the newest archived day, only if it may hold a later sample (a series silent since a compacted day):
+         -- the newest archived hour, only if it may hold a later sample (a series silent since a compacted day):
          -- normally an index probe that finds nothing, so no array is read
          LEFT JOIN LATERAL (
            SELECT ${LAST_ARCHIVED} FROM ${SAMPLES_ARCHIVE.archive} a
-            WHERE a.project_id = u.project_id AND a.env = u.env AND a.day > coalesce(l.slot_at, '-infinity') - interval '1 day'
-            ORDER BY a.day DESC LIMIT 1) ar ON true
+            WHERE a.project_id = u.project_id AND a.env = u.env AND a.period_start > coalesce(l.slot_at, '-infinity') - interval '1 hour'
+            ORDER BY a.period_start DESC LIMIT 1) ar ON true
          CROSS JOIN LATERAL (
            SELECT * FROM (SELECT l.collected_at, ${METRIC_NAMES.map((m) => `l.${m}`).join(', ')}
                           UNION ALL SELECT ar.*) x

@@ -55,8 +55,8 @@ export const TIER_STARTS_SQL = `
            (SELECT min(to_date(substring(c.relname, 9, 8), 'YYYYMMDD'))::timestamp AT TIME ZONE 'UTC'
               FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
              WHERE i.inhparent = 'samples'::regclass AND c.relname ~ '^samples_[0-9]{8}$'),
-           (SELECT min(day) FROM samples_archive)))::float8 AS raw,
-         ${ROLLUPS.map((r, i) => `extract(epoch FROM least((SELECT min(bucket) FROM ${r.table}), (SELECT min(day) FROM ${r.table}_archive)))::float8 AS ${i === 0 ? 'quarter' : 'minute'}`).join(',\n         ')}`;
+           (SELECT min(period_start) FROM samples_archive)))::float8 AS raw,
+         ${ROLLUPS.map((r, i) => `extract(epoch FROM least((SELECT min(bucket) FROM ${r.table}), (SELECT min(period_start) FROM ${r.table}_archive)))::float8 AS ${i === 0 ? 'quarter' : 'minute'}`).join(',\n         ')}`;
 
 /**
  * The coarsest rollup whose width divides the step (exact then), or null for raw samples. With `coverage`, a range

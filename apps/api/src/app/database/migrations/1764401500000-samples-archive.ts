@@ -23,9 +23,9 @@ const ARCHIVES: { table: string; live: string; columns: string[] }[] = [
 ];
 
 /**
- * Columnar archive of closed days (docs/architecture.md, "Compaction of closed days"): per (project, env, UTC
- * day) ONE row holding every row of that day of `samples`, `samples_1m` or `samples_15m` as one array per
- * column (float8 values kept exactly). The arrays are TOASTed and compressed: with lz4 where the server was
+ * Columnar archive of closed days (docs/architecture.md, "Compaction of closed days"): per (project, env,
+ * period: an hour of `samples`, a UTC day of `samples_1m` / `samples_15m`) ONE row holding every row of that
+ * period as one array per column (float8 values kept exactly). The arrays are TOASTed and compressed: with lz4 where the server was
  * built with it (Debian's postgresql), else pglz.
  */
 export class SamplesArchive1764401500000 implements MigrationInterface {
@@ -42,11 +42,11 @@ export class SamplesArchive1764401500000 implements MigrationInterface {
         CREATE TABLE ${archive.table} (
           project_id uuid NOT NULL,
           env text NOT NULL,
-          day timestamptz NOT NULL,
+          period_start timestamptz NOT NULL,
           ${archive.columns.join(',\n          ')},
-          PRIMARY KEY (project_id, env, day)
+          PRIMARY KEY (project_id, env, period_start)
         )`);
-      await q.query(`CREATE INDEX ${archive.table}_day_idx ON ${archive.table} (day)`);
+      await q.query(`CREATE INDEX ${archive.table}_period_idx ON ${archive.table} (period_start)`);
       if (lz4) {
         const names = archive.columns.map((c) => c.split(' ')[0]);
         await q.query(`ALTER TABLE ${archive.table} ${names.map((n) => `ALTER COLUMN ${n} SET COMPRESSION lz4`).join(', ')}`);

@@ -1,6 +1,25 @@
 import { ConfigError, DEMO_ADMIN, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
+  it('keeps each tier of samples its own days: raw 30, 1 min 90, 15 min 400, the former single setting naming the raw days', () => {
+    expect(loadConfig({}).retention).toEqual({ raw: 30, minute: 90, quarter: 400 });
+    expect(loadConfig({ SEQPULSE_RETENTION_DAYS: '45' }).retention).toEqual({ raw: 45, minute: 90, quarter: 400 });
+    expect(loadConfig({ SEQPULSE_RETENTION_DAYS: '120' }).retention).toEqual({ raw: 120, minute: 120, quarter: 400 });
+    expect(
+      loadConfig({ SEQPULSE_RETENTION_DAYS: '45', SEQPULSE_RETENTION_RAW_DAYS: '7', SEQPULSE_RETENTION_1M_DAYS: '14' }).retention,
+    ).toEqual({
+      raw: 7,
+      minute: 14,
+      quarter: 400,
+    });
+    expect(() => loadConfig({ SEQPULSE_RETENTION_RAW_DAYS: '60', SEQPULSE_RETENTION_1M_DAYS: '30' })).toThrow(
+      /SEQPULSE_RETENTION_1M_DAYS: must be at least/,
+    );
+    expect(() => loadConfig({ SEQPULSE_RETENTION_15M_DAYS: '80' })).toThrow(
+      /SEQPULSE_RETENTION_15M_DAYS: must be at least the 1-minute retention \(90 days\)/,
+    );
+  });
+
   it('runs the demo on the embedded database: loopback only, private targets, the demo administrator', () => {
     const c = loadConfig({});
     expect(c.PORT).toBe(3000);

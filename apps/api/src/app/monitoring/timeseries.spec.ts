@@ -146,6 +146,21 @@ describe('rollup choice', () => {
     expect(rollupFor(3600, false)).toBeNull();
   });
 
+  it('falls back to the next coarser tier when the range starts before the tier holds data and a coarser one reaches further', () => {
+    const day = 86_400;
+    const starts = { raw: 100 * day, minute: 40 * day, quarter: 10 * day };
+    expect(rollupFor(15, true, { firstBucket: 120 * day, starts })).toBeNull();
+    expect(rollupFor(15, true, { firstBucket: 50 * day, starts })?.table).toBe('samples_1m');
+    expect(rollupFor(30, true, { firstBucket: 20 * day, starts })?.table).toBe('samples_15m');
+    expect(rollupFor(60, true, { firstBucket: 50 * day, starts })?.table).toBe('samples_1m');
+    expect(rollupFor(60, true, { firstBucket: 30 * day, starts })?.table).toBe('samples_15m');
+    expect(rollupFor(60, true, { firstBucket: 5 * day, starts })?.table).toBe('samples_15m'); // nothing reaches further
+    // every tier starting together (a new installation): a range before the first sample stays at its step's tier
+    const fresh = { raw: 100 * day, minute: 100 * day, quarter: 100 * day };
+    expect(rollupFor(15, true, { firstBucket: 90 * day, starts: fresh })).toBeNull();
+    expect(rollupFor(15, true, { firstBucket: 90 * day, starts: { raw: 100 * day, minute: null, quarter: null } })).toBeNull();
+  });
+
   it('computes exact means (Σsum / Σn) and the max of maxes; pending minutes from the raw samples', async () => {
     const req = await parse({ from: '2026-11-21T11:00:00Z', to: '2026-11-28T11:00:00Z', step: '1h', phase: 'post' });
     const { sql, params } = buildTimeseriesSql('p', req, rollupFor(3600, true));

@@ -3,7 +3,7 @@
 // and the time-series latency of a compacted day against a live one, through the real store code.
 //   node bench/storage.bench.mjs
 //   BENCH_ENVS=100 BENCH_DAYS=3 node bench/storage.bench.mjs
-//   BENCH_DATABASE_URL=postgres://… node bench/storage.bench.mjs   (e.g. Debian's postgresql, built with lz4)
+//   BENCH_DATABASE_URL=postgres://… BENCH_COMPRESSION=lz4 node bench/storage.bench.mjs   (a server built with lz4, e.g. Debian's)
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -6,6 +6,12 @@
 //
 //   npx nx build api && node bench/overview.bench.mjs
 //   BENCH_PROJECTS=500 BENCH_REQUESTS=50 node bench/overview.bench.mjs
+//
+// BENCH_BROWSER=1 (needs the built dashboard, `npx nx build dashboard`, and Debian's chromium) then opens the overview
+// page of the same 200 projects in headless Chromium BENCH_LOADS (3) times, as a signed-in user arriving on it (the
+// app started, then the overview opened from the app's own navigation), and prints the long tasks (> 50 ms) from the
+// navigation to 2 s after the last row is drawn; then the same as a full page load (the app's start included); plus
+// one 15 s refresh of the page.
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import pg from 'pg';
@@ -83,6 +89,66 @@ async function explainSparklines(db, ownerId) {
     end,
   ]);
   console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
+}
+
+/** Long tasks of the overview page in Chromium (see the header). */
+async function browserPass(apiUrl) {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost'],
+  });
+  try {
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
+    await page.addInitScript(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+      }).observe({ type: 'longtask', buffered: true });
+    });
+    await page.goto(`${apiUrl}/app/login`);
+    await page.getByLabel('Email').fill(OWNER.email);
+    await page.getByLabel('Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/app\/(overview|projects)/);
+    const rowsDrawn = () =>
+      page.waitForFunction((n) => document.querySelectorAll('tbody tr app-sparkline').length >= n, PROJECTS * 2 * 5, { timeout: 60_000 });
+    const tasksSince = (t) =>
+      page.evaluate((from) => window.__longTasks.filter((x) => x.start + x.duration >= from).map((x) => Math.round(x.duration)), t);
+    const loads = [];
+    for (let i = 0; i < Number(process.env.BENCH_LOADS ?? 3); i++) {
+      // from another page of the app to the overview through its own navigation (the app is started)
+      await page.goto(`${apiUrl}/app/projects`);
+      await page.waitForSelector('a[href="/app/overview"]');
+      await page.waitForTimeout(1000);
+      const since = await page.evaluate(() => performance.now());
+      const began = performance.now();
+      await page.locator('a[href="/app/overview"]').first().click();
+      await rowsDrawn();
+      const drawnMs = performance.now() - began;
+      await page.waitForTimeout(2000);
+      loads.push({ how: 'opened from the app', drawnMs, tasks: await tasksSince(since) });
+      // a full page load of the overview (the app's start included)
+      const loadBegan = performance.now();
+      await page.goto(`${apiUrl}/app/overview`);
+      await rowsDrawn();
+      const loadDrawnMs = performance.now() - loadBegan;
+      await page.waitForTimeout(2000);
+      loads.push({ how: 'page load (app start included)', drawnMs: loadDrawnMs, tasks: await tasksSince(0) });
+    }
+    // one live refresh (every 15 s) of the page with every row drawn
+    const since = await page.evaluate(() => performance.now());
+    await page.waitForResponse((r) => r.url().endsWith('/monitoring/enterprise/overview'), { timeout: 30_000 });
+    await page.waitForTimeout(2000);
+    const refresh = await tasksSince(since);
+    console.log('\n| overview in Chromium, 200 × 2 rows | all rows drawn after | long tasks > 50 ms (ms) |');
+    console.log('|---|---|---|');
+    for (const l of loads) console.log(`| ${l.how} | ${fmt(l.drawnMs)} | ${l.tasks.join(', ') || 'none'} |`);
+    console.log(`| a 15 s refresh | — | ${refresh.join(', ') || 'none'} |`);
+  } finally {
+    await browser.close();
+  }
 }
 
 async function main() {
@@ -164,6 +230,7 @@ async function main() {
     console.log(
       `| ${PROJECTS} × 2 | ${REQUESTS} | ${(bytes / 1024).toFixed(0)} kB JSON | ${fmt(percentile(serverMs, 50))} | ${fmt(percentile(serverMs, 95))} | ${fmt(percentile(client, 50))} | ${fmt(percentile(client, 95))} | ${cpuApi.toFixed(1)} + ${cpuPg.toFixed(1)} ms | ${(recorded / REQUESTS).toFixed(0)} |`,
     );
+    if (process.env.BENCH_BROWSER) await browserPass(api.url);
   } finally {
     await db.end();
     await api.stop();

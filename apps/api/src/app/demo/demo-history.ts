@@ -80,7 +80,7 @@ export class DemoHistory {
       });
       lap('rows', since);
       since = performance.now();
-      stored += await this.samples.insertBatch(batch, { announce: false });
+      stored += await this.samples.backfillHistory(batch);
       lap('writes', since);
     }
     await this.alerts.recordResolved(alerts);

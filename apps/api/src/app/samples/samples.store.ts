@@ -154,6 +154,38 @@ const INSERT_SQL = insertSql(true);
 const INSERT_SILENT_SQL = insertSql(false);
 
 /**
+ * The bulk path of a history backfill (the demo's past): the same rows, idempotency and phase as `insertSql`, but
+ * the phase comes from ONE join per statement instead of a probe per row: the observation windows of the batch's
+ * envs that overlap its time span are merged once into a multirange per env (`range_agg`), and each row is looked up
+ * in its env's multirange (a binary search). Same answer as the live path: a sample is `post` when a finished
+ * deployment's window `[finished_at, post_until)` contains it (the newest finished deployment decides there; its
+ * window ends last, one window length per project). Nothing is announced: no live stream needs the past.
+ */
+const BACKFILL_SQL = `
+  WITH input AS MATERIALIZED (
+    SELECT u.project_id, u.env, to_timestamp(u.slot_ms / 1000) AS slot_at, to_timestamp(u.collected_ms / 1000) AS collected_at,
+           ${METRIC_NAMES.map((m) => `u.${m}`).join(', ')}
+      FROM unnest($1::uuid[], $2::text[], $3::float8[], $4::float8[], ${METRIC_NAMES.map((_, i) => `$${i + 5}::float8[]`).join(', ')})
+        AS u(project_id, env, slot_ms, collected_ms, ${METRIC_NAMES.join(', ')})
+  ), span AS (
+    SELECT min(collected_at) AS lo, max(collected_at) AS hi FROM input
+  ), windows AS (
+    SELECT d.project_id, d.env, range_agg(tstzrange(d.finished_at, d.post_until, '[)')) AS post
+      FROM deployment_windows d, span
+     WHERE (d.project_id, d.env) IN (SELECT DISTINCT project_id, env FROM input)
+       AND d.finished_at <= span.hi AND d.post_until > span.lo
+     GROUP BY d.project_id, d.env
+  ), stored AS (
+    INSERT INTO samples (project_id, env, phase, slot_at, collected_at, ${METRIC_NAMES.join(', ')})
+    SELECT i.project_id, i.env, CASE WHEN w.post @> i.collected_at THEN 'post' ELSE 'pre' END,
+           i.slot_at, i.collected_at, ${METRIC_NAMES.map((m) => `i.${m}`).join(', ')}
+      FROM input i LEFT JOIN windows w ON w.project_id = i.project_id AND w.env = i.env
+    ON CONFLICT (project_id, env, slot_at) DO NOTHING
+    RETURNING 1
+  )
+  SELECT count(*)::int AS stored FROM stored`;
+
+/**
  * The time-series store. Writes are batched (one statement per batch), idempotent per poll slot, label the
  * `phase` in SQL from the deployments table, and announce new rows on `seqpulse_samples` for live streams.
  */
@@ -168,17 +200,28 @@ export class SamplesStore {
 
   /** Stores a batch; returns how many rows were new (a slot already stored is left as it was). */
   async insertBatch(batch: NewSample[], options: { announce?: boolean } = {}): Promise<number> {
+    return this.write(batch, (options.announce ?? true) ? INSERT_SQL : INSERT_SILENT_SQL);
+  }
+
+  /**
+   * Stores a backfill of the past (the demo's history, a day of several envs per call): as `insertBatch` without
+   * the announcement, with the phase labelled by one join per statement (`BACKFILL_SQL`). Returns how many rows were new.
+   */
+  async backfillHistory(batch: NewSample[]): Promise<number> {
+    return this.write(batch, BACKFILL_SQL);
+  }
+
+  private async write(batch: NewSample[], sql: string): Promise<number> {
     const samples = this.withinCollectionLag(batch);
     if (samples.length === 0) return 0;
-    const announce = options.announce ?? true;
     let stored: number;
     try {
-      stored = await this.insert(samples, announce);
+      stored = await this.insert(samples, sql);
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION) throw error;
       const times = samples.map((s) => s.slotAt.getTime());
       await this.ensurePartitions(new Date(Math.min(...times)), new Date(Math.max(...times)));
-      stored = await this.insert(samples, announce);
+      stored = await this.insert(samples, sql);
     }
     this.metrics.count('samplesWritten', {}, stored);
     return stored;
@@ -189,16 +232,16 @@ export class SamplesStore {
    * so Postgres works on it with more than one core. Safe because every write is idempotent per slot: if one part
    * fails, the caller retries the whole batch and the parts already stored are no-ops.
    */
-  private async insert(samples: NewSample[], announce: boolean): Promise<number> {
-    if (samples.length < PARALLEL_WRITE_MIN_ROWS * PARALLEL_WRITES) return this.insertStatement(samples, announce);
+  private async insert(samples: NewSample[], sql: string): Promise<number> {
+    if (samples.length < PARALLEL_WRITE_MIN_ROWS * PARALLEL_WRITES) return this.insertStatement(samples, sql);
     const size = Math.ceil(samples.length / PARALLEL_WRITES);
     const parts = Array.from({ length: PARALLEL_WRITES }, (_, i) => samples.slice(i * size, (i + 1) * size));
-    const stored = await Promise.all(parts.map((part) => this.insertStatement(part, announce)));
+    const stored = await Promise.all(parts.map((part) => this.insertStatement(part, sql)));
     return stored.reduce((a, b) => a + b, 0);
   }
 
-  private async insertStatement(samples: NewSample[], announce: boolean): Promise<number> {
-    const [row]: { stored: number }[] = await this.db.query(announce ? INSERT_SQL : INSERT_SILENT_SQL, [
+  private async insertStatement(samples: NewSample[], sql: string): Promise<number> {
+    const [row]: { stored: number }[] = await this.db.query(sql, [
       labelArrayLiteral(samples.map((s) => s.projectId)),
       labelArrayLiteral(samples.map((s) => s.env)),
       arrayLiteral(samples.map((s) => s.slotAt.getTime())),

@@ -18,6 +18,7 @@ import { CHART_RENDERER } from '../chart-renderer';
 import { ChartTheme, LIGHT_CHART_THEME } from '../chart-theme';
 import { ChartFrameScheduler } from '../frame-scheduler';
 import { LegendStatsComponent } from '../legend-stats/legend-stats.component';
+import { overlaysDrawnAlike } from '../overlays-in-window';
 import { seriesStats } from '../series-stats';
 
 /** A drag shorter than this is a click (tooltips, crosshair), not a zoom. */
@@ -43,6 +44,18 @@ interface Structure {
   threshold: number | null;
   overlays: readonly ChartOverlay[];
   utc: boolean;
+}
+
+/** Two structures that draw the same chart inside the window (overlay lists compared by what they draw there). */
+function drawnAlike(a: Structure, b: Structure, window: TimeWindow): boolean {
+  return (
+    a === b ||
+    (a.metric === b.metric &&
+      a.theme === b.theme &&
+      a.threshold === b.threshold &&
+      a.utc === b.utc &&
+      overlaysDrawnAlike(a.overlays, b.overlays, window))
+  );
 }
 
 /**
@@ -164,6 +177,8 @@ export class MetricChartComponent {
   );
   private chart: ECharts | null = null;
   private redrawPending = false;
+  /** A scheduled merge must redraw the deployment markers too. */
+  private markersStale = false;
   private drawn: { frame: SeriesFrame; structure: Structure; deployments: readonly DeploymentMarker[] } | null = null;
 
   constructor() {
@@ -200,39 +215,50 @@ export class MetricChartComponent {
     if (!frame) return;
     const chart = this.chart && !this.chart.isDisposed() ? this.chart : null;
     const previous = this.drawn;
-    this.drawn = { frame, structure, deployments };
     if (!chart) {
+      this.drawn = { frame, structure, deployments };
       // not created yet: the echarts directive draws this option when it creates the chart
       this.initialOption.set(this.build(frame, structure, deployments));
       return;
     }
-    const newFrame = previous?.frame !== frame;
     // while a redraw waits for its frame, a merge would replace it: redraw again with the newer data instead
-    if (!this.redrawPending && previous?.structure === structure) {
+    const kept = previous && !this.redrawPending && drawnAlike(previous.structure, structure, frame.window) ? previous.structure : null;
+    // the structure the chart holds (regionAtTime reads its overlays)
+    this.drawn = { frame, structure: kept ?? structure, deployments };
+    if (kept) {
       // Same axes, lines and marks: merge what changed into the drawn chart (new points and window, new deployment
       // markers). A new range (zoom, pan, preset) is merged too: rebuilding every component of five charts
-      // (`notMerge`) was most of a zoom's long tasks.
-      const patch = newFrame
-        ? (seriesPatch(frame.points, frame.window) as { series: Record<string, unknown>[] })
-        : { series: [{ id: SERIES_ID }] };
-      if (previous.deployments !== deployments || (newFrame && !frame.live))
-        patch.series[0]['markLine'] = { data: markLineData({ ...structure, deployments, window: frame.window }) };
+      // (`notMerge`) was most of a zoom's long tasks; so is rebuilding them for overlay lists read again for the
+      // new range that draw the same inside it.
+      const newFrame = previous?.frame !== frame;
+      const markers = previous?.deployments !== deployments || (newFrame && !frame.live);
+      const patch = (withMarkers: boolean) => {
+        const option = newFrame
+          ? (seriesPatch(frame.points, frame.window) as { series: Record<string, unknown>[] })
+          : { series: [{ id: SERIES_ID }] as Record<string, unknown>[] };
+        if (withMarkers) option.series[0]['markLine'] = { data: markLineData({ ...kept, deployments, window: frame.window }) };
+        return option;
+      };
       if (!newFrame) {
-        chart.setOption(patch, { lazyUpdate: true });
+        if (markers) chart.setOption(patch(true), { lazyUpdate: true });
         return;
       }
+      // a newer frame replaces a pending one: the markers it was to redraw are redrawn with it
+      this.markersStale ||= markers;
       // one chart per animation frame: five charts updated in one task would make one long task
       this.scheduler.schedule(this.key(), () => {
-        if (!chart.isDisposed()) chart.setOption(patch, { silent: true });
+        const withMarkers = this.markersStale;
+        this.markersStale = false;
+        if (!chart.isDisposed()) chart.setOption(patch(withMarkers), { silent: true });
       });
       return;
     }
-    // a redraw (new theme, threshold, overlays, time zone) goes through the frame scheduler too
-    const option = this.build(frame, structure, deployments);
+    // a redraw (new theme, threshold, overlays, time zone) goes through the frame scheduler too, built there
     this.redrawPending = true;
     this.scheduler.schedule(this.key(), () => {
       this.redrawPending = false;
-      if (!chart.isDisposed()) chart.setOption(option, { notMerge: true });
+      this.markersStale = false;
+      if (!chart.isDisposed()) chart.setOption(this.build(frame, structure, deployments), { notMerge: true });
     });
   }
 

@@ -1,11 +1,15 @@
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { RouterLink } from '@angular/router';
 import { METRIC_NAMES, METRICS, MetricName } from '@seqpulse/contracts';
 import { SparklineComponent } from '../../charts/sparkline/sparkline.component';
 import { formatDuration, formatMetric } from '../../core/format';
+import { progressiveCount } from '../../core/progressive-count';
 import { ThemeService } from '../../core/theme.service';
 import { HEALTH_LABEL, OverviewRow, OverviewSort } from './overview-rows';
 import { OverviewStore } from './overview.store';
+
+/** Rows drawn per animation frame while a long overview is first drawn (each row: five sparklines). */
+const ROWS_PER_FRAME = 25;
 
 const NOT_MONITORED: Record<string, string> = {
   plan_not_enterprise: 'Needs the Enterprise plan',
@@ -31,6 +35,12 @@ export class OverviewPage {
     { id: 'name', label: 'Name' },
     { id: 'age', label: 'Oldest data first' },
   ];
+  /** The rows drawn so far: a few hundred are drawn a screenful per frame (no long task), the first screen first. */
+  private readonly shownCount = progressiveCount(
+    computed(() => this.store.rows().length),
+    ROWS_PER_FRAME,
+  );
+  protected readonly shownRows = computed(() => this.store.rows().slice(0, this.shownCount()));
 
   protected value(row: OverviewRow, metric: MetricName): string {
     return formatMetric(metric, row.values?.[metric] ?? null);

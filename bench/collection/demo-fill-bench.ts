@@ -68,11 +68,16 @@ async function run(server: { url: string }, path: WritePath, round: number) {
   }
   const began = performance.now();
   let rows = 0;
+  const perDay: number[] = [];
   for (const batch of days) {
+    const dayBegan = performance.now();
     rows += path === 'live insert (insertBatch)' ? await store.insertBatch(batch, { announce: false }) : await store.backfillHistory(batch);
     if (path === 'backfill, each day rolled up after it') await db.query(`SELECT samples_rollup_catch_up(1500, interval '0 seconds')`);
+    perDay.push(performance.now() - dayBegan);
   }
   const writes = (performance.now() - began) / 1000;
+  // the least-disturbed day: on a shared machine, the closest to what a day costs
+  const fastestDay = Math.min(...perDay) / 1000;
   // the rollups of what is still pending, as the workers' catch-up computes them (60 minutes per call)
   const rollupBegan = performance.now();
   for (;;) {
@@ -83,18 +88,20 @@ async function run(server: { url: string }, path: WritePath, round: number) {
   const [{ post }] = await db.query(`SELECT count(*)::int AS post FROM samples WHERE phase = 'post'`);
   const [{ minutes }] = await db.query(`SELECT count(*)::int AS minutes FROM samples_1m`);
   await db.destroy();
-  return { rows, writes, rollups, post, minutes };
+  return { rows, writes, fastestDay, rollups, post, minutes };
 }
 
 async function main(): Promise<void> {
   const server = await harness.startScratchPostgres('seqpulse-fill-bench-');
-  console.log(`| round | write path | rows | post rows | writes (s) | rollups left (s) | total (s) | 1-min rollup rows |`);
-  console.log(`|---|---|---|---|---|---|---|---|`);
+  console.log(
+    `| round | write path | rows | post rows | writes (s) | fastest day (s) | rollups left (s) | total (s) | 1-min rollup rows |`,
+  );
+  console.log(`|---|---|---|---|---|---|---|---|---|`);
   for (let round = 1; round <= ROUNDS; round++)
     for (const path of PATHS) {
       const r = await run(server, path, round);
       console.log(
-        `| ${round} | ${path} | ${r.rows} | ${r.post} | ${r.writes.toFixed(2)} | ${r.rollups.toFixed(2)} | ${(r.writes + r.rollups).toFixed(2)} | ${r.minutes} |`,
+        `| ${round} | ${path} | ${r.rows} | ${r.post} | ${r.writes.toFixed(2)} | ${r.fastestDay.toFixed(2)} | ${r.rollups.toFixed(2)} | ${(r.writes + r.rollups).toFixed(2)} | ${r.minutes} |`,
       );
     }
   await server.stop();

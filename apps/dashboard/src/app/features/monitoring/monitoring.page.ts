@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, linkedSignal, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, ParamMap, Router, RouterLink } from '@angular/router';
 import { AlertView, METRIC_NAMES, MetricName } from '@seqpulse/contracts';
@@ -78,8 +78,20 @@ export class MonitoringPage {
   private readonly regions = computed(() =>
     deploymentRegions(this.deployments.list(), this.deployments.windowMs(), this.chartTheme(), this.deployments.listChangedAt()),
   );
-  /** Per chart: its own lines, then silences and maintenance (muted), its alerts' firing periods, the deployments. */
-  protected readonly chartOverlays = computed(() => {
+  /**
+   * Per chart: its own lines, then silences and maintenance (muted), its alerts' firing periods, the deployments; kept
+   * as they are while a new range loads (the lists of the new range often arrive before its series), so the charts
+   * get the new series and the new lists together and compare the lists inside the new range (most of a zoom's
+   * redraws were the lists of the zoomed range redrawn over the old range, then the new series merged).
+   */
+  protected readonly chartOverlays = linkedSignal<
+    { overlays: Record<MetricName, readonly ChartOverlay[]>; loading: boolean },
+    Record<MetricName, readonly ChartOverlay[]>
+  >({
+    source: () => ({ overlays: this.latestOverlays(), loading: this.store.loading() }),
+    computation: (next, previous) => (next.loading && previous ? previous.value : next.overlays),
+  });
+  private readonly latestOverlays = computed(() => {
     const regions = this.regions();
     const alertRegions = this.alertOverlays.regions();
     const own = this.store.overlays();

@@ -35,6 +35,11 @@ const RESOLVED_ALERTS_WINDOW_MS = 24 * 3600 * 1000;
 const DEPLOYMENT_REFRESH_MIN_MS = 20_000;
 /** The live window slides between samples this often. */
 const SLIDE_EVERY_S = 5;
+/**
+ * …but only once it moved by this share of the range: less is under a pixel on any screen (7 days: 5 minutes), and
+ * each slide merges the five charts again (tens of milliseconds each for a week of buckets, a long task under load).
+ */
+const SLIDE_MIN_SHARE = 1 / 2000;
 const IDLE_STREAM: StreamState = { status: 'idle', attempt: 0, retryAt: null, error: null };
 
 function perMetric<T>(fn: (m: MetricName) => T): Record<MetricName, T> {
@@ -227,12 +232,16 @@ export class MonitoringStore {
     this.frames.set(perMetric((m) => ({ points: series[m].points, window, live })));
   }
 
-  /** Live path: the window follows the clock; only series data and the x-window change. */
-  private slide(): void {
+  /**
+   * Live path: the window follows the clock; only series data and the x-window change. The clock's slides (`clock`)
+   * are skipped while the window would move by less than a pixel; new samples and resuming always draw.
+   */
+  private slide(clock = false): void {
     const series = this.live;
     const win = this.resolved();
     if (!series || !win || !this.following()) return;
     const to = Date.now();
+    if (clock && to - this.window.to < win.rangeSeconds * 1000 * SLIDE_MIN_SHARE) return;
     this.window = { from: to - win.rangeSeconds * 1000, to };
     for (const m of METRIC_NAMES) series[m].trim(this.window.from);
     this.publish(true);
@@ -247,7 +256,7 @@ export class MonitoringStore {
   private tick(): void {
     const now = Date.now();
     this.now.set(now);
-    if (Math.floor(now / 1000) % SLIDE_EVERY_S === 0) this.slide();
+    if (Math.floor(now / 1000) % SLIDE_EVERY_S === 0) this.slide(true);
   }
 
   // ---- loading ----

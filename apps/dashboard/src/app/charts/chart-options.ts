@@ -303,6 +303,9 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
     backgroundColor: 'transparent',
     textStyle: { color: theme.text },
     grid: { left: 8, right: 16, top: 24, bottom: 20 },
+    // the crosshair on a canvas layer of its own: moving it over five connected charts repaints that layer only, not
+    // each chart's lines, regions and axes at every mouse move
+    axisPointer: { zlevel: 1 },
     tooltip: {
       trigger: 'axis',
       backgroundColor: theme.tooltipBg,

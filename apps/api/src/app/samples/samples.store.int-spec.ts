@@ -81,6 +81,46 @@ describe('SamplesStore (real Postgres)', () => {
     expect(rows.map((r) => r.phase)).toEqual(['post', 'post', 'post', 'post', 'pre', 'pre']);
   });
 
+  it('a history backfill labels the phase as the live insert does, per env, in one statement; stores each slot once; announces nothing', async () => {
+    const first = new Date('2026-03-10T12:00:00Z');
+    const at = (offsetMin: number) => new Date(first.getTime() + offsetMin * 60_000);
+    // prod: finished at -25, 0 and +20 (30-min windows: post over [-25, +50)), one started at +40 still running;
+    // staging: none
+    await t.db.query(
+      `INSERT INTO deployments (project_id, env, started_at, finished_at, result) VALUES
+         ($1, 'prod', $2, $3, 'success'), ($1, 'prod', $4, $5, 'success'), ($1, 'prod', $6, $7, 'success'), ($1, 'prod', $8, NULL, NULL)`,
+      [projectId, at(-26), at(-25), at(-1), at(0), at(19), at(20), at(40)],
+    );
+    const offsets = [-30, -1, 5, 35, 45, 49.9, 50, 60];
+    const batch = ['prod', 'staging'].flatMap((env) => offsets.map((m) => ({ projectId, env, slotAt: at(m), collectedAt: at(m), values })));
+    const listening = await listenSamples();
+    expect(await store.backfillHistory(batch)).toBe(16);
+    expect(await store.backfillHistory(batch)).toBe(0);
+    expect(await listening.stop()).toEqual([]);
+    const phases = async (env: string) =>
+      (
+        await t.db.query(
+          `SELECT phase FROM samples WHERE project_id = $1 AND env = $2 AND slot_at >= $3 AND slot_at <= $4 ORDER BY slot_at`,
+          [projectId, env, at(-30), at(60)],
+        )
+      ).rows.map((r) => r.phase);
+    const backfilled = await phases('prod');
+    expect(backfilled).toEqual(['pre', 'post', 'post', 'post', 'post', 'post', 'pre', 'pre']);
+    expect(await phases('staging')).toEqual(Array(8).fill('pre'));
+    // the live path gives the same labels for the same instants (collected 7.5 s after other slots: new rows)
+    await store.insertBatch(
+      offsets.map((m) => ({ projectId, env: 'prod', slotAt: at(m - 0.125), collectedAt: at(m), values })),
+      {
+        announce: false,
+      },
+    );
+    const { rows } = await t.db.query(
+      `SELECT phase FROM samples WHERE project_id = $1 AND env = 'prod' AND slot_at <> collected_at AND slot_at >= $2 AND slot_at <= $3 ORDER BY slot_at`,
+      [projectId, at(-31), at(60)],
+    );
+    expect(rows.map((r) => r.phase)).toEqual(backfilled);
+  });
+
   /** Collects the payloads announced on seqpulse_samples until `stop()` (which waits for stragglers first). */
   async function listenSamples(): Promise<{ payloads: string[]; stop: () => Promise<string[]> }> {
     const listener = new Client({ connectionString: t.config.DATABASE_URL });

@@ -21,16 +21,11 @@ export class OverviewStore {
   readonly refreshedAt = signal<number | null>(null);
   readonly now = signal(Date.now());
 
-  /**
-   * The rows of the last answer, their health as of that answer (the page refreshes every 15 s): the same row
-   * objects until the next answer, whatever the clock, the filter or the sort, so a page of hundreds of rows only
-   * redraws what an answer changed.
-   */
-  private readonly allRows = computed(() => {
+  readonly rows = computed(() => {
     const response = this.response();
-    return response ? toRows(response, this.refreshedAt() ?? Date.now()) : [];
+    if (!response) return [];
+    return sortRows(filterRows(toRows(response, this.now()), this.filter(), this.problemsOnly()), this.sort());
   });
-  readonly rows = computed(() => sortRows(filterRows(this.allRows(), this.filter(), this.problemsOnly()), this.sort()));
   readonly total = computed(() => this.response()?.projects.length ?? 0);
 
   private inFlight = false;

@@ -307,19 +307,37 @@ async function main() {
     };
     result.memory_mb = { seqpulse_api: rssMb(api.pid), prometheus: rssMb(prom.pid) };
 
-    // Storage: SeqPulse's tables (raw + rollups, heap + indexes + TOAST) per stored sample; Prometheus' TSDB
-    // snapshot (its head written as a compacted block) per stored value × 5.
-    // partitioned parents have no storage of their own: their partitions, plus the rollups that are plain tables
+    // Storage: SeqPulse's tables (raw + rollups and their archives of closed periods, heap + indexes + TOAST) per
+    // stored sample; Prometheus' TSDB snapshot (its head written as a compacted block, and the history's blocks) per
+    // stored value × 5. The history's closed day is compacted by the worker's first pass (10 min after the start):
+    // wait for it, so the compacted figure (archives only, per sample they hold) is measured too.
+    const tables = ['samples', 'samples_1m', 'samples_15m', 'samples_archive', 'samples_1m_archive', 'samples_15m_archive'];
+    for (const deadline = Date.now() + 11 * 60_000; Date.now() < deadline; await sleep(5_000)) {
+      if ((await db.query(`SELECT EXISTS (SELECT 1 FROM samples_1m_archive) AS done`)).rows[0].done) break;
+    }
+    // partitioned parents have no storage of their own: their partitions, plus the plain tables
     const { rows: sizes } = await db.query(
       `WITH parts AS (
          SELECT p.relname AS parent, c.oid FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-          WHERE p.relname IN ('samples', 'samples_1m', 'samples_15m')
+          WHERE p.relname = ANY ($1)
          UNION ALL
-         SELECT c.relname, c.oid FROM pg_class c WHERE c.relname IN ('samples', 'samples_1m', 'samples_15m') AND c.relkind = 'r')
+         SELECT c.relname, c.oid FROM pg_class c WHERE c.relname = ANY ($1) AND c.relkind = 'r')
        SELECT parent, sum(pg_total_relation_size(oid))::bigint AS bytes FROM parts GROUP BY parent`,
+      [tables],
     );
-    const stored = Number((await db.query(`SELECT count(*) FROM samples`)).rows[0].count);
+    const bytesOf = Object.fromEntries(sizes.map((r) => [r.parent, Number(r.bytes)]));
+    // samples held: live rows, raw archive elements; the rollup archives by the raw samples they summarise (Σ n)
+    const [held] = (
+      await db.query(
+        `SELECT (SELECT count(*) FROM samples)::float8 AS live,
+                (SELECT coalesce(sum(cardinality(slot_ms)), 0) FROM samples_archive)::float8 AS archived,
+                (SELECT coalesce(sum(x), 0) FROM samples_1m_archive, unnest(n) x)::float8 AS archived_1m,
+                (SELECT coalesce(sum(x), 0) FROM samples_15m_archive, unnest(n) x)::float8 AS archived_15m`,
+      )
+    ).rows;
+    const stored = held.live + held.archived;
     const seqBytes = sizes.reduce((s, r) => s + Number(r.bytes), 0);
+    const perHeld = (table, n) => (n > 0 ? (bytesOf[table] ?? 0) / n : NaN);
     const snapshot = await fetch(`${prom.url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' }).then((r) => r.json());
     const snapshotBytes = duBytes(join(prom.dataDir, 'snapshots', snapshot.data.name));
     // values scraped, plus the history day's (in blocks since the start; SeqPulse's count includes it too)
@@ -332,6 +350,16 @@ async function main() {
         bytes: seqBytes,
         per_sample: seqBytes / stored,
         by_table: Object.fromEntries(sizes.map((r) => [r.parent, Number(r.bytes) / stored])),
+        compacted: {
+          samples: held.archived,
+          per_sample:
+            perHeld('samples_archive', held.archived) +
+            perHeld('samples_1m_archive', held.archived_1m) +
+            perHeld('samples_15m_archive', held.archived_15m),
+          raw: perHeld('samples_archive', held.archived),
+          minute: perHeld('samples_1m_archive', held.archived_1m),
+          quarter: perHeld('samples_15m_archive', held.archived_15m),
+        },
       },
       prometheus: { values, bytes: snapshotBytes, per_5_values: (snapshotBytes / values) * 5 },
     };
@@ -442,7 +470,13 @@ async function main() {
     console.log(`| ${name} | ${s.toFixed(2)}${unit} | ${p.toFixed(2)}${unit} | ${(s / p).toFixed(2)}× |`);
   row('CPU-s per 1,000 polls (SeqPulse: API+worker+Postgres; Prometheus: scrape+TSDB+rules)', c.seqpulse.per_1000, c.prometheus.per_1000);
   row('RSS (SeqPulse: the Node process; Postgres apart)', result.memory_mb.seqpulse_api, result.memory_mb.prometheus, ' MB');
-  row('bytes per 5-metric sample', result.storage.seqpulse.per_sample, result.storage.prometheus.per_5_values, ' B');
+  row('bytes per 5-metric sample, everything stored', result.storage.seqpulse.per_sample, result.storage.prometheus.per_5_values, ' B');
+  row(
+    'bytes per 5-metric sample, compacted days (SeqPulse archives; Prometheus overall)',
+    result.storage.seqpulse.compacted.per_sample,
+    result.storage.prometheus.per_5_values,
+    ' B',
+  );
   for (const [name, q] of Object.entries(result.queries)) {
     row(`query CPU per request (net of background), ${name}`, q.seqpulse.cpu_ms, q.prometheus.cpu_ms, ' ms');
     row(`requests per CPU-second (per core), ${name}`, q.seqpulse.per_core_per_s, q.prometheus.per_core_per_s);

@@ -3,6 +3,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import type { AlertView } from '@seqpulse/contracts';
 import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
+import { PreparedStatements } from '../database/prepared-statements';
 import { TaskScheduler } from '../scheduler/task-scheduler';
 import type { AlertTransitionEvent } from '../notifications/messages';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher';
@@ -44,6 +45,7 @@ export interface EvaluationResult {
 @Injectable()
 export class AlertEvaluator implements OnModuleInit {
   private readonly logger = new Logger(AlertEvaluator.name);
+  private readonly statements: PreparedStatements;
 
   constructor(
     private readonly db: DataSource,
@@ -51,7 +53,9 @@ export class AlertEvaluator implements OnModuleInit {
     private readonly tasks: TaskScheduler,
     private readonly notifications: NotificationsService,
     private readonly dispatcher: NotificationDispatcher,
-  ) {}
+  ) {
+    this.statements = new PreparedStatements(config);
+  }
 
   onModuleInit(): void {
     const everyS = this.config.SEQPULSE_ALERT_EVAL_INTERVAL_S;
@@ -105,7 +109,11 @@ export class AlertEvaluator implements OnModuleInit {
       await runner.query(`SELECT pg_advisory_xact_lock($1)`, [ADVISORY_LOCKS.alertTransitions]);
       const at = now ?? new Date();
       if (envs.length > PER_ENV_SCANS_MAX) return { now: at, rows: await runner.query(EVALUATE_SQL, [at]) };
-      return { now: at, rows: await runner.query(EVALUATE_ENVS_SQL, [at, envs.map((e) => e.projectId), envs.map((e) => e.env)]) };
+      // Several times a second: planned once per connection (a generic plan: the envs and the moment are parameters;
+      // the day partitions are pruned at executor start-up), not at each run.
+      if (this.statements.enabled) await runner.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+      const params = [at, envs.map((e) => e.projectId), envs.map((e) => e.env)];
+      return { now: at, rows: await this.statements.onRunner<EvaluatedRow>(runner, EVALUATE_ENVS_SQL, params) };
     }, false);
   }
 

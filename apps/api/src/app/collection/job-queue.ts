@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { PreparedStatements } from '../database/prepared-statements';
 import { queryRows } from '../database/sql';
 
 export interface ClaimedJob {
@@ -44,7 +46,15 @@ const ENQUEUE_LOOKAHEAD_S = 2;
  */
 @Injectable()
 export class JobQueue {
-  constructor(private readonly db: DataSource) {}
+  /** The enqueue, claim and completion run several times a second in every worker: planned once per connection. */
+  private readonly statements: PreparedStatements;
+
+  constructor(
+    private readonly db: DataSource,
+    config: AppConfig,
+  ) {
+    this.statements = new PreparedStatements(config);
+  }
 
   /**
    * Inserts the next poll slot of every monitored project/env that falls within the lookahead.
@@ -55,7 +65,8 @@ export class JobQueue {
    * exist, and fail as `missed:` (expireMissedSlots) instead of leaving a silent hole.
    */
   async enqueueDuePolls(backfillS = 0): Promise<number> {
-    const rows = await this.db.query(
+    const rows = await this.statements.rows(
+      this.db,
       `WITH targets AS (
          SELECT pm.project_id, e.env, pm.poll_interval_s AS interval_s,
                 (hashtextextended(pm.project_id::text || '/' || e.env, 0) & 2147483647) % (pm.poll_interval_s * 1000) / 1000.0 AS offset_s
@@ -100,7 +111,14 @@ export class JobQueue {
    */
   async claim(workerId: string, limit: number, leaseSeconds: number, maxAgeSeconds: number): Promise<ClaimedJob[]> {
     if (limit <= 0) return [];
-    const rows: { id: string; project_id: string; env: string; slot_at: Date; attempts: number; max_attempts: number }[] = await queryRows(
+    const rows = await this.statements.rows<{
+      id: string;
+      project_id: string;
+      env: string;
+      slot_at: Date;
+      attempts: number;
+      max_attempts: number;
+    }>(
       this.db,
       `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = now(),
               lease_until = now() + make_interval(secs => $3), locked_by = $1
@@ -126,7 +144,8 @@ export class JobQueue {
   /** Records a batch of outcomes; only the worker holding the lease may finish a job. */
   async complete(workerId: string, outcomes: JobOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
-    await this.db.query(
+    await this.statements.rows(
+      this.db,
       `UPDATE jobs j SET
           state = CASE WHEN o.ok THEN 'succeeded' WHEN o.retry_at IS NOT NULL THEN 'pending' ELSE 'failed' END,
           run_after = COALESCE(o.retry_at, j.run_after),

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { TaskScheduler } from '../scheduler/task-scheduler';
-import { Collector } from './collector';
+import { CLAIM_EVERY_MS, Collector, FLUSH_EVERY_MS } from './collector';
 import { FailureLog } from './failure-log';
-import { JobQueue } from './job-queue';
+import { ENQUEUE_EVERY_MS, JobQueue } from './job-queue';
 
 /** A lease must have expired this long before its job is re-queued: it shows as stuck_running meanwhile. */
 const REAP_GRACE_S = 5;
@@ -28,16 +28,16 @@ export class CollectionTasks implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.tasks.register({ name: 'enqueue-polls', everyMs: 1000, runsIn: 'worker', run: () => this.enqueue() });
-    this.tasks.register({ name: 'claim-polls', everyMs: 100, runsIn: 'worker', run: () => this.collector.claimAndPoll() });
-    this.tasks.register({ name: 'flush-results', everyMs: 100, runsIn: 'worker', run: () => this.collector.flush() });
+    this.tasks.register({ name: 'enqueue-polls', everyMs: ENQUEUE_EVERY_MS, runsIn: 'worker', run: () => this.enqueue() });
+    this.tasks.register({ name: 'claim-polls', everyMs: CLAIM_EVERY_MS, runsIn: 'worker', run: () => this.collector.claimAndPoll() });
+    this.tasks.register({ name: 'flush-results', everyMs: FLUSH_EVERY_MS, runsIn: 'worker', run: () => this.collector.flush() });
     this.tasks.register({ name: 'reap-leases', everyMs: 2500, runsIn: 'worker', run: () => this.reap() });
     this.tasks.register({ name: 'collection-history-prune', everyMs: 60_000, runsIn: 'worker', run: () => this.prune() });
   }
 
   private async enqueue(): Promise<void> {
     // The first run of this process, or the first after enqueues failed (the database was away): fill in the gap.
-    const gap = this.lastEnqueueAt === null || Date.now() - this.lastEnqueueAt > 3_000;
+    const gap = this.lastEnqueueAt === null || Date.now() - this.lastEnqueueAt > 2 * ENQUEUE_EVERY_MS + 1_000;
     await this.jobs.enqueueDuePolls(gap ? BACKFILL_S : 0);
     this.lastEnqueueAt = Date.now();
     await this.jobs.cancelUnmonitored();

@@ -2,6 +2,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { startTestApp, TestApp, TEST_ADMIN } from '../../testing/test-app';
 import { DemoFleet, fleetControl, fleetRequestCount, startDemoFleet, waitFor } from '../../testing/fleet';
+import { ENQUEUE_EVERY_MS } from './job-queue';
 
 /**
  * The collector end to end: the real scheduler ticks, real HTTP targets (the demo fleet and small
@@ -118,7 +119,7 @@ describe('realtime collection', () => {
     const names = health.tasks.map((task: any) => task.name);
     expect(names).toEqual(expect.arrayContaining(['enqueue-polls', 'claim-polls', 'flush-results', 'reap-leases', 'worker-heartbeat']));
     const enqueue = health.tasks.find((task: any) => task.name === 'enqueue-polls');
-    expect(enqueue).toMatchObject({ every_ms: 1000, processes: 1, failures: 0 });
+    expect(enqueue).toMatchObject({ every_ms: ENQUEUE_EVERY_MS, processes: 1, failures: 0 });
     expect(enqueue.mean_duration_ms).toEqual(expect.any(Number));
   }, 30_000);
 

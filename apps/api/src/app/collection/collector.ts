@@ -11,6 +11,11 @@ import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 
 /** Most jobs one claim takes; smaller batches spread a burst of due slots over several ticks. */
 const MAX_CLAIM_BATCH = 500;
+/** The claim tick's interval; each claim takes the jobs due before the next tick (and a margin for its jitter). */
+export const CLAIM_EVERY_MS = 500;
+const CLAIM_AHEAD_MS = CLAIM_EVERY_MS + 100;
+/** The flush tick's interval: samples reach the store (and the alerts and live streams) within this of their poll. */
+export const FLUSH_EVERY_MS = 250;
 /** Flush early once this many results wait. */
 const FLUSH_AT = 500;
 /** While Postgres is unreachable, results wait in memory up to this many; older ones are dropped (and counted). */
@@ -70,10 +75,13 @@ export class Collector implements BeforeApplicationShutdown {
     this.claiming = true;
     try {
       const free = Math.min(this.config.SEQPULSE_POLL_CONCURRENCY - this.inFlight, MAX_CLAIM_BATCH);
-      const claimed = await this.jobs.claim(this.identity.id, free, this.config.SEQPULSE_JOB_LEASE_S, this.maxSlotAgeS);
+      const claimed = await this.jobs.claim(this.identity.id, free, this.config.SEQPULSE_JOB_LEASE_S, this.maxSlotAgeS, CLAIM_AHEAD_MS);
       for (const job of claimed) {
         this.inFlight++;
-        void this.run(job).finally(() => this.inFlight--);
+        // A job claimed ahead starts at its time (never later than the claim's lookahead, whatever the clocks say).
+        const wait = Math.min(CLAIM_AHEAD_MS, job.runAfter.getTime() - Date.now());
+        const started = wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)).then(() => this.run(job)) : this.run(job);
+        void started.finally(() => this.inFlight--);
       }
       return claimed.length;
     } catch (error) {

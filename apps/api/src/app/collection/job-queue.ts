@@ -9,6 +9,8 @@ export interface ClaimedJob {
   projectId: string;
   env: string;
   slotAt: Date;
+  /** When the poll may start (its slot, or its retry time): a claim may take a job a moment before. */
+  runAfter: Date;
   attempts: number;
   maxAttempts: number;
 }
@@ -36,8 +38,12 @@ export interface JobOutcome {
   retryAt?: Date;
 }
 
-/** How far ahead poll slots are enqueued; the enqueue tick runs every second. */
-const ENQUEUE_LOOKAHEAD_S = 2;
+/**
+ * How far ahead poll slots are enqueued. The enqueue tick runs every ENQUEUE_EVERY_MS (one statement over every
+ * target, so not every second): the lookahead covers one tick, the claim's own lookahead and a margin.
+ */
+export const ENQUEUE_EVERY_MS = 3_000;
+export const ENQUEUE_LOOKAHEAD_S = 4;
 
 /**
  * The job system: rows in `jobs`, claimed with leases via `FOR UPDATE SKIP LOCKED`, so any number of
@@ -106,16 +112,18 @@ export class JobQueue {
   }
 
   /**
-   * Polls not claimed until `maxAgeSeconds` after their slot are no longer worth running (their sample would land
-   * outside the store's collection lag bound): claims skip them and `expireMissedSlots` fails them visibly.
+   * Jobs due within `aheadMs` (the caller starts each at its `runAfter`, so claims can be a few a second instead
+   * of ten). Polls not claimed until `maxAgeSeconds` after their slot are no longer worth running (their sample
+   * would land outside the store's collection lag bound): claims skip them and `expireMissedSlots` fails them visibly.
    */
-  async claim(workerId: string, limit: number, leaseSeconds: number, maxAgeSeconds: number): Promise<ClaimedJob[]> {
+  async claim(workerId: string, limit: number, leaseSeconds: number, maxAgeSeconds: number, aheadMs = 0): Promise<ClaimedJob[]> {
     if (limit <= 0) return [];
     const rows = await this.statements.rows<{
       id: string;
       project_id: string;
       env: string;
       slot_at: Date;
+      run_after: Date;
       attempts: number;
       max_attempts: number;
     }>(
@@ -124,18 +132,19 @@ export class JobQueue {
               lease_until = now() + make_interval(secs => $3), locked_by = $1
         WHERE id IN (
           SELECT j.id FROM jobs j
-           WHERE j.state = 'pending' AND j.run_after <= now() AND j.slot_at > now() - make_interval(secs => $4)
+           WHERE j.state = 'pending' AND j.run_after <= now() + make_interval(secs => $5 / 1000.0) AND j.slot_at > now() - make_interval(secs => $4)
            ORDER BY j.run_after
            LIMIT $2
            FOR UPDATE SKIP LOCKED)
-        RETURNING id, project_id, env, slot_at, attempts, max_attempts`,
-      [workerId, limit, leaseSeconds, maxAgeSeconds],
+        RETURNING id, project_id, env, slot_at, run_after, attempts, max_attempts`,
+      [workerId, limit, leaseSeconds, maxAgeSeconds, aheadMs],
     );
     return rows.map((r) => ({
       id: String(r.id),
       projectId: r.project_id,
       env: r.env,
       slotAt: new Date(r.slot_at),
+      runAfter: new Date(r.run_after),
       attempts: r.attempts,
       maxAttempts: r.max_attempts,
     }));

@@ -17,16 +17,21 @@ const LAST_SAMPLE_LOOKBACK_S = 86_400;
 export type EvaluationScope = 'all' | 'envs';
 
 function monitoredEnvsCte(scope: EvaluationScope): string {
+  if (scope === 'envs') {
+    // Driven by the given pairs: one primary-key probe of each one's project.
+    return `
+  monitored AS (
+    SELECT t.project_id, t.env
+      FROM (SELECT DISTINCT u.project_id, u.env FROM unnest($2::uuid[], $3::text[]) AS u(project_id, env)) t
+      JOIN project_monitoring pm ON pm.project_id = t.project_id
+     WHERE pm.monitored AND t.env = ANY (pm.envs)
+  )`;
+  }
   return `
   monitored AS (
     SELECT pm.project_id, e.env
       FROM project_monitoring pm CROSS JOIN LATERAL unnest(pm.envs) AS e(env)
-     WHERE pm.monitored${
-       scope === 'envs'
-         ? `
-       AND (pm.project_id, e.env) IN (SELECT t.project_id, t.env FROM unnest($2::uuid[], $3::text[]) AS t(project_id, env))`
-         : ''
-     }
+     WHERE pm.monitored
   )`;
 }
 
@@ -136,29 +141,30 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
        AND s.collected_at <= $1::timestamptz
        AND s.slot_at > ${windowStart(String(ALERT_WINDOW_SECONDS + SLOT_SLACK_S))}
        AND s.slot_at <= $1::timestamptz + make_interval(secs => ${SLOT_SLACK_S})`;
-  // Every env: one range scan of the window (BRIN on collected_at). A few envs: one primary-key range each.
+  // Every env: one range scan of the window (BRIN on collected_at), joined to the envs. A few envs: one primary-key
+  // range each, read beside its env (a lateral join: the envs form runs as a prepared statement with a generic plan,
+  // where the planner cannot know how many envs `$2` holds, and a lateral read stays one per env whatever it guesses).
   const allWindows = `
+  windows AS (
     SELECT s.project_id, s.env, max(s.collected_at) AS last_at, ${c.windowAggregates}
       FROM samples s
      WHERE ${inWindow}
-     GROUP BY s.project_id, s.env`;
-  const perEnvWindows = `
-    SELECT m.project_id, m.env, w.*
-      FROM monitored m
-      CROSS JOIN LATERAL (
+     GROUP BY s.project_id, s.env
+  ),`;
+  const windowOfEnv =
+    scope === 'all'
+      ? 'LEFT JOIN windows w ON w.project_id = m.project_id AND w.env = m.env'
+      : `LEFT JOIN LATERAL (
         SELECT max(s.collected_at) AS last_at, ${c.windowAggregates}
           FROM samples s
          WHERE s.project_id = m.project_id AND s.env = m.env AND ${inWindow}
-      ) w
-     WHERE w.samples > 0`;
+      ) w ON w.samples > 0`;
   return `
-  WITH ${monitoredEnvsCte(scope)},
-  windows AS (${scope === 'all' ? allWindows : perEnvWindows}
-  ),
+  WITH ${monitoredEnvsCte(scope)},${scope === 'all' ? allWindows : ''}
   envs AS (
     SELECT m.project_id, m.env, w.last_at AS window_last_at, ${c.windowColumns}, ame.since
       FROM monitored m
-      LEFT JOIN windows w ON w.project_id = m.project_id AND w.env = m.env
+      ${windowOfEnv}
       LEFT JOIN alert_monitored_envs ame ON ame.project_id = m.project_id AND ame.env = m.env
   ),
   first_seen AS (

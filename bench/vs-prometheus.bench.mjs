@@ -366,11 +366,23 @@ async function main() {
 
     // Queries: the five series of one target over the last 30 min at 15 s, and over the last 24 h at 60 s (the
     // history day), at 1 and at 20 concurrent clients. CPU per request is net of the system's background work.
+    // One credential per client, as 20 users or integrations would be (a credential's concurrent timeseries
+    // requests are capped at 2 with 16 waiting: more from one credential are refused with 429 by design).
     const token = await login(api.url, ADMIN.email, ADMIN.password);
-    const seqpulseQuery = async (n, from, end, step) => {
+    const keys = [];
+    for (let k = 0; k < Math.max(...CLIENTS); k++) {
+      const res = await fetch(`${api.url}/api-keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `bench-client-${k}`, scopes: ['monitoring:read'] }),
+      });
+      if (res.status !== 201) throw new Error(`api key ${res.status}`);
+      keys.push((await res.json()).key);
+    }
+    const seqpulseQuery = async (n, from, end, step, client) => {
       const res = await fetch(
         `${api.url}/monitoring/enterprise/timeseries?project_id=${projectIds[2 + (n % historyTargets().length)]}&env=prod&from=${from.toISOString()}&to=${new Date(end).toISOString()}&step=${step}s`,
-        { headers: { authorization: `Bearer ${token}` } },
+        { headers: { authorization: `Bearer ${keys[client]}` } },
       );
       await res.arrayBuffer();
       if (res.status !== 200) throw new Error(`timeseries ${res.status}`);
@@ -411,11 +423,11 @@ async function main() {
           const c1 = system.cpu();
           const w0 = performance.now();
           await Promise.all(
-            Array.from({ length: clients }, async () => {
+            Array.from({ length: clients }, async (_, client) => {
               while (next < total) {
                 const n = next++;
                 const s0 = performance.now();
-                await system.query(n, from, end, q.step);
+                await system.query(n, from, end, q.step, client);
                 lat.push(performance.now() - s0);
               }
             }),

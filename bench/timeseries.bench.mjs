@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import { Agent, request } from 'undici';
-import { cpuSeconds, fmt, log, login, percentile, postgresCpuSeconds, startApi, startPostgres } from './lib/harness.mjs';
+import { cpuSeconds, createApiKeys, fmt, log, login, percentile, postgresCpuSeconds, startApi, startPostgres } from './lib/harness.mjs';
 import { seedFleet } from './lib/seed.mjs';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 1000);
@@ -79,16 +79,7 @@ async function main() {
     const token = await login(api.url, OWNER.email, OWNER.password);
     // One credential per client, as many users or integrators would be: the API gives each credential a fair share
     // of the time-series pool (2 requests in flight), so 20 clients on one credential would measure the 429s.
-    const keys = [];
-    for (let k = 0; k < Math.max(...CLIENTS); k++) {
-      const res = await fetch(`${api.url}/api-keys`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `bench-client-${k}`, scopes: ['monitoring:read'] }),
-      });
-      if (res.status !== 201) throw new Error(`api key: ${res.status} ${await res.text()}`);
-      keys.push((await res.json()).key);
-    }
+    const keys = await createApiKeys(api.url, token, Math.max(...CLIENTS));
 
     const results = [];
     for (const concurrency of CLIENTS) {

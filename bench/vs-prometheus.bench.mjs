@@ -22,6 +22,7 @@ import pg from 'pg';
 import {
   ADMIN,
   cpuSeconds,
+  createApiKeys,
   freePort,
   freshDatabase,
   log,
@@ -369,16 +370,7 @@ async function main() {
     // One credential per client, as 20 users or integrations would be (a credential's concurrent timeseries
     // requests are capped at 2 with 16 waiting: more from one credential are refused with 429 by design).
     const token = await login(api.url, ADMIN.email, ADMIN.password);
-    const keys = [];
-    for (let k = 0; k < Math.max(...CLIENTS); k++) {
-      const res = await fetch(`${api.url}/api-keys`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `bench-client-${k}`, scopes: ['monitoring:read'] }),
-      });
-      if (res.status !== 201) throw new Error(`api key ${res.status}`);
-      keys.push((await res.json()).key);
-    }
+    const keys = await createApiKeys(api.url, token, Math.max(...CLIENTS));
     const seqpulseQuery = async (n, from, end, step, client) => {
       const res = await fetch(
         `${api.url}/monitoring/enterprise/timeseries?project_id=${projectIds[2 + (n % historyTargets().length)]}&env=prod&from=${from.toISOString()}&to=${new Date(end).toISOString()}&step=${step}s`,

@@ -137,6 +137,25 @@ export async function login(url, email, password) {
   return (await res.json()).access_token;
 }
 
+/**
+ * `n` API keys (scope monitoring:read) of the logged-in user, one per load-generating client: the API gives each
+ * credential a fair share of the time-series pool (2 requests in flight, 16 waiting), so many clients on one
+ * credential would measure its 429s rather than the route.
+ */
+export async function createApiKeys(url, token, n) {
+  const keys = [];
+  for (let k = 0; k < n; k++) {
+    const res = await fetch(`${url}/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `bench-client-${k}`, scopes: ['monitoring:read'] }),
+    });
+    if (res.status !== 201) throw new Error(`api key: ${res.status} ${await res.text()}`);
+    keys.push((await res.json()).key);
+  }
+  return keys;
+}
+
 export function percentile(values, p) {
   if (!values.length) return NaN;
   const sorted = [...values].sort((a, b) => a - b);

@@ -80,7 +80,8 @@ export class JobQueue {
           WHERE pm.monitored
        ), latest AS (
          SELECT project_id, env, max(slot_at) AS slot_at FROM jobs
-          WHERE $2 > 0 AND kind = 'poll' AND slot_at > now() - make_interval(secs => $2)
+          -- the latest slot that already came due: a plain tick may have enqueued the next (future) one first
+          WHERE $2 > 0 AND kind = 'poll' AND slot_at > now() - make_interval(secs => $2) AND slot_at <= now()
           GROUP BY project_id, env
        ), slots AS (
          -- Slot k of a target is at k * interval + offset (epoch seconds); from the first after its latest job, or the next one.

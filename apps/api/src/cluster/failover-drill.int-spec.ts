@@ -6,7 +6,7 @@ import { PgBouncer, PGBOUNCER_BINARY, pgbouncerInstalled } from '../testing/pgbo
 import { AutoFailoverCluster, CLUSTER_DATABASE, pgAutoFailoverMissing } from '../testing/pg-auto-failover';
 import { ReconnectingStream } from '../testing/drill-stream';
 import { ServerProcess } from '../testing/server-process';
-import { maxSlotAgeS } from '../app/collection/collector';
+import { CLAIM_EVERY_MS, maxSlotAgeS } from '../app/collection/collector';
 import { AppConfig } from '../app/config/app-config';
 
 /** Targets of the fleet; the first one is in an error burst, so an alert is firing when the primary is lost. */
@@ -126,14 +126,20 @@ if (missing) console.warn(`Failover drill skipped: ${missing}`);
     );
     await waitFor('the stream client reconnected and fed', async () => stream.samples.some((s) => s.receivedAt > promotedAt), 60_000, 500);
     // The slots lost during the outage are failed by the reaper (every 2.5 s) once they are too old to poll.
-    const maxSlotAgeMs = maxSlotAgeS(new AppConfig().SEQPULSE_POLL_TIMEOUT_MS) * 1000;
+    const pollTimeoutMs = new AppConfig().SEQPULSE_POLL_TIMEOUT_MS;
+    const maxSlotAgeMs = maxSlotAgeS(pollTimeoutMs) * 1000;
     await new Promise((r) => setTimeout(r, Math.max(0, promotedAt + maxSlotAgeMs + 5_000 - Date.now())));
 
+    // A poll claimed just before the kill may start up to a claim's lookahead later and answer up to its timeout
+    // after that; its sample waits in the worker's buffer and is stored after the promotion. Such a sample belongs
+    // to the time before the outage: counting it as "collection resumed" (0.3 s after the kill, once in CI) made
+    // every slot of the outage look as if it had still been pollable.
+    const inFlightAtKillUntil = killedAt + CLAIM_EVERY_MS * 2 + pollTimeoutMs;
     const gaps = await onPrimary<{ project_id: string; before: Date; after: Date; slot_before: Date; slot_after: Date }>(
       `SELECT project_id, max(collected_at) FILTER (WHERE collected_at < $1) AS before, min(collected_at) FILTER (WHERE collected_at > $1) AS after,
               max(slot_at) FILTER (WHERE collected_at < $1) AS slot_before, min(slot_at) FILTER (WHERE collected_at > $1) AS slot_after
          FROM samples GROUP BY project_id`,
-      [new Date(killedAt)],
+      [new Date(inFlightAtKillUntil)],
     );
     const lostSlots = gaps.flatMap((g) => {
       const n = Math.round((g.slot_after.getTime() - g.slot_before.getTime()) / (INTERVAL_S * 1000)) - 1;

@@ -198,7 +198,8 @@ async function main(): Promise<void> {
     console.log(`| ${reads(0)[k].label} | ${cell(timings[0])} | ${cell(timings[1])} |`);
   }
   if (process.env.BENCH_EXPLAIN) {
-    for (const r of reads(0)) {
+    // BENCH_EXPLAIN=live: the live day's plans instead of the compacted day's
+    for (const r of reads(process.env.BENCH_EXPLAIN === 'live' ? DAYS - 1 : 0)) {
       const { sql, params } = buildTimeseriesSql(project, r.req, rollupFor(r.req.stepS, true));
       const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params);
       console.log(plan.map((p: { 'QUERY PLAN': string }) => p['QUERY PLAN']).join('\n'));

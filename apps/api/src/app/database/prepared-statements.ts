@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryConfig } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { sessionStateKept } from './connections';
@@ -28,7 +28,7 @@ export class PreparedStatements {
   /** Rows of `sql` on the connection of `runner`, which must be connected (a transaction's runner). */
   async onRunner<T>(runner: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
     const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-    const result = await client.query({ name: this.nameOf(sql), text: sql, values: params });
+    const result = await client.query(this.statement(sql, params));
     return result.rows as T[];
   }
 
@@ -41,6 +41,11 @@ export class PreparedStatements {
     } finally {
       await runner.release();
     }
+  }
+
+  /** The query of `sql` with `params` for any pg client or pool: named (prepared once per connection) when statements are. */
+  statement(sql: string, params: unknown[]): QueryConfig {
+    return { name: this.nameOf(sql), text: sql, values: params };
   }
 
   /** A name per statement text (the same text always gets the same name in every process and connection). */

@@ -7,7 +7,8 @@ import { isoSeconds } from '../common/time';
 import type { TimeseriesRequest } from './timeseries.dto';
 import { buildTimeseriesSql, rollupFor, TIER_STARTS_SQL, TierStarts, TimeseriesRow } from '../samples/timeseries-sql';
 import { AppConfig } from '../config/app-config';
-import { createQueryPool, sessionStateKept } from '../database/connections';
+import { createQueryPool } from '../database/connections';
+import { PreparedStatements } from '../database/prepared-statements';
 import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { ReplicaReads } from '../read-replica/replica-reads';
 import {
@@ -44,8 +45,7 @@ export class TimeseriesService implements OnModuleDestroy {
    * connection plans each statement shape once. Partitions are still pruned, at executor start-up.
    */
   private readonly pool: Pool;
-  private readonly statementNames = new Map<string, string>();
-  private readonly namedStatements: boolean;
+  private readonly statements: PreparedStatements;
   /** Sparkline minutes that can no longer change, per pair, for the current end minute (see `sparklines`). */
   private settledSparks: { end: number; byPair: Map<string, SparkItems> } = { end: -1, byPair: new Map() };
 
@@ -57,7 +57,7 @@ export class TimeseriesService implements OnModuleDestroy {
   ) {
     // One query per request, a few ms each: DATABASE_READ_POOL_MAX connections (default 4).
     this.pool = createQueryPool(config, { name: 'timeseries', max: config.DATABASE_READ_POOL_MAX, genericPlans: true });
-    this.namedStatements = sessionStateKept(config);
+    this.statements = new PreparedStatements(config);
     metrics.observePool('timeseries', this.pool);
     // An idle connection dropped by a database restart: the pool replaces it; without a listener it would crash.
     this.pool.on('error', (error) => this.logger.warn({ err: error.message }, 'Timeseries connection lost; reconnecting on next use'));
@@ -100,7 +100,7 @@ export class TimeseriesService implements OnModuleDestroy {
     const available = await this.rollupsAvailable();
     const coverage = available ? { firstBucket: req.firstBucket, starts: await this.tierStarts() } : undefined;
     const { sql, params } = buildTimeseriesSql(projectId, req, rollupFor(req.stepS, available, coverage));
-    const statement = { name: this.statementName(sql), text: sql, values: params };
+    const statement = this.statements.statement(sql, params);
     const run = (pool: Pool) => pool.query<TimeseriesRow>(statement);
     const { rows } = await this.replica.read('timeseries', req.toMs, run, () => run(this.pool));
     return renderTimeseries(projectId, req, rows[0]);
@@ -152,23 +152,11 @@ export class TimeseriesService implements OnModuleDestroy {
     minutes: number,
   ): Promise<Sparklines> {
     const sql = buildSparklinesSql(rollups);
-    const statement = {
-      name: this.statementName(sql),
-      text: sql,
-      values: [`{${pairs.map((p) => p.projectId).join(',')}}`, pairs.map((p) => p.env), fromS, toS],
-    };
+    const statement = this.statements.statement(sql, [`{${pairs.map((p) => p.projectId).join(',')}}`, pairs.map((p) => p.env), fromS, toS]);
     // The settled minutes usually come from the replica, the last two always from the primary (see ReplicaReads).
     const run = (pool: Pool) => pool.query<SparklineRow>(statement);
     const { rows } = await this.replica.read('sparklines', toS * 1000, run, () => run(this.pool));
     return toSparklines(rows, minutes);
-  }
-
-  /** A few statement shapes exist (rollup level × phase filter); each gets a stable name. */
-  private statementName(sql: string): string | undefined {
-    if (!this.namedStatements) return undefined;
-    let name = this.statementNames.get(sql);
-    if (!name) this.statementNames.set(sql, (name = `timeseries_${this.statementNames.size + 1}`));
-    return name;
   }
 }
 

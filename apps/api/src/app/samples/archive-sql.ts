@@ -20,8 +20,8 @@ interface ArchivedColumn {
   type: string;
   /** The element from a live row `l` (compaction). */
   toArchive: string;
-  /** The live value from an unnested element `u` of archive row `a` (reads). */
-  fromArchive: string;
+  /** The live value of archive row `a`'s element, given each archive column's element (reads). */
+  fromArchive: (element: (archive: string) => string) => string;
 }
 
 export interface ArchivedTable {
@@ -49,14 +49,14 @@ const same = (name: string, type: string): ArchivedColumn => ({
   archive: name,
   type,
   toArchive: `l.${name}`,
-  fromArchive: `u.${name}`,
+  fromArchive: (u) => u(name),
 });
 const phase: ArchivedColumn = {
   live: 'phase',
   archive: 'post',
   type: 'boolean',
   toArchive: `l.phase = 'post'`,
-  fromArchive: `CASE WHEN u.post THEN 'post' ELSE 'pre' END`,
+  fromArchive: (u) => `(ARRAY['pre', 'post'])[${u('post')}::int + 1]`, // no CASE: it may not hold a set-returning function
 };
 const ms = (expr: string) => `round(extract(epoch FROM ${expr}) * 1000)::int4`;
 /** The start of the period of width `seconds` containing `expr` (UTC, whatever the session's time zone). */
@@ -77,14 +77,14 @@ export const SAMPLES_ARCHIVE: ArchivedTable = {
       archive: 'slot_ms',
       type: 'int4',
       toArchive: ms(`l.slot_at - ${periodOf('l.slot_at', HOUR_S)}`),
-      fromArchive: `a.period_start + u.slot_ms * interval '1 millisecond'`,
+      fromArchive: (u) => `a.period_start + ${u('slot_ms')} * interval '1 millisecond'`,
     },
     {
       live: 'collected_at',
       archive: 'lag_ms',
       type: 'int4',
       toArchive: ms('l.collected_at - l.slot_at'),
-      fromArchive: `a.period_start + (u.slot_ms + u.lag_ms) * interval '1 millisecond'`,
+      fromArchive: (u) => `a.period_start + (${u('slot_ms')} + ${u('lag_ms')}) * interval '1 millisecond'`,
     },
     ...METRIC_NAMES.map((m) => same(m, 'float8')),
   ],
@@ -105,7 +105,7 @@ const rollupArchive = (live: 'samples_1m' | 'samples_15m'): ArchivedTable => ({
       archive: 'bucket_s',
       type: 'int4',
       toArchive: `extract(epoch FROM l.bucket - ${periodOf('l.bucket', DAY_S)})::int4`,
-      fromArchive: `a.period_start + u.bucket_s * interval '1 second'`,
+      fromArchive: (u) => `a.period_start + ${u('bucket_s')} * interval '1 second'`,
     },
     ...ROLLUP_AGGREGATE_COLUMNS.map((c) => same(c, c === 'n' ? 'int4' : 'float8')),
   ],
@@ -133,11 +133,18 @@ export const liveColumns = (t: ArchivedTable) => ['project_id', 'env', ...t.colu
 const unnested = (t: ArchivedTable) =>
   `${t.archive} a CROSS JOIN LATERAL unnest(${t.columns.map((c) => `a.${c.archive}`).join(', ')}) AS u(${t.columns.map((c) => c.archive).join(', ')})`;
 
-/** The archived rows of a range, with the live table's columns: only the archive rows of the periods it touches. */
+/**
+ * The archived rows of a range, with the live table's columns: only the archive rows of the periods it touches.
+ * The arrays are unnested in the select list (streamed side by side, one row per element) rather than by a
+ * multi-argument `unnest` in FROM, which materialises every element first; and a select list with set-returning
+ * functions is not merged into the outer query, so each live column (the bucket's timestamp) is computed once per
+ * element, not once per condition that reads it (a day at 60 s: 2,880 elements, 8 conditions).
+ */
 export function archivedRowsSql(t: ArchivedTable, range: ArchiveRange): string {
   const series = [range.project ? `a.project_id = ${range.project}` : '', range.env ? `a.env = ${range.env}` : ''].filter(Boolean);
-  return `SELECT a.project_id, a.env, ${t.columns.map((c) => `${c.fromArchive} AS ${c.live}`).join(', ')}
-            FROM ${unnested(t)}
+  const element = (archive: string) => `unnest(a.${archive})`;
+  return `SELECT a.project_id, a.env, ${t.columns.map((c) => `${c.fromArchive(element)} AS ${c.live}`).join(', ')}
+            FROM ${t.archive} a
            WHERE ${[...series, `a.period_start > (${range.lo}) - interval '${t.periodS} seconds'`, `a.period_start < (${range.hi})`].join(' AND ')}`;
 }
 

@@ -10,33 +10,18 @@ import { hashToken, randomToken } from '../auth/secrets';
 import { Principal } from '../auth/principal';
 import { ProjectEntity } from '../projects/project.entity';
 import { canSeeProject } from '../auth/principal';
-import { PreparedStatements } from '../database/prepared-statements';
 import { ApiKeyEntity } from './api-key.entity';
 
 // last_used_at is informative; writing it on every request would put a write on the hot path.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-/**
- * A key's lookup, on every request made with a key: a named prepared statement, parsed and planned once per
- * connection (the join through the account_status view costs more to plan than to run). Nothing is cached:
- * a revoked key, or a disabled owner, is refused from the next request on.
- */
-const AUTHENTICATE_SQL = `
-  SELECT k.id, k.scopes, k.project_ids, k.last_used_at, u.id AS user_id, u.email, u.role
-    FROM api_keys k JOIN account_status u ON u.id = k.user_id
-   WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND NOT u.disabled AND (NOT u.demo OR $2)`;
-
 @Injectable()
 export class ApiKeysService {
-  private readonly statements: PreparedStatements;
-
   constructor(
     private readonly config: AppConfig,
     @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
     @InjectRepository(ProjectEntity) private readonly projects: Repository<ProjectEntity>,
-  ) {
-    this.statements = new PreparedStatements(config);
-  }
+  ) {}
 
   async create(owner: Principal, name: string, scopes: Scope[], projectIds?: string[]): Promise<CreatedApiKey> {
     if (scopes.includes('admin') && (owner.role !== 'admin' || owner.kind !== 'session')) {
@@ -83,7 +68,12 @@ export class ApiKeysService {
       user_id: string;
       email: string;
       role: Role;
-    }[] = await this.statements.rows(this.keys.manager.connection, AUTHENTICATE_SQL, [hashToken(key), this.config.demo]);
+    }[] = await this.keys.query(
+      `SELECT k.id, k.scopes, k.project_ids, k.last_used_at, u.id AS user_id, u.email, u.role
+         FROM api_keys k JOIN account_status u ON u.id = k.user_id
+        WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND NOT u.disabled AND (NOT u.demo OR $2)`,
+      [hashToken(key), this.config.demo],
+    );
     if (!row) return null;
     if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
       void this.keys.update({ id: row.id }, { lastUsedAt: new Date() }).catch(() => undefined);

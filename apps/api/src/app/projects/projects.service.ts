@@ -9,8 +9,6 @@ import { isoSeconds } from '../common/time';
 import { canSeeProject, Principal } from '../auth/principal';
 import { TargetAddressPolicy } from '../target-address/target-address.policy';
 import { monitoringStatusOf, RolloutService } from '../rollout/rollout.service';
-import { AppConfig } from '../config/app-config';
-import { PreparedStatements } from '../database/prepared-statements';
 import { ProjectEntity } from './project.entity';
 import { SecretBox } from './secret-box';
 import { CreateProjectDto, UpdateProjectDto } from './projects.dto';
@@ -24,63 +22,14 @@ export interface PollSettingsRow {
   poll_interval_s: number;
 }
 
-/** A project row as the gate reads it (every selected column of ProjectEntity, the sealed secret excepted). */
-interface ProjectRow {
-  id: string;
-  owner_id: string;
-  name: string;
-  plan: Plan;
-  envs: string[];
-  metrics_endpoint: string;
-  hmac_enabled: boolean;
-  poll_interval_s: number;
-  post_window_min: number;
-  demo: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
-
-/**
- * The gate's lookup, run on every realtime request: a named prepared statement (parsed and planned once per
- * connection) rather than a query builder, whose SQL generation and entity hydration cost more than the lookup.
- */
-const VISIBLE_WITH_MONITORING_SQL = `
-  SELECT p.id, p.owner_id, p.name, p.plan, p.envs, p.metrics_endpoint, p.hmac_enabled, p.poll_interval_s, p.post_window_min,
-         p.demo, p.created_at, p.updated_at,
-         (SELECT pm.monitored FROM project_monitoring pm WHERE pm.project_id = p.id) AS monitored
-    FROM projects p
-   WHERE p.id = $1`;
-
-function projectOf(row: ProjectRow): ProjectEntity {
-  return Object.assign(new ProjectEntity(), {
-    id: row.id,
-    ownerId: row.owner_id,
-    name: row.name,
-    plan: row.plan,
-    envs: row.envs,
-    metricsEndpoint: row.metrics_endpoint,
-    hmacEnabled: row.hmac_enabled,
-    pollIntervalS: row.poll_interval_s,
-    postWindowMin: row.post_window_min,
-    demo: row.demo,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  });
-}
-
 @Injectable()
 export class ProjectsService {
-  private readonly statements: PreparedStatements;
-
   constructor(
     @InjectRepository(ProjectEntity) private readonly projects: Repository<ProjectEntity>,
     private readonly targets: TargetAddressPolicy,
     private readonly rollout: RolloutService,
     private readonly secrets: SecretBox,
-    config: AppConfig,
-  ) {
-    this.statements = new PreparedStatements(config);
-  }
+  ) {}
 
   /** The one way to load a project for a caller: invisible and missing look the same (404). */
   async findVisible(principal: Principal, id: string): Promise<ProjectEntity> {
@@ -106,14 +55,14 @@ export class ProjectsService {
    * trip: the Enterprise gate runs it on every realtime request.
    */
   async findVisibleWithMonitoring(principal: Principal, id: string): Promise<{ project: ProjectEntity; monitoring: MonitoringStatus }> {
-    const [row] = await this.statements.rows<ProjectRow & { monitored: boolean | null }>(
-      this.projects.manager.connection,
-      VISIBLE_WITH_MONITORING_SQL,
-      [id],
-    );
-    const project = row ? projectOf(row) : undefined;
+    const { entities, raw } = await this.projects
+      .createQueryBuilder('p')
+      .addSelect('(SELECT pm.monitored FROM project_monitoring pm WHERE pm.project_id = p.id)', 'monitored')
+      .where('p.id = :id', { id })
+      .getRawAndEntities<{ monitored: boolean }>();
+    const project = entities[0];
     if (!project || !canSeeProject(principal, project)) throw ApiError.projectNotFound();
-    return { project, monitoring: monitoringStatusOf(project.plan, row.monitored === true) };
+    return { project, monitoring: monitoringStatusOf(project.plan, raw[0].monitored) };
   }
 
   /** Poll settings of every project Realtime monitors (the collector's target directory refreshes them). */

@@ -1,9 +1,27 @@
 import { METRIC_NAMES } from '@seqpulse/contracts';
-import { buildChartOptions, buildMetricOption, niceCeil, pointsFromResponse, SERIES_ID, thresholdFor, toSeriesData } from './chart-options';
+import {
+  buildChartOptions,
+  buildMetricOption,
+  niceCeil,
+  pointsFromResponse,
+  SERIES_ID,
+  seriesPatch,
+  thresholdFor,
+  toSeriesData,
+} from './chart-options';
 import { LIGHT_CHART_THEME } from './chart-theme';
 import { FIXTURE_T0, sampleResponse, sampleRules } from '../../testing/fixtures';
 
 type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const input = (points: [number, number | null][]) => ({
+  metric: 'cpu_usage' as const,
+  points,
+  deployments: [],
+  threshold: null,
+  window: { from: 0, to: points.length },
+  theme: LIGHT_CHART_THEME,
+});
 
 describe('chart options builder', () => {
   const response = sampleResponse();
@@ -38,6 +56,23 @@ describe('chart options builder', () => {
         [2, null],
       ])[1],
     ).toMatchObject({ symbol: 'circle' });
+  });
+
+  it('draws symbols only on a series that has an isolated point (else echarts visits every point for nothing)', () => {
+    expect(options['cpu_usage']['series'][0].showSymbol).toBe(true);
+    const full: [number, number | null][] = [
+      [0, 1],
+      [1, 2],
+      [2, null],
+      [3, 4],
+      [4, 5],
+    ];
+    expect(buildMetricOption({ ...input(full) })['series']).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: SERIES_ID, showSymbol: false })]),
+    );
+    expect((seriesPatch(full, { from: 0, to: 4 }) as AnyOption)['series'][0]).toMatchObject({ id: SERIES_ID, showSymbol: false });
+    const isolated: [number, number | null][] = [...full, [5, null], [6, 7], [7, null]];
+    expect((seriesPatch(isolated, { from: 0, to: 7 }) as AnyOption)['series'][0]).toMatchObject({ showSymbol: true });
   });
 
   it('applies the display factor: ratios are shown in %', () => {

@@ -98,6 +98,15 @@ export function toSeriesData(points: ChartPoint[]): SeriesDatum[] {
   });
 }
 
+/**
+ * True when some point of `toSeriesData` carries a dot. Only then does a line series draw symbols: with
+ * `showSymbol`, echarts diffs and visits every point of the series at each update (a fifth of a zoom's chart update
+ * at 7 days) to draw the few that have one.
+ */
+export function hasDots(data: readonly SeriesDatum[]): boolean {
+  return data.some((d) => !Array.isArray(d));
+}
+
 /** The threshold rule of a metric for an env: an env override wins over the project rule. */
 export function thresholdFor(metric: MetricName, rules: AlertRuleView[] | null, env: string): number | null {
   if (!rules) return null;
@@ -191,10 +200,30 @@ export function markLineData(input: Pick<MetricChartInput, 'metric' | 'threshold
 
 /** A live update: new points and the moved window, merged into the drawn chart (no full redraw). */
 export function seriesPatch(points: ChartPoint[], window: TimeWindow): EChartsCoreOption {
+  const data = toSeriesData(points);
   return {
     xAxis: { min: window.from, max: window.to },
-    series: [{ id: SERIES_ID, data: toSeriesData(points) }],
+    series: [{ id: SERIES_ID, data, showSymbol: hasDots(data) }],
   };
+}
+
+/** The region, or its band, reaches into the window. */
+export function regionVisible(r: ChartRegionOverlay, window: TimeWindow): boolean {
+  return r.from <= window.to && Math.max(r.to, r.bandTo ?? r.to) >= window.from;
+}
+
+/**
+ * The regions that reach into the window, in drawing order. Only these are drawn: echarts lays out every mark area
+ * and its label at each update, those outside the window included (7 days of alerts and deployments after a zoom).
+ */
+export function regionsInWindow(overlays: readonly ChartOverlay[], window: TimeWindow): ChartRegionOverlay[] {
+  return overlays.filter((o): o is ChartRegionOverlay => isRegion(o) && regionVisible(o, window));
+}
+
+/** The region series with other regions (the window moved): merged into a chart built with `buildMetricOption`. */
+export function regionsPatch(regions: readonly ChartRegionOverlay[], theme: ChartTheme): Record<string, unknown> {
+  const { id, markArea } = regionSeries(regions, theme);
+  return { id, markArea: { data: markArea.data, tooltip: markArea.tooltip } };
 }
 
 function escapeHtml(text: string): string {
@@ -271,15 +300,16 @@ export function regionAtTime(overlays: readonly ChartOverlay[], t: number): Char
 
 function overlaySeries(overlay: ChartLineOverlay, metric: MetricName, theme: ChartTheme) {
   const colour = overlay.colour ?? theme.line[metric];
+  const data = toSeriesData(overlay.points);
   return {
     id: overlay.id,
     name: overlay.label,
     type: 'line',
-    data: toSeriesData(overlay.points),
+    data,
     connectNulls: false,
     sampling: 'lttb',
     symbol: 'none',
-    showSymbol: true,
+    showSymbol: hasDots(data),
     symbolSize: 3,
     lineStyle: { width: 1.2, color: colour, type: overlay.dashed ? 'dashed' : 'solid', opacity: 0.75 },
     itemStyle: { color: colour, opacity: 0.75 },
@@ -295,7 +325,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
   const thresholdDisplay = input.threshold === null ? null : input.threshold * def.displayFactor;
   const markData = markLineData(input);
   const overlays = input.overlays ?? [];
-  const regions = overlays.filter(isRegion);
+  const data = toSeriesData(input.points);
 
   return {
     animation: false,
@@ -342,14 +372,14 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
         id: SERIES_ID,
         name: def.label,
         type: 'line',
-        data: toSeriesData(input.points),
+        data,
         // a missing bucket is a gap, never a zero and never a straight join
         connectNulls: false,
         // more buckets than pixels (24 h at 15 s, 7 days at 5 min): draw the largest-triangle subset, gaps kept
         sampling: 'lttb',
         // no dots on a line, except for isolated points (see toSeriesData)
         symbol: 'none',
-        showSymbol: true,
+        showSymbol: hasDots(data),
         symbolSize: 4,
         lineStyle: { width: 1.5, color: theme.line[input.metric] },
         itemStyle: { color: theme.line[input.metric] },
@@ -364,7 +394,8 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
         },
       },
       ...overlays.flatMap((o) => (isRegion(o) ? [] : [overlaySeries(o, input.metric, theme)])),
-      ...(regions.length ? [regionSeries(regions, theme)] : []),
+      // present whenever there are regions (a later window may bring some into view), with those in the window
+      ...(overlays.some(isRegion) ? [regionSeries(regionsInWindow(overlays, input.window), theme)] : []),
     ],
   };
 }

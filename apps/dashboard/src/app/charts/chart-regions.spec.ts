@@ -1,4 +1,13 @@
-import { buildMetricOption, ChartOverlay, ChartRegionOverlay, REGIONS_SERIES_ID, regionAtTime, SERIES_ID } from './chart-options';
+import {
+  buildMetricOption,
+  ChartOverlay,
+  ChartRegionOverlay,
+  REGIONS_SERIES_ID,
+  regionAtTime,
+  regionsInWindow,
+  regionsPatch,
+  SERIES_ID,
+} from './chart-options';
 import { LIGHT_CHART_THEME } from './chart-theme';
 
 type AnyOption = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -14,13 +23,13 @@ const region = (id: string, from: number, bandTo: number | null, tooltip = [`Dep
   colour: '#c62828',
 });
 
-function build(overlays: ChartOverlay[]): AnyOption[] {
+function build(overlays: ChartOverlay[], window = { from: 0, to: 3600_000 }): AnyOption[] {
   const option = buildMetricOption({
     metric: 'error_rate',
     points: [[0, 1]],
     deployments: [],
     threshold: null,
-    window: { from: 0, to: 3600_000 },
+    window,
     theme: LIGHT_CHART_THEME,
     overlays,
   }) as AnyOption;
@@ -56,6 +65,23 @@ describe('region overlays (deployments on the metric charts)', () => {
     const formatter = series[1]['markArea']['tooltip']['formatter'] as (p: { dataIndex: number }) => string;
     expect(series[1]['markArea']['tooltip']['trigger']).toBe('item');
     expect(formatter({ dataIndex: 1 })).toBe('Deployment &#60;b&#62;x&#60;/b&#62;<br/>verdict: ok');
+  });
+
+  it('draws only the regions reaching into the window (range or band); a moved window gets its own by a merge', () => {
+    const later = region('c', 7200_000, null);
+    const byBand = build([line, ...regions, later], { from: 300_000, to: 3600_000 })[2]['markArea']['data'] as AnyOption[][];
+    expect(byBand.map(([start]) => start['xAxis'])).toEqual([60_000, 105_000, 900_000, 945_000]); // a by its band, b
+    const after = build([line, ...regions, later], { from: 500_000, to: 3600_000 })[2]['markArea']['data'] as AnyOption[][];
+    expect(after.map(([start]) => start['xAxis'])).toEqual([900_000, 945_000]); // a ended before the window
+    expect(regionsInWindow([line, ...regions, later], { from: 400_000, to: 7300_000 }).map((r) => r.id)).toEqual(['a', 'b', 'c']);
+    // none in the window: the series stays (a later window merges regions into it), without areas
+    const empty = build([later]);
+    expect(empty.map((s) => s['id'])).toEqual([SERIES_ID, REGIONS_SERIES_ID]);
+    expect(empty[1]['markArea']['data']).toEqual([]);
+    const patch = regionsPatch([later], LIGHT_CHART_THEME) as AnyOption;
+    expect(patch['id']).toBe(REGIONS_SERIES_ID);
+    expect((patch['markArea']['data'] as AnyOption[][]).map(([start]) => start['xAxis'])).toEqual([7200_000, 7245_000]);
+    expect(patch['markArea']['tooltip']['formatter']({ dataIndex: 1 })).toBe('Deployment c');
   });
 
   it('finds the region under a click by time: its range or its band, the one drawn on top where they overlap, lines ignored', () => {

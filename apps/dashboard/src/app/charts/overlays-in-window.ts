@@ -1,8 +1,4 @@
-import { ChartOverlay, ChartRegionOverlay, isRegion, TimeWindow } from './chart-options';
-
-function regionVisible(r: ChartRegionOverlay, window: TimeWindow): boolean {
-  return r.from <= window.to && Math.max(r.to, r.bandTo ?? r.to) >= window.from;
-}
+import { ChartOverlay, ChartRegionOverlay, isRegion, regionVisible, TimeWindow } from './chart-options';
 
 function sameRegion(a: ChartRegionOverlay, b: ChartRegionOverlay): boolean {
   return (

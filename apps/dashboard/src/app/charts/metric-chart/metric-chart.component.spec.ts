@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import * as echarts from 'echarts/core';
 import { provideEchartsCore } from 'ngx-echarts';
-import { pointsFromResponse } from '../chart-options';
+import { ChartRegionOverlay, pointsFromResponse, REGIONS_SERIES_ID } from '../chart-options';
 import { sampleResponse, sampleRules } from '../../../testing/fixtures';
 import { giveElementsASize, settle } from '../../../testing/helpers';
 import { CHART_RENDERER } from '../chart-renderer';
@@ -65,6 +65,37 @@ describe('MetricChartComponent', () => {
     expect(option.series[0].connectNulls).toBe(false);
     expect(div.querySelectorAll('svg path').length).toBeGreaterThan(0);
     expect(ready).toHaveBeenCalledWith(expect.objectContaining({ metric: 'latency_p95' }));
+  });
+
+  it('a new window merged into the drawn chart draws the regions that reach into it, and only those', async () => {
+    const fixture = await render(true);
+    const response = sampleResponse();
+    const window = { from: Date.parse(response.from), to: Date.parse(response.to) };
+    const region = (id: string, from: number): ChartRegionOverlay => ({
+      kind: 'region',
+      id,
+      label: id,
+      tooltip: [id],
+      from,
+      to: from + 1_000,
+      bandTo: null,
+      colour: '#c62828',
+    });
+    fixture.componentRef.setInput('overlays', [region('inside', window.from + 1_000), region('later', window.to + 60_000)]);
+    await fixture.whenStable();
+    await settle();
+    const div = (fixture.nativeElement as HTMLElement).querySelector('.chart') as HTMLElement;
+    const chart = echarts.getInstanceByDom(div) as echarts.ECharts;
+    const drawn = () => {
+      const option = chart.getOption() as { series: { id: string; markArea?: { data: { name?: string }[][] } }[] };
+      return (option.series.find((s) => s.id === REGIONS_SERIES_ID)?.markArea?.data ?? []).map(([start]) => start.name);
+    };
+    expect(drawn()).toEqual(['inside', 'inside']); // the region and its (empty) band
+    const points = pointsFromResponse(response, 'latency_p95');
+    fixture.componentRef.setInput('frame', { points, window: { from: window.from + 30_000, to: window.to + 120_000 }, live: false });
+    fixture.detectChanges();
+    await settle(40);
+    expect(drawn()).toEqual(['later', 'later']);
   });
 
   it('a live frame arriving while a redraw waits for its frame does not lose the redraw', async () => {

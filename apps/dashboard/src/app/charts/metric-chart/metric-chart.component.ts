@@ -7,9 +7,12 @@ import {
   buildMetricOption,
   ChartOverlay,
   ChartPoint,
+  ChartRegionOverlay,
   isRegion,
   markLineData,
   regionAtTime,
+  regionsInWindow,
+  regionsPatch,
   SERIES_ID,
   seriesPatch,
   TimeWindow,
@@ -25,6 +28,8 @@ import { seriesStats } from '../series-stats';
 const MIN_DRAG_PX = 6;
 
 const stopPropagation = (event: Event) => event.stopPropagation();
+
+const regionKey = (regions: readonly ChartRegionOverlay[]) => regions.map((r) => r.id).join('\n');
 
 /** The points of one chart and the window they are drawn in. */
 export interface SeriesFrame {
@@ -180,6 +185,8 @@ export class MetricChartComponent {
   /** A scheduled merge must redraw the deployment markers too. */
   private markersStale = false;
   private drawn: { frame: SeriesFrame; structure: Structure; deployments: readonly DeploymentMarker[] } | null = null;
+  /** The ids of the regions the chart draws (those in its window), to merge other ones when the window moves. */
+  private drawnRegions = '';
 
   constructor() {
     effect(() => {
@@ -199,6 +206,7 @@ export class MetricChartComponent {
   }
 
   private build(frame: SeriesFrame, structure: Structure, deployments: readonly DeploymentMarker[]): EChartsCoreOption {
+    this.drawnRegions = regionKey(regionsInWindow(structure.overlays, frame.window));
     return buildMetricOption({
       metric: structure.metric,
       points: frame.points,
@@ -237,6 +245,12 @@ export class MetricChartComponent {
           ? (seriesPatch(frame.points, frame.window) as { series: Record<string, unknown>[] })
           : { series: [{ id: SERIES_ID }] as Record<string, unknown>[] };
         if (withMarkers) option.series[0]['markLine'] = { data: markLineData({ ...kept, deployments, window: frame.window }) };
+        const regions = regionsInWindow(kept.overlays, frame.window);
+        const key = regionKey(regions);
+        if (newFrame && key !== this.drawnRegions && kept.overlays.some(isRegion)) {
+          option.series.push(regionsPatch(regions, kept.theme));
+          this.drawnRegions = key;
+        }
         return option;
       };
       if (!newFrame) {

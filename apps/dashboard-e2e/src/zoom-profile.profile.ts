@@ -1,0 +1,196 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, Page } from 'playwright-core';
+import { SourceMapConsumer } from 'source-map';
+import { launch, signIn } from './support/browser';
+import { Product, ROOT, startProduct } from './support/product';
+
+/**
+ * Profiling aid, not part of the browser tests (its name does not match their `*.e2e.ts`): the zoom of
+ * investigation.e2e's last test, three times, with a Chrome trace (thread time of each task and of each animation
+ * frame: what the main thread worked, without the wait for a core) and a CPU profile (time by original function
+ * when the dashboard was built with source maps, e.g. `"sourceMap": true` in its production configuration for the run).
+ * `npx jest -c apps/dashboard-e2e/jest.config.cts --testMatch '**\/zoom-profile.profile.ts'`; writes
+ * dist/dashboard-e2e/zoom-profile.json.
+ */
+const MEMBER = { email: 'demo@seqpulse.local', password: 'seqpulse-demo-2026' };
+let product: Product;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  product = await startProduct();
+  browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  page = await context.newPage();
+}, 480_000);
+afterAll(async () => {
+  await browser?.close();
+  await product?.stop();
+});
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  pid: number;
+  tid: number;
+  args?: { name?: string };
+}
+interface ProfileNode {
+  id: number;
+  parent?: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+
+const consumers = new Map<string, SourceMapConsumer | null>();
+async function consumerFor(url: string): Promise<SourceMapConsumer | null> {
+  if (consumers.has(url)) return consumers.get(url) ?? null;
+  const file = join(ROOT, 'dist/apps/dashboard/browser', new URL(url).pathname.replace(/^\/app\//, '') + '.map');
+  const c = existsSync(file) ? await new SourceMapConsumer(readFileSync(file, 'utf8')) : null;
+  consumers.set(url, c);
+  return c;
+}
+
+async function origin(frame: ProfileNode['callFrame']): Promise<string> {
+  if (!frame.url) return `(${frame.functionName || 'native'})`;
+  const c = await consumerFor(frame.url);
+  if (!c) return `${frame.functionName}@${frame.url.split('/').pop()}`;
+  const o = c.originalPositionFor({ line: frame.lineNumber + 1, column: frame.columnNumber });
+  const src = (o.source ?? '?').replace(/^.*node_modules\//, '').replace(/^.*apps\/dashboard\/src\//, '');
+  return `${o.name ?? frame.functionName}@${src}:${o.line}`;
+}
+
+const top = (m: Map<string, number>, n: number) =>
+  [...m.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${(v / 1000).toFixed(1)} ms  ${k}`);
+
+describe('zoom profile', () => {
+  it('profiles three zooms on five charts of 7 days', async () => {
+    await signIn(page, product.baseUrl, MEMBER.email, MEMBER.password);
+    await page.locator('tr[data-project="Checkout API"] a').first().click();
+    await page.waitForURL(/\/app\/projects\/[^/?]+\?env=/);
+    const target = new URL(page.url());
+    target.searchParams.delete('from');
+    target.searchParams.delete('to');
+    target.searchParams.set('range', '7d');
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    const results: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      await page.goto(target.toString());
+      await page.waitForFunction(
+        () => [...document.querySelectorAll('app-metric-chart')].filter((c) => c.querySelector('.chart canvas')).length === 5,
+        null,
+        { timeout: 120_000 },
+      );
+      await page.waitForFunction(() => document.querySelectorAll('app-metric-chart .legend-stats').length === 5, null, {
+        timeout: 120_000,
+      });
+      await page.waitForTimeout(2500);
+      const before = await page.locator('app-metric-chart .legend-stats div:last-child dd').first().textContent();
+      const box = await page.locator('app-metric-chart').first().locator('.chart').boundingBox();
+      if (!box) throw new Error('no chart box');
+      await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+      await cdp.send('Profiler.start');
+      await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 6 });
+      await page.mouse.up();
+      await page.waitForFunction(
+        (n) => {
+          const t = [...document.querySelectorAll('app-metric-chart .legend-stats div:last-child dd')].map((e) => e.textContent);
+          return t.length === 5 && t.every((x) => x !== n);
+        },
+        before,
+        { timeout: 60_000 },
+      );
+      await page.waitForTimeout(1000);
+      const { profile } = (await cdp.send('Profiler.stop')) as {
+        profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
+      };
+      const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
+
+      // the renderer's main thread: the thread named CrRendererMain with the most RunTask time
+      const main = trace.traceEvents.filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+      const onThread = (e: TraceEvent) => main.some((m) => m.pid === e.pid && m.tid === e.tid);
+      const tasks = trace.traceEvents.filter((e) => e.ph === 'X' && e.name === 'RunTask' && onThread(e) && (e.dur ?? 0) > 50_000);
+      const frames = trace.traceEvents.filter((e) => e.ph === 'X' && e.name === 'FireAnimationFrame' && onThread(e));
+      const ms = (us?: number) => Math.round((us ?? 0) / 100) / 10;
+
+      // CPU profile: self time per original function, all and inside the charts' frame scheduler
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      const names = new Map<number, string>();
+      for (const n of profile.nodes) names.set(n.id, await origin(n.callFrame));
+      const inScheduler = new Map<number, boolean>();
+      const schedulerOf = (id: number): boolean => {
+        if (inScheduler.has(id)) return inScheduler.get(id) as boolean;
+        const n = byId.get(id);
+        const v = !!n && ((names.get(id) ?? '').includes('frame-scheduler.ts') || (n.parent !== undefined && schedulerOf(n.parent)));
+        inScheduler.set(id, v);
+        return v;
+      };
+      for (const n of profile.nodes) for (const c of n.children ?? []) byId.get(c)!.parent = n.id;
+      const selfAll = new Map<string, number>();
+      const selfCharts = new Map<string, number>();
+      const inclCharts = new Map<string, number>();
+      let busy = 0;
+      let charts = 0;
+      profile.samples.forEach((id, k) => {
+        const dt = profile.timeDeltas[k + 1] ?? 0;
+        const name = names.get(id) ?? '?';
+        if (name === '((idle))' || name === '((program))' || name === '((garbage collector))') return;
+        busy += dt;
+        selfAll.set(name, (selfAll.get(name) ?? 0) + dt);
+        if (!schedulerOf(id)) return;
+        charts += dt;
+        selfCharts.set(name, (selfCharts.get(name) ?? 0) + dt);
+        const seen = new Set<string>();
+        for (let n: ProfileNode | undefined = byId.get(id); n; n = n.parent !== undefined ? byId.get(n.parent) : undefined) {
+          const nm = names.get(n.id) ?? '?';
+          if (seen.has(nm)) continue;
+          seen.add(nm);
+          inclCharts.set(nm, (inclCharts.get(nm) ?? 0) + dt);
+        }
+      });
+      // per long task (by thread time): the functions its samples were in (same clock as the trace)
+      const times: number[] = [];
+      let t = profile.startTime;
+      for (const d of profile.timeDeltas) times.push((t += d));
+      const perTask = tasks.map((task) => {
+        const incl = new Map<string, number>();
+        profile.samples.forEach((id, k) => {
+          if (times[k] < task.ts || times[k] > task.ts + (task.dur ?? 0)) return;
+          const dt = profile.timeDeltas[k + 1] ?? 0;
+          const seen = new Set<string>();
+          for (let n: ProfileNode | undefined = byId.get(id); n; n = n.parent !== undefined ? byId.get(n.parent) : undefined) {
+            const nm = names.get(n.id) ?? '?';
+            if (!seen.has(nm)) incl.set(nm, (incl.get(nm) ?? 0) + dt);
+            seen.add(nm);
+          }
+        });
+        return { wall: ms(task.dur), thread: ms(task.tdur), top: top(incl, 25) };
+      });
+      results.push({
+        per_task: perTask,
+        long_tasks_wall_ms: tasks.map((t) => ms(t.dur)),
+        long_tasks_thread_ms: tasks.map((t) => ms(t.tdur)),
+        animation_frames_thread_ms: frames.filter((f) => (f.tdur ?? 0) > 2000).map((f) => ms(f.tdur)),
+        busy_ms: ms(busy),
+        chart_updates_ms: ms(charts),
+        top_self_all: top(selfAll, 25),
+        top_self_charts: top(selfCharts, 30),
+        top_inclusive_charts: top(inclCharts, 60),
+      });
+    }
+    mkdirSync(join(ROOT, 'dist/dashboard-e2e'), { recursive: true });
+    writeFileSync(join(ROOT, 'dist/dashboard-e2e/zoom-profile.json'), JSON.stringify(results, null, 2));
+    expect(results).toHaveLength(3);
+  });
+});

@@ -190,6 +190,7 @@ describe('zoom profile', () => {
       });
     }
     mkdirSync(join(ROOT, 'dist/dashboard-e2e'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'dist/dashboard-e2e/zoom-profile.png') });
     writeFileSync(join(ROOT, 'dist/dashboard-e2e/zoom-profile.json'), JSON.stringify(results, null, 2));
     expect(results).toHaveLength(3);
   });

@@ -136,7 +136,12 @@ describe('zoom profile', () => {
         inScheduler.set(id, v);
         return v;
       };
-      for (const n of profile.nodes) for (const c of n.children ?? []) byId.get(c)!.parent = n.id;
+      for (const n of profile.nodes) {
+        for (const c of n.children ?? []) {
+          const child = byId.get(c);
+          if (child) child.parent = n.id;
+        }
+      }
       const selfAll = new Map<string, number>();
       const selfCharts = new Map<string, number>();
       const inclCharts = new Map<string, number>();

@@ -44,8 +44,10 @@ const OUTAGE_S = Number(process.env.BENCH_OUTAGE_S ?? 360);
 /** After the incidents end, until both systems resolved. */
 const TAIL_S = Number(process.env.BENCH_TAIL_S ?? 300);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 100);
+/** Collection and alerts only: no history day, no storage or query phase (a run of ~8 minutes at the shortened settings). */
+const COLLECTION_ONLY = process.env.BENCH_COLLECTION_ONLY === '1';
 /** Targets t2 … t(1 + HISTORY_TARGETS) have the day before the start in both systems; the queries read them. */
-const HISTORY_TARGETS = Number(process.env.BENCH_HISTORY_TARGETS ?? 20);
+const HISTORY_TARGETS = COLLECTION_ONLY ? 0 : Number(process.env.BENCH_HISTORY_TARGETS ?? 20);
 const HISTORY_MS = 86_400_000;
 const CLIENTS = [1, 20];
 /** Background CPU rate of each system is measured over this long before each query series. */
@@ -272,6 +274,10 @@ async function main() {
   try {
     log(`${TARGETS} targets; warm-up ${WARMUP_S} s`);
     await sleep(WARMUP_S * 1000);
+    if (process.env.BENCH_PG_STAT_STATEMENTS === '1') {
+      await db.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
+      await db.query(`SELECT pg_stat_statements_reset()`);
+    }
     const t0 = new Date();
     const cpu0 = { seqpulse: seqpulseCpu(), prometheus: cpuSeconds(prom.pid) };
     const scrapes0 = await promSelf(prom.url, 'prometheus_target_interval_length_seconds_count');
@@ -307,132 +313,143 @@ async function main() {
       prometheus: { scrapes, cpu_s: cpu1.prometheus - cpu0.prometheus, per_1000: ((cpu1.prometheus - cpu0.prometheus) / scrapes) * 1000 },
     };
     result.memory_mb = { seqpulse_api: rssMb(api.pid), prometheus: rssMb(prom.pid) };
-
-    // Storage: SeqPulse's tables (raw + rollups and their archives of closed periods, heap + indexes + TOAST) per
-    // stored sample; Prometheus' TSDB snapshot (its head written as a compacted block, and the history's blocks) per
-    // stored value × 5. The history's closed day is compacted by the worker's first pass (10 min after the start):
-    // wait for it, so the compacted figure (archives only, per sample they hold) is measured too.
-    const tables = ['samples', 'samples_1m', 'samples_15m', 'samples_archive', 'samples_1m_archive', 'samples_15m_archive'];
-    for (const deadline = Date.now() + 11 * 60_000; Date.now() < deadline; await sleep(5_000)) {
-      if ((await db.query(`SELECT EXISTS (SELECT 1 FROM samples_1m_archive) AS done`)).rows[0].done) break;
+    if (process.env.BENCH_PG_STAT_STATEMENTS === '1') {
+      // Postgres' time per statement over the whole run (reset at the start of the measured window)
+      const { rows } = await db.query(
+        `SELECT calls, round(total_exec_time)::int AS exec_ms, round(total_plan_time)::int AS plan_ms, rows,
+                left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+           FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
+      );
+      result.pg_statements = rows;
     }
-    // partitioned parents have no storage of their own: their partitions, plus the plain tables
-    const { rows: sizes } = await db.query(
-      `WITH parts AS (
+
+    if (!COLLECTION_ONLY) {
+      // Storage: SeqPulse's tables (raw + rollups and their archives of closed periods, heap + indexes + TOAST) per
+      // stored sample; Prometheus' TSDB snapshot (its head written as a compacted block, and the history's blocks) per
+      // stored value × 5. The history's closed day is compacted by the worker's first pass (10 min after the start):
+      // wait for it, so the compacted figure (archives only, per sample they hold) is measured too.
+      const tables = ['samples', 'samples_1m', 'samples_15m', 'samples_archive', 'samples_1m_archive', 'samples_15m_archive'];
+      for (const deadline = Date.now() + 11 * 60_000; Date.now() < deadline; await sleep(5_000)) {
+        if ((await db.query(`SELECT EXISTS (SELECT 1 FROM samples_1m_archive) AS done`)).rows[0].done) break;
+      }
+      // partitioned parents have no storage of their own: their partitions, plus the plain tables
+      const { rows: sizes } = await db.query(
+        `WITH parts AS (
          SELECT p.relname AS parent, c.oid FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
           WHERE p.relname = ANY ($1)
          UNION ALL
          SELECT c.relname, c.oid FROM pg_class c WHERE c.relname = ANY ($1) AND c.relkind = 'r')
        SELECT parent, sum(pg_total_relation_size(oid))::bigint AS bytes FROM parts GROUP BY parent`,
-      [tables],
-    );
-    const bytesOf = Object.fromEntries(sizes.map((r) => [r.parent, Number(r.bytes)]));
-    // samples held: live rows, raw archive elements; the rollup archives by the raw samples they summarise (Σ n)
-    const [held] = (
-      await db.query(
-        `SELECT (SELECT count(*) FROM samples)::float8 AS live,
+        [tables],
+      );
+      const bytesOf = Object.fromEntries(sizes.map((r) => [r.parent, Number(r.bytes)]));
+      // samples held: live rows, raw archive elements; the rollup archives by the raw samples they summarise (Σ n)
+      const [held] = (
+        await db.query(
+          `SELECT (SELECT count(*) FROM samples)::float8 AS live,
                 (SELECT coalesce(sum(cardinality(slot_ms)), 0) FROM samples_archive)::float8 AS archived,
                 (SELECT coalesce(sum(x), 0) FROM samples_1m_archive, unnest(n) x)::float8 AS archived_1m,
                 (SELECT coalesce(sum(x), 0) FROM samples_15m_archive, unnest(n) x)::float8 AS archived_15m`,
-      )
-    ).rows;
-    const stored = held.live + held.archived;
-    const seqBytes = sizes.reduce((s, r) => s + Number(r.bytes), 0);
-    const perHeld = (table, n) => (n > 0 ? (bytesOf[table] ?? 0) / n : NaN);
-    const snapshot = await fetch(`${prom.url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' }).then((r) => r.json());
-    const snapshotBytes = duBytes(join(prom.dataDir, 'snapshots', snapshot.data.name));
-    // values scraped, plus the history day's (in blocks since the start; SeqPulse's count includes it too)
-    const values =
-      (await promSelf(prom.url, 'prometheus_tsdb_head_samples_appended_total')) +
-      historyTargets().length * historySlots(historyEndMs).length * METRICS.length;
-    result.storage = {
-      seqpulse: {
-        samples: stored,
-        bytes: seqBytes,
-        per_sample: seqBytes / stored,
-        by_table: Object.fromEntries(sizes.map((r) => [r.parent, Number(r.bytes) / stored])),
-        compacted: {
-          samples: held.archived,
-          per_sample:
-            perHeld('samples_archive', held.archived) +
-            perHeld('samples_1m_archive', held.archived_1m) +
-            perHeld('samples_15m_archive', held.archived_15m),
-          raw: perHeld('samples_archive', held.archived),
-          minute: perHeld('samples_1m_archive', held.archived_1m),
-          quarter: perHeld('samples_15m_archive', held.archived_15m),
+        )
+      ).rows;
+      const stored = held.live + held.archived;
+      const seqBytes = sizes.reduce((s, r) => s + Number(r.bytes), 0);
+      const perHeld = (table, n) => (n > 0 ? (bytesOf[table] ?? 0) / n : NaN);
+      const snapshot = await fetch(`${prom.url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' }).then((r) => r.json());
+      const snapshotBytes = duBytes(join(prom.dataDir, 'snapshots', snapshot.data.name));
+      // values scraped, plus the history day's (in blocks since the start; SeqPulse's count includes it too)
+      const values =
+        (await promSelf(prom.url, 'prometheus_tsdb_head_samples_appended_total')) +
+        historyTargets().length * historySlots(historyEndMs).length * METRICS.length;
+      result.storage = {
+        seqpulse: {
+          samples: stored,
+          bytes: seqBytes,
+          per_sample: seqBytes / stored,
+          by_table: Object.fromEntries(sizes.map((r) => [r.parent, Number(r.bytes) / stored])),
+          compacted: {
+            samples: held.archived,
+            per_sample:
+              perHeld('samples_archive', held.archived) +
+              perHeld('samples_1m_archive', held.archived_1m) +
+              perHeld('samples_15m_archive', held.archived_15m),
+            raw: perHeld('samples_archive', held.archived),
+            minute: perHeld('samples_1m_archive', held.archived_1m),
+            quarter: perHeld('samples_15m_archive', held.archived_15m),
+          },
         },
-      },
-      prometheus: { values, bytes: snapshotBytes, per_5_values: (snapshotBytes / values) * 5 },
-    };
+        prometheus: { values, bytes: snapshotBytes, per_5_values: (snapshotBytes / values) * 5 },
+      };
 
-    // Queries: the five series of one target over the last 30 min at 15 s, and over the last 24 h at 60 s (the
-    // history day), at 1 and at 20 concurrent clients. CPU per request is net of the system's background work.
-    // One credential per client, as 20 users or integrations would be (a credential's concurrent timeseries
-    // requests are capped at 2 with 16 waiting: more from one credential are refused with 429 by design).
-    const token = await login(api.url, ADMIN.email, ADMIN.password);
-    const keys = await createApiKeys(api.url, token, Math.max(...CLIENTS));
-    const seqpulseQuery = async (n, from, end, step, client) => {
-      const res = await fetch(
-        `${api.url}/monitoring/enterprise/timeseries?project_id=${projectIds[2 + (n % historyTargets().length)]}&env=prod&from=${from.toISOString()}&to=${new Date(end).toISOString()}&step=${step}s`,
-        { headers: { authorization: `Bearer ${keys[client]}` } },
-      );
-      await res.arrayBuffer();
-      if (res.status !== 200) throw new Error(`timeseries ${res.status}`);
-    };
-    // five queries, one per series, as a dashboard panel per metric would send
-    const prometheusQuery = (n, from, end, step) =>
-      Promise.all(
-        METRICS.map((m) =>
-          promQuery(prom.url, '/api/v1/query_range', {
-            query: `${m}{target="t${2 + (n % historyTargets().length)}"}`,
-            start: from.getTime() / 1000,
-            end: end / 1000,
-            step,
-          }),
-        ),
-      );
-    const systems = {
-      seqpulse: { cpu: seqpulseCpu, query: seqpulseQuery },
-      prometheus: { cpu: () => cpuSeconds(prom.pid), query: prometheusQuery },
-    };
-    result.queries = {};
-    for (const q of [
-      { name: '30 min @ 15s', ms: 30 * 60_000, step: 15 },
-      { name: '24 h @ 60s', ms: HISTORY_MS, step: 60 },
-    ]) {
-      for (const clients of CLIENTS) {
-        const key = `${q.name}, ${clients} client${clients > 1 ? 's' : ''}`;
-        result.queries[key] = {};
-        for (const [name, system] of Object.entries(systems)) {
-          const c0 = system.cpu();
-          await sleep(IDLE_S * 1000);
-          const background = (system.cpu() - c0) / IDLE_S; // CPU-s per s without queries
-          const end = Date.now();
-          const from = new Date(end - q.ms);
-          const total = clients > 1 ? QUERIES * 2 : QUERIES;
-          const lat = [];
-          let next = 0;
-          const c1 = system.cpu();
-          const w0 = performance.now();
-          await Promise.all(
-            Array.from({ length: clients }, async (_, client) => {
-              while (next < total) {
-                const n = next++;
-                const s0 = performance.now();
-                await system.query(n, from, end, q.step, client);
-                lat.push(performance.now() - s0);
-              }
+      // Queries: the five series of one target over the last 30 min at 15 s, and over the last 24 h at 60 s (the
+      // history day), at 1 and at 20 concurrent clients. CPU per request is net of the system's background work.
+      // One credential per client, as 20 users or integrations would be (a credential's concurrent timeseries
+      // requests are capped at 2 with 16 waiting: more from one credential are refused with 429 by design).
+      const token = await login(api.url, ADMIN.email, ADMIN.password);
+      const keys = await createApiKeys(api.url, token, Math.max(...CLIENTS));
+      const seqpulseQuery = async (n, from, end, step, client) => {
+        const res = await fetch(
+          `${api.url}/monitoring/enterprise/timeseries?project_id=${projectIds[2 + (n % historyTargets().length)]}&env=prod&from=${from.toISOString()}&to=${new Date(end).toISOString()}&step=${step}s`,
+          { headers: { authorization: `Bearer ${keys[client]}` } },
+        );
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`timeseries ${res.status}`);
+      };
+      // five queries, one per series, as a dashboard panel per metric would send
+      const prometheusQuery = (n, from, end, step) =>
+        Promise.all(
+          METRICS.map((m) =>
+            promQuery(prom.url, '/api/v1/query_range', {
+              query: `${m}{target="t${2 + (n % historyTargets().length)}"}`,
+              start: from.getTime() / 1000,
+              end: end / 1000,
+              step,
             }),
-          );
-          const wallS = (performance.now() - w0) / 1000;
-          const cpuMs = ((system.cpu() - c1 - background * wallS) / total) * 1000;
-          result.queries[key][name] = {
-            cpu_ms: cpuMs,
-            per_core_per_s: 1000 / cpuMs,
-            per_s: total / wallS,
-            p50: percentile(lat, 50),
-            p95: percentile(lat, 95),
-          };
+          ),
+        );
+      const systems = {
+        seqpulse: { cpu: seqpulseCpu, query: seqpulseQuery },
+        prometheus: { cpu: () => cpuSeconds(prom.pid), query: prometheusQuery },
+      };
+      result.queries = {};
+      for (const q of [
+        { name: '30 min @ 15s', ms: 30 * 60_000, step: 15 },
+        { name: '24 h @ 60s', ms: HISTORY_MS, step: 60 },
+      ]) {
+        for (const clients of CLIENTS) {
+          const key = `${q.name}, ${clients} client${clients > 1 ? 's' : ''}`;
+          result.queries[key] = {};
+          for (const [name, system] of Object.entries(systems)) {
+            const c0 = system.cpu();
+            await sleep(IDLE_S * 1000);
+            const background = (system.cpu() - c0) / IDLE_S; // CPU-s per s without queries
+            const end = Date.now();
+            const from = new Date(end - q.ms);
+            const total = clients > 1 ? QUERIES * 2 : QUERIES;
+            const lat = [];
+            let next = 0;
+            const c1 = system.cpu();
+            const w0 = performance.now();
+            await Promise.all(
+              Array.from({ length: clients }, async (_, client) => {
+                while (next < total) {
+                  const n = next++;
+                  const s0 = performance.now();
+                  await system.query(n, from, end, q.step, client);
+                  lat.push(performance.now() - s0);
+                }
+              }),
+            );
+            const wallS = (performance.now() - w0) / 1000;
+            const cpuMs = ((system.cpu() - c1 - background * wallS) / total) * 1000;
+            result.queries[key][name] = {
+              cpu_ms: cpuMs,
+              per_core_per_s: 1000 / cpuMs,
+              per_s: total / wallS,
+              p50: percentile(lat, 50),
+              p95: percentile(lat, 95),
+            };
+          }
         }
       }
     }
@@ -474,6 +491,12 @@ async function main() {
     console.log(`| ${name} | ${s.toFixed(2)}${unit} | ${p.toFixed(2)}${unit} | ${(s / p).toFixed(2)}× |`);
   row('CPU-s per 1,000 polls (SeqPulse: API+worker+Postgres; Prometheus: scrape+TSDB+rules)', c.seqpulse.per_1000, c.prometheus.per_1000);
   row('RSS (SeqPulse: the Node process; Postgres apart)', result.memory_mb.seqpulse_api, result.memory_mb.prometheus, ' MB');
+  for (const [key, a] of Object.entries(result.alerts)) {
+    console.log(
+      `| ${key}: fired after start / resolved after end | ${a.seqpulse.fired_after_start} / ${a.seqpulse.resolved_after_end} | ${a.prometheus.fired_after_start} / ${a.prometheus.resolved_after_end} | |`,
+    );
+  }
+  if (COLLECTION_ONLY) return;
   row('bytes per 5-metric sample, everything stored', result.storage.seqpulse.per_sample, result.storage.prometheus.per_5_values, ' B');
   row(
     'bytes per 5-metric sample, compacted days (SeqPulse archives; Prometheus overall)',
@@ -487,11 +510,6 @@ async function main() {
     row(`requests per second, ${name}`, q.seqpulse.per_s, q.prometheus.per_s);
     row(`query latency p50, ${name}`, q.seqpulse.p50, q.prometheus.p50, ' ms');
     row(`query latency p95, ${name}`, q.seqpulse.p95, q.prometheus.p95, ' ms');
-  }
-  for (const [key, a] of Object.entries(result.alerts)) {
-    console.log(
-      `| ${key}: fired after start / resolved after end | ${a.seqpulse.fired_after_start} / ${a.seqpulse.resolved_after_end} | ${a.prometheus.fired_after_start} / ${a.prometheus.resolved_after_end} | |`,
-    );
   }
 }
 

@@ -70,7 +70,7 @@ describe('investigating in the dashboard', () => {
       { timeout: 90_000, polling: 500 },
     );
     const rows = await page
-      .locator('tbody tr')
+      .locator('tbody tr[data-project]')
       .evaluateAll((trs) =>
         trs.map((tr) => ({ name: tr.getAttribute('data-project'), status: tr.querySelector('.health')?.textContent?.trim() ?? '' })),
       );

@@ -44,18 +44,32 @@ function response(): OverviewResponse {
   };
 }
 
+/** `count` monitored projects with one env each, named so that the name sort is their number order. */
+function manyProjects(count: number): OverviewResponse {
+  const recent = new Date(Date.now() - 20_000).toISOString();
+  return {
+    projects: Array.from({ length: count }, (_, i) => ({
+      project_id: `p${i}`,
+      name: `Project ${String(i).padStart(3, '0')}`,
+      plan: 'enterprise' as const,
+      monitoring: { enabled: true },
+      envs: [{ env: 'prod', last_sample_at: recent, values, spark, firing: { warning: 0, critical: 0 }, last_deployment: null }],
+    })),
+  };
+}
+
 describe('OverviewPage', () => {
-  async function render() {
+  async function render(answer: OverviewResponse = response()) {
     TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()] });
     const fixture = TestBed.createComponent(OverviewPage);
     const http = TestBed.inject(HttpTestingController);
     fixture.detectChanges();
-    http.expectOne('/monitoring/enterprise/overview').flush(response());
+    http.expectOne('/monitoring/enterprise/overview').flush(answer);
     await flushMicrotasks();
     await fixture.whenStable();
     return { fixture, el: fixture.nativeElement as HTMLElement };
   }
-  const names = (el: HTMLElement) => [...el.querySelectorAll('tbody tr')].map((r) => r.getAttribute('data-project'));
+  const names = (el: HTMLElement) => [...el.querySelectorAll('tbody tr[data-project]')].map((r) => r.getAttribute('data-project'));
 
   it('lists every project worst first, with values, sparklines and status; without Realtime last', async () => {
     const { el } = await render();
@@ -92,5 +106,31 @@ describe('OverviewPage', () => {
     sort.dispatchEvent(new Event('change'));
     await fixture.whenStable();
     expect(names(el)).toEqual(['Billing', 'Blog', 'Checkout API']);
+  });
+
+  it('draws only the rows in view of a long list, keeps the height and row count of all, and follows the scroll', async () => {
+    const { fixture, el } = await render(manyProjects(400));
+    const table = el.querySelector('table') as HTMLElement;
+    expect(table.getAttribute('aria-rowcount')).toBe('401'); // the header row and every project
+    const drawn = [...el.querySelectorAll('tbody tr[data-project]')];
+    expect(drawn.length).toBeGreaterThan(5);
+    expect(drawn.length).toBeLessThan(60);
+    expect(drawn[0].getAttribute('aria-rowindex')).toBe('2');
+    const space = (el.querySelector('tbody tr.row-space:last-child') as HTMLElement).style.height;
+    expect(parseFloat(space)).toBeGreaterThan(300 * 40); // the rows not drawn still take their room
+
+    // scrolled to the 200th row (jsdom has no layout: the scroll position is set by hand)
+    const box = el.querySelector('.overview-scroll') as HTMLElement;
+    Object.defineProperty(box, 'scrollTop', { configurable: true, value: 200 * 52 });
+    box.dispatchEvent(new Event('scroll'));
+    await fixture.whenStable();
+    const rows = [...el.querySelectorAll('tbody tr[data-project]')];
+    const indexes = rows.map((r) => Number(r.getAttribute('aria-rowindex')));
+    expect(indexes[0]).toBeLessThanOrEqual(202);
+    expect(indexes[0]).toBeGreaterThan(180);
+    expect(indexes).toEqual(indexes.map((_, i) => indexes[0] + i)); // consecutive
+    // all Enterprise rows are OK, so worst first falls back to the name: row index n is Project n-2
+    expect(rows[0].getAttribute('data-project')).toBe(`Project ${String(indexes[0] - 2).padStart(3, '0')}`);
+    expect(el.querySelectorAll('tbody tr.row-space')).toHaveLength(2);
   });
 });

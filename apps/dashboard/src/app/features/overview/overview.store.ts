@@ -19,12 +19,15 @@ export class OverviewStore {
   readonly problemsOnly = signal(false);
   readonly sort = signal<OverviewSort>('worst');
   readonly refreshedAt = signal<number | null>(null);
+
+  /** Every second: the "N s ago" texts of the rows in view read it, nothing else (the rows do not depend on it). */
   readonly now = signal(Date.now());
 
+  /** Health is judged at the time of the answer, so the 400-row list is rebuilt per answer, not per second. */
   readonly rows = computed(() => {
     const response = this.response();
     if (!response) return [];
-    return sortRows(filterRows(toRows(response, this.now()), this.filter(), this.problemsOnly()), this.sort());
+    return sortRows(filterRows(toRows(response, this.refreshedAt() ?? Date.now()), this.filter(), this.problemsOnly()), this.sort());
   });
   readonly total = computed(() => this.response()?.projects.length ?? 0);
 
@@ -53,10 +56,12 @@ export class OverviewStore {
     this.inFlight = true;
     this.loading.set(true);
     try {
-      this.response.set(await this.api.overview());
+      const response = await this.api.overview();
+      const at = Date.now();
+      this.response.set(response);
       this.error.set(null);
-      this.refreshedAt.set(Date.now());
-      this.now.set(Date.now());
+      this.refreshedAt.set(at);
+      this.now.set(at);
     } catch (err) {
       this.error.set(isApiError(err) ? err : { status: 0, code: 'unknown', message: 'The overview could not be loaded.' });
     } finally {

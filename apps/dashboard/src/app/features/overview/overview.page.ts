@@ -89,8 +89,16 @@ export class OverviewPage {
     });
   }
 
+  /** Formatted once per row (rows are new objects per answer): the clock re-checks the drawn rows every second. */
+  private readonly valueTexts = new WeakMap<OverviewRow, Record<MetricName, string>>();
+
   protected value(row: OverviewRow, metric: MetricName): string {
-    return formatMetric(metric, row.values?.[metric] ?? null);
+    let texts = this.valueTexts.get(row);
+    if (!texts) {
+      texts = Object.fromEntries(this.metrics.map((m) => [m, formatMetric(m, row.values?.[m] ?? null)])) as Record<MetricName, string>;
+      this.valueTexts.set(row, texts);
+    }
+    return texts[metric];
   }
 
   protected age(row: OverviewRow): string {

@@ -58,12 +58,12 @@ export class OverviewPage {
   /** Index of the first row in view and the number of rows the view holds: they change a few times per screenful. */
   private readonly firstInView = signal(0);
   private readonly rowsInView = signal(Math.ceil((typeof window === 'undefined' ? 1000 : window.innerHeight) / ROW_HEIGHT_PX));
-  protected readonly window = computed(() => {
+  protected readonly drawn = computed(() => {
     const height = this.rowHeight();
     return rowWindow(this.store.rows().length, this.firstInView() * height, this.rowsInView() * height, height, OVERSCAN_ROWS);
   });
   protected readonly visibleRows = computed(() => {
-    const { start, end } = this.window();
+    const { start, end } = this.drawn();
     return this.store.rows().slice(start, end);
   });
 

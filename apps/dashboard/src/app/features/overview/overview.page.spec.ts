@@ -108,6 +108,16 @@ describe('OverviewPage', () => {
     expect(names(el)).toEqual(['Billing', 'Blog', 'Checkout API']);
   });
 
+  it('draws the rows in view first, and the rows just below them in a later task', async () => {
+    const { fixture, el } = await render(manyProjects(400));
+    const first = el.querySelectorAll('tbody tr[data-project]').length;
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 10)));
+    await fixture.whenStable();
+    const then = el.querySelectorAll('tbody tr[data-project]').length;
+    expect(first).toBeGreaterThan(5);
+    expect(then).toBe(first + 8);
+  });
+
   it('draws only the rows in view of a long list, keeps the height and row count of all, and follows the scroll', async () => {
     const { fixture, el } = await render(manyProjects(400));
     const table = el.querySelector('table') as HTMLElement;

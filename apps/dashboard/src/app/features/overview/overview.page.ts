@@ -4,6 +4,7 @@ import {
   Component,
   computed,
   DestroyRef,
+  effect,
   ElementRef,
   inject,
   signal,
@@ -58,9 +59,14 @@ export class OverviewPage {
   /** Index of the first row in view and the number of rows the view holds: they change a few times per screenful. */
   private readonly firstInView = signal(0);
   private readonly rowsInView = signal(Math.ceil((typeof window === 'undefined' ? 1000 : window.innerHeight) / ROW_HEIGHT_PX));
+  /**
+   * No rows beyond the view until the first rows are on screen: creating a screenful of rows (5 sparklines each) was
+   * one task of 68–89 ms on a quiet machine with the overscan, so the rows around the view come in a task of their own.
+   */
+  private readonly overscan = signal(0);
   protected readonly drawn = computed(() => {
     const height = this.rowHeight();
-    return rowWindow(this.store.rows().length, this.firstInView() * height, this.rowsInView() * height, height, OVERSCAN_ROWS);
+    return rowWindow(this.store.rows().length, this.firstInView() * height, this.rowsInView() * height, height, this.overscan());
   });
   protected readonly visibleRows = computed(() => {
     const { start, end } = this.drawn();
@@ -69,6 +75,12 @@ export class OverviewPage {
 
   constructor() {
     const destroyRef = inject(DestroyRef);
+    effect((onCleanup) => {
+      if (this.overscan() > 0 || this.store.rows().length === 0) return;
+      // after the frame that shows the first rows
+      const frame = requestAnimationFrame(() => setTimeout(() => this.overscan.set(OVERSCAN_ROWS)));
+      onCleanup(() => cancelAnimationFrame(frame));
+    });
     afterNextRender(() => {
       const box = this.scroller().nativeElement;
       const measure = () => {

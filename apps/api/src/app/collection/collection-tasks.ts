@@ -28,7 +28,15 @@ export class CollectionTasks implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.tasks.register({ name: 'enqueue-polls', everyMs: ENQUEUE_EVERY_MS, runsIn: 'worker', run: () => this.enqueue() });
+    // After a database outage the back-fill and the next slots wait for this run: retried within half a second, not
+    // a whole interval later (a failover drill's first sample after the promotion came up to one interval late).
+    this.tasks.register({
+      name: 'enqueue-polls',
+      everyMs: ENQUEUE_EVERY_MS,
+      retryAfterFailureMs: 500,
+      runsIn: 'worker',
+      run: () => this.enqueue(),
+    });
     this.tasks.register({ name: 'claim-polls', everyMs: CLAIM_EVERY_MS, runsIn: 'worker', run: () => this.collector.claimAndPoll() });
     this.tasks.register({ name: 'flush-results', everyMs: FLUSH_EVERY_MS, runsIn: 'worker', run: () => this.collector.flush() });
     this.tasks.register({ name: 'reap-leases', everyMs: 2500, runsIn: 'worker', run: () => this.reap() });

@@ -89,6 +89,27 @@ describe('TaskScheduler', () => {
     await tasks.beforeApplicationShutdown();
   });
 
+  it('tries a failed run again after retryAfterFailureMs, not a whole interval later, and only once per failure', async () => {
+    const tasks = scheduler();
+    let calls = 0;
+    tasks.register({
+      name: 'enqueue',
+      everyMs: 60_000,
+      retryAfterFailureMs: 20,
+      runsIn: 'worker',
+      run: async () => {
+        if (++calls <= 2) throw new Error('database unavailable');
+      },
+    });
+    await tasks.onApplicationBootstrap();
+    await tasks.runNow('enqueue');
+    expect(calls).toBe(1);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(calls).toBe(3); // failed again once, then succeeded: no retry after a success
+    expect(tasks.stats()[0]).toMatchObject({ runs: 3, failures: 2, last_error: null });
+    await tasks.beforeApplicationShutdown();
+  });
+
   it('runs worker tasks only where the role runs workers, and skips disabled tasks', async () => {
     const api = scheduler('api');
     api.register({ name: 'claim', everyMs: 100, runsIn: 'worker', run: async () => undefined });

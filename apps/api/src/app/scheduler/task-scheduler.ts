@@ -14,6 +14,8 @@ const SHUTDOWN_WAIT_MS = 10_000;
 interface TaskState {
   task: PeriodicTask;
   timer?: NodeJS.Timeout;
+  /** The early retry of a failed run (`retryAfterFailureMs`), while one waits. */
+  retry?: NodeJS.Timeout;
   running: Promise<void> | null;
   /** A kick arrived while a run was going: run once more right after it. */
   again: boolean;
@@ -118,6 +120,8 @@ export class TaskScheduler implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private stop(state: TaskState): void {
+    clearTimeout(state.retry);
+    state.retry = undefined;
     if (!state.timer) return;
     if (this.registry.doesExist('interval', state.task.name)) this.registry.deleteInterval(state.task.name);
     else clearInterval(state.timer);
@@ -157,6 +161,13 @@ export class TaskScheduler implements OnApplicationBootstrap, BeforeApplicationS
       this.metrics.count('taskFailures', { task: task.name });
       stats.last_error = String((error as Error)?.message ?? error).slice(0, 200);
       this.logger.warn({ task: task.name, err: stats.last_error }, 'Periodic task failed; will retry');
+      if (task.retryAfterFailureMs && !state.retry && !this.stopped) {
+        state.retry = setTimeout(() => {
+          state.retry = undefined;
+          this.kick(task.name);
+        }, task.retryAfterFailureMs);
+        state.retry.unref();
+      }
     }
     const exact = performance.now() - started;
     this.metrics.observe('taskDuration', exact / 1000, { task: task.name });

@@ -13,6 +13,11 @@ export interface PeriodicTask {
   runsIn: 'worker' | 'every';
   /** One runner across all processes: the run is skipped while another process holds this lock. */
   lock?: AdvisoryLockName;
+  /**
+   * After a failed run, try again this soon instead of a whole interval later (one retry waiting at a time): for
+   * a long interval whose first run after an outage matters, such as the enqueue of poll slots.
+   */
+  retryAfterFailureMs?: number;
   /** Also run once at bootstrap, before the process starts serving. */
   runAtStart?: boolean;
   /** Off when this returns false for the configuration (for example an interval set to 0). */

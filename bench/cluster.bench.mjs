@@ -19,6 +19,7 @@ import {
   log,
   login,
   percentile,
+  pollFigures,
   startApi,
   startFleet,
   startScratchPostgres,
@@ -117,16 +118,12 @@ async function measure(name, db, processes, apiUrls, keys, projects) {
   const reads = await readLoad(apiUrls, keys, projects, Date.now() + WINDOW_S * 1000);
   const t1 = new Date();
   const cpu1 = processes.reduce((s, p) => s + cpuSeconds(p.pid), 0);
-  const { rows } = await db.query(
-    `SELECT lag_ms, state FROM jobs WHERE kind = 'poll' AND started_at >= $1 AND started_at < $2 AND state IN ('succeeded', 'failed')`,
-    [t0, t1],
-  );
-  const lags = rows.map((r) => r.lag_ms);
+  const { lags, polls, ok } = await pollFigures(db, t0, t1);
   const result = {
     topology: name,
-    polls: rows.length,
+    polls,
     expected: Math.round((TARGETS * (t1 - t0)) / 15_000),
-    ok_pct: rows.length ? (100 * rows.filter((r) => r.state === 'succeeded').length) / rows.length : 0,
+    ok_pct: polls ? (100 * ok) / polls : 0,
     lag_p50: percentile(lags, 50),
     lag_p99: percentile(lags, 99),
     seqpulse_cpu_pct: (100 * (cpu1 - cpu0)) / ((t1 - t0) / 1000),

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
-import { freshDatabase, log, percentile, startApi, startFleet, startPostgres } from './lib/harness.mjs';
+import { freshDatabase, log, percentile, pollFigures, startApi, startFleet, startPostgres } from './lib/harness.mjs';
 
 process.env.BENCH_PG_DIR ??= '/tmp/seqpulse-collection-bench-pg';
 const SIZES = (process.env.BENCH_TARGETS ?? '100,1000,5000,10000').split(',').map(Number);
@@ -45,22 +45,17 @@ async function measure(db, api, targets) {
   await new Promise((r) => setTimeout(r, WINDOW_S * 1000));
   const cpu1 = cpuSeconds(api.pid);
   const t1 = new Date();
-  const { rows } = await db.query(
-    `SELECT lag_ms, state FROM jobs WHERE kind = 'poll' AND started_at >= $1 AND started_at < $2 AND state IN ('succeeded', 'failed')`,
-    [t0, t1],
-  );
-  const lags = rows.map((r) => r.lag_ms);
-  const ok = rows.filter((r) => r.state === 'succeeded').length;
+  const { lags, polls, ok } = await pollFigures(db, t0, t1);
   const expected = (targets * WINDOW_S) / 15;
   return {
     targets,
-    polls: rows.length,
+    polls,
     expected: Math.round(expected),
-    succeeded_pct: rows.length ? (100 * ok) / rows.length : 0,
+    succeeded_pct: polls ? (100 * ok) / polls : 0,
     lag_p50_ms: percentile(lags, 50),
     lag_p99_ms: percentile(lags, 99),
     lag_max_ms: Math.max(...lags),
-    cpu_s_per_1000_polls: rows.length ? ((cpu1 - cpu0) / rows.length) * 1000 : NaN,
+    cpu_s_per_1000_polls: polls ? ((cpu1 - cpu0) / polls) * 1000 : NaN,
     worker_cpu_pct: (100 * (cpu1 - cpu0)) / ((t1 - t0) / 1000),
     rss_mb: rssMb(api.pid),
   };

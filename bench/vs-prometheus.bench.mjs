@@ -301,7 +301,9 @@ async function main() {
     const polls = Number(
       (
         await db.query(
-          `SELECT count(*) FROM jobs WHERE kind = 'poll' AND started_at >= $1 AND started_at < $2 AND state IN ('succeeded', 'failed')`,
+          // polls that ended in a sample, and polls that failed for good (a slot is a lease advanced in place: no row per poll)
+          `SELECT (SELECT count(*) FROM samples WHERE collected_at >= $1 AND collected_at < $2)
+                + (SELECT count(*) FROM jobs WHERE started_at >= $1 AND started_at < $2) AS count`,
           [t0, t1],
         )
       ).rows[0].count,

@@ -229,3 +229,15 @@ export function postgresCpuSeconds(dataDir) {
   }
   return total;
 }
+
+/** The collector's flush figures of a window: polls (succeeded and failed for good) and each first attempt's lag. */
+export async function pollFigures(db, t0, t1) {
+  const [{ rows: sums }, { rows: lagRows }] = await Promise.all([
+    db.query(
+      `SELECT coalesce(sum(succeeded), 0)::int AS ok, coalesce(sum(failed), 0)::int AS failed FROM poll_flush_stats WHERE at >= $1 AND at < $2`,
+      [t0, t1],
+    ),
+    db.query(`SELECT lag FROM poll_flush_stats, unnest(lags_ms) AS lag WHERE at >= $1 AND at < $2`, [t0, t1]),
+  ]);
+  return { lags: lagRows.map((r) => r.lag), polls: sums[0].ok + sums[0].failed, ok: sums[0].ok };
+}

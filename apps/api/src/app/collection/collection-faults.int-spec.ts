@@ -70,20 +70,26 @@ describe('a worker killed in the middle of a job', () => {
       { SEQPULSE_ROLE: 'worker', SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true', SEQPULSE_JOB_LEASE_S: '3' },
       { databaseUrl: api.config.DATABASE_URL },
     );
-    const job = await waitFor(
-      "the dead worker's job to succeed",
+    // The slot the dead worker held: its lease is still running, past its lease.
+    const {
+      rows: [held],
+    } = await api.db.query(`SELECT next_slot_at, attempts FROM poll_leases WHERE project_id = $1 AND state = 'running'`, [projectId]);
+    expect(held.attempts).toBe(1);
+    const slotAt = new Date(held.next_slot_at);
+    const { rows } = await waitFor(
+      "the dead worker's slot to be polled again and stored",
       async () => {
-        const { rows } = await api.db.query(`SELECT * FROM jobs WHERE project_id = $1 AND requeued_count > 0`, [projectId]);
-        return rows[0]?.state === 'succeeded' && rows[0];
+        const found = await api.db.query(`SELECT count(*)::int AS n FROM samples WHERE project_id = $1 AND slot_at = $2`, [
+          projectId,
+          slotAt,
+        ]);
+        return found.rows[0].n > 0 && found;
       },
       20_000,
     );
-    expect(job.attempts).toBe(2);
-    const { rows } = await api.db.query(`SELECT count(*)::int AS n FROM samples WHERE project_id = $1 AND slot_at = $2`, [
-      projectId,
-      job.slot_at,
-    ]);
     expect(rows[0].n).toBe(1);
+    const { rows: failed } = await api.db.query(`SELECT count(*)::int AS n FROM jobs WHERE project_id = $1`, [projectId]);
+    expect(failed[0].n).toBe(0);
     const health = (await api.call('GET', '/health/scheduler')).body;
     expect(health.stuck_running).toBe(0);
     expect(health.requeued_last_15m).toBeGreaterThanOrEqual(1);

@@ -4,11 +4,10 @@ import { TaskScheduler } from '../scheduler/task-scheduler';
 import { CLAIM_EVERY_MS, Collector, FLUSH_EVERY_MS } from './collector';
 import { FailureLog } from './failure-log';
 import { ENQUEUE_EVERY_MS, JobQueue } from './job-queue';
+import { WorkerIdentity } from '../scheduler/worker-identity';
 
 /** A lease must have expired this long before its job is re-queued: it shows as stuck_running meanwhile. */
 const REAP_GRACE_S = 5;
-/** How far back the enqueuer fills in the slots of an outage (longer outages show their last 10 minutes as missed). */
-const BACKFILL_S = 600;
 
 /**
  * The collection's periodic work in worker processes. Each task is safe in several processes at once
@@ -17,7 +16,6 @@ const BACKFILL_S = 600;
 @Injectable()
 export class CollectionTasks implements OnModuleInit {
   private readonly logger = new Logger(CollectionTasks.name);
-  private lastEnqueueAt: number | null = null;
 
   constructor(
     private readonly config: AppConfig,
@@ -25,17 +23,18 @@ export class CollectionTasks implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly collector: Collector,
     private readonly failures: FailureLog,
+    private readonly identity: WorkerIdentity,
   ) {}
 
   onModuleInit(): void {
-    // After a database outage the back-fill and the next slots wait for this run: retried within half a second, not
-    // a whole interval later (a failover drill's first sample after the promotion came up to one interval late).
+    // Leases of newly monitored targets wait for this run: after a failure it is retried within half a second, not a
+    // whole interval later.
     this.tasks.register({
-      name: 'enqueue-polls',
+      name: 'sync-poll-leases',
       everyMs: ENQUEUE_EVERY_MS,
       retryAfterFailureMs: 500,
       runsIn: 'worker',
-      run: () => this.enqueue(),
+      run: () => this.jobs.syncLeases(),
     });
     this.tasks.register({ name: 'claim-polls', everyMs: CLAIM_EVERY_MS, runsIn: 'worker', run: () => this.collector.claimAndPoll() });
     this.tasks.register({ name: 'flush-results', everyMs: FLUSH_EVERY_MS, runsIn: 'worker', run: () => this.collector.flush() });
@@ -43,16 +42,8 @@ export class CollectionTasks implements OnModuleInit {
     this.tasks.register({ name: 'collection-history-prune', everyMs: 60_000, runsIn: 'worker', run: () => this.prune() });
   }
 
-  private async enqueue(): Promise<void> {
-    // The first run of this process, or the first after enqueues failed (the database was away): fill in the gap.
-    const gap = this.lastEnqueueAt === null || Date.now() - this.lastEnqueueAt > 2 * ENQUEUE_EVERY_MS + 1_000;
-    await this.jobs.enqueueDuePolls(gap ? BACKFILL_S : 0);
-    this.lastEnqueueAt = Date.now();
-    await this.jobs.cancelUnmonitored();
-  }
-
   private async reap(): Promise<void> {
-    const { requeued, failed } = await this.jobs.reapExpiredLeases(REAP_GRACE_S);
+    const { requeued, failed } = await this.jobs.reapExpiredLeases(this.identity.id, REAP_GRACE_S);
     if (requeued + failed > 0) this.logger.warn({ requeued, failed }, 'Recovered jobs of a worker that stopped mid-job');
     const missed = await this.jobs.expireMissedSlots(this.collector.maxSlotAgeS);
     if (missed > 0) this.logger.warn({ missed }, 'Poll slots missed: no worker polled them in time');

@@ -21,6 +21,11 @@ const FLUSH_AT = 500;
 /** While Postgres is unreachable, results wait in memory up to this many; older ones are dropped (and counted). */
 const MAX_BUFFERED = 200_000;
 
+/** The slot an outcome finishes: the lease's (project, env) at its slot, and which attempt it was. */
+function slotOf(job: ClaimedJob): Pick<JobOutcome, 'projectId' | 'env' | 'slotAt' | 'attempt'> {
+  return { projectId: job.projectId, env: job.env, slotAt: job.slotAt, attempt: job.attempts };
+}
+
 /**
  * Claims due poll jobs, polls targets concurrently (bounded), and writes results in batches:
  * samples first, then failures, then job outcomes, so a crash between them only re-polls.
@@ -101,7 +106,7 @@ export class Collector implements BeforeApplicationShutdown {
     } catch {
       // Database trouble while loading settings: try the job again rather than drop it.
       this.outcomes.push({
-        id: job.id,
+        ...slotOf(job),
         ok: false,
         durationMs: 0,
         lagMs,
@@ -112,7 +117,7 @@ export class Collector implements BeforeApplicationShutdown {
     }
     if (!project) {
       // Left the plan or the rollout between enqueue and claim: not polled, not retried.
-      this.outcomes.push({ id: job.id, ok: false, durationMs: 0, lagMs, error: 'not_monitored' });
+      this.outcomes.push({ ...slotOf(job), ok: false, durationMs: 0, lagMs, error: 'not_monitored' });
       return;
     }
     if (project.secretUnreadable) {
@@ -123,7 +128,7 @@ export class Collector implements BeforeApplicationShutdown {
         reason: 'configuration_error',
         detail: { message: 'HMAC secret unreadable by this worker (SEQPULSE_SECRET_KEY differs)', attempt: job.attempts },
       });
-      this.outcomes.push({ id: job.id, ok: false, durationMs: 0, lagMs, error: 'configuration_error' });
+      this.outcomes.push({ ...slotOf(job), ok: false, durationMs: 0, lagMs, error: 'configuration_error' });
       this.metrics.count('polls', { outcome: 'configuration_error' });
       return;
     }
@@ -143,7 +148,7 @@ export class Collector implements BeforeApplicationShutdown {
         collectedAt: result.collectedAt,
         values: result.values,
       });
-      this.outcomes.push({ id: job.id, ok: true, durationMs: result.durationMs, lagMs });
+      this.outcomes.push({ ...slotOf(job), ok: true, durationMs: result.durationMs, lagMs });
     } else {
       this.failures.push({
         projectId: job.projectId,
@@ -153,7 +158,7 @@ export class Collector implements BeforeApplicationShutdown {
         detail: { ...result.detail, attempt: job.attempts },
       });
       this.outcomes.push({
-        id: job.id,
+        ...slotOf(job),
         ok: false,
         durationMs: result.durationMs,
         lagMs,

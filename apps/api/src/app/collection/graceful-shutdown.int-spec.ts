@@ -41,17 +41,18 @@ describe('a worker stopped (SIGTERM) in the middle of a poll', () => {
     // it waited for the answer rather than dropping the poll
     expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(ANSWER_AFTER_MS - 500);
 
-    const { rows: jobs } = await api.db.query(
-      `SELECT state, locked_by, lease_until, slot_at FROM jobs WHERE project_id = $1 AND started_at IS NOT NULL`,
+    const { rows: leases } = await api.db.query(
+      `SELECT state, locked_by, lease_until, next_slot_at, interval_s FROM poll_leases WHERE project_id = $1`,
       [projectId],
     );
-    expect(jobs).toHaveLength(1);
-    expect(jobs[0]).toMatchObject({ state: 'succeeded', locked_by: null, lease_until: null });
-    const { rows: samples } = await api.db.query(`SELECT count(*)::int AS n FROM samples WHERE project_id = $1 AND slot_at = $2`, [
-      projectId,
-      jobs[0].slot_at,
-    ]);
-    expect(samples[0].n).toBe(1);
+    expect(leases).toHaveLength(1);
+    expect(leases[0]).toMatchObject({ state: 'idle', locked_by: null, lease_until: null });
+    // the polled slot is the one before the lease's next slot: its sample is stored, the lease moved on
+    const polledSlot = new Date(new Date(leases[0].next_slot_at).getTime() - leases[0].interval_s * 1000);
+    const { rows: samples } = await api.db.query(`SELECT slot_at FROM samples WHERE project_id = $1`, [projectId]);
+    expect(samples.map((s) => new Date(s.slot_at).getTime())).toEqual([polledSlot.getTime()]);
+    const { rows: failed } = await api.db.query(`SELECT count(*)::int AS n FROM jobs WHERE project_id = $1`, [projectId]);
+    expect(failed[0].n).toBe(0);
     const health = (await api.call('GET', '/health/scheduler')).body;
     expect(health.stuck_running).toBe(0);
   }, 90_000);

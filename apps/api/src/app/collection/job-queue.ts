@@ -4,8 +4,8 @@ import { AppConfig } from '../config/app-config';
 import { PreparedStatements } from '../database/prepared-statements';
 import { queryRows } from '../database/sql';
 
+/** A poll slot leased to this worker: the next slot of one (project, env). */
 export interface ClaimedJob {
-  id: string;
   projectId: string;
   env: string;
   slotAt: Date;
@@ -29,7 +29,11 @@ export interface JobFigures {
 }
 
 export interface JobOutcome {
-  id: string;
+  projectId: string;
+  env: string;
+  slotAt: Date;
+  /** Which attempt of the slot this was (1 for the first): the schedule lag is the first attempt's. */
+  attempt: number;
   ok: boolean;
   durationMs: number;
   lagMs: number;
@@ -38,23 +42,48 @@ export interface JobOutcome {
   retryAt?: Date;
 }
 
-/**
- * How far ahead poll slots are enqueued. The enqueue tick runs every ENQUEUE_EVERY_MS: one statement computes the
- * next slot of every monitored target (~35 ms of Postgres for 1,000 targets on the loaded benchmark machine, the
- * largest job statement per poll at a 3 s tick), so it runs every 6 s; the lookahead covers one tick, the claim's
- * own lookahead and a margin. A newly monitored target is first polled at most one tick later than its slot.
- */
-export const ENQUEUE_EVERY_MS = 6_000;
-export const ENQUEUE_LOOKAHEAD_S = 7;
+/** Attempts per slot: the first and at most two retries within the slot. */
+export const MAX_ATTEMPTS = 3;
 
 /**
- * The job system: rows in `jobs`, claimed with leases via `FOR UPDATE SKIP LOCKED`, so any number of
- * worker processes share the work and a (project, env, slot) is polled once. Every statement here
- * is set-based: one round-trip handles a whole batch.
+ * How often leases are synchronised with the monitored targets: a newly monitored target is first polled at its
+ * first slot after the next sync, a target no longer monitored stops within one sync.
+ */
+export const ENQUEUE_EVERY_MS = 6_000;
+
+/** How far back the slots nobody polled become `missed:` failures (a longer outage shows its last 10 minutes). */
+export const MISSED_BACKFILL_S = 600;
+
+/** A lease's grid: slot k of a target is at k * interval + offset (epoch ms); `l` names the row with both columns. */
+function gridSlot(k: string, l: string): string {
+  return `to_timestamp((${k} * ${l}.interval_s * 1000 + ${l}.offset_ms) / 1000.0)`;
+}
+
+/** The index k of `at` on the grid of `l`, as a fraction (floor: the slot at or before, ceil: at or after). */
+function gridIndex(at: string, l: string): string {
+  return `((round(extract(epoch FROM ${at}) * 1000) - ${l}.offset_ms) / (${l}.interval_s * 1000.0))`;
+}
+
+/** The first slot of `l` strictly after `at`. */
+export function slotAfter(at: string, l: string): string {
+  return gridSlot(`(floor(${gridIndex(at, l)}) + 1)`, l);
+}
+
+/** The first slot of `l` at or after `at`. */
+export function slotAtOrAfter(at: string, l: string): string {
+  return gridSlot(`ceil(${gridIndex(at, l)})`, l);
+}
+
+/**
+ * The job system (docs/architecture.md, "Job system"): one lease row per monitored (project, env) in `poll_leases`,
+ * holding the next slot to poll on the target's fixed grid. Workers claim due leases with `FOR UPDATE SKIP LOCKED`
+ * (so any number of worker processes share the work and a slot is polled once) and advance them in place when the
+ * slot is done. Slots that failed for good are rows of `jobs` (state `failed`); each flush adds one row of figures
+ * to `poll_flush_stats`. Every statement here is set-based: one round-trip handles a whole batch.
  */
 @Injectable()
 export class JobQueue {
-  /** The enqueue, claim and completion run several times a second in every worker: planned once per connection. */
+  /** The claim and completion run several times a second in every worker: planned once per connection. */
   private readonly statements: PreparedStatements;
 
   constructor(
@@ -65,111 +94,111 @@ export class JobQueue {
   }
 
   /**
-   * Inserts the next poll slot of every monitored project/env that falls within the lookahead.
-   * Each target gets a fixed offset inside its interval (hash of project and env), so thousands of
-   * targets are spread evenly and never fire in the same second. Idempotent: several processes may run it.
-   * `backfillS` (after an outage of the database or of every worker, when no process enqueued for a while): also
-   * the slots since each target's latest job of the last `backfillS` seconds, so that the slots nobody could poll
-   * exist, and fail as `missed:` (expireMissedSlots) instead of leaving a silent hole.
+   * Gives every monitored project/env a lease (first slot: the next on its grid; each target's offset inside its
+   * interval is a hash of project and env, so thousands of targets never fire in the same second), follows changed
+   * intervals, and removes the idle leases of targets no longer monitored (left the plan, the rollout or an env).
+   * Idempotent: several processes may run it. Returns the leases added.
    */
-  async enqueueDuePolls(backfillS = 0): Promise<number> {
-    const rows = await this.statements.rows(
+  async syncLeases(): Promise<{ added: number; removed: number }> {
+    const [row] = await this.statements.rows<{ added: number; removed: number }>(
       this.db,
       `WITH targets AS (
          SELECT pm.project_id, e.env, pm.poll_interval_s AS interval_s,
-                (hashtextextended(pm.project_id::text || '/' || e.env, 0) & 2147483647) % (pm.poll_interval_s * 1000) / 1000.0 AS offset_s
+                ((hashtextextended(pm.project_id::text || '/' || e.env, 0) & 2147483647) % (pm.poll_interval_s * 1000))::int AS offset_ms
            FROM project_monitoring pm CROSS JOIN LATERAL unnest(pm.envs) AS e(env)
           WHERE pm.monitored
-       ), latest AS (
-         SELECT project_id, env, max(slot_at) AS slot_at FROM jobs
-          -- the latest slot that already came due: a plain tick may have enqueued the next (future) one first
-          WHERE $2 > 0 AND kind = 'poll' AND slot_at > now() - make_interval(secs => $2) AND slot_at <= now()
-          GROUP BY project_id, env
-       ), slots AS (
-         -- Slot k of a target is at k * interval + offset (epoch seconds); from the first after its latest job, or the next one.
-         SELECT t.project_id, t.env, to_timestamp(k * t.interval_s + t.offset_s) AS slot_at
-           FROM targets t LEFT JOIN latest l ON l.project_id = t.project_id AND l.env = t.env
-          CROSS JOIN LATERAL generate_series(
-                  COALESCE(floor((round(extract(epoch FROM l.slot_at), 3) - t.offset_s) / t.interval_s) + 1,
-                           ceil((extract(epoch FROM now()) - t.offset_s) / t.interval_s)),
-                  ceil((extract(epoch FROM now()) + $1 - t.offset_s) / t.interval_s) - 1) AS k
+       ), added AS (
+         INSERT INTO poll_leases (project_id, env, interval_s, offset_ms, next_slot_at, run_after)
+         SELECT t.project_id, t.env, t.interval_s, t.offset_ms, s.at, s.at
+           FROM targets t CROSS JOIN LATERAL (SELECT ${slotAtOrAfter('now()', 't')} AS at) s
+          WHERE NOT EXISTS (SELECT 1 FROM poll_leases l WHERE l.project_id = t.project_id AND l.env = t.env)
+         ON CONFLICT (project_id, env) DO NOTHING
+         RETURNING 1
+       ), changed AS (
+         UPDATE poll_leases l SET interval_s = t.interval_s, offset_ms = t.offset_ms
+           FROM targets t
+          WHERE l.project_id = t.project_id AND l.env = t.env AND l.interval_s <> t.interval_s
+         RETURNING 1
+       ), removed AS (
+         DELETE FROM poll_leases l
+          WHERE l.state = 'idle' AND NOT EXISTS (SELECT 1 FROM targets t WHERE t.project_id = l.project_id AND t.env = l.env)
+         RETURNING 1
        )
-       INSERT INTO jobs (kind, project_id, env, slot_at, run_after)
-       SELECT 'poll', project_id, env, slot_at, slot_at FROM slots
-       ON CONFLICT (kind, project_id, env, slot_at) DO NOTHING
-       RETURNING id`,
-      [ENQUEUE_LOOKAHEAD_S, backfillS],
+       SELECT (SELECT count(*) FROM added)::int AS added, (SELECT count(*) FROM removed)::int AS removed`,
+      [],
     );
-    return rows.length;
-  }
-
-  /** Pending jobs of projects that left the plan, the rollout or an env: never polled. */
-  async cancelUnmonitored(): Promise<number> {
-    const rows = await queryRows(
-      this.db,
-      `DELETE FROM jobs j WHERE j.state = 'pending' AND j.kind = 'poll'
-          AND NOT EXISTS (SELECT 1 FROM project_monitoring pm WHERE pm.project_id = j.project_id AND j.env = ANY(pm.envs) AND pm.monitored)
-       RETURNING id`,
-    );
-    return rows.length;
+    return row;
   }
 
   /**
-   * Jobs due within `aheadMs` (the caller starts each at its `runAfter`, so claims can be a few a second instead
-   * of ten). Polls not claimed until `maxAgeSeconds` after their slot are no longer worth running (their sample
+   * Leases due within `aheadMs` (the caller starts each at its `runAfter`, so claims can be a few a second instead
+   * of ten). Slots not claimed until `maxAgeSeconds` after their time are no longer worth polling (their sample
    * would land outside the store's collection lag bound): claims skip them and `expireMissedSlots` fails them visibly.
    */
   async claim(workerId: string, limit: number, leaseSeconds: number, maxAgeSeconds: number, aheadMs = 0): Promise<ClaimedJob[]> {
     if (limit <= 0) return [];
-    const rows = await this.statements.rows<{
-      id: string;
-      project_id: string;
-      env: string;
-      slot_at: Date;
-      run_after: Date;
-      attempts: number;
-      max_attempts: number;
-    }>(
+    const rows = await this.statements.rows<{ project_id: string; env: string; next_slot_at: Date; run_after: Date; attempts: number }>(
       this.db,
-      `UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = now(),
+      `UPDATE poll_leases l SET state = 'running', attempts = l.attempts + 1, started_at = now(),
               lease_until = now() + make_interval(secs => $3), locked_by = $1
-        WHERE id IN (
-          SELECT j.id FROM jobs j
-           WHERE j.state = 'pending' AND j.run_after <= now() + make_interval(secs => $5 / 1000.0) AND j.slot_at > now() - make_interval(secs => $4)
-           ORDER BY j.run_after
-           LIMIT $2
-           FOR UPDATE SKIP LOCKED)
-        RETURNING id, project_id, env, slot_at, run_after, attempts, max_attempts`,
+         FROM (SELECT project_id, env FROM poll_leases
+                WHERE state = 'idle' AND run_after <= now() + make_interval(secs => $5 / 1000.0) AND next_slot_at > now() - make_interval(secs => $4)
+                ORDER BY run_after
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED) due
+        WHERE l.project_id = due.project_id AND l.env = due.env
+        RETURNING l.project_id, l.env, l.next_slot_at, l.run_after, l.attempts`,
       [workerId, limit, leaseSeconds, maxAgeSeconds, aheadMs],
     );
     return rows.map((r) => ({
-      id: String(r.id),
       projectId: r.project_id,
       env: r.env,
-      slotAt: new Date(r.slot_at),
+      slotAt: new Date(r.next_slot_at),
       runAfter: new Date(r.run_after),
       attempts: r.attempts,
-      maxAttempts: r.max_attempts,
+      maxAttempts: MAX_ATTEMPTS,
     }));
   }
 
-  /** Records a batch of outcomes; only the worker holding the lease may finish a job. */
+  /**
+   * Records a batch of outcomes in one statement; only the worker holding the lease may finish its slot. A success
+   * or a final failure advances the lease to its next slot (a final failure is kept as a `jobs` row); a retryable
+   * failure leaves it on its slot until `retryAt`. The batch's figures become one `poll_flush_stats` row.
+   */
   async complete(workerId: string, outcomes: JobOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
     await this.statements.rows(
       this.db,
-      `UPDATE jobs j SET
-          state = CASE WHEN o.ok THEN 'succeeded' WHEN o.retry_at IS NOT NULL THEN 'pending' ELSE 'failed' END,
-          run_after = COALESCE(o.retry_at, j.run_after),
-          finished_at = CASE WHEN o.ok OR o.retry_at IS NULL THEN now() END,
-          lease_until = NULL, locked_by = NULL,
-          duration_ms = o.duration_ms, lag_ms = COALESCE(j.lag_ms, o.lag_ms), last_error = o.error
-         FROM unnest($2::bigint[], $3::boolean[], $4::int[], $5::int[], $6::text[], $7::timestamptz[])
-           AS o(id, ok, duration_ms, lag_ms, error, retry_at)
-        WHERE j.id = o.id AND j.state = 'running' AND j.locked_by = $1`,
+      `WITH o AS (
+         SELECT * FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::int[], $6::boolean[], $7::int[], $8::int[], $9::text[], $10::timestamptz[])
+           AS o(project_id, env, slot_at, attempt, ok, duration_ms, lag_ms, error, retry_at)
+       ), done AS (
+         UPDATE poll_leases l SET
+            state = 'idle', lease_until = NULL, locked_by = NULL,
+            attempts = CASE WHEN o.retry_at IS NULL THEN 0 ELSE l.attempts END,
+            next_slot_at = CASE WHEN o.retry_at IS NULL THEN ${slotAfter('l.next_slot_at', 'l')} ELSE l.next_slot_at END,
+            run_after = CASE WHEN o.retry_at IS NULL THEN ${slotAfter('l.next_slot_at', 'l')} ELSE o.retry_at END
+           FROM o
+          WHERE l.project_id = o.project_id AND l.env = o.env AND l.next_slot_at = o.slot_at AND l.state = 'running' AND l.locked_by = $1
+          RETURNING o.*, l.started_at
+       ), failed AS (
+         INSERT INTO jobs (kind, project_id, env, slot_at, run_after, state, attempts, locked_by, started_at, finished_at, duration_ms, lag_ms, last_error)
+         SELECT 'poll', project_id, env, slot_at, slot_at, 'failed', attempt, $1, started_at, now(), duration_ms, lag_ms, error
+           FROM done WHERE NOT ok AND retry_at IS NULL
+         ON CONFLICT (kind, project_id, env, slot_at) DO NOTHING
+         RETURNING 1
+       )
+       INSERT INTO poll_flush_stats (worker, succeeded, failed, timed, duration_ms_sum, lags_ms)
+       SELECT $1, count(*) FILTER (WHERE ok), count(*) FILTER (WHERE NOT ok AND retry_at IS NULL),
+              count(*) FILTER (WHERE ok OR retry_at IS NULL), coalesce(sum(duration_ms) FILTER (WHERE ok OR retry_at IS NULL), 0),
+              coalesce(array_agg(lag_ms) FILTER (WHERE attempt = 1), '{}')
+         FROM done HAVING count(*) > 0`,
       [
         workerId,
-        outcomes.map((o) => o.id),
+        outcomes.map((o) => o.projectId),
+        outcomes.map((o) => o.env),
+        outcomes.map((o) => o.slotAt),
+        outcomes.map((o) => o.attempt),
         outcomes.map((o) => o.ok),
         outcomes.map((o) => Math.round(o.durationMs)),
         outcomes.map((o) => Math.round(o.lagMs)),
@@ -180,74 +209,107 @@ export class JobQueue {
   }
 
   /**
-   * Running jobs whose lease expired more than `graceSeconds` ago belonged to a worker that died or hung.
-   * Still-useful ones (their slot is not yet overtaken by the next) go back to pending; the rest fail.
-   * The grace keeps them visible as `stuck_running` in /health/scheduler for a moment before.
+   * Running leases whose lease expired more than `graceSeconds` ago belonged to a worker that died or hung.
+   * A slot still worth polling (not yet overtaken by the next) goes back to idle, due now; otherwise the slot fails
+   * (a `jobs` row) and the lease moves to its next slot. The grace keeps them visible as `stuck_running` in
+   * /health/scheduler for a moment before. Both count as re-queued.
    */
-  async reapExpiredLeases(graceSeconds: number): Promise<{ requeued: number; failed: number }> {
-    const rows: { state: string }[] = await queryRows(
+  async reapExpiredLeases(workerId: string, graceSeconds: number): Promise<{ requeued: number; failed: number }> {
+    const [row] = await queryRows<{ requeued: number; failed: number }>(
       this.db,
       `WITH stuck AS (
-         SELECT j.id, j.slot_at + make_interval(secs => COALESCE(pm.poll_interval_s, 15)) > now() + interval '1 second' AS fresh
-           FROM jobs j LEFT JOIN project_monitoring pm ON pm.project_id = j.project_id
-          WHERE j.state = 'running' AND j.lease_until < now() - make_interval(secs => $1)
-          FOR UPDATE OF j SKIP LOCKED)
-       UPDATE jobs j SET
-          state = CASE WHEN s.fresh THEN 'pending' ELSE 'failed' END,
-          run_after = now(),
-          finished_at = CASE WHEN s.fresh THEN NULL ELSE now() END,
-          last_error = 'lease expired: worker ' || coalesce(j.locked_by, '?') || ' stopped without finishing',
-          requeued_count = j.requeued_count + 1,
-          lease_until = NULL, locked_by = NULL
-         FROM stuck s
-        WHERE j.id = s.id
-        RETURNING j.state`,
-      [graceSeconds],
+         SELECT l.project_id, l.env, l.next_slot_at AS slot_at, l.attempts, l.locked_by, l.started_at,
+                l.next_slot_at + make_interval(secs => l.interval_s) > now() + interval '1 second' AS fresh
+           FROM poll_leases l
+          WHERE l.state = 'running' AND l.lease_until < now() - make_interval(secs => $2)
+          FOR UPDATE SKIP LOCKED
+       ), reaped AS (
+         UPDATE poll_leases l SET
+            state = 'idle', lease_until = NULL, locked_by = NULL,
+            attempts = CASE WHEN s.fresh THEN l.attempts ELSE 0 END,
+            next_slot_at = CASE WHEN s.fresh THEN l.next_slot_at ELSE ${slotAfter('l.next_slot_at', 'l')} END,
+            run_after = CASE WHEN s.fresh THEN now() ELSE ${slotAfter('l.next_slot_at', 'l')} END
+           FROM stuck s
+          WHERE l.project_id = s.project_id AND l.env = s.env
+          RETURNING s.*
+       ), failed AS (
+         INSERT INTO jobs (kind, project_id, env, slot_at, run_after, state, attempts, locked_by, started_at, finished_at, last_error, requeued_count)
+         SELECT 'poll', project_id, env, slot_at, slot_at, 'failed', attempts, locked_by, started_at, now(),
+                'lease expired: worker ' || coalesce(locked_by, '?') || ' stopped without finishing', 1
+           FROM reaped WHERE NOT fresh
+         ON CONFLICT (kind, project_id, env, slot_at) DO NOTHING
+         RETURNING 1
+       ), noted AS (
+         INSERT INTO poll_flush_stats (worker, requeued) SELECT $1, count(*) FROM reaped HAVING count(*) > 0
+       )
+       SELECT (SELECT count(*) FROM reaped WHERE fresh)::int AS requeued, (SELECT count(*) FROM failed)::int AS failed`,
+      [workerId, graceSeconds],
     );
-    return { requeued: rows.filter((r) => r.state === 'pending').length, failed: rows.filter((r) => r.state === 'failed').length };
-  }
-
-  /** Pending polls whose slot is older than `maxAgeSeconds` (a worker backlog, a database outage) fail as missed. */
-  async expireMissedSlots(maxAgeSeconds: number): Promise<number> {
-    const rows = await queryRows(
-      this.db,
-      `UPDATE jobs SET state = 'failed', finished_at = now(),
-              last_error = 'missed: no worker polled this slot within ' || $1 || ' s'
-        WHERE state = 'pending' AND kind = 'poll' AND slot_at < now() - make_interval(secs => $1)
-        RETURNING id`,
-      [maxAgeSeconds],
-    );
-    return rows.length;
-  }
-
-  /** Counts by state, stuck leases, and the last 15 minutes' polls (averages), in one scan. */
-  async figures(): Promise<JobFigures> {
-    const [row] = await this.db.query(`
-      SELECT count(*) FILTER (WHERE state = 'pending')::int AS pending,
-             count(*) FILTER (WHERE state = 'running')::int AS running,
-             count(*) FILTER (WHERE state = 'failed')::int AS failed,
-             count(*) FILTER (WHERE state = 'running' AND lease_until < now())::int AS stuck_running,
-             round(avg(duration_ms) FILTER (WHERE kind = 'poll' AND state IN ('succeeded', 'failed') AND finished_at > now() - interval '15 minutes'))::int AS avg_collection_ms,
-             coalesce(sum(requeued_count) FILTER (WHERE created_at > now() - interval '15 minutes'), 0)::int AS requeued,
-             count(*) FILTER (WHERE state = 'succeeded' AND finished_at > now() - interval '15 minutes')::int AS succeeded_15m,
-             count(*) FILTER (WHERE state = 'failed' AND finished_at > now() - interval '15 minutes')::int AS failed_15m,
-             percentile_cont(0.99) WITHIN GROUP (ORDER BY lag_ms) FILTER (WHERE started_at > now() - interval '5 minutes') AS lag_p99
-        FROM jobs`);
     return row;
   }
 
-  /** Finished jobs are history: keep what /health/scheduler averages, and failures for a while longer. */
-  async prune(failureRetentionDays: number): Promise<number> {
-    const rows = await queryRows(
+  /**
+   * Slots nobody polled within `maxAgeSeconds` (a worker backlog, a database outage, every worker down) fail as
+   * `missed:`, one `jobs` row per slot of the last MISSED_BACKFILL_S seconds, and their leases move to the first
+   * slot still worth polling.
+   */
+  async expireMissedSlots(maxAgeSeconds: number): Promise<number> {
+    const [row] = await queryRows<{ missed: number }>(
       this.db,
-      `DELETE FROM jobs WHERE ctid IN (
-         SELECT ctid FROM jobs
-          WHERE (state = 'succeeded' AND finished_at < now() - interval '20 minutes')
-             OR (state = 'failed' AND finished_at < now() - make_interval(days => $1))
-          LIMIT 50000)
-       RETURNING 1`,
+      `WITH late AS (
+         SELECT l.project_id, l.env, l.next_slot_at, l.interval_s,
+                ${slotAfter('now() - make_interval(secs => $1)', 'l')} AS fresh_at,
+                greatest(l.next_slot_at, ${slotAtOrAfter(`now() - make_interval(secs => ${MISSED_BACKFILL_S})`, 'l')}) AS from_at
+           FROM poll_leases l
+          WHERE l.state = 'idle' AND l.next_slot_at <= now() - make_interval(secs => $1)
+          FOR UPDATE SKIP LOCKED
+       ), moved AS (
+         UPDATE poll_leases l SET next_slot_at = s.fresh_at, run_after = s.fresh_at, attempts = 0
+           FROM late s
+          WHERE l.project_id = s.project_id AND l.env = s.env
+       ), missed AS (
+         INSERT INTO jobs (kind, project_id, env, slot_at, run_after, state, finished_at, last_error)
+         SELECT 'poll', s.project_id, s.env, slot, slot, 'failed', now(), 'missed: no worker polled this slot within ' || $1 || ' s'
+           FROM late s CROSS JOIN LATERAL generate_series(s.from_at, s.fresh_at - interval '1 millisecond', make_interval(secs => s.interval_s)) AS slot
+         ON CONFLICT (kind, project_id, env, slot_at) DO NOTHING
+         RETURNING 1
+       )
+       SELECT count(*)::int AS missed FROM missed`,
+      [maxAgeSeconds],
+    );
+    return row.missed;
+  }
+
+  /** Leases by state, stuck leases, failed slots, and the last 15 minutes' flush figures, in one statement. */
+  async figures(): Promise<JobFigures> {
+    const [row] = await this.db.query(`
+      SELECT l.pending, l.running, l.stuck_running, f.failed, f.failed_15m, s.avg_collection_ms, s.requeued, s.succeeded_15m, p.lag_p99
+        FROM (SELECT count(*) FILTER (WHERE state = 'idle')::int AS pending,
+                     count(*) FILTER (WHERE state = 'running')::int AS running,
+                     count(*) FILTER (WHERE state = 'running' AND lease_until < now())::int AS stuck_running
+                FROM poll_leases) l,
+             (SELECT count(*)::int AS failed, count(*) FILTER (WHERE finished_at > now() - interval '15 minutes')::int AS failed_15m
+                FROM jobs WHERE state = 'failed') f,
+             (SELECT round(sum(duration_ms_sum)::numeric / nullif(sum(timed), 0))::int AS avg_collection_ms,
+                     coalesce(sum(requeued), 0)::int AS requeued, coalesce(sum(succeeded), 0)::int AS succeeded_15m
+                FROM poll_flush_stats WHERE at > now() - interval '15 minutes') s,
+             (SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY lag) AS lag_p99
+                FROM poll_flush_stats, unnest(lags_ms) AS lag WHERE at > now() - interval '5 minutes') p`);
+    return row;
+  }
+
+  /** Flush figures are kept for what /health/scheduler averages, failed slots for the failure retention. */
+  async prune(failureRetentionDays: number): Promise<number> {
+    const [row] = await queryRows<{ n: number }>(
+      this.db,
+      `WITH stats AS (DELETE FROM poll_flush_stats WHERE at < now() - interval '20 minutes' RETURNING 1),
+            failed AS (
+              DELETE FROM jobs WHERE ctid IN (
+                SELECT ctid FROM jobs WHERE finished_at < now() - make_interval(days => $1) LIMIT 50000)
+              RETURNING 1)
+       SELECT ((SELECT count(*) FROM stats) + (SELECT count(*) FROM failed))::int AS n`,
       [failureRetentionDays],
     );
-    return rows.length;
+    return row.n;
   }
 }

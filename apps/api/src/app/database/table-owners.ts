@@ -36,7 +36,12 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
   samples_archive: { module: 'samples' },
   samples_1m_archive: { module: 'samples' },
   samples_15m_archive: { module: 'samples' },
+  /** The slots that failed for good (the poll slots' history; the next slot of each target is its lease). */
   jobs: { module: 'collection' },
+  /** One row per monitored (project, env): its next slot, advanced in place. */
+  poll_leases: { module: 'collection' },
+  /** One row per collector flush: polls, durations and lags for the 15-minute figures. */
+  poll_flush_stats: { module: 'collection' },
   collection_failures: { module: 'collection' },
   workers: { module: 'scheduler' },
   analysis_runs: { module: 'alerts' },

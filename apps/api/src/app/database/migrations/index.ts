@@ -16,6 +16,7 @@ import { AlertingSettings1764401313000 } from './1764401313000-alerting-settings
 import { DeploymentSilence1764401400000 } from './1764401400000-deployment-silence';
 import { SilenceEnded1764401450000 } from './1764401450000-silence-ended';
 import { SamplesArchive1764401500000 } from './1764401500000-samples-archive';
+import { PollLeases1764402000000 } from './1764402000000-poll-leases';
 
 /** In order of application. A new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -37,4 +38,5 @@ export const ALL_MIGRATIONS = [
   DeploymentSilence1764401400000,
   SilenceEnded1764401450000,
   SamplesArchive1764401500000,
+  PollLeases1764402000000,
 ];

@@ -58,7 +58,7 @@ describe('JobQueue leases', () => {
   });
 
   it('hands each due slot to one worker only, even when workers claim at the same moment', async () => {
-    const ids = await Promise.all([monitored(['prod']), monitored(['prod']), monitored(['prod'])]);
+    const ids = [await monitored(['prod']), await monitored(['prod']), await monitored(['prod'])];
     await t.db.query(`UPDATE poll_leases SET run_after = now() - interval '1 second', next_slot_at = now() - interval '1 second'`);
     const [a, b] = await Promise.all([queue.claim('worker-a', 100, 15, 30), queue.claim('worker-b', 100, 15, 30)]);
     const keys = [...a, ...b].map((j) => `${j.projectId}/${j.env}`);

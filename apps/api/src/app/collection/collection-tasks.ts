@@ -45,8 +45,6 @@ export class CollectionTasks implements OnModuleInit {
   private async reap(): Promise<void> {
     const { requeued, failed } = await this.jobs.reapExpiredLeases(this.identity.id, REAP_GRACE_S);
     if (requeued + failed > 0) this.logger.warn({ requeued, failed }, 'Recovered jobs of a worker that stopped mid-job');
-    const missed = await this.jobs.expireMissedSlots(this.collector.maxSlotAgeS);
-    if (missed > 0) this.logger.warn({ missed }, 'Poll slots missed: no worker polled them in time');
   }
 
   private async prune(): Promise<void> {

@@ -74,11 +74,16 @@ export class Collector implements BeforeApplicationShutdown {
     return maxSlotAgeS(this.config.SEQPULSE_POLL_TIMEOUT_MS);
   }
 
-  /** One claim tick: takes as many due jobs as free concurrency allows and starts them. */
+  /** One claim tick: moves late leases on, takes as many due slots as free concurrency allows and starts them. */
   async claimAndPoll(): Promise<number> {
     if (this.claiming || this.stopped) return 0;
     this.claiming = true;
     try {
+      // A lease left on a slot too old to poll (a database outage, a backlog, a worker that stopped) would hold back
+      // its target's slots that can still be polled: it moves to its first fresh slot, the skipped ones failing as
+      // `missed:`, before every claim (a scan of the leases, nothing written when none is late).
+      const missed = await this.jobs.expireMissedSlots(this.maxSlotAgeS);
+      if (missed > 0) this.logger.warn({ missed }, 'Poll slots missed: no worker polled them in time');
       const free = Math.min(this.config.SEQPULSE_POLL_CONCURRENCY - this.inFlight, MAX_CLAIM_BATCH);
       const claimed = await this.jobs.claim(this.identity.id, free, this.config.SEQPULSE_JOB_LEASE_S, this.maxSlotAgeS, CLAIM_AHEAD_MS);
       for (const job of claimed) {

@@ -254,7 +254,8 @@ export class JobQueue {
    * slot still worth polling.
    */
   async expireMissedSlots(maxAgeSeconds: number): Promise<number> {
-    const [row] = await queryRows<{ missed: number }>(
+    // Runs before every claim: prepared like the claim.
+    const [row] = await this.statements.rows<{ missed: number }>(
       this.db,
       `WITH late AS (
          SELECT l.project_id, l.env, l.next_slot_at, l.interval_s,

@@ -213,6 +213,38 @@ export function cpuSeconds(pid, reaped = false) {
  * backends only (its postmaster pid and the processes it forked); else every running postgres process of the
  * machine, other runs' included (an upper bound).
  */
+/**
+ * CPU seconds of one embedded server's processes by kind, from their process titles (`postgres: checkpointer`,
+ * `postgres: autovacuum worker`, `postgres: <user> <db> <client> <state>` for a backend): where Postgres' time goes
+ * outside the statements. `ended` is what processes that already exited used (the postmaster's reaped children).
+ */
+export function postgresCpuByKind(dataDir) {
+  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const kinds = {};
+  const add = (kind, s) => (kinds[kind] = (kinds[kind] ?? 0) + s);
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      if (Number(pid) === postmaster) {
+        add('postmaster', cpuSeconds(pid));
+        add('ended', cpuSeconds(pid, true) - cpuSeconds(pid));
+        continue;
+      }
+      const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      if (parent !== postmaster) continue;
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      const background =
+        /^postgres: (checkpointer|background writer|walwriter|autovacuum launcher|autovacuum worker|logical replication launcher|stats collector|archiver)/.exec(
+          title,
+        );
+      add(background ? background[1] : 'client backends', cpuSeconds(pid));
+    } catch {
+      /* gone */
+    }
+  }
+  return kinds;
+}
+
 export function postgresCpuSeconds(dataDir) {
   const postmaster = dataDir ? Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) : null;
   let total = 0;

@@ -355,9 +355,8 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
       min: input.window.from,
       max: input.window.to,
       axisLine: { lineStyle: { color: theme.axis } },
-      // no overlap pass: the time axis' own interval keeps ~6 labels apart; hiding overlapping ones measured every
-      // label's geometry at each update (about a tenth of a chart update of a zoom, by thread time)
-      axisLabel: { color: theme.muted, hideOverlap: false },
+      // the time axis' tick count does not follow the chart's width: a narrow chart needs the overlap pass
+      axisLabel: { color: theme.muted, hideOverlap: true },
       splitLine: { show: false },
     },
     yAxis: {

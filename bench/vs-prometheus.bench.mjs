@@ -28,6 +28,7 @@ import {
   log,
   login,
   percentile,
+  postgresCpuByKind,
   postgresCpuSeconds,
   ROOT,
   startApi,
@@ -65,6 +66,16 @@ const RULES = {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+/** Sessions opened in the database so far, and autovacuum / autoanalyze runs of its tables. */
+async function postgresChurn(db) {
+  const { rows } = await db.query(
+    `SELECT (SELECT sessions FROM pg_stat_database WHERE datname = current_database())::int AS sessions,
+            (SELECT sum(autovacuum_count) FROM pg_stat_all_tables)::int AS autovacuums,
+            (SELECT sum(autoanalyze_count) FROM pg_stat_all_tables)::int AS autoanalyzes`,
+  );
+  return rows[0];
+}
+
 function duBytes(dir) {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -280,6 +291,8 @@ async function main() {
     }
     const t0 = new Date();
     const cpu0 = { seqpulse: seqpulseCpu(), prometheus: cpuSeconds(prom.pid) };
+    const split0 = { node: cpuSeconds(api.pid), ...postgresCpuByKind(server.dataDir) };
+    const churn0 = await postgresChurn(db);
     const scrapes0 = await promSelf(prom.url, 'prometheus_target_interval_length_seconds_count');
 
     log(`incidents: error_rate on t0 for ${INCIDENT_S} s, t1 down for ${OUTAGE_S} s`);
@@ -297,6 +310,8 @@ async function main() {
 
     const t1 = new Date();
     const cpu1 = { seqpulse: seqpulseCpu(), prometheus: cpuSeconds(prom.pid) };
+    const split1 = { node: cpuSeconds(api.pid), ...postgresCpuByKind(server.dataDir) };
+    const churn1 = await postgresChurn(db);
     const scrapes1 = await promSelf(prom.url, 'prometheus_target_interval_length_seconds_count');
     const polls = Number(
       (
@@ -313,6 +328,13 @@ async function main() {
     result.collection = {
       seqpulse: { polls, cpu_s: cpu1.seqpulse - cpu0.seqpulse, per_1000: ((cpu1.seqpulse - cpu0.seqpulse) / polls) * 1000 },
       prometheus: { scrapes, cpu_s: cpu1.prometheus - cpu0.prometheus, per_1000: ((cpu1.prometheus - cpu0.prometheus) / scrapes) * 1000 },
+      // SeqPulse's CPU-s per 1,000 polls by process: the Node process, Postgres' client backends, its background
+      // processes (a backend that exited meanwhile counts under `ended`)
+      seqpulse_split: Object.fromEntries(
+        Object.keys(split1).map((kind) => [kind, Number((((split1[kind] - (split0[kind] ?? 0)) / polls) * 1000).toFixed(3))]),
+      ),
+      // connections opened and autovacuum/autoanalyze runs during the window: processes that come and go
+      seqpulse_churn: Object.fromEntries(Object.keys(churn1).map((key) => [key, churn1[key] - churn0[key]])),
     };
     result.memory_mb = { seqpulse_api: rssMb(api.pid), prometheus: rssMb(prom.pid) };
     if (process.env.BENCH_PG_STAT_STATEMENTS === '1') {
@@ -492,6 +514,9 @@ async function main() {
   const row = (name, s, p, unit = '') =>
     console.log(`| ${name} | ${s.toFixed(2)}${unit} | ${p.toFixed(2)}${unit} | ${(s / p).toFixed(2)}× |`);
   row('CPU-s per 1,000 polls (SeqPulse: API+worker+Postgres; Prometheus: scrape+TSDB+rules)', c.seqpulse.per_1000, c.prometheus.per_1000);
+  for (const [kind, perThousand] of Object.entries(c.seqpulse_split).sort((a, b) => b[1] - a[1]))
+    if (perThousand > 0) console.log(`| … of which ${kind} | ${perThousand.toFixed(2)} | | |`);
+  console.log(`| sessions opened / autovacuums / autoanalyzes in the window | ${Object.values(c.seqpulse_churn).join(' / ')} | | |`);
   row('RSS (SeqPulse: the Node process; Postgres apart)', result.memory_mb.seqpulse_api, result.memory_mb.prometheus, ' MB');
   for (const [key, a] of Object.entries(result.alerts)) {
     console.log(

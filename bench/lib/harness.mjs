@@ -208,25 +208,29 @@ export function cpuSeconds(pid, reaped = false) {
   }
 }
 
+/** The running postgres processes of the machine, each with its parent's pid. */
+function* postgresProcesses() {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      yield { pid: Number(pid), parent: Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]) };
+    } catch {
+      /* gone */
+    }
+  }
+}
+
+const postmasterPid = (dataDir) => Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+
 /**
  * CPU seconds of postgres processes: with `dataDir` (an embedded server of this run), that server and its
  * backends only (its postmaster pid and the processes it forked); else every running postgres process of the
  * machine, other runs' included (an upper bound).
  */
 export function postgresCpuSeconds(dataDir) {
-  const postmaster = dataDir ? Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) : null;
+  if (dataDir) return Object.values(postgresCpuByKind(dataDir)).reduce((sum, s) => sum + s, 0);
   let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
-      const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-      if (postmaster === null || parent === postmaster) total += cpuSeconds(pid);
-      // the postmaster with its children that already ended (cutime, cstime): a backend's CPU outlives it
-      if (Number(pid) === postmaster) total += cpuSeconds(pid, true);
-    } catch {
-      /* gone */
-    }
-  }
+  for (const { pid } of postgresProcesses()) total += cpuSeconds(pid);
   return total;
 }
 
@@ -240,4 +244,35 @@ export async function pollFigures(db, t0, t1) {
     db.query(`SELECT lag FROM poll_flush_stats, unnest(lags_ms) AS lag WHERE at >= $1 AND at < $2`, [t0, t1]),
   ]);
   return { lags: lagRows.map((r) => r.lag), polls: sums[0].ok + sums[0].failed, ok: sums[0].ok };
+}
+
+/**
+ * CPU seconds of one embedded server's processes by kind, from their process titles (`postgres: checkpointer`,
+ * `postgres: autovacuum worker`, `postgres: <user> <db> <client> <state>` for a backend): where Postgres' time goes
+ * outside the statements. `ended` is what processes that already exited used (the postmaster's reaped children:
+ * a backend's CPU outlives it).
+ */
+export function postgresCpuByKind(dataDir) {
+  const postmaster = postmasterPid(dataDir);
+  const kinds = {};
+  const add = (kind, s) => (kinds[kind] = (kinds[kind] ?? 0) + s);
+  for (const { pid, parent } of postgresProcesses()) {
+    if (pid === postmaster) {
+      add('postmaster', cpuSeconds(pid));
+      add('ended', cpuSeconds(pid, true) - cpuSeconds(pid));
+    } else if (parent === postmaster) {
+      let title = '';
+      try {
+        title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      } catch {
+        continue; // gone
+      }
+      const background =
+        /^postgres: (checkpointer|background writer|walwriter|autovacuum launcher|autovacuum worker|logical replication launcher|stats collector|archiver)/.exec(
+          title,
+        );
+      add(background ? background[1] : 'client backends', cpuSeconds(pid));
+    }
+  }
+  return kinds;
 }

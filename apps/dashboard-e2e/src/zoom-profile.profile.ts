@@ -37,7 +37,7 @@ interface TraceEvent {
   tdur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string };
+  args?: { name?: string; data?: { type?: string } };
 }
 interface ProfileNode {
   id: number;
@@ -123,18 +123,42 @@ describe('zoom profile', () => {
       const tasks = trace.traceEvents.filter((e) => e.ph === 'X' && e.name === 'RunTask' && onThread(e) && (e.dur ?? 0) > 50_000);
       const frames = trace.traceEvents.filter((e) => e.ph === 'X' && e.name === 'FireAnimationFrame' && onThread(e));
       const ms = (us?: number) => Math.round((us ?? 0) / 100) / 10;
+      // the hover: every task from the pointer's first move on the chart to the button going down (echarts' axis
+      // pointer and tooltip, the other charts' crosshair), by thread time
+      const dispatches = trace.traceEvents.filter((e) => e.ph === 'X' && e.name === 'EventDispatch' && onThread(e));
+      const firstMove = Math.min(...dispatches.filter((e) => e.args?.data?.type === 'mousemove').map((e) => e.ts));
+      const down = Math.min(...dispatches.filter((e) => e.args?.data?.type === 'mousedown').map((e) => e.ts));
+      const hover = trace.traceEvents.filter(
+        (e) =>
+          e.ph === 'X' && e.name === 'RunTask' && onThread(e) && e.ts + (e.dur ?? 0) >= firstMove && e.ts < down && (e.tdur ?? 0) > 1000,
+      );
 
       // CPU profile: self time per original function, all and inside the charts' frame scheduler
       const byId = new Map(profile.nodes.map((n) => [n.id, n]));
       const names = new Map<number, string>();
       for (const n of profile.nodes) names.set(n.id, await origin(n.callFrame));
-      const inScheduler = new Map<number, boolean>();
-      const schedulerOf = (id: number): boolean => {
-        if (inScheduler.has(id)) return inScheduler.get(id) as boolean;
-        const n = byId.get(id);
-        const v = !!n && ((names.get(id) ?? '').includes('frame-scheduler.ts') || (n.parent !== undefined && schedulerOf(n.parent)));
-        inScheduler.set(id, v);
-        return v;
+      // is a node inside a function whose name contains `marker` (the charts' frame scheduler, Angular's tick)?
+      const within = (marker: string) => {
+        const memo = new Map<number, boolean>();
+        const of = (id: number): boolean => {
+          if (memo.has(id)) return memo.get(id) as boolean;
+          const n = byId.get(id);
+          const v = !!n && ((names.get(id) ?? '').includes(marker) || (n.parent !== undefined && of(n.parent)));
+          memo.set(id, v);
+          return v;
+        };
+        return of;
+      };
+      const schedulerOf = within('frame-scheduler.ts');
+      const tickOf = within('synchronizeOnce');
+      const inclusive = (into: Map<string, number>, id: number, dt: number) => {
+        const seen = new Set<string>();
+        for (let n: ProfileNode | undefined = byId.get(id); n; n = n.parent !== undefined ? byId.get(n.parent) : undefined) {
+          const nm = names.get(n.id) ?? '?';
+          if (seen.has(nm)) continue;
+          seen.add(nm);
+          into.set(nm, (into.get(nm) ?? 0) + dt);
+        }
       };
       for (const n of profile.nodes) {
         for (const c of n.children ?? []) {
@@ -145,7 +169,9 @@ describe('zoom profile', () => {
       const selfAll = new Map<string, number>();
       const selfCharts = new Map<string, number>();
       const inclCharts = new Map<string, number>();
+      const inclTicks = new Map<string, number>();
       let busy = 0;
+      let ticks = 0;
       let charts = 0;
       profile.samples.forEach((id, k) => {
         const dt = profile.timeDeltas[k + 1] ?? 0;
@@ -153,16 +179,14 @@ describe('zoom profile', () => {
         if (name === '((idle))' || name === '((program))' || name === '((garbage collector))') return;
         busy += dt;
         selfAll.set(name, (selfAll.get(name) ?? 0) + dt);
+        if (tickOf(id)) {
+          ticks += dt;
+          inclusive(inclTicks, id, dt);
+        }
         if (!schedulerOf(id)) return;
         charts += dt;
         selfCharts.set(name, (selfCharts.get(name) ?? 0) + dt);
-        const seen = new Set<string>();
-        for (let n: ProfileNode | undefined = byId.get(id); n; n = n.parent !== undefined ? byId.get(n.parent) : undefined) {
-          const nm = names.get(n.id) ?? '?';
-          if (seen.has(nm)) continue;
-          seen.add(nm);
-          inclCharts.set(nm, (inclCharts.get(nm) ?? 0) + dt);
-        }
+        inclusive(inclCharts, id, dt);
       });
       // per long task (by thread time): the functions its samples were in (same clock as the trace)
       const times: number[] = [];
@@ -186,12 +210,15 @@ describe('zoom profile', () => {
         per_task: perTask,
         long_tasks_wall_ms: tasks.map((t) => ms(t.dur)),
         long_tasks_thread_ms: tasks.map((t) => ms(t.tdur)),
+        hover_tasks_thread_ms: hover.map((t) => ms(t.tdur)),
         animation_frames_thread_ms: frames.filter((f) => (f.tdur ?? 0) > 2000).map((f) => ms(f.tdur)),
         busy_ms: ms(busy),
         chart_updates_ms: ms(charts),
         top_self_all: top(selfAll, 25),
         top_self_charts: top(selfCharts, 30),
         top_inclusive_charts: top(inclCharts, 60),
+        change_detection_ms: ms(ticks),
+        top_inclusive_change_detection: top(inclTicks, 60),
       });
     }
     mkdirSync(join(ROOT, 'dist/dashboard-e2e'), { recursive: true });

@@ -7,6 +7,7 @@ import { CollectionFailure, FailureLog } from './failure-log';
 import { Poller, pollUrl } from './poller';
 import { TargetAddressPolicy } from '../target-address/target-address.policy';
 import { TargetDirectory } from './target-directory';
+import { startGroups } from './poll-start';
 import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 
 /** Most jobs one claim takes; smaller batches spread a burst of due slots over several ticks. */
@@ -86,12 +87,13 @@ export class Collector implements BeforeApplicationShutdown {
       if (missed > 0) this.logger.warn({ missed }, 'Poll slots missed: no worker polled them in time');
       const free = Math.min(this.config.SEQPULSE_POLL_CONCURRENCY - this.inFlight, MAX_CLAIM_BATCH);
       const claimed = await this.jobs.claim(this.identity.id, free, this.config.SEQPULSE_JOB_LEASE_S, this.maxSlotAgeS, CLAIM_AHEAD_MS);
-      for (const job of claimed) {
-        this.inFlight++;
-        // A job claimed ahead starts at its time (never later than the claim's lookahead, whatever the clocks say).
-        const wait = Math.min(CLAIM_AHEAD_MS, job.runAfter.getTime() - Date.now());
-        const started = wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)).then(() => this.run(job)) : this.run(job);
-        void started.finally(() => this.inFlight--);
+      this.inFlight += claimed.length;
+      for (const [wait, jobs] of startGroups(claimed, Date.now(), CLAIM_AHEAD_MS)) {
+        const start = () => {
+          for (const job of jobs) void this.run(job).finally(() => this.inFlight--);
+        };
+        if (wait > 0) setTimeout(start, wait);
+        else start();
       }
       return claimed.length;
     } catch (error) {

@@ -318,6 +318,9 @@ function overlaySeries(overlay: ChartLineOverlay, metric: MetricName, theme: Cha
   };
 }
 
+/** The plot area's margins in a metric chart (px); the crosshair drawn for the group uses them too. */
+export const CHART_GRID = { left: 8, right: 16, top: 24, bottom: 20 } as const;
+
 /** The echarts option of one metric chart. */
 export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
   const def = METRICS[input.metric];
@@ -332,7 +335,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
     useUTC: input.utc ?? false,
     backgroundColor: 'transparent',
     textStyle: { color: theme.text },
-    grid: { left: 8, right: 16, top: 24, bottom: 20 },
+    grid: { ...CHART_GRID },
     // the crosshair on a canvas layer of its own: moving it over five connected charts repaints that layer only, not
     // each chart's lines, regions and axes at every mouse move
     axisPointer: { zlevel: 1 },
@@ -341,6 +344,9 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
       backgroundColor: theme.tooltipBg,
       borderColor: theme.grid,
       textStyle: { color: theme.tooltipText },
+      // placed at once: the default slide (0.4 s of CSS transitions of `left`/`top`) restyles the tooltip at every
+      // frame while the pointer moves
+      transitionDuration: 0,
       axisPointer: { type: 'line', lineStyle: { color: theme.muted } },
       valueFormatter: (value: unknown) => formatDisplay(input.metric, typeof value === 'number' ? value : null),
     },
@@ -349,6 +355,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
       min: input.window.from,
       max: input.window.to,
       axisLine: { lineStyle: { color: theme.axis } },
+      // the time axis' tick count does not follow the chart's width: a narrow chart needs the overlap pass
       axisLabel: { color: theme.muted, hideOverlap: true },
       splitLine: { show: false },
     },

@@ -6,6 +6,7 @@ import { sampleResponse, sampleRules } from '../../../testing/fixtures';
 import { giveElementsASize, settle } from '../../../testing/helpers';
 import { CHART_RENDERER } from '../chart-renderer';
 import { MetricChartComponent } from './metric-chart.component';
+import { MetricName } from '@seqpulse/contracts';
 
 jest.setTimeout(30_000);
 
@@ -14,7 +15,7 @@ describe('MetricChartComponent', () => {
   beforeEach(() => (restore = giveElementsASize()));
   afterEach(() => restore());
 
-  async function render(withOption: boolean) {
+  async function render(withOption: boolean, metric: MetricName = 'latency_p95') {
     await TestBed.configureTestingModule({
       imports: [MetricChartComponent],
       providers: [
@@ -23,12 +24,12 @@ describe('MetricChartComponent', () => {
       ],
     }).compileComponents();
     const fixture = TestBed.createComponent(MetricChartComponent);
-    fixture.componentRef.setInput('metric', 'latency_p95');
+    fixture.componentRef.setInput('metric', metric);
     fixture.componentRef.setInput('group', 'g1');
     if (withOption) {
       const response = sampleResponse();
       const window = { from: Date.parse(response.from), to: Date.parse(response.to) };
-      fixture.componentRef.setInput('frame', { points: pointsFromResponse(response, 'latency_p95'), window, live: false });
+      fixture.componentRef.setInput('frame', { points: pointsFromResponse(response, metric), window, live: false });
       fixture.componentRef.setInput('deployments', response.deployments);
       fixture.componentRef.setInput('threshold', sampleRules().rules.find((r) => r.rule === 'latency_p95_high')?.threshold ?? null);
     }
@@ -48,7 +49,7 @@ describe('MetricChartComponent', () => {
     expect(el.querySelector('[role="status"]')?.textContent).toContain('Loading');
   });
 
-  it('draws a real SVG line chart, joins the crosshair group and reports the instance', async () => {
+  it('draws a real SVG line chart and reports the instance', async () => {
     const fixture = await render(true);
     const ready = jest.fn();
     fixture.componentInstance.chartReady.subscribe(ready);
@@ -59,7 +60,6 @@ describe('MetricChartComponent', () => {
     expect(div.getAttribute('aria-label')).toContain('latest value 190 ms');
     const chart = echarts.getInstanceByDom(div);
     expect(chart).toBeDefined();
-    expect(chart?.group).toBe('g1');
     const option = chart?.getOption() as { series: { type: string; connectNulls: boolean }[] };
     expect(option.series[0].type).toBe('line');
     expect(option.series[0].connectNulls).toBe(false);
@@ -116,5 +116,45 @@ describe('MetricChartComponent', () => {
     expect(option.series[0].markLine.data.some((d) => d.yAxis === 250)).toBe(true);
     const last = option.series[0].data[option.series[0].data.length - 1] as unknown;
     expect(JSON.stringify(last)).toContain('321');
+  });
+
+  it('the pointer on one chart draws the crosshair of the others of its group at the same time, and only there', async () => {
+    const pointed = await render(true, 'latency_p95');
+    const other = TestBed.createComponent(MetricChartComponent);
+    other.componentRef.setInput('metric', 'error_rate');
+    other.componentRef.setInput('group', 'g1');
+    const response = sampleResponse();
+    const window = { from: Date.parse(response.from), to: Date.parse(response.to) };
+    other.componentRef.setInput('frame', { points: pointsFromResponse(response, 'error_rate'), window, live: false });
+    await Promise.all([pointed.whenStable(), other.whenStable()]);
+    await settle();
+    const instance = (f: typeof pointed) =>
+      echarts.getInstanceByDom((f.nativeElement as HTMLElement).querySelector('.chart') as HTMLElement);
+    const line = (f: typeof pointed) => (f.nativeElement as HTMLElement).querySelector('.crosshair') as HTMLElement;
+    const source = instance(pointed) as echarts.ECharts;
+    const target = instance(other) as echarts.ECharts;
+    const times: number[] = [];
+    source.on('updateAxisPointer', (e) => {
+      for (const axis of (e as { axesInfo?: { value: number }[] }).axesInfo ?? []) times.push(axis.value);
+    });
+
+    source.dispatchAction({ type: 'updateAxisPointer', currTrigger: 'mousemove', x: 300, y: 100 });
+    await settle();
+    expect(times.length).toBeGreaterThan(0);
+    const x = Math.round(target.convertToPixel({ xAxisIndex: 0 }, times[times.length - 1]) as unknown as number);
+    expect(x).toBeGreaterThan(0);
+    expect(line(other).style.display).toBe('block');
+    expect(line(other).style.transform).toBe(`translateX(${x}px)`);
+    expect(line(pointed).style.display).not.toBe('block'); // the pointed chart shows echarts' own axis pointer
+
+    source.dispatchAction({ type: 'updateAxisPointer', currTrigger: 'leave' });
+    await settle();
+    expect(line(other).style.display).toBe('none');
+
+    other.componentRef.setInput('group', 'g2'); // another page's group: no longer follows
+    other.detectChanges();
+    source.dispatchAction({ type: 'updateAxisPointer', currTrigger: 'mousemove', x: 200, y: 100 });
+    await settle();
+    expect(line(other).style.display).toBe('none');
   });
 });

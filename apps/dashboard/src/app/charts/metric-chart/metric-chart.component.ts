@@ -1,10 +1,24 @@
-import { ChangeDetectionStrategy, Component, computed, DestroyRef, effect, inject, input, output, signal, untracked } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  DestroyRef,
+  effect,
+  ElementRef,
+  inject,
+  input,
+  output,
+  signal,
+  untracked,
+  viewChild,
+} from '@angular/core';
 import { DeploymentMarker, METRICS, MetricName } from '@seqpulse/contracts';
 import type { ECharts, EChartsCoreOption } from 'echarts/core';
 import { NgxEchartsDirective } from 'ngx-echarts';
 import { formatDisplay } from '../../core/format';
 import {
   buildMetricOption,
+  CHART_GRID,
   ChartOverlay,
   ChartPoint,
   ChartRegionOverlay,
@@ -19,6 +33,7 @@ import {
 } from '../chart-options';
 import { CHART_RENDERER } from '../chart-renderer';
 import { ChartTheme, LIGHT_CHART_THEME } from '../chart-theme';
+import { CrosshairSync } from '../crosshair-sync';
 import { ChartFrameScheduler } from '../frame-scheduler';
 import { LegendStatsComponent } from '../legend-stats/legend-stats.component';
 import { overlaysDrawnAlike } from '../overlays-in-window';
@@ -80,13 +95,7 @@ function drawnAlike(a: Structure, b: Structure, window: TimeWindow): boolean {
         </h2>
         <span class="latest" aria-live="off">{{ latest() }}</span>
       </header>
-      <div
-        class="chart-body"
-        (pointerdown)="dragStart($event)"
-        (pointermove)="dragMove($event)"
-        (pointerup)="dragEnd($event)"
-        (pointercancel)="dragCancel()"
-      >
+      <div #body class="chart-body" (pointerdown)="dragStart($event)">
         @if (selection(); as sel) {
           <div class="zoom-selection" aria-hidden="true" [style.left.px]="sel.left" [style.width.px]="sel.width"></div>
         }
@@ -103,6 +112,7 @@ function drawnAlike(a: Structure, b: Structure, window: TimeWindow): boolean {
           @if (empty()) {
             <p class="chart-overlay">No samples in this range</p>
           }
+          <div #crosshair class="crosshair" aria-hidden="true" [style.border-left-color]="theme().muted"></div>
         } @else {
           <div class="chart chart-skeleton" role="status" aria-live="polite">
             <span class="spinner" aria-hidden="true"></span> Loading {{ def().label }}…
@@ -127,6 +137,9 @@ function drawnAlike(a: Structure, b: Structure, window: TimeWindow): boolean {
 })
 export class MetricChartComponent {
   private readonly scheduler = inject(ChartFrameScheduler);
+  private readonly crosshairSync = inject(CrosshairSync);
+  private readonly body = viewChild.required<ElementRef<HTMLElement>>('body');
+  private readonly crosshair = viewChild<ElementRef<HTMLElement>>('crosshair');
 
   readonly metric = input.required<MetricName>();
   readonly frame = input<SeriesFrame | null>(null);
@@ -138,7 +151,7 @@ export class MetricChartComponent {
   readonly theme = input<ChartTheme>(LIGHT_CHART_THEME);
   /** Axis labels and tooltip times in UTC instead of the browser's zone. */
   readonly utc = input(false);
-  /** echarts connect group: one crosshair and tooltip across the charts of a page. */
+  /** Crosshair group: the charts of a page show one crosshair (the tooltip only on the chart under the pointer). */
   readonly group = input('');
   readonly chartReady = output<{ metric: MetricName; chart: ECharts }>();
   /** The user dragged across the chart: the selected time range (epoch ms, either order). */
@@ -172,6 +185,11 @@ export class MetricChartComponent {
   /** The drag selection drawn over the chart, in pixels of the chart body. */
   protected readonly selection = signal<{ left: number; width: number } | null>(null);
   private dragOrigin: { x: number; left: number } | null = null;
+  /** The time another chart of the group points at (drawn here as a plain line), and its pending frame. */
+  private crosshairTime: number | null = null;
+  private crosshairFrame = 0;
+  /** The time this chart's own axis pointer last reported to the group. */
+  private pointedTime: number | null = null;
 
   private readonly structure = computed<Structure>(
     () => ({ metric: this.metric(), theme: this.theme(), threshold: this.threshold(), overlays: this.overlays(), utc: this.utc() }),
@@ -195,9 +213,15 @@ export class MetricChartComponent {
       const deployments = this.deployments();
       untracked(() => this.draw(frame, structure, deployments));
     });
+    effect((onCleanup) => {
+      const group = this.group();
+      const metric = this.metric();
+      if (group) onCleanup(this.crosshairSync.join(group, metric, (time) => this.showCrosshair(time)));
+    });
     inject(DestroyRef).onDestroy(() => {
       this.scheduler.cancel(this.key());
       this.dragCancel();
+      if (this.crosshairFrame) cancelAnimationFrame(this.crosshairFrame);
     });
   }
 
@@ -276,27 +300,75 @@ export class MetricChartComponent {
     });
   }
 
+  // ---- one crosshair across the group ----
+
+  /** This chart's axis pointer moved (the pointer is on this chart) or hid: the other charts of the group follow. */
+  private pointed(time: number | null): void {
+    if (time === this.pointedTime) return;
+    this.pointedTime = time;
+    if (this.group()) this.crosshairSync.point(this.group(), this.metric(), time);
+  }
+
+  /** Another chart of the group points at `time`: a line drawn at the next frame (at most one per frame). */
+  private showCrosshair(time: number | null): void {
+    this.crosshairTime = time;
+    if (this.crosshairFrame) return;
+    if (typeof requestAnimationFrame !== 'function') return this.drawCrosshair();
+    this.crosshairFrame = requestAnimationFrame(() => {
+      this.crosshairFrame = 0;
+      this.drawCrosshair();
+    });
+  }
+
+  private drawCrosshair(): void {
+    const line = this.crosshair()?.nativeElement;
+    const chart = this.chart && !this.chart.isDisposed() ? this.chart : null;
+    if (!line) return;
+    const time = this.crosshairTime;
+    const x = time === null || !chart ? NaN : (chart.convertToPixel({ xAxisIndex: 0 }, time) as unknown as number);
+    // the bottom of the plot: the y axis starts at 0
+    const bottom = chart ? (chart.convertToPixel({ yAxisIndex: 0 }, 0) as unknown as number) : NaN;
+    if (!chart || !Number.isFinite(x) || x < 0 || x > chart.getWidth() || !Number.isFinite(bottom)) {
+      line.style.display = 'none';
+      return;
+    }
+    line.style.display = 'block';
+    line.style.top = `${CHART_GRID.top}px`;
+    line.style.height = `${Math.max(0, Math.round(bottom) - CHART_GRID.top)}px`;
+    line.style.transform = `translateX(${Math.round(x)}px)`;
+  }
+
   // ---- drag to zoom ----
 
   protected dragStart(event: PointerEvent): void {
     if (event.button !== 0 || !this.chart) return;
-    const box = (event.currentTarget as HTMLElement).getBoundingClientRect();
+    const body = this.body().nativeElement;
+    const box = body.getBoundingClientRect();
     this.dragOrigin = { x: event.clientX - box.left, left: box.left };
-    (event.currentTarget as HTMLElement).setPointerCapture?.(event.pointerId);
-    // While a range is selected, echarts gets no mouse moves: each one would move the crosshair and tooltip of the
-    // five connected charts (tens of ms per move), under a selection that hides them anyway.
+    body.setPointerCapture?.(event.pointerId);
+    // listened to only during a drag: a template listener would run Angular's change detection at every pointer move
+    body.addEventListener('pointermove', this.onDragMove);
+    body.addEventListener('pointerup', this.onDragEnd);
+    body.addEventListener('pointercancel', this.onDragCancel);
+    // While a range is selected, echarts gets no mouse moves: each one would move the crosshair and tooltip, under a
+    // selection that hides them anyway.
     this.chart.dispatchAction({ type: 'hideTip' });
+    this.pointed(null);
     window.addEventListener('mousemove', stopPropagation, { capture: true });
   }
 
-  protected dragMove(event: PointerEvent): void {
+  private readonly onDragMove = (event: PointerEvent) => this.dragMove(event);
+  private readonly onDragEnd = (event: PointerEvent) => this.dragEnd(event);
+  private readonly onDragCancel = () => this.dragCancel();
+
+  private dragMove(event: PointerEvent): void {
     const origin = this.dragOrigin;
     if (!origin) return;
     const x = event.clientX - origin.left;
     this.selection.set({ left: Math.min(origin.x, x), width: Math.abs(x - origin.x) });
   }
 
-  protected dragEnd(event: PointerEvent): void {
+  private dragEnd(event: PointerEvent): void {
     const origin = this.dragOrigin;
     this.dragCancel();
     const chart = this.chart;
@@ -314,15 +386,22 @@ export class MetricChartComponent {
     if (Number.isFinite(from) && Number.isFinite(to)) this.zoom.emit({ from, to });
   }
 
-  protected dragCancel(): void {
+  private dragCancel(): void {
     this.dragOrigin = null;
     this.selection.set(null);
+    const body = this.body().nativeElement;
+    body.removeEventListener('pointermove', this.onDragMove);
+    body.removeEventListener('pointerup', this.onDragEnd);
+    body.removeEventListener('pointercancel', this.onDragCancel);
     window.removeEventListener('mousemove', stopPropagation, { capture: true });
   }
 
   protected onInit(chart: ECharts): void {
-    if (this.group()) chart.group = this.group();
     this.chart = chart;
+    chart.on('updateAxisPointer', (event) => {
+      const axes = (event as { axesInfo?: { axisDim: string; value: number }[] }).axesInfo ?? [];
+      this.pointed(axes.find((a) => a.axisDim === 'x')?.value ?? null);
+    });
 
     this.chartReady.emit({ metric: this.metric(), chart });
   }

@@ -152,7 +152,6 @@ export class MonitoringPage {
 
   protected onChartReady(event: { metric: MetricName; chart: ECharts }): void {
     this.charts.set(event.metric, event.chart);
-    void import('../../charts/echarts').then((m) => m.echarts.connect(this.group()));
   }
 
   // ---- zoom and pan: every change is a URL change (custom range, live off; the step follows the range) ----

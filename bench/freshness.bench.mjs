@@ -82,7 +82,8 @@ async function main() {
   const fleet = await startFleet();
   const clock = await startProducerClock(fleet.port);
   const worker = await startApi(url, { SEQPULSE_ROLE: 'all', SEQPULSE_ALLOW_PRIVATE_TARGETS: 'true' });
-  const api = await startApi(url, { SEQPULSE_ROLE: 'api' });
+  // one stream per project from one user: above the default cap of open streams per credential (10)
+  const api = await startApi(url, { SEQPULSE_ROLE: 'api', SEQPULSE_STREAMS_PER_CREDENTIAL: String(TARGETS) });
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   const closers = [];

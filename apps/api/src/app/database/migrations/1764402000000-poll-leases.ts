@@ -12,7 +12,7 @@ export class PollLeases1764402000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // No index but the primary key, whose columns never change: the two updates of a slot (claim, completion) are
     // HOT updates in the same page (fillfactor leaves the room), writing no index entry. The claim scans the table
-    // (one row per target, a few pages per thousand targets) twice a second per worker instead.
+    // (one row per target, a few pages per thousand targets) once a second per worker instead.
     await q.query(`
       CREATE TABLE poll_leases (
         project_id uuid NOT NULL REFERENCES projects(id) ON DELETE CASCADE,

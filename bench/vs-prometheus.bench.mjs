@@ -28,6 +28,7 @@ import {
   log,
   login,
   percentile,
+  pollFigures,
   postgresCpuByKind,
   postgresCpuSeconds,
   ROOT,
@@ -313,16 +314,7 @@ async function main() {
     const split1 = { node: cpuSeconds(api.pid), ...postgresCpuByKind(server.dataDir) };
     const churn1 = await postgresChurn(db);
     const scrapes1 = await promSelf(prom.url, 'prometheus_target_interval_length_seconds_count');
-    const polls = Number(
-      (
-        await db.query(
-          // polls that ended in a sample, and polls that failed for good (a slot is a lease advanced in place: no row per poll)
-          `SELECT (SELECT count(*) FROM samples WHERE collected_at >= $1 AND collected_at < $2)
-                + (SELECT count(*) FROM jobs WHERE started_at >= $1 AND started_at < $2) AS count`,
-          [t0, t1],
-        )
-      ).rows[0].count,
-    );
+    const { polls } = await pollFigures(db, t0, t1);
     const scrapes = Number(scrapes1) - Number(scrapes0);
     result.window_s = (t1 - t0) / 1000;
     result.collection = {

@@ -28,6 +28,29 @@ async function call(method: string, path: string, body?: unknown): Promise<Recor
   return (await res.json()) as Record<string, unknown>;
 }
 
+/** The demo plays a release of its own on the same env every 10 minutes (:00, :10, …; DEMO_RELEASES). */
+const DEMO_RELEASE_EVERY_MS = 600_000;
+
+/**
+ * Waits, when a demo release is due within the next 100 s, until the demo has recorded it: a release starting just
+ * after this test's would be drawn over nearly all of this test's band (the newer on top), and the hover test could
+ * not find it (the CI of 10ee153 triggered at 08:29:5x). Started just after the demo's instead, this test's is on top.
+ */
+async function clearOfDemoRelease(projectId: string): Promise<void> {
+  const untilNext = DEMO_RELEASE_EVERY_MS - (Date.now() % DEMO_RELEASE_EVERY_MS);
+  if (untilNext > 100_000) return;
+  const slot = Date.now() + untilNext;
+  const deadline = slot + 90_000; // the demo's task runs every 15 s and plays a release up to a minute late
+  while (Date.now() < deadline) {
+    const list = (await call('GET', `/monitoring/enterprise/deployments?project_id=${projectId}&env=staging`)) as {
+      deployments?: { started_at: string }[];
+    };
+    if (list.deployments?.some((d) => Date.parse(d.started_at) === slot)) return;
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+  throw new Error(`the demo's release of ${new Date(slot).toISOString()} was not recorded`);
+}
+
 beforeAll(async () => {
   product = await startProduct();
   browser = await launch();
@@ -67,6 +90,7 @@ describe('deployment verdicts in the dashboard', () => {
     await page.locator('app-deployments-panel').waitFor();
 
     await page.evaluate(() => ((window as unknown as Record<string, unknown>)['__kept'] = true));
+    await clearOfDemoRelease(projectId);
     // the bad release: CI trigger, the simulated staging service starts failing, finish
     const trigger = await call('POST', '/deployments/trigger', {
       project_id: projectId,
@@ -105,7 +129,7 @@ describe('deployment verdicts in the dashboard', () => {
       BAD_BRANCH,
       { timeout: 30_000, polling: 500 },
     );
-  }, 420_000);
+  }, 600_000);
 
   it('hovering the region shows the deployment; clicking it opens the comparison view, kept in the URL', async () => {
     const chart = page.locator('section.chart-card[data-metric="error_rate"] .chart');

@@ -1,6 +1,7 @@
 import { DeploymentSummary } from '@seqpulse/contracts';
 import { LIGHT_CHART_THEME } from '../../charts/chart-theme';
 import { BAD_RELEASE, badReleaseDetail } from '../../../testing/deployment-fixtures';
+import { regionAtTime } from '../../charts/chart-options';
 import {
   applyDeploymentEvent,
   deploymentName,
@@ -66,6 +67,27 @@ describe('deployments → chart regions', () => {
     ]);
     expect(new Set(regions.map((r) => r.colour)).size).toBe(3);
     expect(regions[0].tooltip).toContain('verdict: ok (final)');
+  });
+
+  it('draws the newer of two overlapping deployments on top: it is the one the pointer names there', () => {
+    const older = {
+      ...BAD_RELEASE,
+      deployment_id: 'd-old',
+      started_at: '2026-11-20T10:00:00.000Z',
+      finished_at: '2026-11-20T10:00:45.000Z',
+    };
+    const newer = {
+      ...BAD_RELEASE,
+      deployment_id: 'd-new',
+      started_at: '2026-11-20T10:02:00.000Z',
+      finished_at: '2026-11-20T10:02:45.000Z',
+    };
+    // the store's list is newest first
+    const regions = deploymentRegions([newer, older], WINDOW, LIGHT_CHART_THEME, 0);
+    expect(regions.map((r) => r.id)).toEqual(['d-old', 'd-new']);
+    // inside the older one's observation window, after the newer one started
+    expect(regionAtTime(regions, Date.parse('2026-11-20T10:03:00.000Z'))?.id).toBe('d-new');
+    expect(regionAtTime(regions, Date.parse('2026-11-20T10:01:00.000Z'))?.id).toBe('d-old');
   });
 
   it('names a deployment by branch, else key, else id', () => {

@@ -27,7 +27,9 @@ function resultText(d: DeploymentSummary): string {
 
 /**
  * Deployments → the regions every metric chart draws: trigger → finish filled (a running one up to `now`),
- * then the observation window (`windowMs` after the finish; unknown → not drawn), coloured by verdict.
+ * then the observation window (`windowMs` after the finish; unknown → not drawn), coloured by verdict. Oldest
+ * first, so where a release starts inside the previous one's observation window (a CI shipping twice in five
+ * minutes) the newer one is drawn on top and is the one its hover names and its click opens.
  */
 export function deploymentRegions(
   deployments: readonly DeploymentSummary[],
@@ -36,7 +38,8 @@ export function deploymentRegions(
   now: number,
 ): ChartRegionOverlay[] {
   const regions: ChartRegionOverlay[] = [];
-  for (const d of deployments) {
+  const oldestFirst = [...deployments].sort((a, b) => Date.parse(a.started_at) - Date.parse(b.started_at));
+  for (const d of oldestFirst) {
     const from = Date.parse(d.started_at);
     const finished = d.finished_at ? Date.parse(d.finished_at) : null;
     if (!Number.isFinite(from) || (finished !== null && !Number.isFinite(finished))) continue;

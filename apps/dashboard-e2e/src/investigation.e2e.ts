@@ -240,6 +240,10 @@ describe('investigating in the dashboard', () => {
       await page.goto(`${page.url().split('?')[0]}?range=7d`);
       await waitForCharts();
       await page.waitForTimeout(2000); // the first draw settles
+      // each chart made its axis pointer's canvas with itself, not at the first hover (a first hover's long task)
+      expect(
+        await page.locator('app-metric-chart .chart').evaluateAll((charts) => charts.map((c) => c.querySelectorAll('canvas').length)),
+      ).toEqual([2, 2, 2, 2, 2]);
       const before = (await bucketsPerChart())[0];
       const box = await page.locator('app-metric-chart').first().locator('.chart').boundingBox();
       if (!box) throw new Error('no chart box');

@@ -318,6 +318,9 @@ function overlaySeries(overlay: ChartLineOverlay, metric: MetricName, theme: Cha
   };
 }
 
+/** The canvas layer of a metric chart's axis pointer (its crosshair and the tooltip's line), above the plot. */
+export const AXIS_POINTER_ZLEVEL = 1;
+
 /** The plot area's margins in a metric chart (px); the crosshair drawn for the group uses them too. */
 export const CHART_GRID = { left: 8, right: 16, top: 24, bottom: 20 } as const;
 
@@ -338,7 +341,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
     grid: { ...CHART_GRID },
     // the crosshair on a canvas layer of its own: moving it over five connected charts repaints that layer only, not
     // each chart's lines, regions and axes at every mouse move
-    axisPointer: { zlevel: 1 },
+    axisPointer: { zlevel: AXIS_POINTER_ZLEVEL },
     tooltip: {
       trigger: 'axis',
       backgroundColor: theme.tooltipBg,

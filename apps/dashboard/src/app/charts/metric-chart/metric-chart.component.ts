@@ -17,6 +17,7 @@ import type { ECharts, EChartsCoreOption } from 'echarts/core';
 import { NgxEchartsDirective } from 'ngx-echarts';
 import { formatDisplay } from '../../core/format';
 import {
+  AXIS_POINTER_ZLEVEL,
   buildMetricOption,
   CHART_GRID,
   ChartOverlay,
@@ -398,6 +399,9 @@ export class MetricChartComponent {
 
   protected onInit(chart: ECharts): void {
     this.chart = chart;
+    // The axis pointer's canvas made now, with the chart, not by the first hover: creating and inserting it was 16–23
+    // ms of that hover's task, itself most of the zoom gesture's first long task (zoom-profile.profile.ts).
+    (chart.getZr().painter as Partial<{ getLayer(zlevel: number): unknown }>).getLayer?.(AXIS_POINTER_ZLEVEL);
     chart.on('updateAxisPointer', (event) => {
       const axes = (event as { axesInfo?: { axisDim: string; value: number }[] }).axesInfo ?? [];
       this.pointed(axes.find((a) => a.axisDim === 'x')?.value ?? null);

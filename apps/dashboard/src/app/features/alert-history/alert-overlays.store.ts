@@ -1,4 +1,5 @@
 import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
+import { nextTaskRunner } from '../../core/next-task';
 import { AlertHistoryEntry, MaintenanceWindowView, METRIC_NAMES, SilenceView } from '@seqpulse/contracts';
 import { ChartRegionOverlay } from '../../charts/chart-options';
 import { ApiService } from '../../core/api.service';
@@ -49,9 +50,11 @@ export class AlertOverlaysStore {
   private generation = 0;
 
   constructor() {
+    // a new range's history is read in a task of its own, after the change detection that saw the range change
+    const loadSoon = nextTaskRunner(inject(DestroyRef));
     effect(() => {
       const key = this.key();
-      untracked(() => void this.load(key));
+      untracked(() => loadSoon(() => void this.load(key)));
     });
     const subscription = this.monitoring.streamEvents.subscribe(({ event }) => {
       if (event === 'alert' || event === 'reconnected') void this.load(this.key());

@@ -1,4 +1,5 @@
 import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
+import { nextTaskRunner } from '../../core/next-task';
 import { DeploymentDetail, DeploymentEvent, DeploymentSummary, SampleEvent, TimeseriesResponse } from '@seqpulse/contracts';
 import { isApiError } from '../../core/api-error';
 import { ApiService } from '../../core/api.service';
@@ -54,9 +55,11 @@ export class DeploymentsStore {
   private lastSelectedRead = 0;
 
   constructor() {
+    // the list of a new range is read in a task of its own, after the change detection that saw the range change
+    const loadListSoon = nextTaskRunner(inject(DestroyRef));
     effect(() => {
       const key = this.listKey();
-      untracked(() => void this.loadList(key));
+      untracked(() => loadListSoon(() => void this.loadList(key)));
     });
     effect(() => {
       const id = this.selectedId();

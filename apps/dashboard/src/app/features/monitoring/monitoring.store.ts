@@ -1,4 +1,5 @@
 import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
+import { nextTaskRunner } from '../../core/next-task';
 import {
   AlertRuleView,
   AlertView,
@@ -147,13 +148,17 @@ export class MonitoringStore {
   private compareGeneration = 0;
 
   constructor() {
+    const destroyRef = inject(DestroyRef);
+    // a new range's requests start in a task of their own, after the change detection that saw the view change
+    const reloadSoon = nextTaskRunner(destroyRef);
+    const compareSoon = nextTaskRunner(destroyRef);
     effect(() => {
       this.loadKey();
-      untracked(() => void this.reload());
+      untracked(() => reloadSoon(() => void this.reload()));
     });
     effect(() => {
       this.compareKey();
-      untracked(() => void this.loadComparison());
+      untracked(() => compareSoon(() => void this.loadComparison()));
     });
     effect(() => {
       const following = this.following();
@@ -173,7 +178,7 @@ export class MonitoringStore {
     };
     if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisibility);
     const ticker = setInterval(() => this.tick(), 1000);
-    inject(DestroyRef).onDestroy(() => {
+    destroyRef.onDestroy(() => {
       if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
       clearInterval(ticker);
       this.generation++;

@@ -1,8 +1,8 @@
 import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
-import { nextTaskRunner } from '../../core/next-task';
 import { AlertHistoryEntry, MaintenanceWindowView, METRIC_NAMES, SilenceView } from '@seqpulse/contracts';
 import { ChartRegionOverlay } from '../../charts/chart-options';
 import { ApiService } from '../../core/api.service';
+import { nextTaskRunner } from '../../core/next-task';
 import { isoSeconds } from '../../core/format';
 import { ThemeService } from '../../core/theme.service';
 import { MonitoringStore } from '../monitoring/monitoring.store';

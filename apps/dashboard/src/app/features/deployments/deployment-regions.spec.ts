@@ -1,7 +1,7 @@
 import { DeploymentSummary } from '@seqpulse/contracts';
+import { regionAtTime } from '../../charts/chart-options';
 import { LIGHT_CHART_THEME } from '../../charts/chart-theme';
 import { BAD_RELEASE, badReleaseDetail } from '../../../testing/deployment-fixtures';
-import { regionAtTime } from '../../charts/chart-options';
 import {
   applyDeploymentEvent,
   deploymentName,

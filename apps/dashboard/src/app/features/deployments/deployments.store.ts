@@ -1,8 +1,8 @@
 import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
-import { nextTaskRunner } from '../../core/next-task';
 import { DeploymentDetail, DeploymentEvent, DeploymentSummary, SampleEvent, TimeseriesResponse } from '@seqpulse/contracts';
 import { isApiError } from '../../core/api-error';
 import { ApiService } from '../../core/api.service';
+import { nextTaskRunner } from '../../core/next-task';
 import { isoSeconds } from '../../core/format';
 import { MonitoringStore } from '../monitoring/monitoring.store';
 import { comparisonRange } from './deployment-comparison';

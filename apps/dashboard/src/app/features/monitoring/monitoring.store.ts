@@ -1,5 +1,4 @@
 import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
-import { nextTaskRunner } from '../../core/next-task';
 import {
   AlertRuleView,
   AlertView,
@@ -21,6 +20,7 @@ import { ApiError, isApiError } from '../../core/api-error';
 import { ApiService } from '../../core/api.service';
 import { EventStreamClient, StreamState } from '../../core/event-stream';
 import { isoSeconds } from '../../core/format';
+import { nextTaskRunner } from '../../core/next-task';
 import { ProjectsStore } from '../../core/projects.store';
 import { StreamService } from '../../core/stream.service';
 import { upsertAlert } from './alerts-panel.component';

@@ -3,8 +3,8 @@
  *
  * Wall clock from an offending sample being stored (its insert committed) to the webhook receiving the alert's
  * notification, on loopback, with BENCH_ENVS (default 1,000) monitored envs fed a sample every 15 s (spread over
- * the 15 s, as the collector's slots are). Wired as in a worker process: the store's NOTIFY heard through the
- * stream hub's LISTEN session, the evaluation of the envs that just received samples (`PromptAlertEvaluation`),
+ * the 15 s, as the collector's slots are). Wired as in a worker process: the samples store telling its process the
+ * envs it just stored, the evaluation of those envs (`PromptAlertEvaluation`),
  * the periodic pass on its 15 s schedule, the outbox dispatcher (kicked after transitions, 1 s tick) and the guarded
  * outbound client, sending to a real HTTP receiver in this process.
  */
@@ -20,7 +20,6 @@ import { PromptAlertEvaluation } from '../../apps/api/src/app/alerts/prompt-eval
 import { loadConfig } from '../../apps/api/src/app/config/app-config';
 import { dataSourceOptions } from '../../apps/api/src/app/database/database.options';
 import { runMigrations } from '../../apps/api/src/app/database/run-migrations';
-import { StreamHub } from '../../apps/api/src/app/monitoring/stream-hub';
 import { NotificationDispatcher } from '../../apps/api/src/app/notifications/notification-dispatcher';
 import { NotificationSender } from '../../apps/api/src/app/notifications/notification-sender';
 import { NotificationsService } from '../../apps/api/src/app/notifications/notifications.service';
@@ -73,22 +72,18 @@ async function wire(url: string) {
   const notifications = new NotificationsService(db, config, projects, targets);
   const dispatcher = new NotificationDispatcher(db, config, new NotificationSender(config, targets), projects, tasks, metrics);
   const evaluator = new AlertEvaluator(db, config, tasks, notifications, dispatcher);
-  const hub = new StreamHub(config, tasks, metrics);
-  const prompt = new PromptAlertEvaluation(config, tasks, hub, evaluator);
-  for (const m of [evaluator, dispatcher, hub, prompt]) m.onModuleInit();
+  const store = new SamplesStore(db, metrics);
+  const prompt = new PromptAlertEvaluation(config, tasks, store, evaluator);
+  for (const m of [evaluator, dispatcher, prompt]) m.onModuleInit();
   const start = async () => {
-    hub.onApplicationBootstrap();
-    await hub.ready;
     prompt.onApplicationBootstrap();
     await tasks.onApplicationBootstrap();
   };
   const stop = async () => {
     prompt.onModuleDestroy();
     await tasks.beforeApplicationShutdown();
-    hub.beforeApplicationShutdown();
-    await hub.onApplicationShutdown();
   };
-  return { db, tasks, store: new SamplesStore(db, metrics), start, stop };
+  return { db, tasks, store, start, stop };
 }
 
 async function main() {

@@ -11,9 +11,9 @@ import { StreamHub } from '../app/monitoring/stream-hub';
 import type { NewSample } from '../app/samples/samples.store';
 
 /**
- * Alerts evaluated as their samples arrive (the store's NOTIFY), in the production set-up: two worker processes
- * through PgBouncer in transaction mode, LISTEN on the direct session. The periodic pass keeps its 15 s interval
- * but is held off (its try-lock taken by the test) where a test must prove that it was not the one that decided.
+ * Alerts evaluated as their samples arrive (each worker evaluates the envs it stored), in the production set-up: two
+ * worker processes through PgBouncer in transaction mode. The periodic pass keeps its 15 s interval but is held off
+ * (its try-lock taken by the test) where a test must prove that it was not the one that decided.
  */
 describe('Alert evaluation on arriving samples (two workers behind PgBouncer, real Postgres)', () => {
   let bouncer: PgBouncer;
@@ -74,16 +74,20 @@ describe('Alert evaluation on arriving samples (two workers behind PgBouncer, re
   const firing = async (projectId: string) =>
     (await a.db.query(`SELECT id, rule, started_at FROM alerts WHERE project_id = $1 AND state = 'firing'`, [projectId])).rows;
 
-  it('opens the alert as the offending sample arrives, with the periodic pass unable to run, once across both processes', async () => {
+  it('opens the alert as the offending sample arrives, with the periodic pass unable to run, once: evaluated by the worker that stored it only', async () => {
     const { id } = await monitoredProject(a, o);
+    // which process evaluated this project's envs on arriving samples (the spies call through)
+    const spies = [a, b].map((t) => jest.spyOn(t.app.get(AlertEvaluator), 'evaluateEnvs'));
+    const evaluations = (i: number) => spies[i].mock.calls.filter(([envs]) => envs.some((e) => e.projectId === id)).length;
     await a.db.query(`INSERT INTO notification_settings (project_id, webhook_url) VALUES ($1, 'http://127.0.0.1:9/hook')`, [id]);
     const { normal, bad } = badSeries(id);
     await holdPeriodicPass();
     const passesBefore = await periodicPasses();
     await store(a, normal);
-    // Both processes hear the normal samples and evaluate them: nothing fires.
+    // The process that stored the normal samples evaluates them: nothing fires.
     await new Promise((r) => setTimeout(r, 500));
     expect(await firing(id)).toEqual([]);
+    expect([evaluations(0), evaluations(1)]).toEqual([1, 0]);
 
     const storedAt = Date.now();
     await store(b, [bad]);
@@ -93,8 +97,10 @@ describe('Alert evaluation on arriving samples (two workers behind PgBouncer, re
     expect(alert.started_at.getTime()).toBeLessThan(storedAt + 5_000);
     expect(await periodicPasses()).toBe(passesBefore);
 
-    // Both processes heard the sample; one alert, one `opened` entry, one notification queued.
+    // Only the process that stored it evaluated it; one alert, one `opened` entry, one notification queued.
     await new Promise((r) => setTimeout(r, 500));
+    expect([evaluations(0), evaluations(1)]).toEqual([1, 1]);
+    spies.forEach((spy) => spy.mockRestore());
     expect(await firing(id)).toHaveLength(1);
     const { rows: events } = await a.db.query(`SELECT kind FROM alert_events WHERE alert_id = $1`, [alert.id]);
     expect(events.map((e) => e.kind)).toEqual(['opened']);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EnterpriseGateModule } from '../monitoring/enterprise-gate.module';
 import { MonitoringModule } from '../monitoring/monitoring.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { SamplesModule } from '../samples/samples.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 import { AlertEvaluator } from './alert-evaluator';
 import { AlertRuleConstraints } from './alert-rule-constraints';
@@ -14,7 +15,7 @@ import { SilencesService } from './muting/silences.service';
 
 /** Built-in alerts: rules and overrides, the set-based evaluator (periodic, and on arriving samples), the lifecycle, silences, maintenance and the alerts routes. */
 @Module({
-  imports: [EnterpriseGateModule, MonitoringModule, NotificationsModule, SchedulerModule],
+  imports: [EnterpriseGateModule, MonitoringModule, NotificationsModule, SamplesModule, SchedulerModule],
   providers: [AlertsService, AlertEvaluator, PromptAlertEvaluation, AlertRuleConstraints, SilencesService, MaintenanceService],
   controllers: [AlertsController, MutingController],
   exports: [AlertEvaluator, AlertsService],

@@ -1,14 +1,13 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { StreamHub } from '../monitoring/stream-hub';
-import { SAMPLES_CHANNEL, SampleNotice } from '../samples/samples.store';
+import { SamplesStore, StoredEnv } from '../samples/samples.store';
 import { TaskScheduler } from '../scheduler/task-scheduler';
 import { AlertEvaluator, EnvRef } from './alert-evaluator';
 
 const TASK = 'alert-evaluation-on-samples';
 /**
- * How long announcements are gathered before an evaluation starts: one stored batch arrives as several NOTIFYs
- * (25 samples each) within a few milliseconds, and they should be one evaluation, not one each.
+ * How long stored envs are gathered before an evaluation starts: writes close together (a backlog stored in several
+ * batches after an outage) should be one evaluation, not one each.
  */
 const GATHER_MS = 20;
 /**
@@ -22,13 +21,14 @@ export const EVALUATE_AT_MOST_EVERY_MS = 500;
 const FLUSH_EVERY_MS = 5_000;
 
 /**
- * Alert latency: the envs whose samples were just stored (the store announces every stored row on
- * `seqpulse_samples`, which this process hears through the stream hub's LISTEN session) are evaluated at once,
- * not at the next 15 s pass. Announcements are gathered into one set of envs, evaluated by one statement
- * (`AlertEvaluator.evaluateEnvs`), while the next set gathers; the scheduler never runs two at once in a process
- * and the transitions lock orders them across processes. The periodic pass stays: it sweeps, fires `no_data`
- * (no sample arrives to trigger it), and evaluates whatever an evaluation here missed (a lost LISTEN session,
- * a failed statement).
+ * Alert latency: the envs whose samples this process just stored (the samples store tells its own process after
+ * each write; only workers store samples) are evaluated at once, not at the next 15 s pass. Each worker evaluates
+ * what it wrote: with N workers a sample is evaluated once (when every worker evaluated every worker's `NOTIFY`, it
+ * was N times, serialised by the transitions lock). Stored envs are gathered into one set, evaluated by one
+ * statement (`AlertEvaluator.evaluateEnvs`), while the next set gathers; the scheduler never runs two at once in a
+ * process and the transitions lock orders them across processes. The periodic pass stays: it sweeps, fires
+ * `no_data` (no sample arrives to trigger it), and evaluates whatever an evaluation here missed (a failed
+ * statement, a worker that stopped between its write and the evaluation).
  */
 @Injectable()
 export class PromptAlertEvaluation implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -40,7 +40,7 @@ export class PromptAlertEvaluation implements OnModuleInit, OnApplicationBootstr
   constructor(
     private readonly config: AppConfig,
     private readonly tasks: TaskScheduler,
-    private readonly hub: StreamHub,
+    private readonly samples: SamplesStore,
     private readonly evaluator: AlertEvaluator,
   ) {}
 
@@ -60,12 +60,7 @@ export class PromptAlertEvaluation implements OnModuleInit, OnApplicationBootstr
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    this.unlisten = this.hub.listen(SAMPLES_CHANNEL, (notices) => {
-      // `null`: the LISTEN session was re-established and announcements may have been missed; the periodic pass
-      // evaluates every env anyway, so it is asked to run now.
-      if (notices === null) return this.tasks.kick('alert-evaluation');
-      if (Array.isArray(notices)) this.gather(notices as SampleNotice[]);
-    });
+    this.unlisten = this.samples.onStored((envs) => this.gather(envs));
   }
 
   onModuleDestroy(): void {
@@ -73,11 +68,8 @@ export class PromptAlertEvaluation implements OnModuleInit, OnApplicationBootstr
     clearTimeout(this.gathering);
   }
 
-  private gather(notices: SampleNotice[]): void {
-    for (const notice of notices) {
-      if (!Array.isArray(notice) || typeof notice[0] !== 'string' || typeof notice[1] !== 'string') continue;
-      this.pending.set(`${notice[0]} ${notice[1]}`, { projectId: notice[0], env: notice[1] });
-    }
+  private gather(envs: StoredEnv[]): void {
+    for (const e of envs) this.pending.set(`${e.projectId} ${e.env}`, e);
     if (this.pending.size === 0 || this.gathering) return;
     const wait = Math.max(GATHER_MS, this.lastStartedAt + EVALUATE_AT_MOST_EVERY_MS - Date.now());
     this.gathering = setTimeout(() => {
@@ -87,7 +79,7 @@ export class PromptAlertEvaluation implements OnModuleInit, OnApplicationBootstr
     this.gathering.unref();
   }
 
-  /** Evaluates the envs gathered so far (announcements arriving meanwhile wait for the next run). */
+  /** Evaluates the envs gathered so far (envs stored meanwhile wait for the next run). */
   private async flush(): Promise<void> {
     if (this.pending.size === 0) return;
     this.lastStartedAt = Date.now();

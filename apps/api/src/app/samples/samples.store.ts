@@ -189,9 +189,16 @@ const BACKFILL_SQL = `
  * The time-series store. Writes are batched (one statement per batch), idempotent per poll slot, label the
  * `phase` in SQL from the deployments table, and announce new rows on `seqpulse_samples` for live streams.
  */
+/** A project/env that samples were just stored for. */
+export interface StoredEnv {
+  projectId: string;
+  env: string;
+}
+
 @Injectable()
 export class SamplesStore {
   private readonly logger = new Logger(SamplesStore.name);
+  private readonly storedListeners = new Set<(envs: StoredEnv[]) => void>();
 
   constructor(
     private readonly db: DataSource,
@@ -200,7 +207,24 @@ export class SamplesStore {
 
   /** Stores a batch; returns how many rows were new (a slot already stored is left as it was). */
   async insertBatch(batch: NewSample[], options: { announce?: boolean } = {}): Promise<number> {
-    return this.write(batch, (options.announce ?? true) ? INSERT_SQL : INSERT_SILENT_SQL);
+    const announce = options.announce ?? true;
+    const stored = await this.write(batch, announce ? INSERT_SQL : INSERT_SILENT_SQL);
+    if (announce && stored > 0 && this.storedListeners.size > 0) {
+      const envs = new Map<string, StoredEnv>();
+      for (const s of batch) envs.set(`${s.projectId} ${s.env}`, { projectId: s.projectId, env: s.env });
+      for (const listener of this.storedListeners) listener([...envs.values()]);
+    }
+    return stored;
+  }
+
+  /**
+   * `listener` is told, in this process, the envs of each announced batch this process stored (at least one row
+   * new): the alert evaluation of arriving samples follows the writes of its own process, so N workers evaluate
+   * each sample once, not N times as they did when each heard every worker's `NOTIFY`. Returns the unsubscribe.
+   */
+  onStored(listener: (envs: StoredEnv[]) => void): () => void {
+    this.storedListeners.add(listener);
+    return () => this.storedListeners.delete(listener);
   }
 
   /**

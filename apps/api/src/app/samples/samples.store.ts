@@ -185,16 +185,16 @@ const BACKFILL_SQL = `
   )
   SELECT count(*)::int AS stored FROM stored`;
 
-/**
- * The time-series store. Writes are batched (one statement per batch), idempotent per poll slot, label the
- * `phase` in SQL from the deployments table, and announce new rows on `seqpulse_samples` for live streams.
- */
 /** A project/env that samples were just stored for. */
 export interface StoredEnv {
   projectId: string;
   env: string;
 }
 
+/**
+ * The time-series store. Writes are batched (one statement per batch), idempotent per poll slot, label the
+ * `phase` in SQL from the deployments table, and announce new rows on `seqpulse_samples` for live streams.
+ */
 @Injectable()
 export class SamplesStore {
   private readonly logger = new Logger(SamplesStore.name);

@@ -1,6 +1,6 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { SamplesStore, StoredEnv } from '../samples/samples.store';
+import { NewSample, SamplesStore } from '../samples/samples.store';
 import { TaskScheduler } from '../scheduler/task-scheduler';
 import { AlertEvaluator, EnvRef } from './alert-evaluator';
 
@@ -60,7 +60,7 @@ export class PromptAlertEvaluation implements OnModuleInit, OnApplicationBootstr
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    this.unlisten = this.samples.onStored((envs) => this.gather(envs));
+    this.unlisten = this.samples.onStored((batch) => this.gather(batch));
   }
 
   onModuleDestroy(): void {
@@ -68,8 +68,9 @@ export class PromptAlertEvaluation implements OnModuleInit, OnApplicationBootstr
     clearTimeout(this.gathering);
   }
 
-  private gather(envs: StoredEnv[]): void {
-    for (const e of envs) this.pending.set(`${e.projectId} ${e.env}`, e);
+  /** The envs of a stored batch join the next evaluation (one entry per env, whatever the batches). */
+  private gather(batch: readonly NewSample[]): void {
+    for (const s of batch) this.pending.set(`${s.projectId} ${s.env}`, { projectId: s.projectId, env: s.env });
     if (this.pending.size === 0 || this.gathering) return;
     const wait = Math.max(GATHER_MS, this.lastStartedAt + EVALUATE_AT_MOST_EVERY_MS - Date.now());
     this.gathering = setTimeout(() => {

@@ -185,12 +185,6 @@ const BACKFILL_SQL = `
   )
   SELECT count(*)::int AS stored FROM stored`;
 
-/** A project/env that samples were just stored for. */
-export interface StoredEnv {
-  projectId: string;
-  env: string;
-}
-
 /**
  * The time-series store. Writes are batched (one statement per batch), idempotent per poll slot, label the
  * `phase` in SQL from the deployments table, and announce new rows on `seqpulse_samples` for live streams.
@@ -198,7 +192,7 @@ export interface StoredEnv {
 @Injectable()
 export class SamplesStore {
   private readonly logger = new Logger(SamplesStore.name);
-  private readonly storedListeners = new Set<(envs: StoredEnv[]) => void>();
+  private readonly storedListeners = new Set<(batch: readonly NewSample[]) => void>();
 
   constructor(
     private readonly db: DataSource,
@@ -209,20 +203,16 @@ export class SamplesStore {
   async insertBatch(batch: NewSample[], options: { announce?: boolean } = {}): Promise<number> {
     const announce = options.announce ?? true;
     const stored = await this.write(batch, announce ? INSERT_SQL : INSERT_SILENT_SQL);
-    if (announce && stored > 0 && this.storedListeners.size > 0) {
-      const envs = new Map<string, StoredEnv>();
-      for (const s of batch) envs.set(`${s.projectId} ${s.env}`, { projectId: s.projectId, env: s.env });
-      for (const listener of this.storedListeners) listener([...envs.values()]);
-    }
+    if (announce && stored > 0) for (const listener of this.storedListeners) listener(batch);
     return stored;
   }
 
   /**
-   * `listener` is told, in this process, the envs of each announced batch this process stored (at least one row
-   * new): the alert evaluation of arriving samples follows the writes of its own process, so N workers evaluate
+   * `listener` is given, in this process, each announced batch this process stored (at least one row new): the
+   * alert evaluation of arriving samples follows the writes of its own process, so N workers evaluate
    * each sample once, not N times as they did when each heard every worker's `NOTIFY`. Returns the unsubscribe.
    */
-  onStored(listener: (envs: StoredEnv[]) => void): () => void {
+  onStored(listener: (batch: readonly NewSample[]) => void): () => void {
     this.storedListeners.add(listener);
     return () => this.storedListeners.delete(listener);
   }

@@ -332,7 +332,7 @@ async function main() {
     if (process.env.BENCH_PG_STAT_STATEMENTS === '1') {
       // Postgres' time per statement over the whole run (reset at the start of the measured window)
       const { rows } = await db.query(
-        `SELECT calls, round(total_exec_time)::int AS exec_ms, round(total_plan_time)::int AS plan_ms, rows,
+        `SELECT calls, plans, round(total_exec_time)::int AS exec_ms, round(total_plan_time)::int AS plan_ms, rows,
                 left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
            FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
       );

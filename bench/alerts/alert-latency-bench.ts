@@ -72,7 +72,7 @@ async function wire(url: string) {
   const notifications = new NotificationsService(db, config, projects, targets);
   const dispatcher = new NotificationDispatcher(db, config, new NotificationSender(config, targets), projects, tasks, metrics);
   const evaluator = new AlertEvaluator(db, config, tasks, notifications, dispatcher);
-  const store = new SamplesStore(db, metrics);
+  const store = new SamplesStore(db, metrics, config);
   const prompt = new PromptAlertEvaluation(config, tasks, store, evaluator);
   for (const m of [evaluator, dispatcher, prompt]) m.onModuleInit();
   const start = async () => {

@@ -70,7 +70,7 @@ async function wire(url: string, env: Record<string, string>) {
   // The evaluator and the outbox register their periodic tasks as in the product (started only by the latency run).
   evaluator.onModuleInit();
   dispatcher.onModuleInit();
-  return { config, db, evaluator, dispatcher, tasks, store: new SamplesStore(db, metrics) };
+  return { config, db, evaluator, dispatcher, tasks, store: new SamplesStore(db, metrics, config) };
 }
 
 /** `n` Enterprise projects with one env each, rollout `general`: `n` monitored project-envs. */

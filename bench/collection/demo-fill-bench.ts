@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { METRIC_NAMES } from '@seqpulse/contracts';
 import { dataSourceOptions } from '../../apps/api/src/app/database/database.options';
 import { runMigrations } from '../../apps/api/src/app/database/run-migrations';
+import { AppConfig } from '../../apps/api/src/app/config/app-config';
 import { OperationalMetrics } from '../../apps/api/src/app/operational-metrics/operational-metrics';
 import { NewSample, SamplesStore } from '../../apps/api/src/app/samples/samples.store';
 import { ROLLUP_CATCH_UP_FUNCTION } from '../../apps/api/src/app/samples/rollup-sql';
@@ -27,7 +28,7 @@ async function run(server: { url: string }, path: WritePath, round: number) {
   await db.initialize();
   await runMigrations(db);
   await db.query(ROLLUP_CATCH_UP_FUNCTION); // as the workers install it at start
-  const store = new SamplesStore(db, new OperationalMetrics());
+  const store = new SamplesStore(db, new OperationalMetrics(), new AppConfig());
   const [{ id: owner }] = await db.query(`INSERT INTO users (email, password_hash, role) VALUES ('b@b', 'x', 'member') RETURNING id`);
   const projects: { id: string }[] = await db.query(
     `INSERT INTO projects (owner_id, name, plan, envs, metrics_endpoint) VALUES

@@ -7,6 +7,7 @@
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../apps/api/src/app/database/database.options';
 import { runMigrations } from '../../apps/api/src/app/database/run-migrations';
+import { AppConfig } from '../../apps/api/src/app/config/app-config';
 import { OperationalMetrics } from '../../apps/api/src/app/operational-metrics/operational-metrics';
 import { NewSample, SamplesStore } from '../../apps/api/src/app/samples/samples.store';
 import { harness } from '../lib/harness';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const db = new DataSource(dataSourceOptions(await harness.freshDatabase(server.url, 'bench_store')));
   await db.initialize();
   await runMigrations(db);
-  const store = new SamplesStore(db, new OperationalMetrics());
+  const store = new SamplesStore(db, new OperationalMetrics(), new AppConfig());
   const [{ id: owner }] = await db.query(`INSERT INTO users (email, password_hash, role) VALUES ('b@b', 'x', 'member') RETURNING id`);
   const projects: { id: string }[] = await db.query(
     `INSERT INTO projects (owner_id, name, plan, envs, metrics_endpoint) SELECT $1, 'p' || i, 'enterprise', ARRAY['prod'], 'http://x' FROM generate_series(1, $2) i RETURNING id`,

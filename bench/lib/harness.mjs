@@ -66,8 +66,12 @@ async function startEmbedded(dataDir, persistent) {
     password: 'postgres',
     persistent,
     createPostgresUser: process.getuid?.() === 0,
-    // BENCH_PG_STAT_STATEMENTS=1: per-statement calls and time (a benchmark may read pg_stat_statements)
-    postgresFlags: process.env.BENCH_PG_STAT_STATEMENTS === '1' ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [],
+    // BENCH_PG_STAT_STATEMENTS=1: per-statement calls and time, planning included (a benchmark may read
+    // pg_stat_statements)
+    postgresFlags:
+      process.env.BENCH_PG_STAT_STATEMENTS === '1'
+        ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on']
+        : [],
     onLog: () => undefined,
     onError: () => undefined,
   });

@@ -57,12 +57,12 @@ async function main(): Promise<void> {
   );
   for (const a of arrays) await db.query(`ALTER TABLE ${a.table} ALTER COLUMN ${a.column} SET COMPRESSION ${compression}`);
   console.log(`Postgres ${version}; archive arrays compressed with ${compression}`);
-  const store = new SamplesStore(db, new OperationalMetrics());
   const config = Object.assign(new AppConfig(), {
     SEQPULSE_RETENTION_RAW_DAYS: 3650,
     SEQPULSE_RETENTION_1M_DAYS: 3650,
     SEQPULSE_RETENTION_15M_DAYS: 3650,
   });
+  const store = new SamplesStore(db, new OperationalMetrics(), config);
   const compaction = new SamplesCompaction(db, store, config);
   const [{ id: owner }] = await db.query(`INSERT INTO users (email, password_hash, role) VALUES ('b@b', 'x', 'member') RETURNING id`);
   const projects: { id: string }[] = await db.query(

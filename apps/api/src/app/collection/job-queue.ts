@@ -215,7 +215,8 @@ export class JobQueue {
    * /health/scheduler for a moment before. Both count as re-queued.
    */
   async reapExpiredLeases(workerId: string, graceSeconds: number): Promise<{ requeued: number; failed: number }> {
-    const [row] = await queryRows<{ requeued: number; failed: number }>(
+    // Every few seconds in every worker: prepared like the claim.
+    const [row] = await this.statements.rows<{ requeued: number; failed: number }>(
       this.db,
       `WITH stuck AS (
          SELECT l.project_id, l.env, l.next_slot_at AS slot_at, l.attempts, l.locked_by, l.started_at,

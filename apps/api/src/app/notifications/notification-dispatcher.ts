@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CONTENT_SIGNATURE_HEADER as CONTENT_SIGNATURE, HMAC_HEADERS, signWebhook } from '@seqpulse/hmac';
 import { AppConfig } from '../config/app-config';
+import { PreparedStatements } from '../database/prepared-statements';
 import { ProjectsService } from '../projects/projects.service';
 import { TaskScheduler } from '../scheduler/task-scheduler';
 import { OperationalMetrics } from '../operational-metrics/operational-metrics';
@@ -50,6 +51,8 @@ export function backoffSeconds(attempt: number, baseS: number): number {
 @Injectable()
 export class NotificationDispatcher implements OnModuleInit {
   private readonly logger = new Logger(NotificationDispatcher.name);
+  /** The outbox claim runs every second in every worker, deliveries or not: planned once per connection. */
+  private readonly statements: PreparedStatements;
 
   constructor(
     private readonly db: DataSource,
@@ -59,6 +62,7 @@ export class NotificationDispatcher implements OnModuleInit {
     private readonly tasks: TaskScheduler,
     metrics: OperationalMetrics,
   ) {
+    this.statements = new PreparedStatements(config);
     metrics.gauge('outboxBacklog', () => this.pendingDeliveries());
   }
 
@@ -116,7 +120,8 @@ export class NotificationDispatcher implements OnModuleInit {
 
   private async claim(now: Date): Promise<ClaimedDelivery[]> {
     const leaseS = Math.ceil((this.config.SEQPULSE_NOTIFY_TIMEOUT_MS * 2) / 1000) + 5;
-    return this.db.query(
+    return this.statements.rows<ClaimedDelivery>(
+      this.db,
       `WITH claimed AS (
          UPDATE notification_deliveries d
             SET attempts = d.attempts + 1, next_attempt_at = $1::timestamptz + make_interval(secs => $3)

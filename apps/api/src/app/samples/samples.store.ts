@@ -4,6 +4,8 @@ import { METRIC_NAMES } from '@seqpulse/contracts';
 import type { MetricName, MetricValues, Phase } from '@seqpulse/contracts';
 import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
+import { AppConfig } from '../config/app-config';
+import { PreparedStatements } from '../database/prepared-statements';
 import { liveAndArchivedSql, SAMPLES_ARCHIVE } from './archive-sql';
 
 export interface NewSample {
@@ -193,11 +195,16 @@ const BACKFILL_SQL = `
 export class SamplesStore {
   private readonly logger = new Logger(SamplesStore.name);
   private readonly storedListeners = new Set<(batch: readonly NewSample[]) => void>();
+  /** The insert runs with every collector flush (twice a second per worker): planned once per connection. */
+  private readonly statements: PreparedStatements;
 
   constructor(
     private readonly db: DataSource,
     private readonly metrics: OperationalMetrics,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.statements = new PreparedStatements(config);
+  }
 
   /** Stores a batch; returns how many rows were new (a slot already stored is left as it was). */
   async insertBatch(batch: NewSample[], options: { announce?: boolean } = {}): Promise<number> {
@@ -255,7 +262,7 @@ export class SamplesStore {
   }
 
   private async insertStatement(samples: NewSample[], sql: string): Promise<number> {
-    const [row]: { stored: number }[] = await this.db.query(sql, [
+    const [row] = await this.statements.rows<{ stored: number }>(this.db, sql, [
       labelArrayLiteral(samples.map((s) => s.projectId)),
       labelArrayLiteral(samples.map((s) => s.env)),
       arrayLiteral(samples.map((s) => s.slotAt.getTime())),

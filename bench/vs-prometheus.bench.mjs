@@ -337,6 +337,14 @@ async function main() {
            FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
       );
       result.pg_statements = rows;
+      // which tables autovacuum and autoanalyze visited (an analyze invalidates the plans of the statements that
+      // read the table): counts since the server started, the window being most of it
+      const { rows: tables } = await db.query(
+        `SELECT relname, autovacuum_count AS autovacuums, autoanalyze_count AS autoanalyzes
+           FROM pg_stat_user_tables WHERE autovacuum_count + autoanalyze_count > 0
+          ORDER BY autoanalyze_count + autovacuum_count DESC LIMIT 15`,
+      );
+      result.pg_autovacuum_by_table = tables;
     }
 
     if (!COLLECTION_ONLY) {

@@ -255,15 +255,19 @@ export class JobQueue {
    * slot still worth polling.
    */
   async expireMissedSlots(maxAgeSeconds: number): Promise<number> {
-    // Runs before every claim: prepared like the claim.
+    // Runs before every claim: prepared like the claim, and with the age written into the text (a constant of the
+    // process) rather than passed: a statement without parameters keeps its generic plan, where Postgres re-planned
+    // this one at ~80 % of its runs (292 ms of planning against 107 ms of execution in the vs-Prometheus run).
+    const maxAge = Number(maxAgeSeconds);
+    if (!Number.isFinite(maxAge)) throw new RangeError(`maxAgeSeconds must be a number, not ${maxAgeSeconds}`);
     const [row] = await this.statements.rows<{ missed: number }>(
       this.db,
       `WITH late AS (
          SELECT l.project_id, l.env, l.next_slot_at, l.interval_s,
-                ${slotAfter('now() - make_interval(secs => $1)', 'l')} AS fresh_at,
+                ${slotAfter(`now() - make_interval(secs => ${maxAge})`, 'l')} AS fresh_at,
                 greatest(l.next_slot_at, ${slotAtOrAfter(`now() - make_interval(secs => ${MISSED_BACKFILL_S})`, 'l')}) AS from_at
            FROM poll_leases l
-          WHERE l.state = 'idle' AND l.next_slot_at <= now() - make_interval(secs => $1)
+          WHERE l.state = 'idle' AND l.next_slot_at <= now() - make_interval(secs => ${maxAge})
           FOR UPDATE SKIP LOCKED
        ), moved AS (
          UPDATE poll_leases l SET next_slot_at = s.fresh_at, run_after = s.fresh_at, attempts = 0
@@ -271,13 +275,13 @@ export class JobQueue {
           WHERE l.project_id = s.project_id AND l.env = s.env
        ), missed AS (
          INSERT INTO jobs (kind, project_id, env, slot_at, run_after, state, finished_at, last_error)
-         SELECT 'poll', s.project_id, s.env, slot, slot, 'failed', now(), 'missed: no worker polled this slot within ' || $1 || ' s'
+         SELECT 'poll', s.project_id, s.env, slot, slot, 'failed', now(), 'missed: no worker polled this slot within ${maxAge} s'
            FROM late s CROSS JOIN LATERAL generate_series(s.from_at, s.fresh_at - interval '1 millisecond', make_interval(secs => s.interval_s)) AS slot
          ON CONFLICT (kind, project_id, env, slot_at) DO NOTHING
          RETURNING 1
        )
        SELECT count(*)::int AS missed FROM missed`,
-      [maxAgeSeconds],
+      [],
     );
     return row.missed;
   }

@@ -90,6 +90,8 @@ describe('chart options builder', () => {
     expect(fmt(1.25)).toBe('1.25 %');
     expect(fmt(null)).toBe('—');
     expect(options['error_rate']['tooltip'].trigger).toBe('axis');
+    // shown a task after the axis pointer (echarts' timer), not in the pointer's task
+    expect(options['error_rate']['tooltip'].showDelay).toBeGreaterThan(0);
   });
 
   it('draws the deployment as a marker coloured by its result', () => {

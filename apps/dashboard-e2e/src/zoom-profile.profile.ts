@@ -192,7 +192,7 @@ describe('zoom profile', () => {
       const times: number[] = [];
       let t = profile.startTime;
       for (const d of profile.timeDeltas) times.push((t += d));
-      const perTask = tasks.map((task) => {
+      const profileTask = (task: TraceEvent, n: number) => {
         const incl = new Map<string, number>();
         profile.samples.forEach((id, k) => {
           if (times[k] < task.ts || times[k] > task.ts + (task.dur ?? 0)) return;
@@ -204,10 +204,17 @@ describe('zoom profile', () => {
             seen.add(nm);
           }
         });
-        return { wall: ms(task.dur), thread: ms(task.tdur), top: top(incl, 25) };
-      });
+        return { wall: ms(task.dur), thread: ms(task.tdur), top: top(incl, n) };
+      };
+      const perTask = tasks.map((task) => profileTask(task, 25));
+      // every task of the gesture over 8 ms of thread time, long or not, in order (the profiler's start left out)
+      const busyTasks = trace.traceEvents
+        .filter((e) => e.ph === 'X' && e.name === 'RunTask' && onThread(e) && e.ts + (e.dur ?? 0) >= firstMove && (e.tdur ?? 0) > 8000)
+        .sort((a, b) => a.ts - b.ts)
+        .map((task) => profileTask(task, 12));
       results.push({
         per_task: perTask,
+        tasks_over_8ms_thread: busyTasks,
         long_tasks_wall_ms: tasks.map((t) => ms(t.dur)),
         long_tasks_thread_ms: tasks.map((t) => ms(t.tdur)),
         hover_tasks_thread_ms: hover.map((t) => ms(t.tdur)),

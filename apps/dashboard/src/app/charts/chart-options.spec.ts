@@ -1,3 +1,4 @@
+import { clone } from 'zrender/lib/core/util';
 import { METRIC_NAMES } from '@seqpulse/contracts';
 import {
   buildChartOptions,
@@ -58,6 +59,24 @@ describe('chart options builder', () => {
     ).toMatchObject({ symbol: 'circle' });
   });
 
+  it('gives echarts series data it keeps as it is (no copy per setOption), made of copies of the live points', () => {
+    const points: [number, number | null][] = [
+      [0, 1],
+      [1, 2],
+      [2, null],
+      [3, 4],
+      [4, null],
+    ];
+    const data = toSeriesData(points);
+    expect(clone(data)).toBe(data);
+    expect(clone({ series: [{ data }] }).series[0].data).toBe(data);
+    expect(data[0]).toEqual([0, 1]);
+    expect(data[0]).not.toBe(points[0]);
+    points[0][1] = 9; // a live bucket updated in place does not reach the drawn data
+    expect(data[0]).toEqual([0, 1]);
+    expect(data[3]).toMatchObject({ value: [3, 4], symbol: 'circle' });
+  });
+
   it('draws symbols only on a series that has an isolated point (else echarts visits every point for nothing)', () => {
     expect(options['cpu_usage']['series'][0].showSymbol).toBe(true);
     const full: [number, number | null][] = [
@@ -90,6 +109,8 @@ describe('chart options builder', () => {
     expect(fmt(1.25)).toBe('1.25 %');
     expect(fmt(null)).toBe('—');
     expect(options['error_rate']['tooltip'].trigger).toBe('axis');
+    // shown a task after the axis pointer (echarts' timer), not in the pointer's task
+    expect(options['error_rate']['tooltip'].showDelay).toBeGreaterThan(0);
   });
 
   it('draws the deployment as a marker coloured by its result', () => {

@@ -31,6 +31,7 @@ import {
   SERIES_ID,
   seriesPatch,
   TimeWindow,
+  TOOLTIP_SHOW_DELAY_MS,
 } from '../chart-options';
 import { CHART_RENDERER } from '../chart-renderer';
 import { ChartTheme, LIGHT_CHART_THEME } from '../chart-theme';
@@ -353,7 +354,12 @@ export class MetricChartComponent {
     body.addEventListener('pointercancel', this.onDragCancel);
     // While a range is selected, echarts gets no mouse moves: each one would move the crosshair and tooltip, under a
     // selection that hides them anyway.
-    this.chart.dispatchAction({ type: 'hideTip' });
+    const chart = this.chart;
+    chart.dispatchAction({ type: 'hideTip' });
+    // a tooltip still waiting for its task (it follows the pointer one task later) would show after this: hide it then
+    setTimeout(() => {
+      if (this.dragOrigin && !chart.isDisposed()) chart.dispatchAction({ type: 'hideTip' });
+    }, TOOLTIP_SHOW_DELAY_MS);
     this.pointed(null);
     window.addEventListener('mousemove', stopPropagation, { capture: true });
   }

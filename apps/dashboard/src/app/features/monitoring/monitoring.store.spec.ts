@@ -92,6 +92,32 @@ describe('MonitoringStore live, pause and catch-up', () => {
   });
   afterEach(() => setVisibility('visible'));
 
+  it("a new range's requests start over two tasks: the series and rules, then the alerts (once for two loads)", async () => {
+    const alerts = () => http.match((r) => r.url === '/monitoring/enterprise/alerts');
+    store.projectId.set('p1');
+    store.view.set({ ...DEFAULT_VIEW, range: '15m' });
+    TestBed.tick();
+    await flushMicrotasks();
+    expect(timeseries()).toHaveLength(1);
+    expect(http.match((r) => r.url === '/monitoring/enterprise/alert-rules')).toHaveLength(1);
+    expect(alerts()).toEqual([]);
+    await flushMicrotasks();
+    const first = alerts();
+    expect(first.map((r) => r.request.params.get('state'))).toEqual(['firing', 'resolved']);
+    first.forEach((r) => r.flush([]));
+    await flushMicrotasks();
+    expect(store.alertsLoading()).toBe(false);
+
+    // two loads in one task (retries): the alerts are read once, for the latest
+    store.retry();
+    store.retry();
+    expect(timeseries()).toHaveLength(2);
+    expect(alerts()).toEqual([]);
+    await flushMicrotasks();
+    expect(alerts()).toHaveLength(2);
+    expect(store.alertsLoading()).toBe(true);
+  });
+
   it('live: a sample is drawn at once as a merge frame', async () => {
     await load();
     expect(streams.open).toHaveBeenCalledTimes(1);

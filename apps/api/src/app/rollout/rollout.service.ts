@@ -1,12 +1,42 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { MonitoringStatus, Plan, RolloutStage, RolloutView } from '@seqpulse/contracts';
 import { ApiError } from '../common/api-error';
+import { AppConfig } from '../config/app-config';
 
-/** The admin's rollout of Realtime: a pilot list of projects, then every Enterprise project. */
+/**
+ * The admin's rollout of Realtime: a pilot list of projects, then every Enterprise project; and the demo's projects
+ * only while the demo runs.
+ */
 @Injectable()
-export class RolloutService {
-  constructor(private readonly db: DataSource) {}
+export class RolloutService implements OnModuleInit {
+  private readonly logger = new Logger(RolloutService.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * An API process records whether the demo runs (`SEQPULSE_DEMO`), which the "monitored" rule reads: a database that
+   * once ran the demo, started with it off, stops polling and alerting on the demo's projects (its accounts are
+   * refused already), and resumes when the demo is turned on again. Worker-only processes leave it as it is.
+   */
+  async onModuleInit(): Promise<void> {
+    if (!this.config.runsApi) return;
+    const running = this.config.demo;
+    const changed = await this.db.query(
+      `UPDATE rollout_settings SET demo_running = $1 WHERE id = 1 AND demo_running IS DISTINCT FROM $1 RETURNING id`,
+      [running],
+    );
+    const [{ projects }] = await this.db.query(`SELECT count(*)::int AS projects FROM project_monitoring WHERE demo`);
+    if (changed.length && projects > 0) {
+      this.logger.warn(
+        { projects },
+        running ? 'The demo is on: its projects are monitored again' : 'The demo is off: its projects are no longer monitored',
+      );
+    }
+  }
 
   async get(): Promise<RolloutView> {
     const [settings] = await this.db.query(`SELECT stage FROM rollout_settings WHERE id = 1`);

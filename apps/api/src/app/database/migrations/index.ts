@@ -17,6 +17,7 @@ import { DeploymentSilence1764401400000 } from './1764401400000-deployment-silen
 import { SilenceEnded1764401450000 } from './1764401450000-silence-ended';
 import { SamplesArchive1764401500000 } from './1764401500000-samples-archive';
 import { PollLeases1764402000000 } from './1764402000000-poll-leases';
+import { DemoMonitoring1764402100000 } from './1764402100000-demo-monitoring';
 
 /** In order of application. A new migration is appended here. */
 export const ALL_MIGRATIONS = [
@@ -39,4 +40,5 @@ export const ALL_MIGRATIONS = [
   SilenceEnded1764401450000,
   SamplesArchive1764401500000,
   PollLeases1764402000000,
+  DemoMonitoring1764402100000,
 ];

@@ -29,8 +29,9 @@ export class RolloutService implements OnModuleInit {
       `UPDATE rollout_settings SET demo_running = $1 WHERE id = 1 AND demo_running IS DISTINCT FROM $1 RETURNING id`,
       [running],
     );
+    if (!changed.length) return;
     const [{ projects }] = await this.db.query(`SELECT count(*)::int AS projects FROM project_monitoring WHERE demo`);
-    if (changed.length && projects > 0) {
+    if (projects > 0) {
       this.logger.warn(
         { projects },
         running ? 'The demo is on: its projects are monitored again' : 'The demo is off: its projects are no longer monitored',

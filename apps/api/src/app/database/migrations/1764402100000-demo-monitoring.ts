@@ -11,7 +11,8 @@ const RULE_BEFORE = `p.plan = 'enterprise' AND (
  * the demo's alerts open; its accounts were already refused. `rollout_settings.demo_running` is what the last API
  * process to start was told (`SEQPULSE_DEMO`), and the one "monitored" rule reads it: the demo's projects stop being
  * polled within a lease sync, their open alerts resolve (`monitoring_not_enabled`), and all comes back when the demo
- * is turned on again (the view also shows `demo`). True until an API process says otherwise, so nothing changes at the upgrade itself.
+ * is turned on again (the view also shows `demo`). True until an API process says otherwise, so nothing changes at
+ * the upgrade itself.
  */
 export class DemoMonitoring1764402100000 implements MigrationInterface {
   name = 'DemoMonitoring1764402100000';

@@ -1,15 +1,18 @@
 import { clone } from 'zrender/lib/core/util';
-import { METRIC_NAMES } from '@seqpulse/contracts';
+import { METRIC_NAMES, METRICS, MetricName } from '@seqpulse/contracts';
 import {
   buildChartOptions,
   buildMetricOption,
   niceCeil,
+  plotGrid,
   pointsFromResponse,
   SERIES_ID,
   seriesPatch,
   thresholdFor,
   toSeriesData,
+  yLabelWidth,
 } from './chart-options';
+import { echarts } from './echarts';
 import { LIGHT_CHART_THEME } from './chart-theme';
 import { FIXTURE_T0, sampleResponse, sampleRules } from '../../testing/fixtures';
 
@@ -89,9 +92,14 @@ describe('chart options builder', () => {
     expect(buildMetricOption({ ...input(full) })['series']).toEqual(
       expect.arrayContaining([expect.objectContaining({ id: SERIES_ID, showSymbol: false })]),
     );
-    expect((seriesPatch(full, { from: 0, to: 4 }) as AnyOption)['series'][0]).toMatchObject({ id: SERIES_ID, showSymbol: false });
+    expect((seriesPatch(full, { from: 0, to: 4 }, { metric: 'cpu_usage', threshold: null }) as AnyOption)['series'][0]).toMatchObject({
+      id: SERIES_ID,
+      showSymbol: false,
+    });
     const isolated: [number, number | null][] = [...full, [5, null], [6, 7], [7, null]];
-    expect((seriesPatch(isolated, { from: 0, to: 7 }) as AnyOption)['series'][0]).toMatchObject({ showSymbol: true });
+    expect((seriesPatch(isolated, { from: 0, to: 7 }, { metric: 'cpu_usage', threshold: null }) as AnyOption)['series'][0]).toMatchObject({
+      showSymbol: true,
+    });
   });
 
   it('applies the display factor: ratios are shown in %', () => {
@@ -172,5 +180,86 @@ describe('chart options builder', () => {
       min: Date.parse(response.from),
       max: Date.parse(response.to),
     });
+  });
+});
+
+describe('plot margins', () => {
+  /** The y-axis labels echarts draws for an option (server-side SVG rendering: no canvas in jsdom). */
+  function drawnYLabels(option: AnyOption): string[] {
+    const chart = echarts.init(null as never, null, { renderer: 'svg', ssr: true, width: 600, height: 220 });
+    chart.setOption(option);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const axis = (chart as any).getModel().getComponent('yAxis').axis;
+    const labels = axis.getViewLabels().map((l: { formattedLabel: string }) => l.formattedLabel);
+    chart.dispose();
+    return labels;
+  }
+
+  it('leaves room for the widest y-axis label echarts draws, whatever the values and the threshold line', () => {
+    const thresholds: Record<MetricName, number> = {
+      requests_per_sec: 50,
+      latency_p95: 800,
+      error_rate: 0.05,
+      cpu_usage: 0.9,
+      memory_usage: 0.85,
+    };
+    const cases: [MetricName, number, number | null][] = [];
+    // maxima over eight orders of magnitude, with and without a threshold line
+    for (const metric of METRIC_NAMES)
+      for (let e = -6; e <= 2; e++)
+        for (const m of [1, 1.7, 2.45, 3.5, 6.99, 9.2]) {
+          const max =
+            (m * 10 ** e * (metric === 'requests_per_sec' || metric === 'latency_p95' ? 1000 : 1)) / METRICS[metric].displayFactor;
+          cases.push([metric, max, null], [metric, max, thresholds[metric]]);
+        }
+    for (const [metric, max, threshold] of cases) {
+      const factor = METRICS[metric].displayFactor;
+      const points: [number, number | null][] = [0, 1, 2, 3].map((i) => [i, i === 2 ? null : (max * factor * (i + 1)) / 4]);
+      const option = buildMetricOption({ ...input(points), metric, threshold }) as AnyOption;
+      const drawn = drawnYLabels(option);
+      const widest = Math.max(...drawn.map((l) => l.length));
+      // each drawn character gets its 7 px, and the estimate is at most one character too wide
+      const chars = yLabelWidth({ points, metric, threshold }) / 7;
+      expect({ metric, max, threshold, drawn, fits: chars >= widest && chars <= widest + 1 }).toEqual({
+        metric,
+        max,
+        threshold,
+        drawn,
+        fits: true,
+      });
+      expect(option['grid']).toMatchObject({ left: yLabelWidth({ points, metric, threshold }) + 12, outerBoundsMode: 'none' });
+    }
+  });
+
+  it('counts the values of a compared period drawn over the series (the axis runs to the larger of both)', () => {
+    const today: [number, number | null][] = [
+      [0, 400],
+      [1, 420],
+    ];
+    const yesterday = {
+      id: 'day',
+      label: '1 day earlier',
+      points: [
+        [0, 5_000],
+        [1, null],
+      ] as [number, number | null][],
+    };
+    const option = buildMetricOption({ ...input(today), metric: 'requests_per_sec', overlays: [yesterday] }) as AnyOption;
+    const widest = Math.max(...drawnYLabels(option).map((l) => l.length));
+    expect(widest).toBe('5,000 req/s'.length);
+    expect(option['grid'].left).toBe(widest * 7 + 12);
+    const live = seriesPatch(
+      today,
+      { from: 0, to: 1 },
+      { metric: 'requests_per_sec', threshold: null, overlays: [yesterday] },
+    ) as AnyOption;
+    expect(live['grid'].left).toBe(widest * 7 + 12);
+  });
+
+  it('moves the left margin with the values of a live update', () => {
+    const small = seriesPatch([[0, 5]], { from: 0, to: 1 }, { metric: 'requests_per_sec', threshold: null }) as AnyOption;
+    const large = seriesPatch([[0, 50_000]], { from: 0, to: 1 }, { metric: 'requests_per_sec', threshold: null }) as AnyOption;
+    expect(large['grid'].left - small['grid'].left).toBe(5 * 7); // "50,000 req/s" against "5 req/s"
+    expect(small['grid']).toEqual(plotGrid({ points: [[0, 5]], metric: 'requests_per_sec', threshold: null }));
   });
 });

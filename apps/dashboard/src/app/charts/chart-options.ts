@@ -206,10 +206,14 @@ export function markLineData(input: Pick<MetricChartInput, 'metric' | 'threshold
   return markData;
 }
 
-/** A live update: new points and the moved window, merged into the drawn chart (no full redraw). */
-export function seriesPatch(points: ChartPoint[], window: TimeWindow): EChartsCoreOption {
+/**
+ * A live update: new points and the moved window, merged into the drawn chart (no full redraw); the plot's margins
+ * follow the new values' labels.
+ */
+export function seriesPatch(points: ChartPoint[], window: TimeWindow, labels: Omit<PlotLabels, 'points'>): EChartsCoreOption {
   const data = toSeriesData(points);
   return {
+    grid: plotGrid({ ...labels, points }),
     xAxis: { min: window.from, max: window.to },
     series: [{ id: SERIES_ID, data, showSymbol: hasDots(data) }],
   };
@@ -332,8 +336,52 @@ export const TOOLTIP_SHOW_DELAY_MS = 1;
 /** The canvas layer of a metric chart's axis pointer (its crosshair and the tooltip's line), above the plot. */
 export const AXIS_POINTER_ZLEVEL = 1;
 
-/** The plot area's margins in a metric chart (px); the crosshair drawn for the group uses them too. */
-export const CHART_GRID = { left: 8, right: 16, top: 24, bottom: 20 } as const;
+/** The plot area's margins in a metric chart (px) but the left one (`plotGrid`); the crosshair uses the top one. */
+export const CHART_GRID = { right: 16, top: 24, bottom: 20 } as const;
+
+/** What a chart's y-axis labels depend on. */
+export type PlotLabels = Pick<MetricChartInput, 'points' | 'metric' | 'threshold' | 'overlays'>;
+
+/** Width of one character of an axis label (echarts' 12 px sans-serif: digits ~6.7 px), on the wide side. */
+const LABEL_CHAR_PX = 7;
+/** echarts' gap between an axis label and its axis, and some slack. */
+const LABEL_GAP_PX = 12;
+
+/** The y axis' tick interval as echarts chooses it (its `nice` with rounding): 1, 2, 3, 5 or 10 × 10^k near a fifth. */
+function tickInterval(span: number): number {
+  const rough = span / 5;
+  const exp = 10 ** Math.floor(Math.log10(rough));
+  const f = rough / exp;
+  return (f < 1.5 ? 1 : f < 2.5 ? 2 : f < 4 ? 3 : f < 7 ? 5 : 10) * exp;
+}
+
+/**
+ * The widest y-axis label of a chart, estimated in px: echarts' ticks run from 0 to the axis' top (the largest value
+ * of the series and its line overlays rounded up to a tick, or the nice ceiling that keeps the threshold line in view, see the y axis' `max`), written
+ * `1,234.5 unit` at the interval's precision.
+ */
+export function yLabelWidth(input: PlotLabels): number {
+  const { metric, threshold } = input;
+  const def = METRICS[metric];
+  let max = 0;
+  for (const points of [input.points, ...(input.overlays ?? []).map((o) => (isRegion(o) ? [] : o.points))])
+    for (const p of points) if (p[1] !== null && p[1] > max) max = p[1];
+  const span = threshold === null ? max || 1 : niceCeil(Math.max(max, threshold * def.displayFactor * 1.1));
+  const interval = tickInterval(span);
+  const top = threshold === null ? Math.ceil(span / interval - 1e-9) * interval : span;
+  const decimals = Math.max(0, -Math.floor(Math.log10(interval) + 1e-9));
+  const integer = Math.floor(top + 1e-9).toLocaleString('en-US').length;
+  return (integer + (decimals ? decimals + 1 : 0) + 1 + def.displayUnit.length) * LABEL_CHAR_PX;
+}
+
+/**
+ * The plot area's margins, with room on the left for the y-axis labels. echarts can find that room itself
+ * (`outerBoundsMode: 'auto'`, its default), but by laying every axis label out twice at each update: without it a
+ * zoom's five chart updates took 196–248 ms of the main thread instead of 255–269 (zoom-profile.profile.ts).
+ */
+export function plotGrid(input: PlotLabels) {
+  return { ...CHART_GRID, left: yLabelWidth(input) + LABEL_GAP_PX, outerBoundsMode: 'none' } as const;
+}
 
 /** The echarts option of one metric chart. */
 export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
@@ -349,7 +397,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
     useUTC: input.utc ?? false,
     backgroundColor: 'transparent',
     textStyle: { color: theme.text },
-    grid: { ...CHART_GRID },
+    grid: plotGrid(input),
     // the crosshair on a canvas layer of its own: moving it over five connected charts repaints that layer only, not
     // each chart's lines, regions and axes at every mouse move
     axisPointer: { zlevel: AXIS_POINTER_ZLEVEL },

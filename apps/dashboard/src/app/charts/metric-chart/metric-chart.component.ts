@@ -268,7 +268,7 @@ export class MetricChartComponent {
       const markers = previous?.deployments !== deployments || (newFrame && !frame.live);
       const patch = (withMarkers: boolean) => {
         const option = newFrame
-          ? (seriesPatch(frame.points, frame.window) as { series: Record<string, unknown>[] })
+          ? (seriesPatch(frame.points, frame.window, kept) as { series: Record<string, unknown>[] })
           : { series: [{ id: SERIES_ID }] as Record<string, unknown>[] };
         if (withMarkers) option.series[0]['markLine'] = { data: markLineData({ ...kept, deployments, window: frame.window }) };
         const regions = regionsInWindow(kept.overlays, frame.window);

@@ -191,7 +191,8 @@ describe('MonitoringPage', () => {
     ];
     expect(opts).toMatchObject({ silent: true });
     expect(opts).not.toHaveProperty('notMerge'); // merge: axes, mark lines and the rest stay
-    expect(Object.keys(update).sort()).toEqual(['series', 'xAxis']);
+    // the points, the window, and the plot's margin for their axis labels
+    expect(Object.keys(update).sort()).toEqual(['grid', 'series', 'xAxis']);
     const lastDatum = update.series[0].data[update.series[0].data.length - 1];
     const last = Array.isArray(lastDatum) ? lastDatum : lastDatum.value;
     expect(last).toEqual([Date.parse(t), 42]);
@@ -258,7 +259,7 @@ describe('MonitoringPage', () => {
     const markerUpdate = markerUpdates()[0];
     expect(markerUpdate?.series[0].markLine?.data.some((d) => d.deployment === 'd9')).toBe(true);
     // merged into the drawn chart (markers, maybe with new points), not a full redraw
-    expect(Object.keys(markerUpdate ?? {}).filter((k) => k !== 'series' && k !== 'xAxis')).toEqual([]);
+    expect(Object.keys(markerUpdate ?? {}).filter((k) => !['grid', 'series', 'xAxis'].includes(k))).toEqual([]);
     // a second unexplained sample right after does not refetch again (throttled)
     streams.send('sample', {
       t: new Date().toISOString(),

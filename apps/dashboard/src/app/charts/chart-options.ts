@@ -183,6 +183,11 @@ export function niceCeil(value: number): number {
   return 10 * exp;
 }
 
+/** The y axis' top on a chart with a threshold line: a clean label above the values and the line (with room over it). */
+function thresholdAxisTop(valuesMax: number, thresholdDisplay: number): number {
+  return niceCeil(Number.isFinite(valuesMax) ? Math.max(valuesMax, thresholdDisplay * 1.1) : thresholdDisplay * 1.1);
+}
+
 /** The mark lines of a metric chart: its alert threshold (display units) and the deployments in the window. */
 export function markLineData(input: Pick<MetricChartInput, 'metric' | 'threshold' | 'deployments' | 'window' | 'theme'>): unknown[] {
   const { theme } = input;
@@ -366,7 +371,7 @@ export function yLabelWidth(input: PlotLabels): number {
   let max = 0;
   for (const points of [input.points, ...(input.overlays ?? []).map((o) => (isRegion(o) ? [] : o.points))])
     for (const p of points) if (p[1] !== null && p[1] > max) max = p[1];
-  const span = threshold === null ? max || 1 : niceCeil(Math.max(max, threshold * def.displayFactor * 1.1));
+  const span = threshold === null ? max || 1 : thresholdAxisTop(max, threshold * def.displayFactor);
   const interval = tickInterval(span);
   const top = threshold === null ? Math.ceil(span / interval - 1e-9) * interval : span;
   const decimals = Math.max(0, -Math.floor(Math.log10(interval) + 1e-9));
@@ -432,8 +437,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
       ...(thresholdDisplay !== null
         ? {
             // keep the threshold line in view even when every value is far below it
-            max: (extent: { max: number }) =>
-              niceCeil(Number.isFinite(extent.max) ? Math.max(extent.max, thresholdDisplay * 1.1) : thresholdDisplay * 1.1),
+            max: (extent: { max: number }) => thresholdAxisTop(extent.max, thresholdDisplay),
           }
         : {}),
       axisLabel: { color: theme.muted, formatter: `{value} ${def.displayUnit}` },

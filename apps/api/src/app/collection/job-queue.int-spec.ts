@@ -61,10 +61,10 @@ describe('JobQueue leases', () => {
     const ids = [await monitored(['prod']), await monitored(['prod']), await monitored(['prod'])];
     await t.db.query(`UPDATE poll_leases SET run_after = now() - interval '1 second', next_slot_at = now() - interval '1 second'`);
     const [a, b] = await Promise.all([queue.claim('worker-a', 100, 15, 30), queue.claim('worker-b', 100, 15, 30)]);
-    const keys = [...a, ...b].map((j) => `${j.projectId}/${j.env}`);
+    const keys = [...a.jobs, ...b.jobs].map((j) => `${j.projectId}/${j.env}`);
     expect(new Set(keys).size).toBe(keys.length);
     for (const id of ids) expect(keys).toContain(`${id}/prod`);
-    expect(await queue.claim('worker-c', 100, 15, 30)).toEqual([]);
+    expect((await queue.claim('worker-c', 100, 15, 30)).jobs).toEqual([]);
     await t.db.query(
       `UPDATE poll_leases SET state = 'idle', locked_by = NULL, lease_until = NULL, next_slot_at = now() + interval '1 hour'`,
     );
@@ -77,14 +77,14 @@ describe('JobQueue leases', () => {
       [id],
     );
     const slot = new Date((await lease(id)).next_slot_at);
-    const [first] = (await queue.claim('w', 100, 15, 30)).filter((j) => j.projectId === id);
+    const [first] = (await queue.claim('w', 100, 15, 30)).jobs.filter((j) => j.projectId === id);
     expect(first).toMatchObject({ slotAt: slot, attempts: 1 });
     const retryAt = new Date(Date.now() + 200);
     const key = { projectId: id, env: 'prod', slotAt: slot };
     await queue.complete('w', [{ ...key, attempt: 1, ok: false, durationMs: 5, lagMs: 40, error: 'timeout', retryAt }]);
     expect(await lease(id)).toMatchObject({ state: 'idle', attempts: 1, next_slot_at: slot, run_after: retryAt, locked_by: null });
-    expect(await queue.claim('w', 100, 15, 30)).toEqual([]); // not before its retry time
-    const [second] = (await queue.claim('w', 100, 15, 30, 1000)).filter((j) => j.projectId === id);
+    expect((await queue.claim('w', 100, 15, 30)).jobs).toEqual([]); // not before its retry time
+    const [second] = (await queue.claim('w', 100, 15, 30, 1000)).jobs.filter((j) => j.projectId === id);
     expect(second).toMatchObject({ slotAt: slot, attempts: 2 });
     await queue.complete('other-worker', [{ ...key, attempt: 2, ok: true, durationMs: 7, lagMs: 900 }]); // not its lease
     expect((await lease(id)).state).toBe('running');
@@ -104,7 +104,7 @@ describe('JobQueue leases', () => {
       `UPDATE poll_leases SET run_after = now(), next_slot_at = next_slot_at - interval '15 seconds' WHERE project_id = $1`,
       [id],
     );
-    const [job] = (await queue.claim('w', 100, 15, 30)).filter((j) => j.projectId === id);
+    const [job] = (await queue.claim('w', 100, 15, 30)).jobs.filter((j) => j.projectId === id);
     const failedBefore = (await queue.figures()).failed;
     await queue.complete('w', [
       { projectId: id, env: 'prod', slotAt: job.slotAt, attempt: 1, ok: false, durationMs: 3, lagMs: 2, error: 'http_status' },
@@ -130,8 +130,9 @@ describe('JobQueue leases', () => {
         WHERE project_id = $1 AND env = 'staging'`,
       [id],
     );
-    const claimed = (await queue.claim('w', 100, 15, 30)).filter((j) => j.projectId === id);
-    expect(claimed.map((j) => j.env)).toEqual(['staging']);
+    const beforeExpiry = await queue.claim('w', 100, 15, 30);
+    expect(beforeExpiry.jobs.filter((j) => j.projectId === id).map((j) => j.env)).toEqual(['staging']);
+    expect(beforeExpiry.lateLeases).toBe(true); // prod's lease waits on a slot too old to poll
     expect(await queue.expireMissedSlots(30)).toBeGreaterThanOrEqual(6);
     const missed = await failedSlots(id);
     expect(missed[0].slot).toBe(next - 120_000);
@@ -143,7 +144,9 @@ describe('JobQueue leases', () => {
     expect(moved).toBe(missed[missed.length - 1].slot + 15_000);
     expect(moved).toBeGreaterThan(Date.now() - 30_000);
     expect(await queue.expireMissedSlots(30)).toBe(0);
-    expect((await queue.claim('w', 100, 15, 30, 15_000)).map((j) => j.projectId)).toContain(id);
+    const afterExpiry = await queue.claim('w', 100, 15, 30, 15_000);
+    expect(afterExpiry.jobs.map((j) => j.projectId)).toContain(id);
+    expect(afterExpiry.lateLeases).toBe(false);
   });
 
   it('after a long outage, back-fills missed slots for the last ten minutes only', async () => {
@@ -170,7 +173,7 @@ describe('JobQueue leases', () => {
       `UPDATE poll_leases SET run_after = now(), next_slot_at = next_slot_at - interval '30 seconds' WHERE project_id = $1 AND env = 'staging'`,
       [id],
     );
-    const claimed = (await queue.claim('dead-worker', 100, 0, 30)).filter((j) => j.projectId === id);
+    const claimed = (await queue.claim('dead-worker', 100, 0, 30)).jobs.filter((j) => j.projectId === id);
     expect(claimed).toHaveLength(2);
     expect((await queue.figures()).stuck_running).toBeGreaterThanOrEqual(2);
     const requeuedBefore = (await queue.figures()).requeued;

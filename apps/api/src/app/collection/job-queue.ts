@@ -133,31 +133,55 @@ export class JobQueue {
   /**
    * Leases due within `aheadMs` (the caller starts each at its `runAfter`, so claims can be a few a second instead
    * of ten). Slots not claimed until `maxAgeSeconds` after their time are no longer worth polling (their sample
-   * would land outside the store's collection lag bound): claims skip them and `expireMissedSlots` fails them visibly.
+   * would land outside the store's collection lag bound): claims skip them, and say whether an idle lease waits on
+   * such a slot (`lateLeases`, from the same statement) so the caller has `expireMissedSlots` fail them visibly.
    */
-  async claim(workerId: string, limit: number, leaseSeconds: number, maxAgeSeconds: number, aheadMs = 0): Promise<ClaimedJob[]> {
-    if (limit <= 0) return [];
-    const rows = await this.statements.rows<{ project_id: string; env: string; next_slot_at: Date; run_after: Date; attempts: number }>(
+  async claim(
+    workerId: string,
+    limit: number,
+    leaseSeconds: number,
+    maxAgeSeconds: number,
+    aheadMs = 0,
+  ): Promise<{ jobs: ClaimedJob[]; lateLeases: boolean }> {
+    // One row at least (the flag), with the claimed leases' columns when there are some.
+    const rows = await this.statements.rows<{
+      project_id: string | null;
+      env: string;
+      next_slot_at: Date;
+      run_after: Date;
+      attempts: number;
+      late: boolean;
+    }>(
       this.db,
-      `UPDATE poll_leases l SET state = 'running', attempts = l.attempts + 1, started_at = now(),
-              lease_until = now() + make_interval(secs => $3), locked_by = $1
-         FROM (SELECT project_id, env FROM poll_leases
-                WHERE state = 'idle' AND run_after <= now() + make_interval(secs => $5 / 1000.0) AND next_slot_at > now() - make_interval(secs => $4)
-                ORDER BY run_after
-                LIMIT $2
-                FOR UPDATE SKIP LOCKED) due
-        WHERE l.project_id = due.project_id AND l.env = due.env
-        RETURNING l.project_id, l.env, l.next_slot_at, l.run_after, l.attempts`,
-      [workerId, limit, leaseSeconds, maxAgeSeconds, aheadMs],
+      `WITH late AS (
+         SELECT EXISTS (SELECT 1 FROM poll_leases WHERE state = 'idle' AND next_slot_at <= now() - make_interval(secs => $4)) AS late
+       ), claimed AS (
+         UPDATE poll_leases l SET state = 'running', attempts = l.attempts + 1, started_at = now(),
+                lease_until = now() + make_interval(secs => $3), locked_by = $1
+           FROM (SELECT project_id, env FROM poll_leases
+                  WHERE state = 'idle' AND run_after <= now() + make_interval(secs => $5 / 1000.0) AND next_slot_at > now() - make_interval(secs => $4)
+                  ORDER BY run_after
+                  LIMIT $2
+                  FOR UPDATE SKIP LOCKED) due
+          WHERE l.project_id = due.project_id AND l.env = due.env
+          RETURNING l.project_id, l.env, l.next_slot_at, l.run_after, l.attempts
+       )
+       SELECT c.*, late.late FROM late LEFT JOIN claimed c ON true`,
+      [workerId, Math.max(0, limit), leaseSeconds, maxAgeSeconds, aheadMs],
     );
-    return rows.map((r) => ({
-      projectId: r.project_id,
-      env: r.env,
-      slotAt: new Date(r.next_slot_at),
-      runAfter: new Date(r.run_after),
-      attempts: r.attempts,
-      maxAttempts: MAX_ATTEMPTS,
-    }));
+    return {
+      lateLeases: rows[0]?.late ?? false,
+      jobs: rows
+        .filter((r) => r.project_id !== null)
+        .map((r) => ({
+          projectId: r.project_id as string,
+          env: r.env,
+          slotAt: new Date(r.next_slot_at),
+          runAfter: new Date(r.run_after),
+          attempts: r.attempts,
+          maxAttempts: MAX_ATTEMPTS,
+        })),
+    };
   }
 
   /**
@@ -255,9 +279,9 @@ export class JobQueue {
    * slot still worth polling.
    */
   async expireMissedSlots(maxAgeSeconds: number): Promise<number> {
-    // Runs before every claim: prepared like the claim, and with the age written into the text (a constant of the
-    // process) rather than passed: a statement without parameters keeps its generic plan, where Postgres re-planned
-    // this one at ~80 % of its runs (292 ms of planning against 107 ms of execution in the vs-Prometheus run).
+    // Runs when a claim saw a late lease: prepared like the claim, and with the age written into the text (a constant
+    // of the process) rather than passed: a statement without parameters keeps its generic plan, where Postgres
+    // re-planned this one at ~80 % of its runs (292 ms of planning against 107 ms of execution in the vs-Prometheus run).
     const maxAge = Number(maxAgeSeconds);
     if (!Number.isFinite(maxAge)) throw new RangeError(`maxAgeSeconds must be a number, not ${maxAgeSeconds}`);
     const [row] = await this.statements.rows<{ missed: number }>(

@@ -3,7 +3,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import type { AlertView } from '@seqpulse/contracts';
 import { AppConfig } from '../config/app-config';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
-import { PreparedStatements } from '../database/prepared-statements';
+import { connectionOf, PreparedStatements } from '../database/prepared-statements';
 import { TaskScheduler } from '../scheduler/task-scheduler';
 import type { AlertTransitionEvent } from '../notifications/messages';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher';
@@ -118,33 +118,36 @@ export class AlertEvaluator implements OnModuleInit {
   async evaluateEnvs(envs: readonly EnvRef[], now?: Date): Promise<EvaluationResult> {
     const generic = this.statements.enabled && envs.length <= PER_ENV_SCANS_MAX;
     // Twice a second: planned once per connection (a generic plan: the envs and the moment are parameters; the day
-    // partitions are pruned at executor start-up), not at each run. The transaction's start, the lock and the setting
-    // go in one round trip (a simple query of three statements without parameters: the lock id is a constant): each
-    // round trip costs both processes a socket write and a wake-up, and these were ~30 % of the collector's
-    // statements on the vs-Prometheus fleet.
+    // partitions are pruned at executor start-up), not at each run. The transaction's start, the lock, the setting and
+    // the evaluation go in one round trip (`PreparedStatements.together`): each round trip costs both processes a
+    // socket write and a wake-up, and these were ~30 % of the collector's statements on the vs-Prometheus fleet.
     const begin = `START TRANSACTION; SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.alertTransitions})${generic ? GENERIC_PLANS : ''}`;
     return this.run(
       async (runner) => {
         const at = now ?? new Date();
-        if (envs.length > PER_ENV_SCANS_MAX) return { now: at, rows: await runner.query(EVALUATE_SQL, [at]) };
+        if (envs.length > PER_ENV_SCANS_MAX) {
+          await runner.query(begin);
+          return { now: at, rows: await runner.query(EVALUATE_SQL, [at]) };
+        }
         const params = [at, envs.map((e) => e.projectId), envs.map((e) => e.env)];
-        return { now: at, rows: await this.statements.onRunner<EvaluatedRow>(runner, EVALUATE_ENVS_SQL, params) };
+        const results = await this.statements.together(connectionOf(runner), [begin, { sql: EVALUATE_ENVS_SQL, params }]);
+        return { now: at, rows: results[results.length - 1] as EvaluatedRow[] };
       },
       false,
-      begin,
+      null,
     );
   }
 
   /**
-   * One evaluation transaction, started by `begin` (which may take locks in the same round trip): `decide` takes
-   * the rest of its locks and returns the transition rows and the moment they were
+   * One evaluation transaction, started by `begin` (which may take locks in the same round trip; null: `decide`
+   * starts it itself): `decide` takes the rest of its locks and returns the transition rows and the moment they were
    * decided at (null: skipped), which are recorded in the timeline and announced in the same transaction; a
    * periodic pass is timed in `analysis_runs` (what `/health/scheduler` averages).
    */
   private async run(
     decide: (runner: QueryRunner) => Promise<{ now: Date; rows: EvaluatedRow[] } | null>,
     periodic = true,
-    begin = 'START TRANSACTION',
+    begin: string | null = 'START TRANSACTION',
   ): Promise<EvaluationResult> {
     const startedAt = new Date();
     const started = performance.now();
@@ -152,7 +155,7 @@ export class AlertEvaluator implements OnModuleInit {
     await runner.connect();
     let events: AlertTransitionEvent[] = [];
     try {
-      await runner.query(begin);
+      if (begin) await runner.query(begin);
       const decided = await decide(runner);
       if (!decided) {
         await runner.query('ROLLBACK');

@@ -37,8 +37,9 @@ function slotOf(job: ClaimedJob): Pick<JobOutcome, 'projectId' | 'env' | 'slotAt
 }
 
 /**
- * Claims due poll jobs, polls targets concurrently (bounded), and writes results in batches:
- * samples first, then failures, then job outcomes, so a crash between them only re-polls.
+ * Claims due poll jobs, polls targets concurrently (bounded), and writes results in batches: samples, failures and
+ * job outcomes in one transaction (a large backlog: one after the other, samples first, so a crash between them
+ * only re-polls).
  */
 /** How late after its slot a poll may still start: its answer must arrive within the store's lag bound. */
 export function maxSlotAgeS(pollTimeoutMs: number): number {
@@ -213,9 +214,13 @@ export class Collector implements BeforeApplicationShutdown {
     const failures = this.failures.splice(0);
     const outcomes = this.outcomes.splice(0);
     try {
-      await this.store.insertBatch(samples);
-      await this.failureLog.record(failures);
-      await this.jobs.complete(this.identity.id, outcomes);
+      // One round trip and one commit for the whole flush (the samples, the failed polls, the slots' outcomes): it
+      // was one per statement, each a wake-up of both processes (docs/performance.md, "Ninth round").
+      const alongside = [this.failureLog.recording(failures), this.jobs.completion(this.identity.id, outcomes)];
+      await this.store.insertBatchWith(
+        samples,
+        alongside.filter((statement) => statement !== null),
+      );
     } catch (error) {
       this.metrics.count('storeWriteFailures');
       this.requeue(samples, failures, outcomes);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { Statement } from '../database/prepared-statements';
 import type { FailureReason } from './failure-reasons';
 
 export interface CollectionFailure {
@@ -25,18 +26,24 @@ export class FailureLog {
   constructor(private readonly db: DataSource) {}
 
   async record(failures: CollectionFailure[]): Promise<void> {
-    if (failures.length === 0) return;
-    await this.db.query(
-      `INSERT INTO collection_failures (project_id, env, slot_at, reason, detail)
+    const statement = this.recording(failures);
+    if (statement) await this.db.query(statement.sql, statement.params);
+  }
+
+  /** The statement recording `failures` (null: none), for a caller that runs it with others in one round trip. */
+  recording(failures: CollectionFailure[]): Statement | null {
+    if (failures.length === 0) return null;
+    return {
+      sql: `INSERT INTO collection_failures (project_id, env, slot_at, reason, detail)
        SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::jsonb[])`,
-      [
+      params: [
         failures.map((f) => f.projectId),
         failures.map((f) => f.env),
         failures.map((f) => f.slotAt),
         failures.map((f) => f.reason),
         failures.map((f) => JSON.stringify(f.detail)),
       ],
-    );
+    };
   }
 
   async recent(options: { projectId?: string; env?: string; limit: number }): Promise<CollectionFailureView[]> {

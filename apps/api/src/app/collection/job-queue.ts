@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { PreparedStatements } from '../database/prepared-statements';
+import { PreparedStatements, Statement } from '../database/prepared-statements';
 import { queryRows } from '../database/sql';
 
 /** A poll slot leased to this worker: the next slot of one (project, env). */
@@ -190,10 +190,15 @@ export class JobQueue {
    * failure leaves it on its slot until `retryAt`. The batch's figures become one `poll_flush_stats` row.
    */
   async complete(workerId: string, outcomes: JobOutcome[]): Promise<void> {
-    if (outcomes.length === 0) return;
-    await this.statements.rows(
-      this.db,
-      `WITH o AS (
+    const statement = this.completion(workerId, outcomes);
+    if (statement) await this.statements.rows(this.db, statement.sql, statement.params);
+  }
+
+  /** The statement of `complete` (null: no outcome), for a caller that runs it with others in one round trip. */
+  completion(workerId: string, outcomes: JobOutcome[]): Statement | null {
+    if (outcomes.length === 0) return null;
+    return {
+      sql: `WITH o AS (
          SELECT * FROM unnest($2::uuid[], $3::text[], $4::timestamptz[], $5::int[], $6::boolean[], $7::int[], $8::int[], $9::text[], $10::timestamptz[])
            AS o(project_id, env, slot_at, attempt, ok, duration_ms, lag_ms, error, retry_at)
        ), done AS (
@@ -217,7 +222,7 @@ export class JobQueue {
               count(*) FILTER (WHERE ok OR retry_at IS NULL), coalesce(sum(duration_ms) FILTER (WHERE ok OR retry_at IS NULL), 0),
               coalesce(array_agg(lag_ms) FILTER (WHERE attempt = 1), '{}')
          FROM done HAVING count(*) > 0`,
-      [
+      params: [
         workerId,
         outcomes.map((o) => o.projectId),
         outcomes.map((o) => o.env),
@@ -229,7 +234,7 @@ export class JobQueue {
         outcomes.map((o) => o.error ?? null),
         outcomes.map((o) => o.retryAt ?? null),
       ],
-    );
+    };
   }
 
   /**

@@ -5,7 +5,7 @@ import type { MetricName, MetricValues, Phase } from '@seqpulse/contracts';
 import { OperationalMetrics } from '../operational-metrics/operational-metrics';
 import { ADVISORY_LOCKS } from '../database/advisory-locks';
 import { AppConfig } from '../config/app-config';
-import { PreparedStatements } from '../database/prepared-statements';
+import { PreparedStatements, Statement } from '../database/prepared-statements';
 import { liveAndArchivedSql, SAMPLES_ARCHIVE } from './archive-sql';
 
 export interface NewSample {
@@ -215,6 +215,35 @@ export class SamplesStore {
   }
 
   /**
+   * Stores a batch as `insertBatch` does, with `alongside` (other modules' statements: the collector's failed polls
+   * and slot outcomes) in the same round trip and transaction, so a collector flush is one round trip and one commit
+   * instead of one per statement. The fast path takes a batch not worth splitting; a day without its partition yet
+   * (created, then the whole tried again) and larger batches go statement by statement. Returns the rows stored.
+   */
+  async insertBatchWith(batch: NewSample[], alongside: Statement[]): Promise<number> {
+    const samples = this.withinCollectionLag(batch);
+    if (samples.length === 0 || samples.length >= PARALLEL_WRITE_MIN_ROWS * PARALLEL_WRITES) {
+      const stored = await this.insertBatch(samples);
+      await this.statements.togetherOnPool(this.db, alongside);
+      return stored;
+    }
+    const together = () => this.statements.togetherOnPool(this.db, [{ sql: INSERT_SQL, params: this.insertParams(samples) }, ...alongside]);
+    let results: unknown[][];
+    try {
+      results = await together();
+    } catch (error) {
+      if ((error as { code?: string }).code !== NO_PARTITION) throw error;
+      const times = samples.map((s) => s.slotAt.getTime());
+      await this.ensurePartitions(new Date(Math.min(...times)), new Date(Math.max(...times)));
+      results = await together();
+    }
+    const stored = (results[0][0] as { stored: number }).stored;
+    this.metrics.count('samplesWritten', {}, stored);
+    if (stored > 0) for (const listener of this.storedListeners) listener(samples);
+    return stored;
+  }
+
+  /**
    * `listener` is given, in this process, each announced batch this process stored (at least one row new): the
    * alert evaluation of arriving samples follows the writes of its own process, so N workers evaluate
    * each sample once, not N times as they did when each heard every worker's `NOTIFY`. Returns the unsubscribe.
@@ -262,14 +291,19 @@ export class SamplesStore {
   }
 
   private async insertStatement(samples: NewSample[], sql: string): Promise<number> {
-    const [row] = await this.statements.rows<{ stored: number }>(this.db, sql, [
+    const [row] = await this.statements.rows<{ stored: number }>(this.db, sql, this.insertParams(samples));
+    return row.stored;
+  }
+
+  /** The insert's parameters: one array literal per column (times as epoch ms). */
+  private insertParams(samples: NewSample[]): string[] {
+    return [
       labelArrayLiteral(samples.map((s) => s.projectId)),
       labelArrayLiteral(samples.map((s) => s.env)),
       arrayLiteral(samples.map((s) => s.slotAt.getTime())),
       arrayLiteral(samples.map((s) => s.collectedAt.getTime())),
       ...METRIC_NAMES.map((m) => arrayLiteral(samples.map((s) => s.values[m]))),
-    ]);
-    return row.stored;
+    ];
   }
 
   /** The samples of each window (same order as `windows`; an empty window gets empty arrays). */

@@ -141,7 +141,7 @@ describe('reads from a streaming replica (DATABASE_READ_URL)', () => {
 
   it('answers from the primary when the replica fails', async () => {
     // The checks stop here, so the failure is found by the read itself, not by a check that happens to come first.
-    t.app.get(SchedulerRegistry).deleteTimeout('replica-freshness');
+    t.app.get(SchedulerRegistry).deleteInterval('replica-freshness');
     await replayed();
     await pair.stopReplica();
     const base = Date.now() - 10 * 60_000;

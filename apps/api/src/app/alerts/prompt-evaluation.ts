@@ -8,7 +8,7 @@ const TASK = 'alert-evaluation-on-samples';
 /**
  * Evaluations of arriving samples start at most this often: each run pays the statement's fixed part (rules, levels,
  * silences, maintenance) again, and writes close together (a backlog stored in several batches after an outage)
- * should be one evaluation, not one each. The collector writes every 500 ms (on the scheduler's grid), so in steady
+ * should be one evaluation, not one each. The collector writes every 500 ms, so in steady
  * state every write is evaluated at once, in the task that stored it (no timer of its own: each wake-up of the event
  * loop costs ~200 µs of CPU on this VM); a write sooner after the last start waits for the rest of the gap. A sample
  * waits at most this long more before its evaluation; at a second, the alert-latency benchmark's p99 from sample to

@@ -73,6 +73,7 @@ export class PreparedStatements {
    * Returns each part's rows.
    */
   async together(client: PoolClient, parts: readonly (string | Statement)[]): Promise<unknown[][]> {
+    if (parts.length === 0) return [];
     if (!this.named) {
       const rows: unknown[][] = [];
       for (const part of parts) {

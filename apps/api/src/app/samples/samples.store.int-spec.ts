@@ -33,6 +33,36 @@ describe('SamplesStore (real Postgres)', () => {
     expect(rows.map((r) => r.part)).toEqual(['samples_20260301', 'samples_20260302']);
   });
 
+  it('stores a batch with other statements in one transaction (the collector’s flush), a missing partition included', async () => {
+    const slot = new Date('2026-04-07T08:00:00Z'); // a day without its partition yet
+    const noted = (label: string) => ({ sql: `INSERT INTO flush_probe (label) VALUES ($1)`, params: [label] });
+    await t.db.query(`CREATE TABLE flush_probe (label text)`);
+    const announced: string[] = [];
+    const unlisten = store.onStored((batch) => announced.push(...batch.map((s) => s.env)));
+    try {
+      expect(await store.insertBatchWith([{ projectId, env: 'prod', slotAt: slot, collectedAt: slot, values }], [noted('first')])).toBe(1);
+      expect(announced).toEqual(['prod']);
+      // a failing statement alongside undoes the samples written in the same round trip
+      const later = new Date(slot.getTime() + 15_000);
+      await expect(
+        store.insertBatchWith(
+          [{ projectId, env: 'prod', slotAt: later, collectedAt: later, values }],
+          [{ sql: 'SELECT 1 / $1::int', params: [0] }],
+        ),
+      ).rejects.toThrow(/division by zero/);
+      expect(announced).toEqual(['prod']);
+      const { rows } = await t.db.query(`SELECT slot_at FROM samples WHERE project_id = $1 AND slot_at >= $2 ORDER BY slot_at`, [
+        projectId,
+        slot,
+      ]);
+      expect(rows.map((r) => new Date(r.slot_at).getTime())).toEqual([slot.getTime()]);
+      expect((await t.db.query(`SELECT label FROM flush_probe`)).rows).toEqual([{ label: 'first' }]);
+    } finally {
+      unlisten();
+      await t.db.query(`DROP TABLE flush_probe`);
+    }
+  });
+
   it('ignores a repeated write of the same slot and keeps the first value', async () => {
     const slot = new Date('2026-03-05T10:00:00Z');
     const first = await store.insertBatch([{ projectId, env: 'prod', slotAt: slot, collectedAt: slot, values }]);

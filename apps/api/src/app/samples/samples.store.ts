@@ -217,8 +217,8 @@ export class SamplesStore {
   /**
    * Stores a batch as `insertBatch` does, with `alongside` (other modules' statements: the collector's failed polls
    * and slot outcomes) in the same round trip and transaction, so a collector flush is one round trip and one commit
-   * instead of one per statement. The fast path takes a batch not worth splitting; a day without its partition yet
-   * (created, then the whole tried again) and larger batches go statement by statement. Returns the rows stored.
+   * instead of one per statement. A batch large enough to be split (a backlog) goes statement by statement. Returns
+   * the rows stored.
    */
   async insertBatchWith(batch: NewSample[], alongside: Statement[]): Promise<number> {
     const samples = this.withinCollectionLag(batch);
@@ -227,17 +227,10 @@ export class SamplesStore {
       await this.statements.togetherOnPool(this.db, alongside);
       return stored;
     }
-    const together = () => this.statements.togetherOnPool(this.db, [{ sql: INSERT_SQL, params: this.insertParams(samples) }, ...alongside]);
-    let results: unknown[][];
-    try {
-      results = await together();
-    } catch (error) {
-      if ((error as { code?: string }).code !== NO_PARTITION) throw error;
-      const times = samples.map((s) => s.slotAt.getTime());
-      await this.ensurePartitions(new Date(Math.min(...times)), new Date(Math.max(...times)));
-      results = await together();
-    }
-    const stored = (results[0][0] as { stored: number }).stored;
+    const [[row]] = await this.withPartitions(samples, () =>
+      this.statements.togetherOnPool(this.db, [{ sql: INSERT_SQL, params: this.insertParams(samples) }, ...alongside]),
+    );
+    const stored = (row as { stored: number }).stored;
     this.metrics.count('samplesWritten', {}, stored);
     if (stored > 0) for (const listener of this.storedListeners) listener(samples);
     return stored;
@@ -264,17 +257,21 @@ export class SamplesStore {
   private async write(batch: NewSample[], sql: string): Promise<number> {
     const samples = this.withinCollectionLag(batch);
     if (samples.length === 0) return 0;
-    let stored: number;
+    const stored = await this.withPartitions(samples, () => this.insert(samples, sql));
+    this.metrics.count('samplesWritten', {}, stored);
+    return stored;
+  }
+
+  /** Runs a write of `samples`; when a day of theirs has no partition yet, creates it and runs the write again. */
+  private async withPartitions<T>(samples: NewSample[], write: () => Promise<T>): Promise<T> {
     try {
-      stored = await this.insert(samples, sql);
+      return await write();
     } catch (error) {
       if ((error as { code?: string }).code !== NO_PARTITION) throw error;
       const times = samples.map((s) => s.slotAt.getTime());
       await this.ensurePartitions(new Date(Math.min(...times)), new Date(Math.max(...times)));
-      stored = await this.insert(samples, sql);
+      return write();
     }
-    this.metrics.count('samplesWritten', {}, stored);
-    return stored;
   }
 
   /**

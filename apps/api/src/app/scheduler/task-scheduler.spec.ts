@@ -1,7 +1,7 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { loadConfig } from '../config/app-config';
 import { OperationalMetrics } from '../operational-metrics/operational-metrics';
-import { nextGridTick, TaskScheduler } from './task-scheduler';
+import { TaskScheduler } from './task-scheduler';
 
 /** A run that ends when the test says so. */
 function gate() {
@@ -133,56 +133,6 @@ describe('TaskScheduler', () => {
     expect(afterStop).toBeGreaterThan(2);
     await new Promise((r) => setTimeout(r, 30));
     expect(runs).toBe(afterStop);
-  });
-
-  it('ticks on each task’s grid (multiples of its interval since the epoch), so tasks due together wake once', async () => {
-    expect(nextGridTick(250, 1_000_000)).toBe(1_000_250);
-    expect(nextGridTick(250, 1_000_249)).toBe(1_000_250);
-    jest.useFakeTimers({ now: 1_000_030 });
-    try {
-      const tasks = scheduler();
-      const ticks: string[] = [];
-      tasks.register({ name: 'fast', everyMs: 100, runsIn: 'every', run: async () => void ticks.push(`fast@${Date.now()}`) });
-      tasks.register({ name: 'slow', everyMs: 250, runsIn: 'every', run: async () => void ticks.push(`slow@${Date.now()}`) });
-      await tasks.onApplicationBootstrap();
-      await jest.advanceTimersByTimeAsync(480);
-      expect(ticks).toEqual([
-        'fast@1000100',
-        'fast@1000200',
-        'slow@1000250',
-        'fast@1000300',
-        'fast@1000400',
-        'slow@1000500',
-        'fast@1000500',
-      ]);
-      await tasks.beforeApplicationShutdown();
-    } finally {
-      jest.useRealTimers();
-    }
-  });
-
-  it('keeps the grid when a run is longer than the interval: the ticks it overlaps are skipped, not shifted', async () => {
-    jest.useFakeTimers({ now: 2_000_000 });
-    try {
-      const tasks = scheduler();
-      const starts: number[] = [];
-      tasks.register({
-        name: 'long',
-        everyMs: 100,
-        runsIn: 'every',
-        run: async () => {
-          starts.push(Date.now());
-          if (starts.length === 1) await new Promise((r) => setTimeout(r, 130));
-        },
-      });
-      await tasks.onApplicationBootstrap();
-      await jest.advanceTimersByTimeAsync(450);
-      expect(starts).toEqual([2_000_100, 2_000_300, 2_000_400]);
-      expect(tasks.stats()[0].skipped).toBe(1);
-      await tasks.beforeApplicationShutdown();
-    } finally {
-      jest.useRealTimers();
-    }
   });
 
   it('refuses a second task of the same name', () => {

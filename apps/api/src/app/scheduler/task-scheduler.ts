@@ -11,16 +11,6 @@ const RECENT_RUNS = 50;
 /** How long shutdown waits for runs in flight before it lets the process go. */
 const SHUTDOWN_WAIT_MS = 10_000;
 
-/**
- * The first moment after `nowMs` on a task's grid: the multiples of its interval since the epoch. Every task's ticks
- * (and the collector's 250 ms poll-start grid, `collection/poll-start.ts`) fall on the same grid, so the tasks of a
- * process that are due together wake the event loop once instead of each at its own phase: on this VM a wake-up
- * after idle costs ~200 µs of CPU (docs/performance.md, "Eighth round"), and a worker has ten or so a second.
- */
-export function nextGridTick(everyMs: number, nowMs: number): number {
-  return (Math.floor(nowMs / everyMs) + 1) * everyMs;
-}
-
 interface TaskState {
   task: PeriodicTask;
   timer?: NodeJS.Timeout;
@@ -121,36 +111,20 @@ export class TaskScheduler implements OnApplicationBootstrap, BeforeApplicationS
     return task.runsIn === 'every' || this.config.runsWorker;
   }
 
-  /**
-   * Arms the task's next tick on its grid (`nextGridTick`); each tick arms the one after before it runs the task, so
-   * a slow or late run never shifts the grid (a tick that finds the previous run still going counts as skipped). The
-   * pending timer lives in @nestjs/schedule's registry under the task's name: deleting it there stops the task.
-   */
+  /** The timer lives in @nestjs/schedule's registry, under the task's name. */
   private start(state: TaskState): void {
     this.stop(state);
-    this.arm(state);
-  }
-
-  private arm(state: TaskState): void {
-    const now = Date.now();
-    state.timer = setTimeout(
-      () => {
-        this.registry.deleteTimeout(state.task.name);
-        this.arm(state);
-        void this.runOnce(state);
-      },
-      nextGridTick(state.task.everyMs, now) - now,
-    );
+    state.timer = setInterval(() => void this.runOnce(state), state.task.everyMs);
     state.timer.unref();
-    this.registry.addTimeout(state.task.name, state.timer);
+    this.registry.addInterval(state.task.name, state.timer);
   }
 
   private stop(state: TaskState): void {
     clearTimeout(state.retry);
     state.retry = undefined;
     if (!state.timer) return;
-    if (this.registry.doesExist('timeout', state.task.name)) this.registry.deleteTimeout(state.task.name);
-    else clearTimeout(state.timer);
+    if (this.registry.doesExist('interval', state.task.name)) this.registry.deleteInterval(state.task.name);
+    else clearInterval(state.timer);
     state.timer = undefined;
   }
 

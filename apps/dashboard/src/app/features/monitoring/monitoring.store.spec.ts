@@ -177,6 +177,25 @@ describe('MonitoringStore live, pause and catch-up', () => {
     });
   });
 
+  it("another project's alerts, alert overlays and deployments are read at once, not after its charts", async () => {
+    const alerts = () => http.match((r) => r.url === '/monitoring/enterprise/alerts');
+    await load();
+    await flushMicrotasks();
+    alerts().forEach((r) => r.flush([]));
+    jest.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 0); // the charts never draw
+    TestBed.inject(ProjectsStore).projects.set([PROJECT, { ...PROJECT, id: 'p2', name: 'Storefront' }]);
+    store.projectId.set('p2');
+    TestBed.tick();
+    await flushMicrotasks();
+    http.match((r) => r.url === '/monitoring/enterprise/alert-rules').forEach((r) => r.flush(sampleRules()));
+    timeseries()[0].flush(sampleResponse()); // answered before the reads' task: they go out all the same
+    TestBed.inject(ChartFrameScheduler).schedule('latency', () => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.loadedRange()?.projectId).toBe('p2');
+    expect(alerts().map((r) => r.request.params.get('project_id'))).toEqual(['p2', 'p2']);
+    jest.restoreAllMocks();
+  });
+
   it('live: a sample is drawn at once as a merge frame', async () => {
     await load();
     expect(streams.open).toHaveBeenCalledTimes(1);

@@ -170,6 +170,8 @@ export class MonitoringStore {
   private stale = false;
   private compareGeneration = 0;
   private readonly secondarySoon: (work: () => void) => void;
+  /** Its own runner: an answer before `secondarySoon`'s task must not replace that task's work (only the latest runs). */
+  private readonly afterDrawSoon: (work: () => void) => void;
   private readonly scheduler = inject(ChartFrameScheduler);
   private secondaryBound: ReturnType<typeof setTimeout> | null = null;
 
@@ -178,6 +180,7 @@ export class MonitoringStore {
     // a new range's requests start in a task of their own, after the change detection that saw the view change
     const reloadSoon = nextTaskRunner(destroyRef);
     this.secondarySoon = nextTaskRunner(destroyRef);
+    this.afterDrawSoon = nextTaskRunner(destroyRef);
     const compareSoon = nextTaskRunner(destroyRef);
     effect(() => {
       this.loadKey();
@@ -335,7 +338,7 @@ export class MonitoringStore {
       this.applySeries(series, win);
       this.loading.set(false);
       // the charts take the new frames in the change detection after this task, then one per animation frame
-      this.secondarySoon(() => this.scheduler.afterUpdates(secondary));
+      this.afterDrawSoon(() => this.scheduler.afterUpdates(secondary));
       // presets keep the stream open even while paused: samples are buffered and counted
       if (view.range !== 'custom') this.startStream(gen, project.id, env, view.phase);
     } catch (err) {
@@ -358,7 +361,7 @@ export class MonitoringStore {
 
   /**
    * Starts the other reads of load `gen`'s range (sets `loadedRange`, reads the alerts) when the returned function is
-   * called, or by itself: for a new range of the drawn project and env after `SECONDARY_READS_BOUND_MS`, else (a
+   * called (the series drawn, or failed), or by itself: for a new range of the drawn project and env after `SECONDARY_READS_BOUND_MS`, else (a
    * first draw, another project or env: nothing to compete with, or another project's regions) in the next task.
    * Measured (zoom-profile.profile.ts, a zoom on five charts of 7 days, 9 zooms each way): started beside the series,
    * those six requests held its answer back (median 262 ms after the pointer's release, against 128 ms) and were

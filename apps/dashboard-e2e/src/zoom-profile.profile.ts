@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, Page } from 'playwright-core';
 import { SourceMapConsumer } from 'source-map';
@@ -10,6 +10,9 @@ import { Product, ROOT, startProduct } from './support/product';
  * investigation.e2e's last test, three times, with a Chrome trace (thread time of each task and of each animation
  * frame: what the main thread worked, without the wait for a core) and a CPU profile (time by original function
  * when the dashboard was built with source maps, e.g. `"sourceMap": true` in its production configuration for the run).
+ * Per zoom it also lists the requests after the button's release (start–end), for each long task the requests in
+ * flight and the browser's other threads' thread time inside it, and the CPU of every process of the machine up to
+ * the zoomed legends: whether a task's wall time beyond its thread time waited for the zoom's own requests.
  * `npx jest -c apps/dashboard-e2e/jest.config.cts --testMatch '**\/zoom-profile.profile.ts'`; writes
  * dist/dashboard-e2e/zoom-profile.json.
  */
@@ -44,6 +47,35 @@ interface ProfileNode {
   parent?: number;
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
+}
+
+/** CPU time (ms) of every process on the machine, by pid, from /proc (clock ticks of 10 ms). */
+function cpuByProcess(): Map<string, { comm: string; ms: number }> {
+  const out = new Map<string, { comm: string; ms: number }>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, { comm, ms: (Number(f[11]) + Number(f[12])) * 10 });
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** The CPU each command used between two readings (a process started in between counts from its start). */
+function cpuBetween(before: Map<string, { ms: number }>, after: Map<string, { comm: string; ms: number }>): string[] {
+  const by = new Map<string, number>();
+  for (const [pid, { comm, ms }] of after) {
+    const name = comm.replace(/^kworker.*/, 'kworker'); // a kernel worker's name changes with its work
+    by.set(name, (by.get(name) ?? 0) + ms - (before.get(pid)?.ms ?? 0));
+  }
+  return [...by.entries()]
+    .filter(([, v]) => v > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${v} ms ${k}`);
 }
 
 const consumers = new Map<string, SourceMapConsumer | null>();
@@ -97,11 +129,13 @@ describe('zoom profile', () => {
       const before = await page.locator('app-metric-chart .legend-stats div:last-child dd').first().textContent();
       const box = await page.locator('app-metric-chart').first().locator('.chart').boundingBox();
       if (!box) throw new Error('no chart box');
-      await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+      await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline'] });
       await cdp.send('Profiler.start');
       await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);
       await page.mouse.down();
       await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 6 });
+      const cpuBefore = cpuByProcess();
+      const upAt = Date.now();
       await page.mouse.up();
       await page.waitForFunction(
         (n) => {
@@ -111,6 +145,8 @@ describe('zoom profile', () => {
         before,
         { timeout: 60_000 },
       );
+      const cpu = cpuBetween(cpuBefore, cpuByProcess());
+      const cpuWindow = Date.now() - upAt;
       await page.waitForTimeout(1000);
       const { profile } = (await cdp.send('Profiler.stop')) as {
         profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
@@ -212,7 +248,55 @@ describe('zoom profile', () => {
         .filter((e) => e.ph === 'X' && e.name === 'RunTask' && onThread(e) && e.ts + (e.dur ?? 0) >= firstMove && (e.tdur ?? 0) > 8000)
         .sort((a, b) => a.ts - b.ts)
         .map((task) => profileTask(task, 12));
+      // the requests of the zoom (sent after the button went up) and, per task over 50 ms, those in flight during it
+      const up = Math.min(...dispatches.filter((e) => e.args?.data?.type === 'mouseup').map((e) => e.ts));
+      type NetData = { requestId?: string; url?: string };
+      const net = (name: string) =>
+        trace.traceEvents.filter((e) => e.name === name && e.ts >= up) as (TraceEvent & { args: { data: NetData } })[];
+      const finished = new Map(net('ResourceFinish').map((e) => [e.args.data.requestId, e.ts]));
+      const requests = net('ResourceSendRequest').map((e) => ({
+        path: new URL(e.args.data.url ?? 'http://x/').pathname,
+        start: e.ts,
+        end: finished.get(e.args.data.requestId) ?? Infinity,
+      }));
+      const rel = (us: number) => Math.round((us - up) / 1000);
+      // the other threads of the browser (all its processes) during a task: their tasks' thread time inside it
+      const threadNames = new Map(
+        trace.traceEvents.filter((e) => e.name === 'thread_name').map((e) => [`${e.pid}:${e.tid}`, e.args?.name ?? '?']),
+      );
+      const topLevel = trace.traceEvents.filter(
+        (e) => e.ph === 'X' && (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') && !onThread(e),
+      );
+      const others = (task: TraceEvent) => {
+        const by = new Map<string, number>();
+        const end = task.ts + (task.dur ?? 0);
+        for (const e of topLevel) {
+          const eEnd = e.ts + (e.dur ?? 0);
+          if (eEnd <= task.ts || e.ts >= end || !e.dur) continue;
+          const share = (Math.min(end, eEnd) - Math.max(task.ts, e.ts)) / e.dur; // the overlapping part
+          const name = (threadNames.get(`${e.pid}:${e.tid}`) ?? '?').replace(/\d+$/, '');
+          by.set(name, (by.get(name) ?? 0) + (e.tdur ?? e.dur) * share);
+        }
+        return [...by.entries()]
+          .filter(([, v]) => v > 500)
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, v]) => `${k} ${ms(v)}`)
+          .join(', ');
+      };
+      const longAfterUp = tasks.filter((t) => t.ts >= up);
       results.push({
+        requests_ms_after_up: requests.map((r) => `${rel(r.start)}–${rel(r.end)} ${r.path}`),
+        long_tasks_after_up: longAfterUp.map(
+          (t) =>
+            `${rel(t.ts)} wall ${ms(t.dur)} thread ${ms(t.tdur)}; in flight: ${requests
+              .filter((r) => r.start < t.ts + (t.dur ?? 0) && r.end > t.ts)
+              .map((r) => r.path.split('/').pop())
+              .join(' ')}; other browser threads: ${others(t)}`,
+        ),
+        cpu_ms_by_process_up_to_legends: { window_ms: cpuWindow, cpu },
+        frames_after_up: frames
+          .filter((f) => f.ts >= up && (f.tdur ?? 0) > 2000)
+          .map((f) => `${rel(f.ts)} wall ${ms(f.dur)} thread ${ms(f.tdur)}; other browser threads: ${others(f)}`),
         per_task: perTask,
         tasks_over_8ms_thread: busyTasks,
         long_tasks_wall_ms: tasks.map((t) => ms(t.dur)),

@@ -9,6 +9,7 @@ import { Injectable } from '@angular/core';
 export class ChartFrameScheduler {
   private readonly pending = new Map<string, () => void>();
   private scheduled = false;
+  private waiting: (() => void)[] = [];
 
   schedule(key: string, update: () => void): void {
     this.pending.set(key, update);
@@ -20,10 +21,25 @@ export class ChartFrameScheduler {
     this.scheduled = true;
     const frame = () => {
       this.runNext();
-      if (this.pending.size) requestAnimationFrame(frame);
-      else this.scheduled = false;
+      if (this.pending.size) {
+        requestAnimationFrame(frame);
+        return;
+      }
+      this.scheduled = false;
+      const waiting = this.waiting;
+      this.waiting = [];
+      if (waiting.length) setTimeout(() => waiting.forEach((work) => work()));
     };
     requestAnimationFrame(frame);
+  }
+
+  /**
+   * Runs `work` once no chart update is pending: at once when none is, else in a task of its own after the frame of
+   * the last one (a chart update is already 10–30 ms of thread time; work added to it would make a long task).
+   */
+  afterUpdates(work: () => void): void {
+    if (this.scheduled) this.waiting.push(work);
+    else work();
   }
 
   /** Drops a pending update (the chart was destroyed or fully redrawn). */

@@ -5,7 +5,7 @@ import { TestBed } from '@angular/core/testing';
 import { AlertHistoryEntry, SilenceView } from '@seqpulse/contracts';
 import { Subject } from 'rxjs';
 import { flushMicrotasks } from '../../../testing/http';
-import { MonitoringStore } from '../monitoring/monitoring.store';
+import { LoadedRange, MonitoringStore } from '../monitoring/monitoring.store';
 import { AlertOverlaysStore } from './alert-overlays.store';
 
 const FROM = Date.parse('2026-11-28T10:00:00Z');
@@ -37,14 +37,11 @@ const SILENCE: SilenceView = {
   ended_by: null,
 };
 
-/** What the store reads of the monitoring view: its project, env, loaded window and stream. */
+/** What the store reads of the monitoring view: its project, env, loaded range and stream. */
 function monitoringView() {
   return {
-    projectId: signal('p1'),
     env: signal<string | null>('staging'),
-    resolved: signal<{ from: number; to: number } | null>({ from: FROM, to: TO }),
-    refusal: signal<string | null>(null),
-    project: signal({ id: 'p1' }),
+    loadedRange: signal<LoadedRange | null>({ projectId: 'p1', env: 'staging', from: FROM, to: TO }),
     following: signal(false),
     streamEvents: new Subject<{ event: string; data: unknown }>(),
   };
@@ -102,10 +99,10 @@ describe('AlertOverlaysStore', () => {
     view.streamEvents.next({ event: 'alert', data: { ...FIRING, timeline: undefined } });
     await answer([FIRING]);
     expect(store.regions().latency_p95.map((r) => r.label)).toEqual(['silenced', 'critical']);
-    view.resolved.set({ from: FROM - 3600_000, to: TO });
+    view.loadedRange.set({ projectId: 'p1', env: 'staging', from: FROM - 3600_000, to: TO });
     const params = await answer([]);
     expect(params.get('from')).toBe('2026-11-28T09:00:00Z');
-    view.refusal.set('plan_not_enterprise');
+    view.loadedRange.set(null); // what the monitoring store sets for a refused view
     await settle();
     expect(store.regions().latency_p95).toEqual([]);
     http.verify();

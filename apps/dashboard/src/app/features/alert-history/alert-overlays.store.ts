@@ -5,7 +5,7 @@ import { ApiService } from '../../core/api.service';
 import { nextTaskRunner } from '../../core/next-task';
 import { isoSeconds } from '../../core/format';
 import { ThemeService } from '../../core/theme.service';
-import { MonitoringStore } from '../monitoring/monitoring.store';
+import { LoadedRange, MonitoringStore } from '../monitoring/monitoring.store';
 import { alertRegions, mutingRegions, PerMetric } from './alert-regions';
 import { HISTORY_LIMIT } from './history-query';
 
@@ -39,14 +39,8 @@ export class AlertOverlaysStore {
     return out;
   });
 
-  private readonly key = computed(
-    () => {
-      const win = this.monitoring.resolved();
-      if (this.monitoring.refusal() || !this.monitoring.project() || !win) return null;
-      return { projectId: this.monitoring.projectId(), env: this.monitoring.env(), from: win.from, to: win.to };
-    },
-    { equal: (a, b) => JSON.stringify(a) === JSON.stringify(b) },
-  );
+  /** The view's loaded range: a new range's regions are read once its series are drawn. */
+  private readonly key = this.monitoring.loadedRange;
   private generation = 0;
 
   constructor() {
@@ -69,7 +63,7 @@ export class AlertOverlaysStore {
   }
 
   /** Reads the history of the window, the silences and the maintenance windows (three small requests). */
-  private async load(key: { projectId: string; env: string | null; from: number; to: number } | null): Promise<void> {
+  private async load(key: LoadedRange | null): Promise<void> {
     const gen = ++this.generation;
     if (!key) {
       this.alerts.set([]);

@@ -6,7 +6,7 @@ import { DeploymentEvent, DeploymentSummary } from '@seqpulse/contracts';
 import { Subject } from 'rxjs';
 import { BAD_RELEASE, badReleaseDetail, badReleaseSeries } from '../../../testing/deployment-fixtures';
 import { flushMicrotasks } from '../../../testing/http';
-import { MonitoringStore } from '../monitoring/monitoring.store';
+import { LoadedRange, MonitoringStore } from '../monitoring/monitoring.store';
 import { DeploymentsStore } from './deployments.store';
 
 const FROM = Date.parse('2026-11-28T10:00:00Z');
@@ -22,14 +22,11 @@ const GOOD: DeploymentSummary = {
   verdict_final: true,
 };
 
-/** What the deployments store reads of the monitoring view: its project, env, loaded window and stream. */
+/** What the deployments store reads of the monitoring view: its project, env, loaded range and stream. */
 function monitoringView() {
   return {
-    projectId: signal('p1'),
     env: signal<string | null>('staging'),
-    resolved: signal<{ from: number; to: number } | null>({ from: FROM, to: TO }),
-    refusal: signal<string | null>(null),
-    project: signal({ id: 'p1' }),
+    loadedRange: signal<LoadedRange | null>({ projectId: 'p1', env: 'staging', from: FROM, to: TO }),
     streamEvents: new Subject<{ event: string; data: unknown }>(),
   };
 }
@@ -72,7 +69,7 @@ describe('DeploymentsStore', () => {
     await flushMicrotasks();
     expect(store.windowMs()).toBe(5 * 60_000);
     // a new window (another range) reads the list again, the known window is not read again
-    view.resolved.set({ from: FROM - 3600_000, to: TO });
+    view.loadedRange.set({ projectId: 'p1', env: 'staging', from: FROM - 3600_000, to: TO });
     await settle();
     http.expectOne((r) => r.url === '/monitoring/enterprise/deployments').flush({ deployments: [GOOD] });
     await flushMicrotasks();
@@ -81,7 +78,7 @@ describe('DeploymentsStore', () => {
   });
 
   it('a refused project lists nothing and asks nothing', async () => {
-    view.refusal.set('plan_not_enterprise');
+    view.loadedRange.set(null); // what the monitoring store sets for a refused view
     await settle();
     http.verify();
     expect(store.list()).toEqual([]);

@@ -1,10 +1,10 @@
-import { computed, DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
+import { DestroyRef, effect, inject, Injectable, signal, untracked } from '@angular/core';
 import { DeploymentDetail, DeploymentEvent, DeploymentSummary, SampleEvent, TimeseriesResponse } from '@seqpulse/contracts';
 import { isApiError } from '../../core/api-error';
 import { ApiService } from '../../core/api.service';
 import { nextTaskRunner } from '../../core/next-task';
 import { isoSeconds } from '../../core/format';
-import { MonitoringStore } from '../monitoring/monitoring.store';
+import { LoadedRange, MonitoringStore } from '../monitoring/monitoring.store';
 import { comparisonRange } from './deployment-comparison';
 import { applyDeploymentEvent, observationWindowMs, summaryFromDetail, upsertDeployment } from './deployment-regions';
 
@@ -41,15 +41,8 @@ export class DeploymentsStore {
   readonly selectedLoading = signal(false);
   readonly selectedError = signal<string | null>(null);
 
-  /** What the list depends on: the view's project, env and loaded window (each reload of the series). */
-  private readonly listKey = computed(
-    () => {
-      const win = this.monitoring.resolved();
-      if (this.monitoring.refusal() || !this.monitoring.project() || !win) return null;
-      return { projectId: this.monitoring.projectId(), env: this.monitoring.env(), from: win.from, to: win.to };
-    },
-    { equal: (a, b) => JSON.stringify(a) === JSON.stringify(b) },
-  );
+  /** What the list depends on: the view's loaded range (each reload of the series, once its series are drawn). */
+  private readonly listKey = this.monitoring.loadedRange;
   private listGeneration = 0;
   private selectedGeneration = 0;
   private lastSelectedRead = 0;
@@ -78,7 +71,7 @@ export class DeploymentsStore {
     this.listChangedAt.set(Date.now());
   }
 
-  private async loadList(key: { projectId: string; env: string | null; from: number; to: number } | null): Promise<void> {
+  private async loadList(key: LoadedRange | null): Promise<void> {
     const gen = ++this.listGeneration;
     if (!key) {
       this.setList([]);

@@ -5,6 +5,7 @@ import { provideRouter } from '@angular/router';
 import { ProjectView, SampleEvent } from '@seqpulse/contracts';
 import { sampleResponse, sampleRules } from '../../../testing/fixtures';
 import { flushMicrotasks } from '../../../testing/http';
+import { ChartFrameScheduler } from '../../charts/frame-scheduler';
 import { EventStreamOptions } from '../../core/event-stream';
 import { ProjectsStore } from '../../core/projects.store';
 import { StreamService } from '../../core/stream.service';
@@ -116,6 +117,83 @@ describe('MonitoringStore live, pause and catch-up', () => {
     await flushMicrotasks();
     expect(alerts()).toHaveLength(2);
     expect(store.alertsLoading()).toBe(true);
+  });
+
+  describe('a range replacing drawn charts: its other reads wait for its series to be drawn', () => {
+    const ZOOM = { from: '2026-11-28T10:00:00Z', to: '2026-11-28T11:00:00Z' };
+    const alerts = () => http.match((r) => r.url === '/monitoring/enterprise/alerts');
+    const zoomed = () => store.loadedRange()?.from === Date.parse(ZOOM.from);
+    afterEach(() => jest.restoreAllMocks());
+
+    /** Zooms the loaded view (a custom range) and answers its series; the chart updates are left to the test. */
+    async function zoom(charts: () => void) {
+      await load();
+      await flushMicrotasks();
+      alerts().forEach((r) => r.flush([])); // the first load's (nothing drawn yet: they went out with its series)
+      store.view.set({ ...DEFAULT_VIEW, range: 'custom', ...ZOOM, live: false });
+      TestBed.tick();
+      await flushMicrotasks();
+      expect(zoomed()).toBe(false);
+      const [series, ...none] = timeseries();
+      expect(none).toEqual([]);
+      http.match((r) => r.url === '/monitoring/enterprise/alert-rules').forEach((r) => r.flush(sampleRules()));
+      series.flush(sampleResponse(ZOOM));
+      charts(); // the chart components take the new frames (in the change detection after the answer)
+    }
+
+    /** Lets timers and animation frames run until the zoomed range is the loaded one (or `ms` passed). */
+    async function untilZoomed(ms: number) {
+      const start = Date.now();
+      while (!zoomed() && Date.now() - start < ms) await new Promise((r) => setTimeout(r, 5));
+      return Date.now() - start;
+    }
+
+    it('the alerts, alert overlays and deployments are read once the chart updates ran, not beside them', async () => {
+      const charts = TestBed.inject(ChartFrameScheduler);
+      const seen: string[] = [];
+      await zoom(() => {
+        const asked = () => http.match((r) => r.url === '/monitoring/enterprise/alerts').length; // none: nothing to consume
+        for (const chart of ['latency', 'cpu'])
+          charts.schedule(chart, () => seen.push(`${chart}: ${zoomed() ? 'read' : 'waiting'}, ${asked()} alerts`));
+      });
+      await untilZoomed(900); // well inside the bound: the charts drew
+      expect(zoomed()).toBe(true);
+      expect(seen).toEqual(['latency: waiting, 0 alerts', 'cpu: waiting, 0 alerts']);
+      expect(alerts().map((r) => r.request.params.get('state'))).toEqual(['firing', 'resolved']);
+      expect(store.loadedRange()).toEqual({ projectId: 'p1', env: 'prod', from: Date.parse(ZOOM.from), to: Date.parse(ZOOM.to) });
+    });
+
+    it('…and after a bound when the charts do not draw (a hidden tab holds animation frames back)', async () => {
+      jest.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 0);
+      const started = Date.now();
+      await zoom(() => TestBed.inject(ChartFrameScheduler).schedule('latency', () => undefined));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(zoomed()).toBe(false);
+      expect(alerts()).toEqual([]);
+      await untilZoomed(2000);
+      expect(zoomed()).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+      expect(alerts()).toHaveLength(2);
+    });
+  });
+
+  it("another project's alerts, alert overlays and deployments are read at once, not after its charts", async () => {
+    const alerts = () => http.match((r) => r.url === '/monitoring/enterprise/alerts');
+    await load();
+    await flushMicrotasks();
+    alerts().forEach((r) => r.flush([]));
+    jest.spyOn(window, 'requestAnimationFrame').mockImplementation(() => 0); // the charts never draw
+    TestBed.inject(ProjectsStore).projects.set([PROJECT, { ...PROJECT, id: 'p2', name: 'Storefront' }]);
+    store.projectId.set('p2');
+    TestBed.tick();
+    await flushMicrotasks();
+    http.match((r) => r.url === '/monitoring/enterprise/alert-rules').forEach((r) => r.flush(sampleRules()));
+    timeseries()[0].flush(sampleResponse()); // answered before the reads' task: they go out all the same
+    TestBed.inject(ChartFrameScheduler).schedule('latency', () => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.loadedRange()?.projectId).toBe('p2');
+    expect(alerts().map((r) => r.request.params.get('project_id'))).toEqual(['p2', 'p2']);
+    jest.restoreAllMocks();
   });
 
   it('live: a sample is drawn at once as a merge frame', async () => {

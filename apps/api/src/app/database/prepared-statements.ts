@@ -34,7 +34,7 @@ function literal(value: unknown): string {
  * lands on, so there they stay unnamed and are planned at each execution.
  */
 export class PreparedStatements {
-  private readonly names = new Map<string, string>();
+  private readonly hashes = new Map<string, string>();
   private readonly named: boolean;
 
   constructor(config: AppConfig) {
@@ -54,13 +54,7 @@ export class PreparedStatements {
 
   /** Rows of `sql` on a connection of the pool (any statement: the rows of `UPDATE … RETURNING` too). */
   async rows<T>(db: DataSource, sql: string, params: unknown[]): Promise<T[]> {
-    const runner = db.createQueryRunner();
-    try {
-      await runner.connect();
-      return await this.onRunner<T>(runner, sql, params);
-    } finally {
-      await runner.release();
-    }
+    return onPoolConnection(db, (runner) => this.onRunner<T>(runner, sql, params));
   }
 
   /**
@@ -90,7 +84,7 @@ export class PreparedStatements {
         text.push(part);
         continue;
       }
-      const name = `sx_${this.nameOf(part.sql)?.slice(3)}`;
+      const name = `sx_${this.hashOf(part.sql)}`;
       if (!prepared.has(name)) {
         await client.query(`PREPARE ${name} AS ${part.sql}`);
         prepared.add(name);
@@ -103,13 +97,7 @@ export class PreparedStatements {
 
   /** `together` on a connection of the pool. */
   async togetherOnPool(db: DataSource, parts: readonly (string | Statement)[]): Promise<unknown[][]> {
-    const runner = db.createQueryRunner();
-    try {
-      await runner.connect();
-      return await this.together(connectionOf(runner), parts);
-    } finally {
-      await runner.release();
-    }
+    return onPoolConnection(db, (runner) => this.together(connectionOf(runner), parts));
   }
 
   /** The query of `sql` with `params` for any pg client or pool: named (prepared once per connection) when statements are. */
@@ -119,14 +107,29 @@ export class PreparedStatements {
 
   /** A name per statement text (the same text always gets the same name in every process and connection). */
   private nameOf(sql: string): string | undefined {
-    if (!this.named) return undefined;
-    let name = this.names.get(sql);
-    if (!name) this.names.set(sql, (name = `sp_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`));
-    return name;
+    return this.named ? `sp_${this.hashOf(sql)}` : undefined;
+  }
+
+  /** The statement text's hash, computed once per text. */
+  private hashOf(sql: string): string {
+    let hash = this.hashes.get(sql);
+    if (!hash) this.hashes.set(sql, (hash = createHash('sha1').update(sql).digest('hex').slice(0, 24)));
+    return hash;
   }
 }
 
 /** The pg connection of a connected TypeORM query runner. */
 export function connectionOf(runner: QueryRunner): PoolClient {
   return (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+}
+
+/** `work` on a connection of the pool, released afterwards. */
+async function onPoolConnection<T>(db: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const runner = db.createQueryRunner();
+  try {
+    await runner.connect();
+    return await work(runner);
+  } finally {
+    await runner.release();
+  }
 }

@@ -112,6 +112,74 @@ function catalogueSql(catalogue: RuleCatalogue) {
 /** The setting of the row that applies: the env override when there is one, else the project-wide row. */
 const setting = (column: string) => `CASE WHEN re.rule IS NOT NULL THEN re.${column} ELSE rp.${column} END`;
 
+/** `apply` writes the transitions and returns them; `due` writes nothing and returns the envs that have one to make. */
+export type EvaluationMode = 'apply' | 'due';
+
+/** A `decided` row opens an alert (the `fired` insert). */
+const OPENS = 'open_id IS NULL AND level IS NOT NULL';
+/** A `pending` row (an open alert that stays open) changes: level, silence, first or repeated announcement. */
+const CHANGES =
+  '(p.level <> p.open_level OR p.muted <> p.open_silenced OR (NOT p.muted AND (p.last_announced_at IS NULL OR p.renotify_due)))';
+
+/** Opens, changes and resolves the alerts as decided, and returns each transition. */
+const APPLY_TAIL = `,
+  fired AS (
+    INSERT INTO alerts (project_id, env, rule, state, value, threshold, started_at, level, silenced, last_announced_at)
+    SELECT project_id, env, rule, 'firing', value, CASE WHEN level = 'critical' THEN threshold ELSE warning END, $1, level, muted,
+           CASE WHEN muted THEN NULL ELSE $1::timestamptz END
+      FROM decided
+     WHERE ${OPENS}
+    ON CONFLICT (project_id, env, rule) WHERE state = 'firing' DO NOTHING
+    RETURNING ${ALERT_COLUMNS}, NULL::text AS previous_level, NULL::boolean AS previous_silenced, NOT silenced AS announced, false AS renotified_now,
+              value AS observed
+  ),
+  changed AS (
+    UPDATE alerts a
+       SET level = p.level,
+           threshold = CASE WHEN p.level = 'critical' THEN p.threshold ELSE p.warning END,
+           value = CASE WHEN p.level <> p.open_level THEN p.value ELSE a.value END,
+           silenced = p.muted,
+           announce_seq = a.announce_seq + 1,
+           last_announced_at = CASE WHEN NOT p.muted AND (p.escalated OR p.last_announced_at IS NULL OR p.renotify_due) THEN $1 ELSE a.last_announced_at END,
+           renotified = a.renotified + CASE WHEN NOT p.muted AND p.renotify_due AND NOT p.escalated THEN 1 ELSE 0 END
+      FROM pending p
+     WHERE a.id = p.open_id AND ${CHANGES}
+    RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}, p.open_level AS previous_level, p.open_silenced AS previous_silenced,
+              NOT p.muted AND (p.escalated OR p.last_announced_at IS NULL OR p.renotify_due) AS announced,
+              NOT p.muted AND p.renotify_due AND NOT p.escalated AS renotified_now, p.value AS observed
+  ),
+  resolved AS (
+    UPDATE alerts a
+       SET state = 'resolved', resolved_at = $1, silenced = e.muted,
+           resolution_reason = CASE WHEN NOT e.enabled THEN 'rule_disabled'
+                                    WHEN e.kind = 'silence' AND e.last_at >= a.started_at - a.threshold * interval '1 minute' THEN 'sample_received'
+                                    WHEN e.kind = 'silence' THEN 'recovered'
+                                    WHEN e.value IS NULL THEN 'no_samples_in_window'
+                                    ELSE 'recovered' END
+      FROM decided e
+     WHERE a.id = e.open_id AND e.level IS NULL
+    RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}, a.level AS previous_level, e.open_silenced AS previous_silenced,
+              NOT e.muted AND a.last_announced_at IS NOT NULL AS announced, false AS renotified_now,
+              e.value AS observed
+  )
+  SELECT 'firing' AS transition, * FROM fired
+  UNION ALL
+  SELECT 'changed' AS transition, * FROM changed
+  UNION ALL
+  SELECT 'resolved' AS transition, * FROM resolved`;
+
+/**
+ * The envs with something to write (exactly the rows the apply tail would write, and the envs evaluated for the first
+ * time, whose `no_data` reference is recorded): in steady state none, and the evaluation of arriving samples stops there.
+ */
+const DUE_TAIL = `
+  SELECT DISTINCT project_id, env FROM (
+    SELECT project_id, env FROM envs WHERE since IS NULL
+    UNION ALL SELECT project_id, env FROM decided WHERE ${OPENS}
+    UNION ALL SELECT project_id, env FROM decided WHERE open_id IS NOT NULL AND level IS NULL
+    UNION ALL SELECT project_id, env FROM pending p WHERE ${CHANGES}
+  ) due`;
+
 /**
  * Every rule of every monitored project/env in one statement (set-based: the cost does not grow with one
  * query per project, and every rule of the catalogue shares one scan of the window; the SQL is composed from
@@ -134,7 +202,11 @@ const setting = (column: string) => `CASE WHEN re.rule IS NOT NULL THEN re.${col
  * - Then open (insert: at most one open alert per project/env/rule, the partial unique index makes a duplicate a
  *   no-op), change (level, silenced, re-notification) and resolve, in the same statement.
  */
-export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE, scope: EvaluationScope = 'all'): string {
+export function buildEvaluateSql(
+  catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE,
+  scope: EvaluationScope = 'all',
+  mode: EvaluationMode = 'apply',
+): string {
   const c = catalogueSql(catalogue);
   const windowStart = (seconds: string) => `$1::timestamptz - make_interval(secs => ${seconds})`;
   const inWindow = `s.collected_at > ${windowStart(String(ALERT_WINDOW_SECONDS))}
@@ -167,11 +239,16 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
       ${windowOfEnv}
       LEFT JOIN alert_monitored_envs ame ON ame.project_id = m.project_id AND ame.env = m.env
   ),
+${
+  mode === 'apply'
+    ? `
   first_seen AS (
     INSERT INTO alert_monitored_envs (project_id, env, since)
     SELECT project_id, env, $1 FROM envs WHERE since IS NULL
     ON CONFLICT (project_id, env) DO NOTHING
-  ),
+  ),`
+    : ''
+}
   silent_envs AS (
     SELECT e.project_id, e.env, l.at AS last_at, greatest(l.at, coalesce(e.since, $1::timestamptz)) AS reference
       FROM envs e
@@ -256,16 +333,6 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
                                 AND dw.started_at > $1::timestamptz - make_interval(mins => ds.max_min)) END AS muted
       FROM evaluated e
   ),
-  fired AS (
-    INSERT INTO alerts (project_id, env, rule, state, value, threshold, started_at, level, silenced, last_announced_at)
-    SELECT project_id, env, rule, 'firing', value, CASE WHEN level = 'critical' THEN threshold ELSE warning END, $1, level, muted,
-           CASE WHEN muted THEN NULL ELSE $1::timestamptz END
-      FROM decided
-     WHERE open_id IS NULL AND level IS NOT NULL
-    ON CONFLICT (project_id, env, rule) WHERE state = 'firing' DO NOTHING
-    RETURNING ${ALERT_COLUMNS}, NULL::text AS previous_level, NULL::boolean AS previous_silenced, NOT silenced AS announced, false AS renotified_now,
-              value AS observed
-  ),
   pending AS (
     SELECT d.*, a.last_announced_at, a.renotified,
            d.level = 'critical' AND d.open_level = 'warning' AS escalated,
@@ -275,44 +342,11 @@ export function buildEvaluateSql(catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE
       JOIN alerts a ON a.id = d.open_id
       LEFT JOIN alert_notification_policy np ON np.project_id = d.project_id
      WHERE d.level IS NOT NULL
-  ),
-  changed AS (
-    UPDATE alerts a
-       SET level = p.level,
-           threshold = CASE WHEN p.level = 'critical' THEN p.threshold ELSE p.warning END,
-           value = CASE WHEN p.level <> p.open_level THEN p.value ELSE a.value END,
-           silenced = p.muted,
-           announce_seq = a.announce_seq + 1,
-           last_announced_at = CASE WHEN NOT p.muted AND (p.escalated OR p.last_announced_at IS NULL OR p.renotify_due) THEN $1 ELSE a.last_announced_at END,
-           renotified = a.renotified + CASE WHEN NOT p.muted AND p.renotify_due AND NOT p.escalated THEN 1 ELSE 0 END
-      FROM pending p
-     WHERE a.id = p.open_id
-       AND (p.level <> p.open_level OR p.muted <> p.open_silenced OR (NOT p.muted AND (p.last_announced_at IS NULL OR p.renotify_due)))
-    RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}, p.open_level AS previous_level, p.open_silenced AS previous_silenced,
-              NOT p.muted AND (p.escalated OR p.last_announced_at IS NULL OR p.renotify_due) AS announced,
-              NOT p.muted AND p.renotify_due AND NOT p.escalated AS renotified_now, p.value AS observed
-  ),
-  resolved AS (
-    UPDATE alerts a
-       SET state = 'resolved', resolved_at = $1, silenced = e.muted,
-           resolution_reason = CASE WHEN NOT e.enabled THEN 'rule_disabled'
-                                    WHEN e.kind = 'silence' AND e.last_at >= a.started_at - a.threshold * interval '1 minute' THEN 'sample_received'
-                                    WHEN e.kind = 'silence' THEN 'recovered'
-                                    WHEN e.value IS NULL THEN 'no_samples_in_window'
-                                    ELSE 'recovered' END
-      FROM decided e
-     WHERE a.id = e.open_id AND e.level IS NULL
-    RETURNING a.${ALERT_COLUMNS.split(', ').join(', a.')}, a.level AS previous_level, e.open_silenced AS previous_silenced,
-              NOT e.muted AND a.last_announced_at IS NOT NULL AS announced, false AS renotified_now,
-              e.value AS observed
-  )
-  SELECT 'firing' AS transition, * FROM fired
-  UNION ALL
-  SELECT 'changed' AS transition, * FROM changed
-  UNION ALL
-  SELECT 'resolved' AS transition, * FROM resolved`;
+  )${mode === 'apply' ? APPLY_TAIL : DUE_TAIL}`;
 }
 
 export const EVALUATE_SQL = buildEvaluateSql();
 /** The same evaluation for the envs `$2`/`$3` only (no sweep: removed envs and left projects are the periodic pass's). */
 export const EVALUATE_ENVS_SQL = buildEvaluateSql(ALERT_RULE_CATALOGUE, 'envs');
+/** Which of the envs `$2`/`$3` the evaluation would write anything for (read-only; see `AlertEvaluator.evaluateEnvs`). */
+export const ENVS_DUE_SQL = buildEvaluateSql(ALERT_RULE_CATALOGUE, 'envs', 'due');

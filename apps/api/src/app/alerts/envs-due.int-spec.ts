@@ -1,26 +1,17 @@
 /**
  * The evaluation of arriving samples first asks which envs have anything to write (`ENVS_DUE_SQL`, read-only, one
  * round trip) and runs the writing statement for those only. On a real Postgres with a scripted, varied fleet (levels,
- * hysteresis, 1-minute windows, a silence starting and ending, re-notification, envs seen for the first time), the
+ * hysteresis, 1-minute windows, a silence starting mid-run, re-notification, envs seen for the first time), the
  * envs it names are exactly those the writing statement writes for, at every step.
  */
 import { Client } from 'pg';
 import { startTestApp, TestApp } from '../../testing/test-app';
 import { ALERT_TEST_ENV, at, monitoredProject, owner, Owner, series, store, yesterday } from '../../testing/alert-fixtures';
 import { AlertEvaluator, EnvRef } from './alert-evaluator';
+import { seededRandom } from '../../testing/seeded-random';
 import { ENVS_DUE_SQL, EVALUATE_ENVS_SQL } from './evaluation-sql';
 
 const iso = (d: Date) => d.toISOString();
-
-/** A small deterministic generator (mulberry32): the same fleet at every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('envs due for an evaluation of arriving samples (real Postgres, controlled clock)', () => {
   let t: TestApp;
@@ -54,7 +45,7 @@ describe('envs due for an evaluation of arriving samples (real Postgres, control
   }
 
   it('names exactly the envs the writing statement writes for, step after step of a varied fleet', async () => {
-    const rand = random(20261201);
+    const rand = seededRandom(20261201);
     const T = yesterday(7);
     const fleet: EnvRef[] = [];
     for (let i = 0; i < 12; i++) fleet.push({ projectId: (await monitoredProject(t, o)).id, env: 'prod' });

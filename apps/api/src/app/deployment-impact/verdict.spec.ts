@@ -2,18 +2,7 @@ import { METRIC_NAMES } from '@seqpulse/contracts';
 import type { MetricImpact, MetricName } from '@seqpulse/contracts';
 import { mannWhitney, metricImpact, presentSorted, quantile, windowStats } from './statistics';
 import { decideVerdict, DEFAULT_VERDICT_SETTINGS, withOverrides } from './verdict-rules';
-
-/** Deterministic PRNG (mulberry32) so every "random" series is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as rng } from '../../testing/seeded-random';
 
 /** Autocorrelated (AR(1), φ = 0.6) Gaussian noise like a real service polled every 15 s. */
 function noisySeries(random: () => number, n: number, mean: number, sd: number, min = 0, max = Infinity): number[] {

@@ -37,11 +37,15 @@ const SILENCE: SilenceView = {
   ended_by: null,
 };
 
+function range(patch: Partial<LoadedRange> = {}): LoadedRange {
+  return { projectId: 'p1', env: 'staging', from: FROM, to: TO, step: '60s', phase: null, ...patch };
+}
+
 /** What the store reads of the monitoring view: its project, env, loaded range and stream. */
 function monitoringView() {
   return {
     env: signal<string | null>('staging'),
-    loadedRange: signal<LoadedRange | null>({ projectId: 'p1', env: 'staging', from: FROM, to: TO }),
+    loadedRange: signal<LoadedRange | null>(range()),
     following: signal(false),
     streamEvents: new Subject<{ event: string; data: unknown }>(),
   };
@@ -56,10 +60,11 @@ describe('AlertOverlaysStore', () => {
     TestBed.tick();
     await flushMicrotasks();
   };
-  async function answer(alerts: AlertHistoryEntry[], silences: SilenceView[] = [SILENCE]) {
+  async function answer(alerts: AlertHistoryEntry[], silences: SilenceView[] | null = [SILENCE]) {
     await settle();
     const history = http.expectOne((r) => r.url === '/monitoring/enterprise/alert-history');
-    http.expectOne((r) => r.url === '/monitoring/enterprise/silences').flush(silences);
+    if (silences) http.expectOne((r) => r.url === '/monitoring/enterprise/silences').flush(silences);
+    else http.expectNone((r) => r.url === '/monitoring/enterprise/silences');
     const windows = http.expectOne((r) => r.url === '/monitoring/enterprise/maintenance-windows');
     // the occurrences of the history's range are asked for, so past ones of recurring windows are shaded
     expect(windows.request.params.get('from')).toBe(history.request.params.get('from'));
@@ -99,12 +104,26 @@ describe('AlertOverlaysStore', () => {
     view.streamEvents.next({ event: 'alert', data: { ...FIRING, timeline: undefined } });
     await answer([FIRING]);
     expect(store.regions().latency_p95.map((r) => r.label)).toEqual(['silenced', 'critical']);
-    view.loadedRange.set({ projectId: 'p1', env: 'staging', from: FROM - 3600_000, to: TO });
-    const params = await answer([]);
+    view.loadedRange.set(range({ from: FROM - 3600_000 }));
+    const params = await answer([], null); // the silences do not depend on the range: the project's are kept
     expect(params.get('from')).toBe('2026-11-28T09:00:00Z');
+    expect(store.regions().latency_p95.map((r) => r.label)).toEqual(['silenced']);
     view.loadedRange.set(null); // what the monitoring store sets for a refused view
     await settle();
     expect(store.regions().latency_p95).toEqual([]);
+    http.verify();
+  });
+
+  it("another project's range reads its silences; so does the same project's after a refused view", async () => {
+    await answer([]);
+    view.loadedRange.set(range({ projectId: 'p2' }));
+    await answer([], []);
+    expect(store.regions().latency_p95).toEqual([]);
+    view.loadedRange.set(null);
+    await settle();
+    view.loadedRange.set(range({ projectId: 'p2', from: FROM - 3600_000 }));
+    await answer([], [SILENCE]);
+    expect(store.regions().latency_p95.map((r) => r.label)).toEqual(['silenced']);
     http.verify();
   });
 

@@ -42,16 +42,18 @@ export class AlertOverlaysStore {
   /** The view's loaded range: a new range's regions are read once its series are drawn. */
   private readonly key = this.monitoring.loadedRange;
   private generation = 0;
+  /** The project whose silences are held: they do not depend on the range, a new range of the same project keeps them. */
+  private silencesOf: string | null = null;
 
   constructor() {
     // a new range's history is read in a task of its own, after the change detection that saw the range change
     const loadSoon = nextTaskRunner(inject(DestroyRef));
     effect(() => {
       const key = this.key();
-      untracked(() => loadSoon(() => void this.load(key)));
+      untracked(() => loadSoon(() => void this.load(key, false)));
     });
     const subscription = this.monitoring.streamEvents.subscribe(({ event }) => {
-      if (event === 'alert' || event === 'reconnected') void this.load(this.key());
+      if (event === 'alert' || event === 'reconnected') void this.load(this.key(), true);
       else if (event === 'sample') this.grow();
     });
     inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
@@ -62,12 +64,16 @@ export class AlertOverlaysStore {
     if (now - this.drawnAt() >= GROW_EVERY_MS && this.alerts().some((a) => a.state === 'firing')) this.drawnAt.set(now);
   }
 
-  /** Reads the history of the window, the silences and the maintenance windows (three small requests). */
-  private async load(key: LoadedRange | null): Promise<void> {
+  /**
+   * Reads the history of the window, the silences (unless `allAgain` is false and they are the project's already)
+   * and the maintenance windows (three small requests).
+   */
+  private async load(key: LoadedRange | null, allAgain: boolean): Promise<void> {
     const gen = ++this.generation;
     if (!key) {
       this.alerts.set([]);
       this.silences.set([]);
+      this.silencesOf = null;
       this.windows.set([]);
       return;
     }
@@ -81,13 +87,16 @@ export class AlertOverlaysStore {
     });
     const [alerts, silences, windows] = await Promise.all([
       history.catch(() => null),
-      this.api.silences(key.projectId).catch(() => null),
+      allAgain || key.projectId !== this.silencesOf ? this.api.silences(key.projectId).catch(() => null) : null,
       this.api.maintenanceWindows(key.projectId, { from: isoSeconds(key.from), to: isoSeconds(key.to + 1000) }).catch(() => null),
     ]);
     if (gen !== this.generation) return;
     // a failed read keeps what is drawn: the shading is context, the alerts panel reports the errors
     if (alerts) this.alerts.set(alerts);
-    if (silences) this.silences.set(silences);
+    if (silences) {
+      this.silences.set(silences);
+      this.silencesOf = key.projectId;
+    }
     if (windows) this.windows.set(windows);
     this.drawnAt.set(Date.now());
   }

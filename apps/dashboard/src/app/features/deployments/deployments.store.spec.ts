@@ -26,7 +26,7 @@ const GOOD: DeploymentSummary = {
 function monitoringView() {
   return {
     env: signal<string | null>('staging'),
-    loadedRange: signal<LoadedRange | null>({ projectId: 'p1', env: 'staging', from: FROM, to: TO }),
+    loadedRange: signal<LoadedRange | null>({ projectId: 'p1', env: 'staging', from: FROM, to: TO, step: '60s', phase: null }),
     streamEvents: new Subject<{ event: string; data: unknown }>(),
   };
 }
@@ -69,7 +69,7 @@ describe('DeploymentsStore', () => {
     await flushMicrotasks();
     expect(store.windowMs()).toBe(5 * 60_000);
     // a new window (another range) reads the list again, the known window is not read again
-    view.loadedRange.set({ projectId: 'p1', env: 'staging', from: FROM - 3600_000, to: TO });
+    view.loadedRange.set({ projectId: 'p1', env: 'staging', from: FROM - 3600_000, to: TO, step: '60s', phase: null });
     await settle();
     http.expectOne((r) => r.url === '/monitoring/enterprise/deployments').flush({ deployments: [GOOD] });
     await flushMicrotasks();

@@ -122,45 +122,68 @@ describe('MonitoringStore live, pause and catch-up', () => {
   describe('a range replacing drawn charts: its other reads wait for its series to be drawn', () => {
     const ZOOM = { from: '2026-11-28T10:00:00Z', to: '2026-11-28T11:00:00Z' };
     const alerts = () => http.match((r) => r.url === '/monitoring/enterprise/alerts');
-    const zoomed = () => store.loadedRange()?.from === Date.parse(ZOOM.from);
+    const rules = () => http.match((r) => r.url === '/monitoring/enterprise/alert-rules');
+    const loaded = (range: { from: string }) => store.loadedRange()?.from === Date.parse(range.from);
     afterEach(() => jest.restoreAllMocks());
 
-    /** Zooms the loaded view (a custom range) and answers its series; the chart updates are left to the test. */
-    async function zoom(charts: () => void) {
-      await load();
-      await flushMicrotasks();
-      alerts().forEach((r) => r.flush([])); // the first load's (nothing drawn yet: they went out with its series)
-      store.view.set({ ...DEFAULT_VIEW, range: 'custom', ...ZOOM, live: false });
+    /**
+     * Shows `range` (a custom range) in place of the drawn view and answers its series; the chart updates are left to
+     * the test. Returns the alert-rules requests that went out beside the series.
+     */
+    async function show(range: { from: string; to: string }, charts: () => void, view: Partial<typeof DEFAULT_VIEW> = {}) {
+      store.view.set({ ...DEFAULT_VIEW, range: 'custom', ...range, live: false, ...view });
       TestBed.tick();
       await flushMicrotasks();
-      expect(zoomed()).toBe(false);
+      expect(loaded(range)).toBe(false);
       const [series, ...none] = timeseries();
       expect(none).toEqual([]);
-      http.match((r) => r.url === '/monitoring/enterprise/alert-rules').forEach((r) => r.flush(sampleRules()));
-      series.flush(sampleResponse(ZOOM));
+      const besideSeries = rules();
+      besideSeries.forEach((r) => r.flush(sampleRules()));
+      series.flush(sampleResponse(range));
       charts(); // the chart components take the new frames (in the change detection after the answer)
+      return besideSeries;
     }
 
-    /** Lets timers and animation frames run until the zoomed range is the loaded one (or `ms` passed). */
-    async function untilZoomed(ms: number) {
+    /** Zooms the loaded live view (a custom range; its stream was open) and answers its series. */
+    async function zoom(charts: () => void, view: Partial<typeof DEFAULT_VIEW> = {}) {
+      await load({ ...DEFAULT_VIEW, ...view });
+      await flushMicrotasks();
+      alerts().forEach((r) => r.flush([])); // the first load's (nothing drawn yet: they went out with its series)
+      TestBed.tick();
+      await flushMicrotasks();
+      timeseries().forEach((r) => r.flush(sampleResponse())); // the first load's compared period, if any
+      return show(ZOOM, charts, view);
+    }
+
+    /** Lets timers and animation frames run until `range` is the loaded one (or `ms` passed). */
+    async function until(range: { from: string }, ms: number) {
       const start = Date.now();
-      while (!zoomed() && Date.now() - start < ms) await new Promise((r) => setTimeout(r, 5));
+      while (!loaded(range) && Date.now() - start < ms) await new Promise((r) => setTimeout(r, 5));
       return Date.now() - start;
     }
 
-    it('the alerts, alert overlays and deployments are read once the chart updates ran, not beside them', async () => {
+    it('the alert overlays and deployments follow once the chart updates ran, not beside them; rules and alerts are kept', async () => {
       const charts = TestBed.inject(ChartFrameScheduler);
       const seen: string[] = [];
-      await zoom(() => {
-        const asked = () => http.match((r) => r.url === '/monitoring/enterprise/alerts').length; // none: nothing to consume
-        for (const chart of ['latency', 'cpu'])
-          charts.schedule(chart, () => seen.push(`${chart}: ${zoomed() ? 'read' : 'waiting'}, ${asked()} alerts`));
+      const besideSeries = await zoom(() => {
+        for (const chart of ['latency', 'cpu']) charts.schedule(chart, () => seen.push(`${chart}: ${loaded(ZOOM) ? 'read' : 'waiting'}`));
       });
-      await untilZoomed(900); // well inside the bound: the charts drew
-      expect(zoomed()).toBe(true);
-      expect(seen).toEqual(['latency: waiting, 0 alerts', 'cpu: waiting, 0 alerts']);
-      expect(alerts().map((r) => r.request.params.get('state'))).toEqual(['firing', 'resolved']);
-      expect(store.loadedRange()).toEqual({ projectId: 'p1', env: 'prod', from: Date.parse(ZOOM.from), to: Date.parse(ZOOM.to) });
+      await until(ZOOM, 900); // well inside the bound: the charts drew
+      expect(loaded(ZOOM)).toBe(true);
+      expect(seen).toEqual(['latency: waiting', 'cpu: waiting']);
+      expect(store.loadedRange()).toEqual({
+        projectId: 'p1',
+        env: 'prod',
+        from: Date.parse(ZOOM.from),
+        to: Date.parse(ZOOM.to),
+        step: '15s',
+        phase: null,
+      });
+      // they do not depend on the range: the rules are the drawn ones, and the open stream kept the alerts current
+      expect(besideSeries).toEqual([]);
+      await flushMicrotasks();
+      expect(alerts()).toEqual([]);
+      expect(store.thresholds().latency_p95).not.toBeNull();
     });
 
     it('…and after a bound when the charts do not draw (a hidden tab holds animation frames back)', async () => {
@@ -168,12 +191,39 @@ describe('MonitoringStore live, pause and catch-up', () => {
       const started = Date.now();
       await zoom(() => TestBed.inject(ChartFrameScheduler).schedule('latency', () => undefined));
       await new Promise((r) => setTimeout(r, 300));
-      expect(zoomed()).toBe(false);
-      expect(alerts()).toEqual([]);
-      await untilZoomed(2000);
-      expect(zoomed()).toBe(true);
+      expect(loaded(ZOOM)).toBe(false);
+      await until(ZOOM, 2000);
+      expect(loaded(ZOOM)).toBe(true);
       expect(Date.now() - started).toBeGreaterThanOrEqual(990);
-      expect(alerts()).toHaveLength(2);
+    });
+
+    it('a custom range after a custom one (no stream kept the alerts current) reads the alerts again, once drawn', async () => {
+      const charts = TestBed.inject(ChartFrameScheduler);
+      await zoom(() => charts.schedule('latency', () => undefined));
+      await until(ZOOM, 900);
+      const ZOOM2 = { from: '2026-11-28T10:15:00Z', to: '2026-11-28T10:45:00Z' };
+      const seen: number[] = [];
+      const besideSeries = await show(ZOOM2, () => charts.schedule('latency', () => seen.push(alerts().length)));
+      expect(besideSeries).toEqual([]); // the rules are still the drawn ones
+      await until(ZOOM2, 900);
+      await flushMicrotasks();
+      expect(seen).toEqual([0]);
+      expect(alerts().map((r) => r.request.params.get('state'))).toEqual(['firing', 'resolved']);
+    });
+
+    it('the compared period of a new range is read once its series are drawn, with its step', async () => {
+      const charts = TestBed.inject(ChartFrameScheduler);
+      const seen: number[] = [];
+      await zoom(() => charts.schedule('latency', () => seen.push(timeseries().length)), { compare: '1d' });
+      await until(ZOOM, 900);
+      TestBed.tick();
+      await flushMicrotasks();
+      expect(seen).toEqual([0]);
+      const [compared, ...more] = timeseries();
+      expect(more).toEqual([]);
+      expect(compared.request.params.get('from')).toBe('2026-11-27T10:00:00Z');
+      expect(compared.request.params.get('to')).toBe('2026-11-27T11:00:00Z');
+      expect(compared.request.params.get('step')).toBe('15s');
     });
   });
 
@@ -241,7 +291,10 @@ describe('MonitoringStore live, pause and catch-up', () => {
   });
 
   it('comparing with the previous day makes one more timeseries call and overlays it shifted by a day', async () => {
-    const [req, ...more] = await load({ ...DEFAULT_VIEW, compare: '1d' });
+    expect(await load({ ...DEFAULT_VIEW, compare: '1d' })).toEqual([]);
+    TestBed.tick();
+    await flushMicrotasks();
+    const [req, ...more] = timeseries();
     expect(more).toEqual([]);
     expect(req).toBeDefined();
     const from = Date.parse(req.request.params.get('from') as string);

@@ -32,12 +32,29 @@ import { COMPARE_OFFSETS, DEFAULT_RANGE, DEFAULT_VIEW, RangePresetId, resolveWin
 /** A range as the history keeps it: a preset, or a custom window. */
 export type RangeEntry = Pick<ViewState, 'range' | 'from' | 'to'>;
 
-/** A loaded range of the view: what its other reads (alerts, alert overlays, deployments) follow. */
+/** A loaded range of the view: what its other reads (alert overlays, deployments, the compared period) follow. */
 export interface LoadedRange {
   projectId: string;
   env: string | null;
   from: number;
   to: number;
+  /** What the series were read with (the compared period is read with the same). */
+  step: Step;
+  phase: Phase | null;
+}
+
+function sameRange(a: LoadedRange | null, b: LoadedRange | null): boolean {
+  return (
+    a === b ||
+    (!!a &&
+      !!b &&
+      a.projectId === b.projectId &&
+      a.env === b.env &&
+      a.from === b.from &&
+      a.to === b.to &&
+      a.step === b.step &&
+      a.phase === b.phase)
+  );
 }
 
 const RESOLVED_ALERTS_WINDOW_MS = 24 * 3600 * 1000;
@@ -102,14 +119,12 @@ export class MonitoringStore {
   readonly loading = signal(false);
   readonly resolved = signal<ResolvedWindow | null>(null);
   /**
-   * The range the view's other reads follow (the alerts here, the alert overlays, the deployments): for a range
-   * replacing drawn charts, set once its series are drawn (or failed, or after `SECONDARY_READS_BOUND_MS`), so that
-   * the API and its database answer those six requests after the five chart updates instead of beside them on the
-   * same cores; `null` when the view is refused.
+   * The range the view's other reads follow (the alerts here, the compared period, the alert overlays, the
+   * deployments): for a range replacing drawn charts, set once its series are drawn (or failed, or after
+   * `SECONDARY_READS_BOUND_MS`), so that the API and its database answer those requests after the five chart updates
+   * instead of beside them on the same cores; `null` when the view is refused.
    */
-  readonly loadedRange = signal<LoadedRange | null>(null, {
-    equal: (a, b) => a === b || (!!a && !!b && a.projectId === b.projectId && a.env === b.env && a.from === b.from && a.to === b.to),
-  });
+  readonly loadedRange = signal<LoadedRange | null>(null, { equal: sameRange });
   readonly responseStep = signal<Step | null>(null);
   /** Per metric: the points and window to draw; `null` until the first answer. */
   readonly frames = signal<Record<MetricName, SeriesFrame> | null>(null);
@@ -158,7 +173,8 @@ export class MonitoringStore {
       this.env(),
     ]);
   });
-  private readonly compareKey = computed(() => JSON.stringify([this.loadKey(), this.view().compare]));
+  /** The compared period follows the loaded range (a new range's, once its series are drawn) and the period chosen. */
+  private readonly compareKey = computed(() => JSON.stringify([this.loadedRange(), this.view().compare]));
 
   private live: Record<MetricName, LiveSeries> | null = null;
   private window: TimeWindow = { from: 0, to: 0 };
@@ -299,6 +315,7 @@ export class MonitoringStore {
 
   private async reload(): Promise<void> {
     const gen = ++this.generation;
+    const streamWasOpen = this.streamState().status === 'open';
     this.stopStream();
     const projects = this.projects.projects();
     const project = this.project();
@@ -327,14 +344,22 @@ export class MonitoringStore {
     this.resolved.set(win);
     this.arrivedWhilePaused.set(0);
     this.loading.set(true);
-    const secondary = this.secondaryReads(gen, { projectId: project.id, env: env ?? null, from: win.from, to: win.to });
+    const range: LoadedRange = { projectId: project.id, env: env ?? null, from: win.from, to: win.to, step: win.step, phase: view.phase };
+    const drawn = this.loadedRange();
+    const newRangeOfDrawn = this.frames() !== null && drawn?.projectId === range.projectId && drawn.env === range.env;
+    // the alert rules and the alerts panel do not depend on the range: a new range of the drawn project and env keeps
+    // the rules, and the alerts when the live stream kept them current up to now and none restarts (a zoom out of a
+    // live view); else they are read again (no stream follows a custom range, a restarted one may miss events)
+    const keepRules = newRangeOfDrawn && this.rules() !== null;
+    const keepAlerts = newRangeOfDrawn && streamWasOpen && view.range === 'custom' && !this.alertsLoading() && !this.alertsError();
+    const secondary = this.secondaryReads(gen, range, newRangeOfDrawn, !keepAlerts);
     try {
       const [series, rules] = await Promise.all([
         this.fetchSeries(win.from, win.to, win.step),
-        this.api.alertRules(project.id).catch(() => null),
+        keepRules ? undefined : this.api.alertRules(project.id).catch(() => null),
       ]);
       if (gen !== this.generation) return;
-      this.rules.set(rules?.rules ?? null);
+      if (rules !== undefined) this.rules.set(rules?.rules ?? null);
       this.applySeries(series, win);
       this.loading.set(false);
       // the charts take the new frames in the change detection after this task, then one per animation frame
@@ -360,14 +385,15 @@ export class MonitoringStore {
   }
 
   /**
-   * Starts the other reads of load `gen`'s range (sets `loadedRange`, reads the alerts) when the returned function is
-   * called (the series drawn, or failed), or by itself: for a new range of the drawn project and env after `SECONDARY_READS_BOUND_MS`, else (a
-   * first draw, another project or env: nothing to compete with, or another project's regions) in the next task.
+   * Starts the other reads of load `gen`'s range (sets `loadedRange`, reads the alerts if `readAlerts`) when the
+   * returned function is called (the series drawn, or failed), or by itself: for a new range of the drawn project and
+   * env (`newRangeOfDrawn`) after `SECONDARY_READS_BOUND_MS`, else (a first draw, another project or env: nothing to
+   * compete with, or another project's regions) in the next task.
    * Measured (zoom-profile.profile.ts, a zoom on five charts of 7 days, 9 zooms each way): started beside the series,
    * those six requests held its answer back (median 262 ms after the pointer's release, against 128 ms) and were
    * still being answered during the chart updates; chart updates over 50 ms of wall time 12 of 44 → 5 of 44.
    */
-  private secondaryReads(gen: number, range: LoadedRange): () => void {
+  private secondaryReads(gen: number, range: LoadedRange, newRangeOfDrawn: boolean, readAlerts: boolean): () => void {
     let started = false;
     const start = () => {
       if (started || gen !== this.generation) return;
@@ -375,14 +401,12 @@ export class MonitoringStore {
       if (this.secondaryBound !== null) clearTimeout(this.secondaryBound);
       this.secondaryBound = null;
       this.loadedRange.set(range);
-      void this.loadAlerts(gen);
+      if (readAlerts) void this.loadAlerts(gen);
     };
     if (this.secondaryBound !== null) clearTimeout(this.secondaryBound);
     this.secondaryBound = null;
     // the alerts' two requests in a task after the series' two even so: each `fetch()` started is 3–5 ms of thread
     // time (zoom-profile.profile.ts), four in one task made it 17.6 ms (51 ms of wall time on this machine)
-    const drawn = this.loadedRange();
-    const newRangeOfDrawn = this.frames() !== null && drawn?.projectId === range.projectId && drawn.env === range.env;
     if (!newRangeOfDrawn) this.secondarySoon(start);
     else this.secondaryBound = setTimeout(start, SECONDARY_READS_BOUND_MS);
     return start;
@@ -412,23 +436,23 @@ export class MonitoringStore {
   }
 
   /**
-   * The compared period: the same window one day or week earlier, in one more timeseries call, drawn dashed over
+   * The compared period: the loaded range one day or week earlier, in one more timeseries call, drawn dashed over
    * each chart (shifted forward by the offset). Live views fetch one range more so the overlay covers the window
-   * as it slides.
+   * as it slides. It follows `loadedRange`: a new range of drawn charts reads it once its series are drawn (until
+   * then the charts keep the drawn overlay), not beside them.
    */
   private async loadComparison(): Promise<void> {
     const gen = ++this.compareGeneration;
     const compare = this.view().compare;
-    const project = this.project();
-    if (!compare || !project || this.refusal() || (project.monitoring && !project.monitoring.enabled)) {
+    const range = this.loadedRange();
+    if (!compare || !range) {
       this.overlays.set(perMetric(() => []));
       return;
     }
     const offset = COMPARE_OFFSETS[compare];
-    const win = resolveWindow(this.view(), Date.now());
-    const ahead = win.live ? win.rangeSeconds * 1000 : 0;
+    const ahead = this.following() ? range.to - range.from : 0;
     try {
-      const series = await this.fetchSeries(win.from - offset.ms, win.to - offset.ms + ahead, win.step);
+      const series = await this.fetchSeries(range.from - offset.ms, range.to - offset.ms + ahead, range.step);
       if (gen !== this.compareGeneration) return;
       this.overlays.set(
         perMetric((m) => [

@@ -199,8 +199,9 @@ const DUE_TAIL = `
  *   aggregate stays past that level's recovery threshold; `critical` beats `warning`; opening needs `min_samples`.
  * - `decided`: whether a silence, a maintenance interval or (opted in) a running deployment of the env, within its
  *   cap, covers the alert (only for rows with an alert to be).
- * - Then open (insert: at most one open alert per project/env/rule, the partial unique index makes a duplicate a
- *   no-op), change (level, silenced, re-notification) and resolve, in the same statement.
+ * - Then (`mode` `apply`) open (insert: at most one open alert per project/env/rule, the partial unique index makes a
+ *   duplicate a no-op), change (level, silenced, re-notification) and resolve, in the same statement; or (`mode`
+ *   `due`) write nothing and return the envs that have any of these to make or are evaluated for the first time.
  */
 export function buildEvaluateSql(
   catalogue: RuleCatalogue = ALERT_RULE_CATALOGUE,

@@ -205,6 +205,27 @@ describe('Alert evaluation (real Postgres, controlled clock)', () => {
     await t.call('DELETE', `/projects/${id}`, { token: o.token });
   });
 
+  it('the window holds the samples collected in it, also those whose slot is up to the lag bound earlier (both evaluation paths)', async () => {
+    const T = yesterday(16);
+    // Collected 39 s after their slots (the store accepts up to 40 s), a different error rate each: at T + 400 s the
+    // window (T + 100, T + 400] holds slots 5–24; slots 5 and 6 start before the window, slot 25 is not collected yet.
+    const make = (id: string) => series(id, 'prod', T, 40, (i) => ({ error_rate: 0.1 + i / 1000 }), 15, 39_000);
+    const now = at(T, 400);
+    const periodic = await monitoredProject(t, o);
+    const prompt = await monitoredProject(t, o);
+    const samples = { periodic: make(periodic.id), prompt: make(prompt.id) };
+    await store(t, [...samples.periodic, ...samples.prompt]);
+    const expected = windowMean(samples.periodic, 'error_rate', now) ?? Number.NaN;
+    expect(expected).toBeCloseTo(0.1 + 14.5 / 1000, 12);
+
+    const opened = async (id: string) => (await alertsOf(t, id)).filter((a) => a.rule === 'error_rate_high');
+    // The prompt path first: the periodic pass evaluates every env, the prompt project's too.
+    await evaluator.evaluateEnvs([{ projectId: prompt.id, env: 'prod' }], now);
+    expect(await opened(periodic.id)).toEqual([]);
+    expect((await opened(prompt.id))[0]?.value).toBeCloseTo(expected, 12);
+    await evaluator.evaluate(now);
+    expect((await opened(periodic.id))[0]?.value).toBeCloseTo(expected, 12);
+  });
   it('open alerts are resolved with a reason when the project leaves Enterprise, leaves the rollout, loses the env, the rule is disabled or the window empties', async () => {
     const T0 = yesterday(10);
     const hot = (id: string, env = 'prod') => series(id, env, T0, 20, () => ({ cpu_usage: 0.95 }));

@@ -1,12 +1,14 @@
 import { ALERT_RULE_CATALOGUE, ALERT_RULE_SETTINGS, ALERT_WINDOW_SECONDS } from '@seqpulse/contracts';
 import type { AlertRuleDefinition, ThresholdRuleDefinition, WindowAggregation } from '@seqpulse/contracts';
+import { MAX_COLLECTION_LAG_S } from '../samples/samples.store';
 
 /**
- * The collector writes a sample's `slot_at` at or a little before its `collected_at`; this bounds the
- * difference so the window query prunes the day partitions on `slot_at` (a sample collected more than an
- * hour after its slot would be ignored by the window).
+ * A sample's `slot_at` is at most this much before its `collected_at` (and never after it: the store refuses
+ * anything else), so a window of `collected_at` is a primary-key range of `slot_at` this much wider, which also
+ * prunes the day partitions. It was an hour: the window's scan of each env then read ~260 rows to keep 20 once
+ * the worker had run an hour (docs/performance.md, "Eleventh round").
  */
-const SLOT_SLACK_S = 3600;
+const SLOT_SLACK_S = MAX_COLLECTION_LAG_S;
 /** How far back `no_data` looks for the last sample; older than that, the env counts as silent since it was first monitored. */
 const LAST_SAMPLE_LOOKBACK_S = 86_400;
 
@@ -213,7 +215,7 @@ export function buildEvaluateSql(
   const inWindow = `s.collected_at > ${windowStart(String(ALERT_WINDOW_SECONDS))}
        AND s.collected_at <= $1::timestamptz
        AND s.slot_at > ${windowStart(String(ALERT_WINDOW_SECONDS + SLOT_SLACK_S))}
-       AND s.slot_at <= $1::timestamptz + make_interval(secs => ${SLOT_SLACK_S})`;
+       AND s.slot_at <= $1::timestamptz`;
   // Every env: one range scan of the window (BRIN on collected_at), joined to the envs. A few envs: one primary-key
   // range each, read beside its env (a lateral join: the envs form runs as a prepared statement with a generic plan,
   // where the planner cannot know how many envs `$2` holds, and a lateral read stays one per env whatever it guesses).
@@ -258,7 +260,7 @@ ${
          WHERE s.project_id = e.project_id AND s.env = e.env
            AND s.collected_at <= $1::timestamptz
            AND s.slot_at > ${windowStart(String(LAST_SAMPLE_LOOKBACK_S))}
-           AND s.slot_at <= $1::timestamptz + make_interval(secs => ${SLOT_SLACK_S})
+           AND s.slot_at <= $1::timestamptz
          ORDER BY s.slot_at DESC -- the primary key's order; a later slot is always a later sample
          LIMIT 1
       ) l ON true
@@ -289,7 +291,7 @@ ${
                  WHERE s.project_id = r.project_id AND s.env = r.env
                    AND s.collected_at > ${windowStart('r.window_min * 60')} AND s.collected_at <= $1::timestamptz
                    AND s.slot_at > ${windowStart(`r.window_min * 60 + ${SLOT_SLACK_S}`)}
-                   AND s.slot_at <= $1::timestamptz + make_interval(secs => ${SLOT_SLACK_S})) x
+                   AND s.slot_at <= $1::timestamptz) x
       ) own
      WHERE r.kind = 'threshold' AND r.window_min <> ${DEFAULT_WINDOW_MIN}
   ),

@@ -51,6 +51,11 @@ const COLLECTION_ONLY = process.env.BENCH_COLLECTION_ONLY === '1';
 /** Targets t2 … t(1 + HISTORY_TARGETS) have the day before the start in both systems; the queries read them. */
 const HISTORY_TARGETS = COLLECTION_ONLY ? 0 : Number(process.env.BENCH_HISTORY_TARGETS ?? 20);
 const HISTORY_MS = 86_400_000;
+/**
+ * Every other target has the last BENCH_PRIOR_MIN minutes before the start in both systems (default 0): a running
+ * system's reads meet an hour or more of samples, which empty databases would hide from the collection figures.
+ */
+const PRIOR_MS = Number(process.env.BENCH_PRIOR_MIN ?? 0) * 60_000;
 const CLIENTS = [1, 20];
 /** Background CPU rate of each system is measured over this long before each query series. */
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 10);
@@ -102,24 +107,32 @@ async function startChild(cmd, args, readyUrl) {
   throw new Error(`${cmd} did not start`);
 }
 
-/** The 15 s slots of the history day ending at `endMs` (slot start times, epoch ms). */
-function historySlots(endMs) {
+/** The 15 s slots of the `spanMs` ending at `endMs` (slot start times, epoch ms); by default the history day. */
+function historySlots(endMs, spanMs = HISTORY_MS) {
   const slots = [];
-  for (let t = Math.ceil((endMs - HISTORY_MS) / SLOT_MS) * SLOT_MS; t < endMs; t += SLOT_MS) slots.push(t);
+  for (let t = Math.ceil((endMs - spanMs) / SLOT_MS) * SLOT_MS; t < endMs; t += SLOT_MS) slots.push(t);
   return slots;
 }
 const historyTargets = () => Array.from({ length: Math.min(HISTORY_TARGETS, TARGETS - 2) }, (_, k) => 2 + k);
+/** What each target has before the start: the history targets their day, the others the prior minutes (if any). */
+function backfillPlan(endMs) {
+  const history = new Set(historyTargets());
+  const day = historySlots(endMs);
+  const prior = historySlots(endMs, PRIOR_MS);
+  return Array.from({ length: TARGETS }, (_, i) => ({ i, slots: history.has(i) ? day : prior })).filter((p) => p.slots.length > 0);
+}
 
 /**
  * The history day as Prometheus blocks: OpenMetrics text of the same series the scrapes create (labels job,
  * instance, target), turned into blocks of the data directory by `promtool tsdb create-blocks-from openmetrics`.
  */
 function backfillPrometheus(dir, fleetPort, endMs) {
-  const slots = historySlots(endMs);
+  const plan = backfillPlan(endMs);
+  if (plan.length === 0) return;
   const lines = [];
   for (const m of METRICS) {
     lines.push(`# TYPE ${m} gauge`);
-    for (const i of historyTargets()) {
+    for (const { i, slots } of plan) {
       const labels = `{instance="127.0.0.1:${fleetPort}",job="fleet",target="t${i}"}`;
       for (const t of slots) lines.push(`${m}${labels} ${fleetValues(i, t)[m]} ${t / 1000}`);
     }
@@ -131,7 +144,8 @@ function backfillPrometheus(dir, fleetPort, endMs) {
 
 /** The same day in SeqPulse's samples (slot = collection time; the insert trigger marks the minutes for the rollups). */
 async function backfillSeqpulse(db, projectIds, endMs) {
-  const slots = historySlots(endMs);
+  const plan = backfillPlan(endMs);
+  if (plan.length === 0) return;
   await db.query(`SELECT pg_advisory_lock(7301002)`);
   try {
     for (let day = Math.floor((endMs - HISTORY_MS) / 86_400_000) * 86_400_000; day < endMs; day += 86_400_000) {
@@ -143,7 +157,7 @@ async function backfillSeqpulse(db, projectIds, endMs) {
   } finally {
     await db.query(`SELECT pg_advisory_unlock(7301002)`);
   }
-  for (const i of historyTargets()) {
+  for (const { i, slots } of plan) {
     const rows = slots.map((t) => fleetValues(i, t));
     await db.query(
       `INSERT INTO samples (project_id, env, phase, slot_at, collected_at, ${METRICS.join(', ')})
@@ -151,6 +165,17 @@ async function backfillSeqpulse(db, projectIds, endMs) {
          FROM unnest($2::float8[], ${METRICS.map((_, k) => `$${k + 3}::float8[]`).join(', ')}) AS u(t, ${METRICS.join(', ')})`,
       [projectIds[i], slots, ...METRICS.map((m) => rows.map((v) => v[m]))],
     );
+  }
+}
+
+/** The prior minutes' rollups are made by the worker's catch-up before the warm-up, not inside the measured window. */
+async function rollupsCaughtUp(db, endMs) {
+  const started = Date.now();
+  for (;;) {
+    const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM samples_rollup_pending WHERE minute < $1`, [new Date(endMs)])).rows;
+    if (n === 0) return log(`prior minutes rolled up in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if (Date.now() - started > 600_000) throw new Error(`rollups of the prior minutes not caught up after 10 minutes (${n} left)`);
+    await sleep(1000);
   }
 }
 
@@ -277,9 +302,10 @@ async function main() {
     .map((r) => r.id);
   await db.query(`UPDATE rollout_settings SET stage = 'general'`);
   const historyEndMs = Math.floor(Date.now() / SLOT_MS) * SLOT_MS;
-  log(`history: the day before for ${historyTargets().length} targets, in both systems`);
+  log(`history: the day before for ${historyTargets().length} targets, the last ${PRIOR_MS / 60_000} min for the others, in both systems`);
   await backfillSeqpulse(db, projectIds, historyEndMs);
   const prom = await startPrometheus(fleetPort, historyEndMs);
+  if (PRIOR_MS > 0) await rollupsCaughtUp(db, historyEndMs);
   const seqpulseCpu = () => cpuSeconds(api.pid) + postgresCpuSeconds(server.dataDir);
   const watcher = watchAlerts(prom, db, projectIds);
   const result = { targets: TARGETS };
@@ -384,7 +410,7 @@ async function main() {
       // values scraped, plus the history day's (in blocks since the start; SeqPulse's count includes it too)
       const values =
         (await promSelf(prom.url, 'prometheus_tsdb_head_samples_appended_total')) +
-        historyTargets().length * historySlots(historyEndMs).length * METRICS.length;
+        backfillPlan(historyEndMs).reduce((n, p) => n + p.slots.length, 0) * METRICS.length;
       result.storage = {
         seqpulse: {
           samples: stored,

@@ -29,6 +29,11 @@ export interface EnvRef {
   env: string;
 }
 
+/** The parameters of the statements over given envs (`$1` the moment, `$2`/`$3` the envs' projects and names). */
+function envsParams(at: Date, envs: readonly EnvRef[]): unknown[] {
+  return [at, envs.map((e) => e.projectId), envs.map((e) => e.env)];
+}
+
 export interface EvaluationResult {
   /** False when another process held the evaluation lock (or, for the scheduled tick, ran moments ago). */
   ran: boolean;
@@ -134,8 +139,10 @@ export class AlertEvaluator implements OnModuleInit {
           await runner.query(begin);
           return { now: at, rows: await runner.query(EVALUATE_SQL, [at]) };
         }
-        const params = [at, envs.map((e) => e.projectId), envs.map((e) => e.env)];
-        const results = await this.statements.together(connectionOf(runner), [begin, { sql: EVALUATE_ENVS_SQL, params }]);
+        const results = await this.statements.together(connectionOf(runner), [
+          begin,
+          { sql: EVALUATE_ENVS_SQL, params: envsParams(at, envs) },
+        ]);
         return { now: at, rows: results[results.length - 1] as EvaluatedRow[] };
       },
       false,
@@ -153,11 +160,9 @@ export class AlertEvaluator implements OnModuleInit {
    * The envs it returns are evaluated by the statement that writes, under the lock again, which decides anew.
    */
   private async envsDue(envs: readonly EnvRef[], now?: Date): Promise<EnvRef[]> {
-    const at = now ?? new Date();
-    const params = [at, envs.map((e) => e.projectId), envs.map((e) => e.env)];
     const results = await this.statements.togetherOnPool(this.db, [
       `SELECT pg_advisory_xact_lock(${ADVISORY_LOCKS.alertTransitions})${GENERIC_PLANS}`,
-      { sql: ENVS_DUE_SQL, params },
+      { sql: ENVS_DUE_SQL, params: envsParams(now ?? new Date(), envs) },
     ]);
     const due = results[results.length - 1] as { project_id: string; env: string }[];
     return due.map((row) => ({ projectId: row.project_id, env: row.env }));

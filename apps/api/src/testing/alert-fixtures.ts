@@ -1,6 +1,7 @@
 import { ALERT_WINDOW_SECONDS } from '@seqpulse/contracts';
 import type { MetricName, MetricValues } from '@seqpulse/contracts';
-import { TEST_ADMIN, TestApp } from './test-app';
+import { startTestApp, TEST_ADMIN, TestApp } from './test-app';
+import { AlertEvaluator } from '../app/alerts/alert-evaluator';
 import { NewSample, SamplesStore } from '../app/samples/samples.store';
 
 /** Config for alert tests: nothing runs on its own, the test drives evaluation and delivery with its clock. */
@@ -22,6 +23,12 @@ export async function owner(t: TestApp): Promise<Owner> {
   const admin = await t.login(TEST_ADMIN.email, TEST_ADMIN.password);
   const { token, email } = await t.signupAndLogin();
   return { admin, token, email };
+}
+
+/** What most alert specs start with: a test app on ALERT_TEST_ENV (plus `env`), its evaluator and a project owner. */
+export async function startAlertTestApp(env: Record<string, string> = {}): Promise<{ t: TestApp; evaluator: AlertEvaluator; o: Owner }> {
+  const t = await startTestApp({ ...ALERT_TEST_ENV, ...env });
+  return { t, evaluator: t.app.get(AlertEvaluator), o: await owner(t) };
 }
 
 /** A project Realtime monitors: created, moved to Enterprise, envs set, added to the pilot list. */

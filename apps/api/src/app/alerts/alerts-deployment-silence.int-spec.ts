@@ -2,20 +2,16 @@
  * Silenced during deployments (opt-in per project, in the notification settings): real deployments through the
  * CI routes, a real Postgres, the evaluation at explicit moments around the deployment's trigger.
  */
-import { startTestApp, TestApp } from '../../testing/test-app';
-import { ALERT_TEST_ENV, at, monitoredProject, owner, Owner, series, store } from '../../testing/alert-fixtures';
-import { AlertEvaluator } from './alert-evaluator';
+import type { TestApp } from '../../testing/test-app';
+import { at, monitoredProject, Owner, series, startAlertTestApp, store } from '../../testing/alert-fixtures';
+import type { AlertEvaluator } from './alert-evaluator';
 
 describe('alerts silenced while a deployment runs (real Postgres, controlled clock)', () => {
   let t: TestApp;
   let evaluator: AlertEvaluator;
   let o: Owner;
 
-  beforeAll(async () => {
-    t = await startTestApp(ALERT_TEST_ENV);
-    evaluator = t.app.get(AlertEvaluator);
-    o = await owner(t);
-  });
+  beforeAll(async () => ({ t, evaluator, o } = await startAlertTestApp()));
   afterAll(() => t.close());
 
   /**

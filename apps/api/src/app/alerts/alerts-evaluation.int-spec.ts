@@ -13,6 +13,7 @@ import {
   Owner,
   series,
   setPilot,
+  startAlertTestApp,
   store,
   windowMean,
   yesterday,
@@ -26,11 +27,7 @@ describe('Alert evaluation (real Postgres, controlled clock)', () => {
   let evaluator: AlertEvaluator;
   let o: Owner;
 
-  beforeAll(async () => {
-    t = await startTestApp(ALERT_TEST_ENV);
-    evaluator = t.app.get(AlertEvaluator);
-    o = await owner(t);
-  });
+  beforeAll(async () => ({ t, evaluator, o } = await startAlertTestApp()));
   afterAll(() => t.close());
 
   const HIGH: Record<ThresholdRuleName, Partial<MetricValues>> = {

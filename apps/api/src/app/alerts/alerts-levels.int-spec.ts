@@ -2,11 +2,11 @@
  * Rule settings on a real Postgres with scripted series: hysteresis, warning/critical levels on one alert instance,
  * minimum samples, and the validation of the settings.
  */
-import { startTestApp, TestApp } from '../../testing/test-app';
+import type { TestApp } from '../../testing/test-app';
 import { startReceiver } from '../../testing/http-receiver';
-import { ALERT_TEST_ENV, at, monitoredProject, owner, Owner, series, store, yesterday } from '../../testing/alert-fixtures';
+import { at, monitoredProject, Owner, series, startAlertTestApp, store, yesterday } from '../../testing/alert-fixtures';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher';
-import { AlertEvaluator } from './alert-evaluator';
+import type { AlertEvaluator } from './alert-evaluator';
 
 const rulesUrl = (id: string) => `/monitoring/enterprise/alert-rules?project_id=${id}`;
 
@@ -15,11 +15,7 @@ describe('alert rule settings (real Postgres, controlled clock)', () => {
   let evaluator: AlertEvaluator;
   let o: Owner;
 
-  beforeAll(async () => {
-    t = await startTestApp(ALERT_TEST_ENV);
-    evaluator = t.app.get(AlertEvaluator);
-    o = await owner(t);
-  });
+  beforeAll(async () => ({ t, evaluator, o } = await startAlertTestApp()));
   afterAll(() => t.close());
 
   const putRules = async (id: string, rules: unknown[]) => {

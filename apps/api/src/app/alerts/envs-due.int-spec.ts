@@ -5,9 +5,9 @@
  * envs it names are exactly those the writing statement writes for, at every step.
  */
 import { Client } from 'pg';
-import { startTestApp, TestApp } from '../../testing/test-app';
-import { ALERT_TEST_ENV, at, monitoredProject, owner, Owner, series, store, yesterday } from '../../testing/alert-fixtures';
-import { AlertEvaluator, EnvRef } from './alert-evaluator';
+import type { TestApp } from '../../testing/test-app';
+import { at, monitoredProject, Owner, series, startAlertTestApp, store, yesterday } from '../../testing/alert-fixtures';
+import type { AlertEvaluator, EnvRef } from './alert-evaluator';
 import { seededRandom } from '../../testing/seeded-random';
 import { ENVS_DUE_SQL, EVALUATE_ENVS_SQL } from './evaluation-sql';
 
@@ -18,11 +18,7 @@ describe('envs due for an evaluation of arriving samples (real Postgres, control
   let evaluator: AlertEvaluator;
   let o: Owner;
 
-  beforeAll(async () => {
-    t = await startTestApp(ALERT_TEST_ENV);
-    evaluator = t.app.get(AlertEvaluator);
-    o = await owner(t);
-  });
+  beforeAll(async () => ({ t, evaluator, o } = await startAlertTestApp()));
   afterAll(() => t.close());
 
   const key = (e: { projectId?: string; project_id?: string; env: string }) => `${e.projectId ?? e.project_id} ${e.env}`;

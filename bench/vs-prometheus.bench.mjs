@@ -13,6 +13,8 @@
 // start: Prometheus blocks built by Debian's `promtool` from the fleet's model, the same values in SeqPulse's
 // samples table), so "24 h @ 60s" reads a whole day. Query CPU is net of each system's background work (its CPU
 // rate measured just before, without queries, times the duration), at 1 client and at 20 concurrent clients.
+// BENCH_PRIOR_MIN=60 gives every other target the hour before the start the same way, so the collection figures are
+// those of a running system rather than of empty databases (docs/performance.md, "Eleventh round").
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,7 +125,7 @@ function backfillPlan(endMs) {
 }
 
 /**
- * The history day as Prometheus blocks: OpenMetrics text of the same series the scrapes create (labels job,
+ * The backfill plan as Prometheus blocks: OpenMetrics text of the same series the scrapes create (labels job,
  * instance, target), turned into blocks of the data directory by `promtool tsdb create-blocks-from openmetrics`.
  */
 function backfillPrometheus(dir, fleetPort, endMs) {
@@ -142,7 +144,7 @@ function backfillPrometheus(dir, fleetPort, endMs) {
   execFileSync(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'history.om'), join(dir, 'data')], { stdio: 'ignore' });
 }
 
-/** The same day in SeqPulse's samples (slot = collection time; the insert trigger marks the minutes for the rollups). */
+/** The same plan in SeqPulse's samples (slot = collection time; the insert trigger marks the minutes for the rollups). */
 async function backfillSeqpulse(db, projectIds, endMs) {
   const plan = backfillPlan(endMs);
   if (plan.length === 0) return;
@@ -407,7 +409,7 @@ async function main() {
       const perHeld = (table, n) => (n > 0 ? (bytesOf[table] ?? 0) / n : NaN);
       const snapshot = await fetch(`${prom.url}/api/v1/admin/tsdb/snapshot`, { method: 'POST' }).then((r) => r.json());
       const snapshotBytes = duBytes(join(prom.dataDir, 'snapshots', snapshot.data.name));
-      // values scraped, plus the history day's (in blocks since the start; SeqPulse's count includes it too)
+      // values scraped, plus the backfilled ones (in blocks since the start; SeqPulse's count includes them too)
       const values =
         (await promSelf(prom.url, 'prometheus_tsdb_head_samples_appended_total')) +
         backfillPlan(historyEndMs).reduce((n, p) => n + p.slots.length, 0) * METRICS.length;

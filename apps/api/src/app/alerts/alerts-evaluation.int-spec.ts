@@ -223,6 +223,7 @@ describe('Alert evaluation (real Postgres, controlled clock)', () => {
     await evaluator.evaluate(now);
     expect((await opened(periodic.id))[0]?.value).toBeCloseTo(expected, 12);
   });
+
   it('open alerts are resolved with a reason when the project leaves Enterprise, leaves the rollout, loses the env, the rule is disabled or the window empties', async () => {
     const T0 = yesterday(10);
     const hot = (id: string, env = 'prod') => series(id, env, T0, 20, () => ({ cpu_usage: 0.95 }));

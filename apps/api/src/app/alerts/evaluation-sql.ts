@@ -6,7 +6,7 @@ import { MAX_COLLECTION_LAG_S } from '../samples/samples.store';
  * A sample's `slot_at` is at most this much before its `collected_at` (and never after it: the store refuses
  * anything else), so a window of `collected_at` is a primary-key range of `slot_at` this much wider, which also
  * prunes the day partitions. It was an hour: the window's scan of each env then read ~260 rows to keep 20 once
- * the worker had run an hour (docs/performance.md, "Eleventh round").
+ * an hour of samples existed (docs/performance.md, "Eleventh round").
  */
 const SLOT_SLACK_S = MAX_COLLECTION_LAG_S;
 /** How far back `no_data` looks for the last sample; older than that, the env counts as silent since it was first monitored. */

@@ -2,11 +2,11 @@
  * Silences and maintenance windows on a real Postgres with real webhook receivers: a muted alert opens and resolves
  * (its history is complete) but sends nothing; a weekly window follows its local time across a daylight-saving change.
  */
-import { startTestApp, TestApp } from '../../testing/test-app';
+import type { TestApp } from '../../testing/test-app';
 import { startReceiver } from '../../testing/http-receiver';
-import { ALERT_TEST_ENV, at, monitoredProject, owner, Owner, series, store, yesterday } from '../../testing/alert-fixtures';
+import { at, monitoredProject, Owner, series, startAlertTestApp, store, yesterday } from '../../testing/alert-fixtures';
 import { NotificationDispatcher } from '../notifications/notification-dispatcher';
-import { AlertEvaluator } from './alert-evaluator';
+import type { AlertEvaluator } from './alert-evaluator';
 import { MaintenanceService } from './muting/maintenance.service';
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -18,10 +18,8 @@ describe('silences and maintenance windows (real Postgres, controlled clock)', (
   let o: Owner;
 
   beforeAll(async () => {
-    t = await startTestApp(ALERT_TEST_ENV);
-    evaluator = t.app.get(AlertEvaluator);
+    ({ t, evaluator, o } = await startAlertTestApp());
     dispatcher = t.app.get(NotificationDispatcher);
-    o = await owner(t);
   });
   afterAll(() => t.close());
 

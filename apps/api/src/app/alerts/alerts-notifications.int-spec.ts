@@ -3,21 +3,10 @@ import { AddressInfo } from 'node:net';
 import { Client } from 'pg';
 import { computeSignatureBytes, formatSignature, NonceStore, verifyRequest } from '@seqpulse/hmac';
 import type { AlertStreamNotice, AlertWebhookPayload } from '@seqpulse/contracts';
-import { startTestApp, TestApp } from '../../testing/test-app';
+import type { TestApp } from '../../testing/test-app';
 import { CONTENT_SIGNATURE_HEADER, NotificationDispatcher } from '../notifications/notification-dispatcher';
-import { AlertEvaluator } from './alert-evaluator';
-import {
-  ALERT_TEST_ENV,
-  alertsOf,
-  at,
-  monitoredProject,
-  NORMAL,
-  owner,
-  Owner,
-  series,
-  store,
-  yesterday,
-} from '../../testing/alert-fixtures';
+import type { AlertEvaluator } from './alert-evaluator';
+import { alertsOf, at, monitoredProject, NORMAL, Owner, series, startAlertTestApp, store, yesterday } from '../../testing/alert-fixtures';
 
 interface Received {
   method: string;
@@ -72,14 +61,11 @@ describe('Alert notifications (real HTTP receivers, real Postgres)', () => {
   const receivers: Receiver[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({
-      ...ALERT_TEST_ENV,
+    ({ t, evaluator, o } = await startAlertTestApp({
       SEQPULSE_NOTIFY_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       SEQPULSE_NOTIFY_BACKOFF_S: '5',
       SEQPULSE_NOTIFY_TIMEOUT_MS: '2000',
-    });
-    o = await owner(t);
-    evaluator = t.app.get(AlertEvaluator);
+    }));
     dispatcher = t.app.get(NotificationDispatcher);
     listener = new Client({ connectionString: t.config.DATABASE_URL });
     await listener.connect();

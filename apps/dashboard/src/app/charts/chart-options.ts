@@ -375,7 +375,9 @@ export function yLabelWidth(input: PlotLabels): number {
   const interval = tickInterval(span);
   const top = threshold === null ? Math.ceil(span / interval - 1e-9) * interval : span;
   const decimals = Math.max(0, -Math.floor(Math.log10(interval) + 1e-9));
-  const integer = Math.floor(top + 1e-9).toLocaleString('en-US').length;
+  // digits and thousands separators, counted: `toLocaleString` builds a number formatter at each call
+  const digits = String(Math.floor(top + 1e-9)).length;
+  const integer = digits + Math.floor((digits - 1) / 3);
   return (integer + (decimals ? decimals + 1 : 0) + 1 + def.displayUnit.length) * LABEL_CHAR_PX;
 }
 

@@ -9,7 +9,7 @@ import {
 } from '@seqpulse/contracts';
 import type { EChartsCoreOption } from 'echarts/core';
 import { setAsPrimitive } from 'zrender/lib/core/util';
-import { formatDateTime, formatDisplay } from '../core/format';
+import { formatDateTime, formatDisplay, formatNumber } from '../core/format';
 import { ChartTheme } from './chart-theme';
 
 /** `[epoch ms, displayed value]`; `null` is an empty bucket and stays a gap. */
@@ -375,9 +375,8 @@ export function yLabelWidth(input: PlotLabels): number {
   const interval = tickInterval(span);
   const top = threshold === null ? Math.ceil(span / interval - 1e-9) * interval : span;
   const decimals = Math.max(0, -Math.floor(Math.log10(interval) + 1e-9));
-  // digits and thousands separators, counted: `toLocaleString` builds a number formatter at each call
-  const digits = String(Math.floor(top + 1e-9)).length;
-  const integer = digits + Math.floor((digits - 1) / 3);
+  // the label's integer part as the axis writes it, through the formatter made once (`toLocaleString` made one per call)
+  const integer = formatNumber(Math.floor(top + 1e-9)).length;
   return (integer + (decimals ? decimals + 1 : 0) + 1 + def.displayUnit.length) * LABEL_CHAR_PX;
 }
 

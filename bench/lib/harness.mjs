@@ -1,7 +1,7 @@
 // Shared pieces of the benchmark scripts: an embedded Postgres (the product's own engine, default settings),
 // the built API as a child process, HTTP helpers and percentiles. Plain Node, no test framework.
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -68,12 +68,18 @@ async function startEmbedded(dataDir, persistent) {
     createPostgresUser: process.getuid?.() === 0,
     // BENCH_PG_STAT_STATEMENTS=1: per-statement calls and time, planning included (a benchmark may read
     // pg_stat_statements)
-    postgresFlags:
-      process.env.BENCH_PG_STAT_STATEMENTS === '1'
+    // BENCH_PG_FLAGS: further server settings for a diagnostic run (space-separated)
+    postgresFlags: [
+      ...(process.env.BENCH_PG_STAT_STATEMENTS === '1'
         ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track_planning=on']
-        : [],
-    onLog: () => undefined,
-    onError: () => undefined,
+        : []),
+      ...(process.env.BENCH_PG_FLAGS ? process.env.BENCH_PG_FLAGS.split(' ') : []),
+    ],
+    // BENCH_PG_LOG=<file>: the server's log lines appended there (with BENCH_PG_FLAGS such as
+    // `-c log_autovacuum_min_duration=0 -c log_checkpoints=on`); a logging collector would hide the line the
+    // start waits for
+    onLog: process.env.BENCH_PG_LOG ? (line) => appendFileSync(process.env.BENCH_PG_LOG, `${line}\n`) : () => undefined,
+    onError: process.env.BENCH_PG_LOG ? (line) => appendFileSync(process.env.BENCH_PG_LOG, `${line}\n`) : () => undefined,
   });
   if (fresh) await server.initialise();
   await server.start();

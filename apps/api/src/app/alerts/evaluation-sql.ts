@@ -212,18 +212,23 @@ export function buildEvaluateSql(
 ): string {
   const c = catalogueSql(catalogue);
   const windowStart = (seconds: string) => `$1::timestamptz - make_interval(secs => ${seconds})`;
-  const inWindow = `s.collected_at > ${windowStart(String(ALERT_WINDOW_SECONDS))}
+  const inCollectedWindow = `s.collected_at > ${windowStart(String(ALERT_WINDOW_SECONDS))}
        AND s.collected_at <= $1::timestamptz
-       AND s.slot_at > ${windowStart(String(ALERT_WINDOW_SECONDS + SLOT_SLACK_S))}
+       AND s.slot_at > ${windowStart(String(ALERT_WINDOW_SECONDS + SLOT_SLACK_S))}`;
+  const inWindow = `${inCollectedWindow}
        AND s.slot_at <= $1::timestamptz`;
-  // Every env: one range scan of the window (BRIN on collected_at), joined to the envs. A few envs: one primary-key
-  // range each, read beside its env (a lateral join: the envs form runs as a prepared statement with a generic plan,
-  // where the planner cannot know how many envs `$2` holds, and a lateral read stays one per env whatever it guesses).
+  // Every env: one range scan of the window (BRIN on collected_at), joined to the envs. Its slot range has no upper
+  // bound (implied: a slot is never after its collection): with both bounds, the generic plan's guess of a closed
+  // range (0.5 % of the rows) made the planner AND the BRIN pages with a primary-key skip scan over every env's
+  // prefix (~600 index searches, 8 of the pass's ~50 ms; docs/performance.md, "Twelfth round"); the days after today
+  // it no longer prunes are empty. A few envs: one primary-key range each, read beside its env (a lateral join: the
+  // envs form runs as a prepared statement with a generic plan, where the planner cannot know how many envs `$2`
+  // holds, and a lateral read stays one per env whatever it guesses).
   const allWindows = `
   windows AS (
     SELECT s.project_id, s.env, max(s.collected_at) AS last_at, ${c.windowAggregates}
       FROM samples s
-     WHERE ${inWindow}
+     WHERE ${inCollectedWindow}
      GROUP BY s.project_id, s.env
   ),`;
   const windowOfEnv =

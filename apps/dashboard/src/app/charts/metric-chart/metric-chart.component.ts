@@ -285,11 +285,13 @@ export class MetricChartComponent {
       }
       // a newer frame replaces a pending one: the markers it was to redraw are redrawn with it
       this.markersStale ||= markers;
-      // one chart per animation frame: five charts updated in one task would make one long task
+      // One chart at a time (five charts updated in one task would make one long task), and its update split in two
+      // tasks: the option built and merged into echarts' model here (`lazyUpdate`), the layout (axes, marks) and paint
+      // in echarts' next animation frame, before the scheduler starts the next chart.
       this.scheduler.schedule(this.key(), () => {
         const withMarkers = this.markersStale;
         this.markersStale = false;
-        if (!chart.isDisposed()) chart.setOption(patch(withMarkers), { silent: true });
+        if (!chart.isDisposed()) chart.setOption(patch(withMarkers), { silent: true, lazyUpdate: true });
       });
       return;
     }

@@ -26,7 +26,8 @@ export class ChartFrameScheduler {
 
   /**
    * Runs `work` once no chart update is pending: at once when none is, else in a task of its own after the frame that
-   * painted the last one (a chart's paint is already 10–20 ms of thread time; work added to it would make a long task).
+   * painted the last one (a chart's layout and paint are already 10–30 ms of thread time; work added to them would make
+   * a long task).
    */
   afterUpdates(work: () => void): void {
     if (this.scheduled) this.waiting.push(work);

@@ -284,6 +284,30 @@ describe('zoom profile', () => {
           .join(', ');
       };
       const longAfterUp = tasks.filter((t) => t.ts >= up);
+      // every task of the first second after the release over 2 ms of thread time, in order: what started it (an
+      // animation frame, a timer, …) and how much of its CPU profile ran in echarts or zrender (the charts' work),
+      // whether a chart update runs in one task or is split over two
+      const starters = ['FireAnimationFrame', 'TimerFire', 'EventDispatch', 'XHRReadyStateChange', 'FunctionCall'];
+      const inside = trace.traceEvents.filter((e) => e.ph === 'X' && starters.includes(e.name) && onThread(e));
+      const chartCode = (id: number) => {
+        for (let n: ProfileNode | undefined = byId.get(id); n; n = n.parent !== undefined ? byId.get(n.parent) : undefined) {
+          const nm = names.get(n.id) ?? '';
+          if (nm.includes('@echarts/') || nm.includes('@zrender/')) return true;
+        }
+        return false;
+      };
+      const tasksAfterUp = trace.traceEvents
+        .filter((e) => e.ph === 'X' && e.name === 'RunTask' && onThread(e) && e.ts >= up && e.ts < up + 1_000_000 && (e.tdur ?? 0) > 2000)
+        .sort((a, b) => a.ts - b.ts)
+        .map((task) => {
+          const end = task.ts + (task.dur ?? 0);
+          const kinds = [...new Set(inside.filter((e) => e.ts >= task.ts && e.ts < end).map((e) => e.name))];
+          let charts = 0;
+          profile.samples.forEach((id, k) => {
+            if (times[k] >= task.ts && times[k] <= end && chartCode(id)) charts += profile.timeDeltas[k + 1] ?? 0;
+          });
+          return `${rel(task.ts)} wall ${ms(task.dur)} thread ${ms(task.tdur)} charts ${ms(charts)}; ${kinds.join(' ')}`;
+        });
       results.push({
         requests_ms_after_up: requests.map((r) => `${rel(r.start)}–${rel(r.end)} ${r.path}`),
         long_tasks_after_up: longAfterUp.map(
@@ -294,6 +318,7 @@ describe('zoom profile', () => {
               .join(' ')}; other browser threads: ${others(t)}`,
         ),
         cpu_ms_by_process_up_to_legends: { window_ms: cpuWindow, cpu },
+        tasks_after_up: tasksAfterUp,
         frames_after_up: frames
           .filter((f) => f.ts >= up && (f.tdur ?? 0) > 2000)
           .map((f) => `${rel(f.ts)} wall ${ms(f.dur)} thread ${ms(f.tdur)}; other browser threads: ${others(f)}`),

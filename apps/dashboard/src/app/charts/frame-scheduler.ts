@@ -1,8 +1,10 @@
 import { Injectable } from '@angular/core';
 
 /**
- * Applies chart updates one per animation frame: each frame repaints one small chart instead of five at
- * once, so a live point never makes one long task. A newer update for the same key replaces a pending one.
+ * Applies chart updates one at a time, each in a task of its own followed by an animation frame: an update merges
+ * its option with `lazyUpdate` (echarts' model merge, in the task) and echarts lays the chart out and paints it in the
+ * next animation frame (zrender's own frame callback), so neither five charts nor one chart's merge and paint share a
+ * task; the next update starts in a task after that frame. A newer update for the same key replaces a pending one.
  * Without `requestAnimationFrame` (server, jsdom without it) updates run at once.
  */
 @Injectable({ providedIn: 'root' })
@@ -19,23 +21,13 @@ export class ChartFrameScheduler {
       return;
     }
     this.scheduled = true;
-    const frame = () => {
-      this.runNext();
-      if (this.pending.size) {
-        requestAnimationFrame(frame);
-        return;
-      }
-      this.scheduled = false;
-      const waiting = this.waiting;
-      this.waiting = [];
-      if (waiting.length) setTimeout(() => waiting.forEach((work) => work()));
-    };
-    requestAnimationFrame(frame);
+    setTimeout(this.step);
   }
 
   /**
-   * Runs `work` once no chart update is pending: at once when none is, else in a task of its own after the frame of
-   * the last one (a chart update is already 10–30 ms of thread time; work added to it would make a long task).
+   * Runs `work` once no chart update is pending: at once when none is, else in a task of its own after the frame that
+   * painted the last one (a chart's layout and paint are already 10–30 ms of thread time; work added to them would make
+   * a long task).
    */
   afterUpdates(work: () => void): void {
     if (this.scheduled) this.waiting.push(work);
@@ -46,6 +38,24 @@ export class ChartFrameScheduler {
   cancel(key: string): void {
     this.pending.delete(key);
   }
+
+  /** A task: one update, then the animation frame that paints it (echarts' frame callback is registered by then too). */
+  private readonly step = () => {
+    this.runNext();
+    requestAnimationFrame(this.painted);
+  };
+
+  /** In the frame that painted the last update: the next one in a task after this frame, not inside it. */
+  private readonly painted = () => {
+    if (this.pending.size) {
+      setTimeout(this.step);
+      return;
+    }
+    this.scheduled = false;
+    const waiting = this.waiting;
+    this.waiting = [];
+    if (waiting.length) setTimeout(() => waiting.forEach((work) => work()));
+  };
 
   private runNext(): void {
     const next = this.pending.entries().next();

@@ -180,7 +180,9 @@ describe('MonitoringPage', () => {
     };
     streams.send('sample', sample);
     await harness.fixture.whenStable();
-    await settle(40); // one chart per animation frame
+    // one chart at a time, each a task and an animation frame: wait for it however loaded the machine, then a while more
+    await settleUntil(() => setOption.mock.calls.length > 0);
+    await settle(40);
     expect(setOption).toHaveBeenCalledTimes(1);
     const [update, opts] = setOption.mock.calls[0] as unknown as [
       {

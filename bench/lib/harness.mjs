@@ -59,6 +59,11 @@ async function startEmbedded(dataDir, persistent) {
   chmodSync(dirname(dataDir), 0o755); // Postgres runs as `postgres` when we are root (stack-notes)
   const port = await freePort();
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  // BENCH_PG_LOG=<file>: the server's log lines appended there (with BENCH_PG_FLAGS such as
+  // `-c log_autovacuum_min_duration=0 -c log_checkpoints=on`); a logging collector would hide the line the start
+  // waits for
+  const logFile = process.env.BENCH_PG_LOG;
+  const serverLog = logFile ? (line) => appendFileSync(logFile, `${line}\n`) : () => undefined;
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -75,11 +80,8 @@ async function startEmbedded(dataDir, persistent) {
         : []),
       ...(process.env.BENCH_PG_FLAGS ? process.env.BENCH_PG_FLAGS.split(' ') : []),
     ],
-    // BENCH_PG_LOG=<file>: the server's log lines appended there (with BENCH_PG_FLAGS such as
-    // `-c log_autovacuum_min_duration=0 -c log_checkpoints=on`); a logging collector would hide the line the
-    // start waits for
-    onLog: process.env.BENCH_PG_LOG ? (line) => appendFileSync(process.env.BENCH_PG_LOG, `${line}\n`) : () => undefined,
-    onError: process.env.BENCH_PG_LOG ? (line) => appendFileSync(process.env.BENCH_PG_LOG, `${line}\n`) : () => undefined,
+    onLog: serverLog,
+    onError: serverLog,
   });
   if (fresh) await server.initialise();
   await server.start();

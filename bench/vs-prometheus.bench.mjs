@@ -163,8 +163,9 @@ async function backfillSeqpulse(db, projectIds, endMs) {
   // by target, each BRIN range of `collected_at` spanned the whole history, and the alert window's scan read all of it
   // while the window overlapped the history's last minutes.
   const rows = plan.flatMap(({ i, slots }) => slots.map((t) => ({ i, t }))).sort((a, b) => a.t - b.t || a.i - b.i);
-  for (let start = 0; start < rows.length; start += 20_000) {
-    const chunk = rows.slice(start, start + 20_000);
+  const perInsert = 20_000;
+  for (let start = 0; start < rows.length; start += perInsert) {
+    const chunk = rows.slice(start, start + perInsert);
     const values = chunk.map(({ i, t }) => fleetValues(i, t));
     await db.query(
       `INSERT INTO samples (project_id, env, phase, slot_at, collected_at, ${METRICS.join(', ')})

@@ -4,6 +4,7 @@
  * `slot_at` range made the planner AND it with a primary-key skip scan over every env's prefix (docs/performance.md,
  * "Twelfth round"). Real Postgres, samples written in time order as the collector writes them.
  */
+import { METRIC_NAMES } from '@seqpulse/contracts';
 import type { TestApp } from '../../testing/test-app';
 import { startAlertTestApp } from '../../testing/alert-fixtures';
 import { SamplesStore } from '../samples/samples.store';
@@ -29,8 +30,8 @@ describe('the periodic pass plan (real Postgres)', () => {
     await t.app.get(SamplesStore).ensurePartitions(new Date(now.getTime() - 3_600_000), now);
     // 400 envs × the last hour at 15 s, slot by slot
     await t.db.query(
-      `INSERT INTO samples (project_id, env, phase, slot_at, collected_at, requests_per_sec, latency_p95, error_rate, cpu_usage, memory_usage)
-       SELECT p.id, 'prod', 'pre', s.at, s.at + interval '300 milliseconds', 100, 120, 0.001, 0.4, 0.5
+      `INSERT INTO samples (project_id, env, phase, slot_at, collected_at, ${METRIC_NAMES.join(', ')})
+       SELECT p.id, 'prod', 'pre', s.at, s.at + interval '300 milliseconds', ${METRIC_NAMES.map(() => '0.5').join(', ')}
          FROM generate_series($1::timestamptz - interval '1 hour', $1::timestamptz - interval '1 second', interval '15 seconds') AS s(at)
         CROSS JOIN (SELECT gen_random_uuid() AS id FROM generate_series(1, 400)) p
         ORDER BY s.at, p.id`,

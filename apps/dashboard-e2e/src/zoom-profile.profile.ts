@@ -14,7 +14,9 @@ import { Product, ROOT, startProduct } from './support/product';
  * flight and the browser's other threads' thread time inside it, and the CPU of every process of the machine up to
  * the zoomed legends: whether a task's wall time beyond its thread time waited for the zoom's own requests.
  * `npx jest -c apps/dashboard-e2e/jest.config.cts --testMatch '**\/zoom-profile.profile.ts'`; writes
- * dist/dashboard-e2e/zoom-profile.json.
+ * dist/dashboard-e2e/zoom-profile.json. The product builds the working tree's dashboard when it starts: to compare
+ * two versions, build each, copy its `dist/apps/dashboard` aside and point `SEQPULSE_DASHBOARD_DIR` at its `browser`
+ * folder for the run (the source maps are read from there too).
  */
 const MEMBER = { email: 'demo@seqpulse.local', password: 'seqpulse-demo-2026' };
 let product: Product;
@@ -81,7 +83,9 @@ function cpuBetween(before: Map<string, { ms: number }>, after: Map<string, { co
 const consumers = new Map<string, SourceMapConsumer | null>();
 async function consumerFor(url: string): Promise<SourceMapConsumer | null> {
   if (consumers.has(url)) return consumers.get(url) ?? null;
-  const file = join(ROOT, 'dist/apps/dashboard/browser', new URL(url).pathname.replace(/^\/app\//, '') + '.map');
+  // the dashboard the product serves: SEQPULSE_DASHBOARD_DIR (another build, e.g. to compare two) or the built one
+  const dir = process.env['SEQPULSE_DASHBOARD_DIR'] ?? join(ROOT, 'dist/apps/dashboard/browser');
+  const file = join(dir, new URL(url).pathname.replace(/^\/app\//, '') + '.map');
   const c = existsSync(file) ? await new SourceMapConsumer(readFileSync(file, 'utf8')) : null;
   consumers.set(url, c);
   return c;
@@ -296,6 +300,20 @@ describe('zoom profile', () => {
         }
         return false;
       };
+      // which part of a chart update a sample is in: echarts' model merge (`setOption`), its layout (`prepare` and
+      // `update`: data processing, axes, views) or zrender's paint (the canvas painter's `refresh`), the outermost one
+      const chartPhase = (id: number) => {
+        let phase = 'other';
+        for (let n: ProfileNode | undefined = byId.get(id); n; n = n.parent !== undefined ? byId.get(n.parent) : undefined) {
+          // the source-mapped name keeps its minified receiver (`t.refresh`): the last part is the method
+          const [qualified, src = ''] = (names.get(n.id) ?? '').split('@');
+          const nm = qualified.split('.').pop();
+          if (nm === 'refresh' && src.startsWith('zrender/lib/canvas/Painter')) phase = 'paint';
+          else if ((nm === 'prepare' || nm === 'update') && src.startsWith('echarts/lib/core/echarts')) phase = 'layout';
+          else if (nm === 'setOption' && src.startsWith('echarts/lib/core/echarts')) phase = 'merge';
+        }
+        return phase;
+      };
       const tasksAfterUp = trace.traceEvents
         .filter((e) => e.ph === 'X' && e.name === 'RunTask' && onThread(e) && e.ts >= up && e.ts < up + 1_000_000 && (e.tdur ?? 0) > 2000)
         .sort((a, b) => a.ts - b.ts)
@@ -303,10 +321,16 @@ describe('zoom profile', () => {
           const end = task.ts + (task.dur ?? 0);
           const kinds = [...new Set(inside.filter((e) => e.ts >= task.ts && e.ts < end).map((e) => e.name))];
           let charts = 0;
+          const phases = new Map<string, number>();
           profile.samples.forEach((id, k) => {
-            if (times[k] >= task.ts && times[k] <= end && chartCode(id)) charts += profile.timeDeltas[k + 1] ?? 0;
+            if (times[k] < task.ts || times[k] > end || !chartCode(id)) return;
+            const dt = profile.timeDeltas[k + 1] ?? 0;
+            charts += dt;
+            const phase = chartPhase(id);
+            phases.set(phase, (phases.get(phase) ?? 0) + dt);
           });
-          return `${rel(task.ts)} wall ${ms(task.dur)} thread ${ms(task.tdur)} charts ${ms(charts)}; ${kinds.join(' ')}`;
+          const split = [...phases.entries()].map(([k, v]) => `${k} ${ms(v)}`).join(', ');
+          return `${rel(task.ts)} wall ${ms(task.dur)} thread ${ms(task.tdur)} charts ${ms(charts)} (${split}); ${kinds.join(' ')}`;
         });
       results.push({
         requests_ms_after_up: requests.map((r) => `${rel(r.start)}–${rel(r.end)} ${r.path}`),

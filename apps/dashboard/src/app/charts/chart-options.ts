@@ -11,6 +11,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 import { setAsPrimitive } from 'zrender/lib/core/util';
 import { formatDateTime, formatDisplay, formatNumber } from '../core/format';
 import { ChartTheme } from './chart-theme';
+import { spacedLabels } from './mark-labels';
 
 /** `[epoch ms, displayed value]`; `null` is an empty bucket and stays a gap. */
 export type ChartPoint = [number, number | null];
@@ -150,9 +151,14 @@ function resultText(d: DeploymentMarker): string {
   return '… deploying';
 }
 
-/** Deployments inside the window, as vertical mark lines coloured by their result. */
+/** A failed deployment's label is the one to keep where labels would overlap, then a running one's. */
+const deploymentWeight = (d: DeploymentMarker) => (d.result === 'failed' ? 2 : d.result ? 0 : 1);
+
+/** Deployments inside the window, as vertical mark lines coloured by their result, labelled where labels fit. */
 export function deploymentMarkLines(deployments: readonly DeploymentMarker[], window: TimeWindow, theme: ChartTheme) {
-  return deploymentsInWindow(deployments, window).map((d) => {
+  const inWindow = deploymentsInWindow(deployments, window);
+  const labelled = spacedLabels(inWindow, window, deploymentTime, deploymentWeight);
+  return inWindow.map((d) => {
     const colour = resultColour(d, theme);
     return {
       name: `Deployment ${d.result ?? 'in progress'} (${formatDateTime(d.finished_at ?? d.started_at)})`,
@@ -162,7 +168,7 @@ export function deploymentMarkLines(deployments: readonly DeploymentMarker[], wi
       itemStyle: { color: colour },
       lineStyle: { color: colour, type: 'solid', width: 1.5 },
       label: {
-        show: true,
+        show: labelled.has(d),
         formatter: resultText(d),
         position: 'end',
         color: colour,
@@ -237,9 +243,19 @@ export function regionsInWindow(overlays: readonly ChartOverlay[], window: TimeW
   return overlays.filter((o): o is ChartRegionOverlay => isRegion(o) && regionVisible(o, window));
 }
 
+/** The regions whose label is drawn in the window (where labels would overlap: alerts and deployments before context). */
+export function regionLabels(regions: readonly ChartRegionOverlay[], window: TimeWindow): Set<ChartRegionOverlay> {
+  return spacedLabels(
+    regions,
+    window,
+    (r) => r.from,
+    (r) => (r.muted ? 0 : 1),
+  );
+}
+
 /** The region series with other regions (the window moved): merged into a chart built with `buildMetricOption`. */
-export function regionsPatch(regions: readonly ChartRegionOverlay[], theme: ChartTheme): Record<string, unknown> {
-  const { id, markArea } = regionSeries(regions, theme);
+export function regionsPatch(regions: readonly ChartRegionOverlay[], window: TimeWindow, theme: ChartTheme): Record<string, unknown> {
+  const { id, markArea } = regionSeries(regions, window, theme);
   return { id, markArea: { data: markArea.data, tooltip: markArea.tooltip } };
 }
 
@@ -251,7 +267,8 @@ function escapeHtml(text: string): string {
  * The region overlays as mark areas of one data-less series: per region, two areas (the filled range, then its
  * lighter band), so mark-area data index `i` belongs to region `floor(i / 2)`.
  */
-function regionSeries(regions: readonly ChartRegionOverlay[], theme: ChartTheme) {
+function regionSeries(regions: readonly ChartRegionOverlay[], window: TimeWindow, theme: ChartTheme) {
+  const labelled = regionLabels(regions, window);
   return {
     id: REGIONS_SERIES_ID,
     name: 'Regions',
@@ -275,7 +292,7 @@ function regionSeries(regions: readonly ChartRegionOverlay[], theme: ChartTheme)
               ? { color: r.colour, opacity: 0.12, borderColor: r.colour, borderWidth: 1, borderType: 'dotted' }
               : { color: r.colour, opacity: 0.3 },
             label: {
-              show: true,
+              show: labelled.has(r),
               formatter: r.label,
               position: r.muted ? 'insideBottomLeft' : 'insideTopLeft',
               color: r.colour,
@@ -472,7 +489,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
       },
       ...overlays.flatMap((o) => (isRegion(o) ? [] : [overlaySeries(o, input.metric, theme)])),
       // present whenever there are regions (a later window may bring some into view), with those in the window
-      ...(overlays.some(isRegion) ? [regionSeries(regionsInWindow(overlays, input.window), theme)] : []),
+      ...(overlays.some(isRegion) ? [regionSeries(regionsInWindow(overlays, input.window), input.window, theme)] : []),
     ],
   };
 }

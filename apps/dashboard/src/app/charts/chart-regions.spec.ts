@@ -59,6 +59,49 @@ describe('region overlays (deployments on the metric charts)', () => {
     expect(areas[1][0]['itemStyle']['opacity']).toBeLessThan(areas[0][0]['itemStyle']['opacity']);
   });
 
+  it('labels the regions and deployment lines only where the labels fit: one per fifth of the window, a failed one kept', () => {
+    const HOUR = 3_600_000;
+    const week = { from: 0, to: 7 * 24 * HOUR };
+    // two deployments a day for a week: each a region and a line at its finish; the one of day 3 at 16:00 failed
+    const times = Array.from({ length: 14 }, (_, i) => Math.floor(i / 2) * 24 * HOUR + (i % 2 ? 16 : 10) * HOUR);
+    const deployed = times.map((t, i) => region(`d${i}`, t, t + HOUR));
+    const deployments = times.map((t, i) => ({
+      deployment_id: `d${i}`,
+      env: 'prod',
+      started_at: new Date(t - 45_000).toISOString(),
+      finished_at: new Date(t).toISOString(),
+      result: i === 5 ? ('failed' as const) : ('success' as const),
+    }));
+    const option = buildMetricOption({
+      metric: 'error_rate',
+      points: [[0, 1]],
+      deployments,
+      threshold: 0.01,
+      window: week,
+      theme: LIGHT_CHART_THEME,
+      overlays: deployed,
+    }) as AnyOption;
+    const [metric, regionSeries] = option['series'] as AnyOption[];
+    const lines = (metric['markLine']['data'] as AnyOption[]).filter((d) => d['deployment']);
+    expect(lines).toHaveLength(14); // every deployment keeps its line
+    const labelledLines = lines.filter((d) => d['label']['show']).map((d) => d['xAxis'] as number);
+    expect(labelledLines.length).toBeGreaterThanOrEqual(4);
+    expect(labelledLines.length).toBeLessThanOrEqual(5);
+    expect(labelledLines).toContain(times[5]);
+    const gaps = labelledLines
+      .sort((a, b) => a - b)
+      .slice(1)
+      .map((t, i) => t - labelledLines[i]);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(week.to / 5);
+    const areas = (regionSeries['markArea']['data'] as AnyOption[][]).filter((_, i) => i % 2 === 0);
+    expect(areas).toHaveLength(14);
+    expect(areas.filter(([start]) => start['label']['show']).length).toBeLessThanOrEqual(5);
+    // zoomed into a day: both of its deployments labelled, on the lines and on the regions
+    const day = { from: 3 * 24 * HOUR, to: 4 * 24 * HOUR };
+    const patch = regionsPatch(regionsInWindow(deployed, day), day, LIGHT_CHART_THEME) as AnyOption;
+    expect((patch['markArea']['data'] as AnyOption[][]).filter(([start]) => start['label']['show'])).toHaveLength(2);
+  });
+
   it('no region, no region series; the hover text is per region, HTML-escaped', () => {
     expect(build([line]).map((s) => s['id'])).toEqual([SERIES_ID, 'compare-1d']);
     const series = build([region('x', 0, 1, ['Deployment <b>x</b>', 'verdict: ok'])]);
@@ -78,7 +121,7 @@ describe('region overlays (deployments on the metric charts)', () => {
     const empty = build([later]);
     expect(empty.map((s) => s['id'])).toEqual([SERIES_ID, REGIONS_SERIES_ID]);
     expect(empty[1]['markArea']['data']).toEqual([]);
-    const patch = regionsPatch([later], LIGHT_CHART_THEME) as AnyOption;
+    const patch = regionsPatch([later], { from: 7000_000, to: 7300_000 }, LIGHT_CHART_THEME) as AnyOption;
     expect(patch['id']).toBe(REGIONS_SERIES_ID);
     expect((patch['markArea']['data'] as AnyOption[][]).map(([start]) => start['xAxis'])).toEqual([7200_000, 7245_000]);
     expect(patch['markArea']['tooltip']['formatter']({ dataIndex: 1 })).toBe('Deployment c');

@@ -62,6 +62,28 @@ describe('ChartFrameScheduler', () => {
     expect(loop.pendingTasks()).toBe(0);
   });
 
+  it("runs an update's second part (the layout) in the next task, and the next update after the frame that follows", () => {
+    const loop = eventLoop();
+    const scheduler = new ChartFrameScheduler();
+    const ran: string[] = [];
+    const update = (name: string) => () => {
+      ran.push(`merge ${name} in ${loop.where()}`);
+      return () => ran.push(`layout ${name} in ${loop.where()}`);
+    };
+    scheduler.schedule('a', update('a'));
+    scheduler.schedule('b', update('b'));
+    loop.task(1);
+    loop.frame(1); // a frame between the merge and the layout: not the one the next update waits for
+    expect(loop.pendingTasks()).toBe(1);
+    loop.task(2);
+    expect(ran).toEqual(['merge a in task 1', 'layout a in task 2']);
+    loop.frame(2);
+    loop.task(3);
+    loop.task(4);
+    expect(ran).toEqual(['merge a in task 1', 'layout a in task 2', 'merge b in task 3', 'layout b in task 4']);
+    expect(loop.pendingTasks()).toBe(0);
+  });
+
   it('afterUpdates: at once when no update is pending, else in a task after the frame that painted the last one', () => {
     const loop = eventLoop();
     const scheduler = new ChartFrameScheduler();
@@ -69,10 +91,10 @@ describe('ChartFrameScheduler', () => {
     scheduler.afterUpdates(() => ran.push('idle'));
     expect(ran).toEqual(['idle']);
 
-    scheduler.schedule('a', () => ran.push(`a in ${loop.where()}`));
+    scheduler.schedule('a', () => void ran.push(`a in ${loop.where()}`));
     scheduler.afterUpdates(() => ran.push(`after in ${loop.where()}`));
     loop.task(1);
-    scheduler.schedule('b', () => ran.push(`b in ${loop.where()}`)); // added while waiting: drawn before the work too
+    scheduler.schedule('b', () => void ran.push(`b in ${loop.where()}`)); // added while waiting: drawn before the work too
     loop.frame(1);
     loop.task(2);
     expect(ran).toEqual(['idle', 'a in task 1', 'b in task 2']);
@@ -92,8 +114,11 @@ describe('ChartFrameScheduler', () => {
     try {
       const scheduler = new ChartFrameScheduler();
       const ran: string[] = [];
-      scheduler.schedule('a', () => ran.push('a'));
-      expect(ran).toEqual(['a']);
+      scheduler.schedule('a', () => {
+        ran.push('a');
+        return () => ran.push('a layout');
+      });
+      expect(ran).toEqual(['a', 'a layout']);
     } finally {
       window.requestAnimationFrame = raf;
     }

@@ -98,6 +98,43 @@ describe('MetricChartComponent', () => {
     expect(drawn()).toEqual(['later', 'later']);
   });
 
+  it('a zoom that keeps the same regions in the window labels those that now fit', async () => {
+    const fixture = await render(true);
+    const response = sampleResponse();
+    const window = { from: Date.parse(response.from), to: Date.parse(response.to) };
+    const span = window.to - window.from;
+    const region = (id: string, from: number): ChartRegionOverlay => ({
+      kind: 'region',
+      id,
+      label: id,
+      tooltip: [id],
+      from,
+      to: from + 1_000,
+      bandTo: null,
+      colour: '#c62828',
+    });
+    // a twentieth of the window apart: one label fits the whole window, both fit a window of a tenth
+    fixture.componentRef.setInput('overlays', [region('a', window.from + 0.4 * span), region('b', window.from + 0.45 * span)]);
+    await fixture.whenStable();
+    await settle();
+    const div = (fixture.nativeElement as HTMLElement).querySelector('.chart') as HTMLElement;
+    const chart = echarts.getInstanceByDom(div) as echarts.ECharts;
+    const labelled = () => {
+      const option = chart.getOption() as {
+        series: { id: string; markArea?: { data: { name?: string; label?: { show?: boolean } }[][] } }[];
+      };
+      const areas = option.series.find((s) => s.id === REGIONS_SERIES_ID)?.markArea?.data ?? [];
+      return areas.filter(([start]) => start.label?.show).map(([start]) => start.name);
+    };
+    expect(labelled()).toEqual(['b']); // the later one
+    const points = pointsFromResponse(response, 'latency_p95');
+    const zoomed = { from: window.from + 0.38 * span, to: window.from + 0.48 * span };
+    fixture.componentRef.setInput('frame', { points, window: zoomed, live: false });
+    fixture.detectChanges();
+    await settle(40);
+    expect(labelled()).toEqual(['a', 'b']);
+  });
+
   it('a live frame arriving while a redraw waits for its frame does not lose the redraw', async () => {
     const fixture = await render(true);
     await fixture.whenStable();

@@ -26,6 +26,7 @@ import {
   isRegion,
   markLineData,
   regionAtTime,
+  regionLabels,
   regionsInWindow,
   regionsPatch,
   SERIES_ID,
@@ -46,7 +47,11 @@ const MIN_DRAG_PX = 6;
 
 const stopPropagation = (event: Event) => event.stopPropagation();
 
-const regionKey = (regions: readonly ChartRegionOverlay[]) => regions.map((r) => r.id).join('\n');
+/** What the region series draws in a window: its regions, and which of them are labelled (that depends on the span). */
+function regionKey(regions: readonly ChartRegionOverlay[], window: TimeWindow): string {
+  const labelled = regionLabels(regions, window);
+  return regions.map((r) => (labelled.has(r) ? `${r.id}+` : r.id)).join('\n');
+}
 
 /** The points of one chart and the window they are drawn in. */
 export interface SeriesFrame {
@@ -232,7 +237,7 @@ export class MetricChartComponent {
   }
 
   private build(frame: SeriesFrame, structure: Structure, deployments: readonly DeploymentMarker[]): EChartsCoreOption {
-    this.drawnRegions = regionKey(regionsInWindow(structure.overlays, frame.window));
+    this.drawnRegions = regionKey(regionsInWindow(structure.overlays, frame.window), frame.window);
     return buildMetricOption({
       metric: structure.metric,
       points: frame.points,
@@ -272,9 +277,9 @@ export class MetricChartComponent {
           : { series: [{ id: SERIES_ID }] as Record<string, unknown>[] };
         if (withMarkers) option.series[0]['markLine'] = { data: markLineData({ ...kept, deployments, window: frame.window }) };
         const regions = regionsInWindow(kept.overlays, frame.window);
-        const key = regionKey(regions);
+        const key = regionKey(regions, frame.window);
         if (newFrame && key !== this.drawnRegions && kept.overlays.some(isRegion)) {
-          option.series.push(regionsPatch(regions, kept.theme));
+          option.series.push(regionsPatch(regions, frame.window, kept.theme));
           this.drawnRegions = key;
         }
         return option;
@@ -285,15 +290,28 @@ export class MetricChartComponent {
       }
       // a newer frame replaces a pending one: the markers it was to redraw are redrawn with it
       this.markersStale ||= markers;
-      // One chart at a time (five charts updated in one task would make one long task), and its update split in two
-      // tasks: the option built and merged into echarts' model here (`lazyUpdate`; 3.8 ms of thread time on average in
-      // zoom-profile.profile.ts), the layout (axes, marks) and paint in echarts' next animation frame (15.3 ms), before
-      // the scheduler starts the next chart. In one frame they were 18.9 ms, and a zoom's largest 28.5 ms (now 21.0).
+      // One chart at a time (five charts updated in one task would make one long task), and its update split in three
+      // tasks: the option built and merged into echarts' model here (`lazyUpdate`), echarts' layout (axes, series,
+      // marks) in the next task, zrender's paint in the animation frame after it; then the scheduler starts the next
+      // chart. Layout and paint in one frame made a zoom's largest chart task 25.3 ms of thread time on average and 6
+      // chart tasks over 50 ms of wall time in 12 zooms; split, 17.3 ms and none (zoom-profile.profile.ts, docs).
       // Full redraws below stay whole: a lazy `notMerge` would leave a new model without axes until its frame.
       this.scheduler.schedule(this.key(), () => {
         const withMarkers = this.markersStale;
         this.markersStale = false;
-        if (!chart.isDisposed()) chart.setOption(patch(withMarkers), { silent: true, lazyUpdate: true });
+        if (chart.isDisposed()) return;
+        chart.setOption(patch(withMarkers), { silent: true, lazyUpdate: true });
+        // zrender's frame loop pauses until the layout's task: a frame between the two tasks would lay out and paint the
+        // pending update as one task, as before (without the pause Chromium ran that frame first in all 15 updates of
+        // a profiled zoom)
+        const frames = chart.getZr().animation;
+        frames.pause();
+        return () => {
+          frames.resume();
+          // `resize` is echarts' one call that runs a pending lazy update without painting (it handles a
+          // `setOption(…, { lazyUpdate: true })` followed by `resize()`); the size is read again, unchanged
+          if (!chart.isDisposed()) chart.resize({ silent: true });
+        };
       });
       return;
     }

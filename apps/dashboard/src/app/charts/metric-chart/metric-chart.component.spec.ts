@@ -67,20 +67,22 @@ describe('MetricChartComponent', () => {
     expect(ready).toHaveBeenCalledWith(expect.objectContaining({ metric: 'latency_p95' }));
   });
 
+  /** A one-second region labelled with its id. */
+  const region = (id: string, from: number): ChartRegionOverlay => ({
+    kind: 'region',
+    id,
+    label: id,
+    tooltip: [id],
+    from,
+    to: from + 1_000,
+    bandTo: null,
+    colour: '#c62828',
+  });
+
   it('a new window merged into the drawn chart draws the regions that reach into it, and only those', async () => {
     const fixture = await render(true);
     const response = sampleResponse();
     const window = { from: Date.parse(response.from), to: Date.parse(response.to) };
-    const region = (id: string, from: number): ChartRegionOverlay => ({
-      kind: 'region',
-      id,
-      label: id,
-      tooltip: [id],
-      from,
-      to: from + 1_000,
-      bandTo: null,
-      colour: '#c62828',
-    });
     fixture.componentRef.setInput('overlays', [region('inside', window.from + 1_000), region('later', window.to + 60_000)]);
     await fixture.whenStable();
     await settle();
@@ -103,16 +105,6 @@ describe('MetricChartComponent', () => {
     const response = sampleResponse();
     const window = { from: Date.parse(response.from), to: Date.parse(response.to) };
     const span = window.to - window.from;
-    const region = (id: string, from: number): ChartRegionOverlay => ({
-      kind: 'region',
-      id,
-      label: id,
-      tooltip: [id],
-      from,
-      to: from + 1_000,
-      bandTo: null,
-      colour: '#c62828',
-    });
     // a twentieth of the window apart: one label fits the whole window, both fit a window of a tenth
     fixture.componentRef.setInput('overlays', [region('a', window.from + 0.4 * span), region('b', window.from + 0.45 * span)]);
     await fixture.whenStable();

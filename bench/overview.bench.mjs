@@ -26,6 +26,7 @@ import {
   startApi,
   startScratchPostgres,
 } from './lib/harness.mjs';
+import { formatLongTaskParts, longTaskParts, TRACE_CATEGORIES } from './lib/long-tasks.mjs';
 
 const PROJECTS = Number(process.env.BENCH_PROJECTS ?? 200);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
@@ -145,6 +146,16 @@ async function browserPass(apiUrl) {
       ['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration', 'TaskDuration'].map((k) => Math.round(b[k] - a[k])).join(' / ');
     const tasksSince = (t) =>
       page.evaluate((from) => window.__longTasks.filter((x) => x.start + x.duration >= from).map((x) => Math.round(x.duration)), t);
+    // BENCH_TRACE=1: a Chromium trace of each load, its tasks over BENCH_TRACE_MS (50) broken down into their parts
+    const traced = async (how, run) => {
+      if (!process.env.BENCH_TRACE) return run();
+      await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+      const result = await run();
+      const limitMs = Number(process.env.BENCH_TRACE_MS ?? 50);
+      const tasks = longTaskParts(JSON.parse((await browser.stopTracing()).toString()).traceEvents, limitMs);
+      console.log(`\ntasks over ${limitMs} ms, ${how}:\n${formatLongTaskParts(tasks) || 'none'}`);
+      return result;
+    };
     const loads = [];
     for (let i = 0; i < Number(process.env.BENCH_LOADS ?? 3); i++) {
       // from another page of the app to the overview through its own navigation (the app is started)
@@ -154,17 +165,23 @@ async function browserPass(apiUrl) {
       const since = await page.evaluate(() => performance.now());
       const c0 = await counters();
       const began = performance.now();
-      await page.locator('a[href="/app/overview"]').first().click();
-      await rowsDrawn();
-      const drawnMs = performance.now() - began;
-      await page.waitForTimeout(2000);
+      const drawnMs = await traced('opened from the app', async () => {
+        await page.locator('a[href="/app/overview"]').first().click();
+        await rowsDrawn();
+        const ms = performance.now() - began;
+        await page.waitForTimeout(2000);
+        return ms;
+      });
       loads.push({ how: 'opened from the app', drawnMs, tasks: await tasksSince(since), cost: cost(c0, await counters()) });
       // a full page load of the overview (the app's start included; Chromium's counters start again with the document)
       const loadBegan = performance.now();
-      await page.goto(`${apiUrl}/app/overview`);
-      await rowsDrawn();
-      const loadDrawnMs = performance.now() - loadBegan;
-      await page.waitForTimeout(2000);
+      const loadDrawnMs = await traced('page load', async () => {
+        await page.goto(`${apiUrl}/app/overview`);
+        await rowsDrawn();
+        const ms = performance.now() - loadBegan;
+        await page.waitForTimeout(2000);
+        return ms;
+      });
       loads.push({
         how: 'page load (app start included)',
         drawnMs: loadDrawnMs,

@@ -253,10 +253,22 @@ export function regionLabels(regions: readonly ChartRegionOverlay[], window: Tim
   );
 }
 
-/** The region series with other regions (the window moved): merged into a chart built with `buildMetricOption`. */
-export function regionsPatch(regions: readonly ChartRegionOverlay[], window: TimeWindow, theme: ChartTheme): Record<string, unknown> {
-  const { id, markArea } = regionSeries(regions, window, theme);
+/**
+ * The region series with other regions (the window moved): merged into a chart built with `buildMetricOption`.
+ * `labelled`: `regionLabels` of these regions in the new window (the caller has them: they decide whether to merge).
+ */
+export function regionsPatch(
+  regions: readonly ChartRegionOverlay[],
+  labelled: ReadonlySet<ChartRegionOverlay>,
+  theme: ChartTheme,
+): Record<string, unknown> {
+  const { id, markArea } = regionSeries(regions, labelled, theme);
   return { id, markArea: { data: markArea.data, tooltip: markArea.tooltip } };
+}
+
+function regionSeriesInWindow(overlays: readonly ChartOverlay[], window: TimeWindow, theme: ChartTheme) {
+  const regions = regionsInWindow(overlays, window);
+  return regionSeries(regions, regionLabels(regions, window), theme);
 }
 
 function escapeHtml(text: string): string {
@@ -267,8 +279,7 @@ function escapeHtml(text: string): string {
  * The region overlays as mark areas of one data-less series: per region, two areas (the filled range, then its
  * lighter band), so mark-area data index `i` belongs to region `floor(i / 2)`.
  */
-function regionSeries(regions: readonly ChartRegionOverlay[], window: TimeWindow, theme: ChartTheme) {
-  const labelled = regionLabels(regions, window);
+function regionSeries(regions: readonly ChartRegionOverlay[], labelled: ReadonlySet<ChartRegionOverlay>, theme: ChartTheme) {
   return {
     id: REGIONS_SERIES_ID,
     name: 'Regions',
@@ -489,7 +500,7 @@ export function buildMetricOption(input: MetricChartInput): EChartsCoreOption {
       },
       ...overlays.flatMap((o) => (isRegion(o) ? [] : [overlaySeries(o, input.metric, theme)])),
       // present whenever there are regions (a later window may bring some into view), with those in the window
-      ...(overlays.some(isRegion) ? [regionSeries(regionsInWindow(overlays, input.window), input.window, theme)] : []),
+      ...(overlays.some(isRegion) ? [regionSeriesInWindow(overlays, input.window, theme)] : []),
     ],
   };
 }

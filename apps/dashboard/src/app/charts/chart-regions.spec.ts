@@ -5,6 +5,7 @@ import {
   REGIONS_SERIES_ID,
   regionAtTime,
   regionsInWindow,
+  regionLabels,
   regionsPatch,
   SERIES_ID,
 } from './chart-options';
@@ -98,7 +99,8 @@ describe('region overlays (deployments on the metric charts)', () => {
     expect(areas.filter(([start]) => start['label']['show']).length).toBeLessThanOrEqual(5);
     // zoomed into a day: both of its deployments labelled, on the lines and on the regions
     const day = { from: 3 * 24 * HOUR, to: 4 * 24 * HOUR };
-    const patch = regionsPatch(regionsInWindow(deployed, day), day, LIGHT_CHART_THEME) as AnyOption;
+    const inDay = regionsInWindow(deployed, day);
+    const patch = regionsPatch(inDay, regionLabels(inDay, day), LIGHT_CHART_THEME) as AnyOption;
     expect((patch['markArea']['data'] as AnyOption[][]).filter(([start]) => start['label']['show'])).toHaveLength(2);
   });
 
@@ -121,7 +123,7 @@ describe('region overlays (deployments on the metric charts)', () => {
     const empty = build([later]);
     expect(empty.map((s) => s['id'])).toEqual([SERIES_ID, REGIONS_SERIES_ID]);
     expect(empty[1]['markArea']['data']).toEqual([]);
-    const patch = regionsPatch([later], { from: 7000_000, to: 7300_000 }, LIGHT_CHART_THEME) as AnyOption;
+    const patch = regionsPatch([later], regionLabels([later], { from: 7000_000, to: 7300_000 }), LIGHT_CHART_THEME) as AnyOption;
     expect(patch['id']).toBe(REGIONS_SERIES_ID);
     expect((patch['markArea']['data'] as AnyOption[][]).map(([start]) => start['xAxis'])).toEqual([7200_000, 7245_000]);
     expect(patch['markArea']['tooltip']['formatter']({ dataIndex: 1 })).toBe('Deployment c');

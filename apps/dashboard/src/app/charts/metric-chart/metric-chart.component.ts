@@ -48,8 +48,7 @@ const MIN_DRAG_PX = 6;
 const stopPropagation = (event: Event) => event.stopPropagation();
 
 /** What the region series draws in a window: its regions, and which of them are labelled (that depends on the span). */
-function regionKey(regions: readonly ChartRegionOverlay[], window: TimeWindow): string {
-  const labelled = regionLabels(regions, window);
+function regionKey(regions: readonly ChartRegionOverlay[], labelled: ReadonlySet<ChartRegionOverlay>): string {
   return regions.map((r) => (labelled.has(r) ? `${r.id}+` : r.id)).join('\n');
 }
 
@@ -237,7 +236,8 @@ export class MetricChartComponent {
   }
 
   private build(frame: SeriesFrame, structure: Structure, deployments: readonly DeploymentMarker[]): EChartsCoreOption {
-    this.drawnRegions = regionKey(regionsInWindow(structure.overlays, frame.window), frame.window);
+    const regions = regionsInWindow(structure.overlays, frame.window);
+    this.drawnRegions = regionKey(regions, regionLabels(regions, frame.window));
     return buildMetricOption({
       metric: structure.metric,
       points: frame.points,
@@ -277,9 +277,10 @@ export class MetricChartComponent {
           : { series: [{ id: SERIES_ID }] as Record<string, unknown>[] };
         if (withMarkers) option.series[0]['markLine'] = { data: markLineData({ ...kept, deployments, window: frame.window }) };
         const regions = regionsInWindow(kept.overlays, frame.window);
-        const key = regionKey(regions, frame.window);
+        const labelled = regionLabels(regions, frame.window);
+        const key = regionKey(regions, labelled);
         if (newFrame && key !== this.drawnRegions && kept.overlays.some(isRegion)) {
-          option.series.push(regionsPatch(regions, frame.window, kept.theme));
+          option.series.push(regionsPatch(regions, labelled, kept.theme));
           this.drawnRegions = key;
         }
         return option;

@@ -11,7 +11,10 @@
 // page of the same 200 projects in headless Chromium BENCH_LOADS (3) times, as a signed-in user arriving on it (the
 // app started, then the overview opened from the app's own navigation), and prints the long tasks (> 50 ms) from the
 // navigation to 2 s after the last row is drawn; then the same as a full page load (the app's start included); plus
-// one 15 s refresh of the page.
+// one 15 s refresh of the page. BENCH_TRACE=1 breaks each task over BENCH_TRACE_MS (50) of those loads into its
+// parts (a Chromium trace: script by file, style, layout, paint, GC). BENCH_BUSY=N keeps N processes spinning during
+// the browser pass (N of the machine's cores taken, as by other work on a shared machine).
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import pg from 'pg';
@@ -107,6 +110,17 @@ function printProfile(profile) {
 
 /** Long tasks of the overview page in Chromium (see the header). */
 async function browserPass(apiUrl) {
+  const busy = Array.from({ length: Number(process.env.BENCH_BUSY ?? 0) }, () =>
+    spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+  );
+  try {
+    await pageLoads(apiUrl);
+  } finally {
+    for (const child of busy) child.kill();
+  }
+}
+
+async function pageLoads(apiUrl) {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -146,7 +160,7 @@ async function browserPass(apiUrl) {
       ['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration', 'TaskDuration'].map((k) => Math.round(b[k] - a[k])).join(' / ');
     const tasksSince = (t) =>
       page.evaluate((from) => window.__longTasks.filter((x) => x.start + x.duration >= from).map((x) => Math.round(x.duration)), t);
-    // BENCH_TRACE=1: a Chromium trace of each load, its tasks over BENCH_TRACE_MS (50) broken down into their parts
+    // BENCH_TRACE=1: a Chromium trace of each load, its tasks over BENCH_TRACE_MS broken down into their parts
     const traced = async (how, run) => {
       if (!process.env.BENCH_TRACE) return run();
       await browser.startTracing(page, { categories: TRACE_CATEGORIES });

@@ -60,13 +60,18 @@ export class OverviewPage {
   private readonly firstInView = signal(0);
   private readonly rowsInView = signal(Math.ceil((typeof window === 'undefined' ? 1000 : window.innerHeight) / ROW_HEIGHT_PX));
   /**
-   * No rows beyond the view until the first rows are on screen: creating a screenful of rows (5 sparklines each) was
-   * one task of 68–89 ms on a quiet machine with the overscan, so the rows around the view come in a task of their own.
+   * The first rows come in three tasks, each after the frame that shows the previous ones: the upper half of the view,
+   * then the rest of it, then the rows around it (the overscan). Creating a screenful of rows (5 sparklines each) with
+   * the overscan was one task of 68–89 ms on a quiet machine; the view and the overscan apart, 50–53 ms or none; with
+   * one core of the machine taken by other work, the view's creation, style, layout and paint still made tasks of
+   * 54–80 ms (docs/performance.md).
    */
-  private readonly overscan = signal(0);
+  private readonly reveal = signal<'half' | 'view' | 'all'>('half');
   protected readonly drawn = computed(() => {
     const height = this.rowHeight();
-    return rowWindow(this.store.rows().length, this.firstInView() * height, this.rowsInView() * height, height, this.overscan());
+    const reveal = this.reveal();
+    const rows = reveal === 'half' ? Math.ceil(this.rowsInView() / 2) : this.rowsInView();
+    return rowWindow(this.store.rows().length, this.firstInView() * height, rows * height, height, reveal === 'all' ? OVERSCAN_ROWS : 0);
   });
   protected readonly visibleRows = computed(() => {
     const { start, end } = this.drawn();
@@ -76,10 +81,15 @@ export class OverviewPage {
   constructor() {
     const destroyRef = inject(DestroyRef);
     effect((onCleanup) => {
-      if (this.overscan() > 0 || this.store.rows().length === 0) return;
-      // after the frame that shows the first rows
-      const frame = requestAnimationFrame(() => setTimeout(() => this.overscan.set(OVERSCAN_ROWS)));
-      onCleanup(() => cancelAnimationFrame(frame));
+      const reveal = this.reveal();
+      if (reveal === 'all' || this.store.rows().length === 0) return;
+      // after the frame that shows the rows drawn so far
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const frame = requestAnimationFrame(() => (timer = setTimeout(() => this.reveal.set(reveal === 'half' ? 'view' : 'all'))));
+      onCleanup(() => {
+        cancelAnimationFrame(frame);
+        clearTimeout(timer);
+      });
     });
     afterNextRender(() => {
       const box = this.scroller().nativeElement;

@@ -55,6 +55,11 @@ export interface ChartRegionOverlay {
   bandTo: number | null;
   colour: string;
   muted?: boolean;
+  /**
+   * Whose label is kept where labels would overlap (higher first, then the latest: `charts/mark-labels.ts`); the
+   * sources rank what needs attention (a critical alert, a rollback recommended). Default 1, muted regions 0.
+   */
+  labelWeight?: number;
 }
 
 /** What a metric chart draws over its own series. */
@@ -243,13 +248,13 @@ export function regionsInWindow(overlays: readonly ChartOverlay[], window: TimeW
   return overlays.filter((o): o is ChartRegionOverlay => isRegion(o) && regionVisible(o, window));
 }
 
-/** The regions whose label is drawn in the window (where labels would overlap: alerts and deployments before context). */
+/** The regions whose label is drawn in the window (where labels would overlap: by `labelWeight`, then the latest). */
 export function regionLabels(regions: readonly ChartRegionOverlay[], window: TimeWindow): Set<ChartRegionOverlay> {
   return spacedLabels(
     regions,
     window,
     (r) => r.from,
-    (r) => (r.muted ? 0 : 1),
+    (r) => r.labelWeight ?? (r.muted ? 0 : 1),
   );
 }
 

@@ -148,6 +148,22 @@ describe('region overlays (deployments on the metric charts)', () => {
     expect(regionAtTime([...overlays, silence], 950_000)?.id).toBe('silence:s1');
   });
 
+  it('where labels would overlap, the higher label weight keeps its label, then the latest; muted regions last', () => {
+    const day = { from: 0, to: 24 * 3600_000 };
+    const ranked = (weights: (number | undefined)[], muted: boolean[] = []) =>
+      [
+        ...regionLabels(
+          weights.map((labelWeight, i) => ({ ...region(`r${i}`, i * 60_000, null), labelWeight, muted: muted[i] })),
+          day,
+        ),
+      ].map((r) => r.id);
+    expect(ranked([undefined, undefined])).toEqual(['r1']); // the latest
+    expect(ranked([2, undefined])).toEqual(['r0']);
+    expect(ranked([1, 3, 2])).toEqual(['r1']);
+    expect(ranked([undefined, undefined], [false, true])).toEqual(['r0']); // a muted region: weight 0
+    expect(ranked([undefined, 1], [false, true])).toEqual(['r1']); // unless its source ranks it
+  });
+
   it('a muted region (silence, maintenance) is drawn faint with a dotted border and its label at the bottom', () => {
     const muted: ChartRegionOverlay = { ...region('silence:s1', 0, null), label: 'silenced', colour: '#5b6478', muted: true };
     const areas = build([muted, region('alert:a1:0', 100_000, null)])[1]['markArea']['data'] as AnyOption[][];

@@ -1,4 +1,5 @@
 import { AlertHistoryEntry, MaintenanceWindowView, SilenceView } from '@seqpulse/contracts';
+import { regionLabels } from '../../charts/chart-options';
 import { LIGHT_CHART_THEME } from '../../charts/chart-theme';
 import { alertRegions, levelPeriods, mutingRegions, regionTarget } from './alert-regions';
 
@@ -80,6 +81,17 @@ describe('alert history → firing periods by level', () => {
     const [cpu] = alertRegions([FIRING_CPU], LIGHT_CHART_THEME, NOW).cpu_usage;
     expect(cpu.tooltip[2]).toBe('state: firing (silenced)');
     expect(cpu.tooltip[3]).toMatch(/→ now$/);
+  });
+
+  it('where labels would overlap, a critical period keeps its label before a warning one, both before the rest', () => {
+    const day = { from: T('2026-11-28T00:00:00Z'), to: T('2026-11-29T00:00:00Z') };
+    const [warning, critical, back] = alertRegions([ESCALATED], LIGHT_CHART_THEME, NOW).error_rate;
+    // the three periods lie within ten minutes of a day: one label, the critical one's (not the latest)
+    expect([...regionLabels([warning, critical, back], day)]).toEqual([critical]);
+    expect([...regionLabels([warning, back], day)]).toEqual([back]);
+    // an alert's label before that of a deployment that went well (verdict ok: weight 1, as any unranked region)
+    const deployment = { ...back, id: 'd1', label: 'ok', labelWeight: undefined, from: back.from + 60_000 };
+    expect([...regionLabels([warning, deployment], day)]).toEqual([warning]);
   });
 
   it('a no_data alert is shaded on every chart', () => {

@@ -83,6 +83,8 @@ export function alertRegions(alerts: readonly AlertHistoryEntry[], theme: ChartT
           to: p.to ?? Math.max(p.from, now),
           bandTo: null,
           colour: theme.alert[p.level],
+          // a critical period's label before a warning's, both before a deployment that went well
+          labelWeight: p.level === 'critical' ? 3 : 2,
         },
       });
     });

@@ -1,5 +1,5 @@
 import { DeploymentSummary } from '@seqpulse/contracts';
-import { regionAtTime } from '../../charts/chart-options';
+import { regionAtTime, regionLabels } from '../../charts/chart-options';
 import { LIGHT_CHART_THEME } from '../../charts/chart-theme';
 import { BAD_RELEASE, badReleaseDetail } from '../../../testing/deployment-fixtures';
 import {
@@ -67,6 +67,25 @@ describe('deployments → chart regions', () => {
     ]);
     expect(new Set(regions.map((r) => r.colour)).size).toBe(3);
     expect(regions[0].tooltip).toContain('verdict: ok (final)');
+  });
+
+  it('where their labels would overlap, the verdict that needs attention keeps its label, else the latest', () => {
+    const at = (id: string, minute: number, verdict: DeploymentSummary['verdict']): DeploymentSummary => ({
+      ...BAD_RELEASE,
+      deployment_id: id,
+      started_at: new Date(T('2026-11-20T10:00:00Z') + minute * 60_000).toISOString(),
+      finished_at: new Date(T('2026-11-20T10:00:45Z') + minute * 60_000).toISOString(),
+      verdict,
+    });
+    const week = { from: T('2026-11-15T00:00:00Z'), to: T('2026-11-22T00:00:00Z') };
+    const labelled = (list: DeploymentSummary[]) =>
+      [...regionLabels(deploymentRegions(list, WINDOW, LIGHT_CHART_THEME, 0), week)].map((r) => r.id);
+    // ten minutes apart in a week: one label between them
+    expect(labelled([at('bad', 0, 'rollback_recommended'), at('fine', 10, 'ok')])).toEqual(['bad']);
+    expect(labelled([at('warned', 0, 'warning'), at('fine', 10, 'ok')])).toEqual(['warned']);
+    expect(labelled([at('bad', 0, 'rollback_recommended'), at('warned', 10, 'warning')])).toEqual(['bad']);
+    expect(labelled([at('earlier', 0, 'ok'), at('later', 10, null)])).toEqual(['later']);
+    expect(labelled([at('earlier', 0, 'ok'), at('later', 10, 'inconclusive')])).toEqual(['later']);
   });
 
   it('draws the newer of two overlapping deployments on top: it is the one the pointer names there', () => {

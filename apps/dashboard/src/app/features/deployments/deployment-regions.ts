@@ -11,6 +11,15 @@ export const VERDICT_LABELS: Record<VerdictState, string> = {
   pending: 'pending',
 };
 
+/** Where region labels would overlap, the verdict that needs attention keeps its label (`ChartRegionOverlay.labelWeight`). */
+export const VERDICT_LABEL_WEIGHT: Record<VerdictState, number> = {
+  rollback_recommended: 3,
+  warning: 2,
+  pending: 1,
+  inconclusive: 1,
+  ok: 1,
+};
+
 /** `pending` while the deployment runs or before its first computation. */
 export function verdictState(d: Pick<DeploymentSummary, 'verdict'>): VerdictState {
   return d.verdict ?? 'pending';
@@ -61,6 +70,7 @@ export function deploymentRegions(
       to: finished ?? Math.max(from, now),
       bandTo: finished !== null && windowMs !== null ? finished + windowMs : null,
       colour: theme.verdict[state],
+      labelWeight: VERDICT_LABEL_WEIGHT[state],
     });
   }
   return regions;

@@ -3,6 +3,7 @@ import { ALERT_RULE_CATALOGUE, METRIC_NAMES, THRESHOLD_RULES } from '@seqpulse/c
 import type { MetricValues } from '@seqpulse/contracts';
 import { AlertsService } from '../alerts/alerts.service';
 import { AppConfig } from '../config/app-config';
+import { DeploymentImpactService } from '../deployment-impact/deployment-impact.service';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { NewSample, SamplesStore } from '../samples/samples.store';
 import { TargetAddressPolicy } from '../target-address/target-address.policy';
@@ -44,13 +45,14 @@ export class DemoHistory {
     private readonly samples: SamplesStore,
     private readonly deployments: DeploymentsService,
     private readonly alerts: AlertsService,
+    private readonly impact: DeploymentImpactService,
   ) {}
 
   async fill(envs: HistoryTarget[], now = Date.now()): Promise<{ samples: number; seconds: number }> {
     const started = performance.now();
     const end = Math.floor(now / (STEP_S * 1000)) * STEP_S * 1000;
     const start = end - DEMO_HISTORY_DAYS * DAY_MS;
-    await this.deployments.recordPast(envs.flatMap((e) => pastDeployments(e, start, end)));
+    const recorded = await this.deployments.recordPast(envs.flatMap((e) => pastDeployments(e, start, end)));
     let stored = 0;
     const alerts: Parameters<AlertsService['recordResolved']>[0] = [];
     const days: number[] = [];
@@ -84,13 +86,19 @@ export class DemoHistory {
       lap('writes', since);
     }
     await this.alerts.recordResolved(alerts);
+    // the periodic verdict pass looks back 6 hours: the older deployments get their verdicts here, from these samples
+    const since = performance.now();
+    const verdicts = await this.impact.settle(recorded, new Date(now));
+    const verdictsSeconds = (performance.now() - since) / 1000;
     const seconds = (performance.now() - started) / 1000;
     this.logger.log(
       {
         samples: stored,
         days: DEMO_HISTORY_DAYS,
         envs: envs.length,
+        verdicts,
         seconds: Number(seconds.toFixed(2)),
+        verdicts_s: Number(verdictsSeconds.toFixed(2)),
         ...Object.fromEntries(Object.entries(spent).map(([part, ms]) => [`${part}_s`, Number((ms / 1000).toFixed(2))])),
       },
       'Demo history filled',

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProjectEntity } from '../projects/project.entity';
 import { ProjectsModule } from '../projects/projects.module';
+import { DeploymentImpactModule } from '../deployment-impact/deployment-impact.module';
 import { DeploymentsModule } from '../deployments/deployments.module';
 import { RolloutModule } from '../rollout/rollout.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
@@ -20,6 +21,7 @@ import { TargetAddressModule } from '../target-address/target-address.module';
     SchedulerModule,
     SamplesModule,
     DeploymentsModule,
+    DeploymentImpactModule,
     AlertsModule,
     TargetAddressModule,
   ],

@@ -234,6 +234,17 @@ export class DeploymentImpactService implements OnModuleInit, OnApplicationBoots
     return result;
   }
 
+  /**
+   * Verdicts of deployments recorded after the fact (the demo's past, older than the periodic pass looks back):
+   * computed from their stored samples at `now` and stored as the pass would have (final once their window is long
+   * closed), without stream events or notifications: they are history. Returns how many verdicts were stored.
+   */
+  async settle(ids: readonly string[], now: Date = new Date()): Promise<number> {
+    if (ids.length === 0) return 0;
+    const computed = await this.computeAll(await this.deployments.findByIds(ids), now);
+    return (await this.verdicts.save(this.db, computed)).length;
+  }
+
   /** Adds the samples stored since the previous pass to the cached post windows (`post` gets the results). */
   private async catchUp(deployments: DeploymentRow[], windows: ObservationWindows[], post: Map<string, WindowSamples>, now: Date) {
     const cached = deployments.map((d) => this.postCache.get(d.id) as PostCache);

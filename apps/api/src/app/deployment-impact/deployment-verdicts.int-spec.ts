@@ -157,24 +157,27 @@ describe('deployment verdicts (real Postgres, real HTTP targets and receivers)',
     expect(waiters.waiting).toBe(before);
   }, 90_000);
 
+  /** A finished deployment written straight into the table (30 s long), as history is. */
+  const insertDeployment = async (startedAt: number) =>
+    (
+      await t.db.query(
+        `INSERT INTO deployments (project_id, env, branch, started_at, finished_at, result) VALUES ($1, 'prod', 'main', $2, $3, 'success') RETURNING id`,
+        [f.enterprise, new Date(startedAt), new Date(startedAt + 30_000)],
+      )
+    ).rows[0].id as string;
+  const healthy = (i: number) => ({
+    latency_p95: 150 + (i % 5) * 3,
+    error_rate: 0.002 + (i % 3) * 0.0005,
+    cpu_usage: 0.4,
+    memory_usage: 0.5,
+  });
+  /** `count` healthy samples every 15 s from `from`. */
+  const sampleRun = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ at: from + i * 15_000 + 5_000, values: healthy(i) }));
+
   it('final verdicts when the window closes: a good deployment is ok, a deployment during an outage inconclusive', async () => {
     // Two days back: out of reach of the scheduled pass (wall clock); the test drives the clock.
     const day = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000 + 10 * 3_600_000;
-    const insertDeployment = async (startedAt: number) =>
-      (
-        await t.db.query(
-          `INSERT INTO deployments (project_id, env, branch, started_at, finished_at, result) VALUES ($1, 'prod', 'main', $2, $3, 'success') RETURNING id`,
-          [f.enterprise, new Date(startedAt), new Date(startedAt + 30_000)],
-        )
-      ).rows[0].id as string;
-    const healthy = (i: number) => ({
-      latency_p95: 150 + (i % 5) * 3,
-      error_rate: 0.002 + (i % 3) * 0.0005,
-      cpu_usage: 0.4,
-      memory_usage: 0.5,
-    });
-    const sampleRun = (from: number, count: number) =>
-      Array.from({ length: count }, (_, i) => ({ at: from + i * 15_000 + 5_000, values: healthy(i) }));
     const good = await insertDeployment(day);
     await insertSamples(t, f.enterprise, [...sampleRun(day - WINDOW_MIN * 60_000, 8), ...sampleRun(day + 30_000, 8)]);
     const outage = await insertDeployment(day + 3_600_000);
@@ -206,6 +209,44 @@ describe('deployment verdicts (real Postgres, real HTTP targets and receivers)',
     const detail = await t.call('GET', `/deployments/${good}`, { token: f.owner.token });
     expect(detail.body.impact.metrics.latency_p95).toMatchObject({ pre: { count: 8 }, post: { count: 8 }, significant: false });
     expect(detail.body.impact.metrics.latency_p95.pre.mean).toBeCloseTo((150 * 8 + 3 * (0 + 1 + 2 + 3 + 4 + 0 + 1 + 2)) / 8, 6);
+  });
+
+  it("deployments recorded after the fact (the demo's past) get final verdicts from their samples, once", async () => {
+    // Three days back: older than the periodic pass looks back, so only `settle` decides them.
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000 + 10 * 3_600_000;
+    const good = await insertDeployment(day);
+    await insertSamples(t, f.enterprise, [...sampleRun(day - WINDOW_MIN * 60_000, 8), ...sampleRun(day + 30_000, 8)]);
+    const outage = await insertDeployment(day + 3_600_000);
+    await insertSamples(t, f.enterprise, [...sampleRun(day + 3_600_000 - WINDOW_MIN * 60_000, 8), ...sampleRun(day + 3_630_000, 2)]);
+    const listed = async () =>
+      (
+        await t.call(
+          'GET',
+          `/monitoring/enterprise/deployments?project_id=${f.enterprise}&env=prod&from=${day / 1000 - 60}&to=${day / 1000 + 7200}`,
+          { token: f.owner.token },
+        )
+      ).body.deployments.map((d: { deployment_id: string; verdict: string | null; verdict_final: boolean }) => [
+        d.deployment_id,
+        d.verdict,
+        d.verdict_final,
+      ]);
+    expect(await listed()).toEqual([
+      [outage, null, false],
+      [good, null, false],
+    ]);
+    const service = t.app.get(DeploymentImpactService);
+    expect(await service.settle([good, outage])).toBe(2);
+    expect(await listed()).toEqual([
+      [outage, 'inconclusive', true],
+      [good, 'ok', true],
+    ]);
+    // final: a second call stores nothing, and the stored verdicts are what a reader is answered
+    expect(await service.settle([good, outage])).toBe(0);
+    expect((await t.call('GET', `/deployments/${outage}/verdict`, { token: f.owner.token })).body).toMatchObject({
+      verdict: 'inconclusive',
+      final: true,
+      reasons: [{ rule: 'too_few_post_samples', value: 2, limit: 5 }],
+    });
   });
 
   async function rowOf(id: string) {

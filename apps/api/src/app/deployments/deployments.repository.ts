@@ -35,6 +35,11 @@ export class DeploymentsRepository {
     return row ?? null;
   }
 
+  /** The deployments of `ids` that exist (any order). */
+  async findByIds(ids: readonly string[]): Promise<DeploymentRow[]> {
+    return this.db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE w.deployment_id = ANY($1::uuid[])`, [ids]);
+  }
+
   /** Deployments of a project (one env or all) that started in [from, to), newest first. */
   async listStarted(projectId: string, env: string | null, from: Date, to: Date, limit: number): Promise<DeploymentRow[]> {
     return this.db.query(

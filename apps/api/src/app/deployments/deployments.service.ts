@@ -39,8 +39,8 @@ export class DeploymentsService {
   /** Records deployments that already happened (the demo's history); returns how many were new. */
   async recordPast(
     deployments: { projectId: string; env: string; startedAt: Date; finishedAt: Date; result: DeploymentResult; key: string }[],
-  ): Promise<number> {
-    if (deployments.length === 0) return 0;
+  ): Promise<string[]> {
+    if (deployments.length === 0) return [];
     const rows = await this.db.query(
       `INSERT INTO deployments (project_id, env, branch, idempotency_key, started_at, finished_at, result)
        SELECT u.project_id, u.env, 'main', u.key, u.started_at, u.finished_at, u.result
@@ -56,7 +56,7 @@ export class DeploymentsService {
         deployments.map((d) => d.result),
       ],
     );
-    return rows.length;
+    return rows.map((r: { id: string }) => r.id);
   }
 
   async trigger(

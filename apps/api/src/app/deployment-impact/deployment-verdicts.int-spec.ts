@@ -175,13 +175,22 @@ describe('deployment verdicts (real Postgres, real HTTP targets and receivers)',
   const sampleRun = (from: number, count: number) =>
     Array.from({ length: count }, (_, i) => ({ at: from + i * 15_000 + 5_000, values: healthy(i) }));
 
-  it('final verdicts when the window closes: a good deployment is ok, a deployment during an outage inconclusive', async () => {
-    // Two days back: out of reach of the scheduled pass (wall clock); the test drives the clock.
-    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000 + 10 * 3_600_000;
+  /**
+   * Two deployments of `day`: a good one with full pre and post windows, and one an hour later during an outage
+   * (a full pre window, 2 post samples).
+   */
+  const goodAndOutage = async (day: number) => {
     const good = await insertDeployment(day);
     await insertSamples(t, f.enterprise, [...sampleRun(day - WINDOW_MIN * 60_000, 8), ...sampleRun(day + 30_000, 8)]);
     const outage = await insertDeployment(day + 3_600_000);
     await insertSamples(t, f.enterprise, [...sampleRun(day + 3_600_000 - WINDOW_MIN * 60_000, 8), ...sampleRun(day + 3_630_000, 2)]);
+    return { good, outage };
+  };
+
+  it('final verdicts when the window closes: a good deployment is ok, a deployment during an outage inconclusive', async () => {
+    // Two days back: out of reach of the scheduled pass (wall clock); the test drives the clock.
+    const day = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000 + 10 * 3_600_000;
+    const { good, outage } = await goodAndOutage(day);
 
     const service = t.app.get(DeploymentImpactService);
     const closeOf = (startedAt: number) => new Date(startedAt + 30_000 + WINDOW_MIN * 60_000 + 11_000);
@@ -214,10 +223,7 @@ describe('deployment verdicts (real Postgres, real HTTP targets and receivers)',
   it("deployments recorded after the fact (the demo's past) get final verdicts from their samples, once", async () => {
     // Three days back: older than the periodic pass looks back, so only `settle` decides them.
     const day = Math.floor(Date.now() / 86_400_000) * 86_400_000 - 3 * 86_400_000 + 10 * 3_600_000;
-    const good = await insertDeployment(day);
-    await insertSamples(t, f.enterprise, [...sampleRun(day - WINDOW_MIN * 60_000, 8), ...sampleRun(day + 30_000, 8)]);
-    const outage = await insertDeployment(day + 3_600_000);
-    await insertSamples(t, f.enterprise, [...sampleRun(day + 3_600_000 - WINDOW_MIN * 60_000, 8), ...sampleRun(day + 3_630_000, 2)]);
+    const { good, outage } = await goodAndOutage(day);
     const listed = async () =>
       (
         await t.call(

@@ -160,15 +160,21 @@ async function pageLoads(apiUrl) {
       ['ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration', 'TaskDuration'].map((k) => Math.round(b[k] - a[k])).join(' / ');
     const tasksSince = (t) =>
       page.evaluate((from) => window.__longTasks.filter((x) => x.start + x.duration >= from).map((x) => Math.round(x.duration)), t);
-    // BENCH_TRACE=1: a Chromium trace of each load, its tasks over BENCH_TRACE_MS broken down into their parts
-    const traced = async (how, run) => {
-      if (!process.env.BENCH_TRACE) return run();
-      await browser.startTracing(page, { categories: TRACE_CATEGORIES });
-      const result = await run();
-      const limitMs = Number(process.env.BENCH_TRACE_MS ?? 50);
-      const tasks = longTaskParts(JSON.parse((await browser.stopTracing()).toString()).traceEvents, limitMs);
-      console.log(`\ntasks over ${limitMs} ms, ${how}:\n${formatLongTaskParts(tasks) || 'none'}`);
-      return result;
+    // Opens the overview with `open`, waits for its rows and 2 s more; the time to the rows drawn. BENCH_TRACE=1: a
+    // Chromium trace of it, its tasks over BENCH_TRACE_MS broken down into their parts.
+    const load = async (how, open) => {
+      if (process.env.BENCH_TRACE) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+      const began = performance.now();
+      await open();
+      await rowsDrawn();
+      const drawnMs = performance.now() - began;
+      await page.waitForTimeout(2000);
+      if (process.env.BENCH_TRACE) {
+        const limitMs = Number(process.env.BENCH_TRACE_MS ?? 50);
+        const tasks = longTaskParts(JSON.parse((await browser.stopTracing()).toString()).traceEvents, limitMs);
+        console.log(`\ntasks over ${limitMs} ms, ${how}:\n${formatLongTaskParts(tasks) || 'none'}`);
+      }
+      return drawnMs;
     };
     const loads = [];
     for (let i = 0; i < Number(process.env.BENCH_LOADS ?? 3); i++) {
@@ -178,24 +184,10 @@ async function pageLoads(apiUrl) {
       await page.waitForTimeout(1000);
       const since = await page.evaluate(() => performance.now());
       const c0 = await counters();
-      const began = performance.now();
-      const drawnMs = await traced('opened from the app', async () => {
-        await page.locator('a[href="/app/overview"]').first().click();
-        await rowsDrawn();
-        const ms = performance.now() - began;
-        await page.waitForTimeout(2000);
-        return ms;
-      });
+      const drawnMs = await load('opened from the app', () => page.locator('a[href="/app/overview"]').first().click());
       loads.push({ how: 'opened from the app', drawnMs, tasks: await tasksSince(since), cost: cost(c0, await counters()) });
       // a full page load of the overview (the app's start included; Chromium's counters start again with the document)
-      const loadBegan = performance.now();
-      const loadDrawnMs = await traced('page load', async () => {
-        await page.goto(`${apiUrl}/app/overview`);
-        await rowsDrawn();
-        const ms = performance.now() - loadBegan;
-        await page.waitForTimeout(2000);
-        return ms;
-      });
+      const loadDrawnMs = await load('page load', () => page.goto(`${apiUrl}/app/overview`));
       loads.push({
         how: 'page load (app start included)',
         drawnMs: loadDrawnMs,

@@ -60,8 +60,8 @@ export class DemoHistory {
     // every day is asked for at once: the fleet computes the next days while this process writes the first ones
     const fetched = days.map((day) => Promise.all(envs.map((e) => this.fetchHistory(e.target, day, Math.min(day + DAY_MS, end)))));
     fetched.forEach((f) => f.catch(() => undefined)); // awaited below; no unhandled rejection meanwhile
-    // where the time goes: waiting for the fleet's days, building the rows, the database writes
-    const spent = { fleet: 0, rows: 0, writes: 0 };
+    // where the time goes: waiting for the fleet's days, building the rows, the database writes, the verdicts
+    const spent = { fleet: 0, rows: 0, writes: 0, verdicts: 0 };
     const lap = (part: keyof typeof spent, since: number) => (spent[part] += performance.now() - since);
     for (const [d, day] of days.entries()) {
       const to = Math.min(day + DAY_MS, end);
@@ -89,7 +89,7 @@ export class DemoHistory {
     // the periodic verdict pass looks back 6 hours: the older deployments get their verdicts here, from these samples
     const since = performance.now();
     const verdicts = await this.impact.settle(recorded, new Date(now));
-    const verdictsSeconds = (performance.now() - since) / 1000;
+    lap('verdicts', since);
     const seconds = (performance.now() - started) / 1000;
     this.logger.log(
       {
@@ -98,7 +98,6 @@ export class DemoHistory {
         envs: envs.length,
         verdicts,
         seconds: Number(seconds.toFixed(2)),
-        verdicts_s: Number(verdictsSeconds.toFixed(2)),
         ...Object.fromEntries(Object.entries(spent).map(([part, ms]) => [`${part}_s`, Number((ms / 1000).toFixed(2))])),
       },
       'Demo history filled',
